@@ -1,0 +1,131 @@
+# sonomap — build, test, serve.
+#   make demo    install what is missing, build, precompute a demo map and serve it
+#   make test    install what is missing, build, run every test (native C, Node, Chromium)
+#   make         build dist/ (the static site and the CLI)
+#   make bench   benchmarks, printed as ratios against the peers measured in the same run
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+.DELETE_ON_ERROR:
+
+BUILD := build
+DIST := dist
+KISS := $(BUILD)/kissfft
+PORT ?= 8000
+
+# Every .c under wasm/ is the engine; KissFFT's sources are fetched by `make setup`.
+ENGINE_SRC := $(shell find wasm -name '*.c' | sort)
+KISS_SRC := $(KISS)/kiss_fft.c $(KISS)/kiss_fftr.c
+ENGINE_HDR := $(shell find wasm -name '*.h')
+WEB_SRC := $(shell find web -type f | sort)
+
+WARN := -Wall -Wextra -Wno-unused-parameter
+COMMON := -std=c11 $(WARN) -Iwasm -I$(KISS) -isystem /usr/include/stb -Dkiss_fft_scalar=float
+
+# --- native: ASan/UBSan build for tests, optimised build for benchmarks and references ---
+NATIVE_LIBS := -lm
+XNN_LIB := $(firstword $(wildcard /usr/lib/*/libXNNPACK.so /usr/lib/*/libXNNPACK.a))
+ifneq ($(XNN_LIB),)
+NATIVE_DEFS := -DSM_HAVE_XNNPACK
+NATIVE_LIBS += -lXNNPACK -lpthread
+endif
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+NATIVE_CFLAGS := $(COMMON) $(NATIVE_DEFS) -O1 -g $(SAN)
+OPT_CFLAGS := $(COMMON) $(NATIVE_DEFS) -O3 -march=native -g -DNDEBUG
+
+SAN_OBJ := $(patsubst %.c,$(BUILD)/san/%.o,$(ENGINE_SRC) $(KISS_SRC))
+OPT_OBJ := $(patsubst %.c,$(BUILD)/opt/%.o,$(ENGINE_SRC) $(KISS_SRC))
+NATIVE_TESTS := $(patsubst tests/native/%.c,$(BUILD)/san/tests/%,$(wildcard tests/native/test_*.c))
+NATIVE_TOOLS := $(patsubst scripts/native/%.c,$(BUILD)/opt/tools/%,$(wildcard scripts/native/*.c))
+
+# --- wasm: emcc -O3 -msimd128, standalone module loaded by web/engine.js ---
+EMCC := emcc
+WASM_CFLAGS := $(COMMON) -O3 -msimd128 -DNDEBUG -Wno-unused-command-line-argument
+WASM_LDFLAGS := --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH -sINITIAL_MEMORY=33554432 \
+  -sMAXIMUM_MEMORY=4294967296 -sTOTAL_STACK=1048576 -sEXPORTED_FUNCTIONS=_malloc,_free
+WASM_OBJ := $(patsubst %.c,$(BUILD)/wasm/%.o,$(ENGINE_SRC) $(KISS_SRC))
+
+.PHONY: setup build wasm web native test test-native test-node test-browser fixtures serve demo \
+  bench bench-nn bench-map clean
+
+setup:
+	@bash scripts/setup.sh
+
+$(KISS)/.ok:
+	@bash scripts/setup.sh
+
+build: setup
+	@$(MAKE) --no-print-directory wasm web
+
+wasm: $(DIST)/sonomap.wasm
+
+$(BUILD)/wasm/%.o: %.c $(ENGINE_HDR) | $(KISS)/.ok
+	@mkdir -p $(dir $@)
+	$(EMCC) $(WASM_CFLAGS) -c $< -o $@
+
+$(DIST)/sonomap.wasm: $(WASM_OBJ)
+	@mkdir -p $(DIST)
+	$(EMCC) $(WASM_CFLAGS) $(WASM_LDFLAGS) $(WASM_OBJ) -o $@
+
+web: $(DIST)/.web
+
+$(DIST)/.web: $(WEB_SRC) scripts/build-web.mjs package-lock.json
+	node scripts/build-web.mjs
+	@touch $@
+
+native: $(NATIVE_TESTS) $(NATIVE_TOOLS)
+
+$(BUILD)/san/%.o: %.c $(ENGINE_HDR) | $(KISS)/.ok
+	@mkdir -p $(dir $@)
+	$(CC) $(NATIVE_CFLAGS) -c $< -o $@
+
+$(BUILD)/opt/%.o: %.c $(ENGINE_HDR) | $(KISS)/.ok
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT_CFLAGS) -c $< -o $@
+
+$(BUILD)/san/tests/%: tests/native/%.c tests/native/check.h $(SAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(NATIVE_CFLAGS) -Itests/native $< $(SAN_OBJ) -o $@ $(NATIVE_LIBS)
+
+$(BUILD)/opt/tools/%: scripts/native/%.c $(OPT_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT_CFLAGS) $< $(OPT_OBJ) -o $@ $(NATIVE_LIBS)
+
+fixtures: $(BUILD)/fixtures/.ok
+
+$(BUILD)/fixtures/.ok: $(wildcard tests/fixtures/*.sh tests/fixtures/*.py)
+	@mkdir -p $(BUILD)/fixtures
+	@for s in tests/fixtures/*.sh; do OUT=$(BUILD)/fixtures bash $$s || exit 1; done
+	@touch $@
+
+test: setup
+	@$(MAKE) --no-print-directory wasm web native fixtures
+	@bash scripts/run-tests.sh
+
+test-native: setup
+	@$(MAKE) --no-print-directory native fixtures
+	@bash scripts/run-tests.sh native
+
+test-node: build fixtures
+	@bash scripts/run-tests.sh node
+
+test-browser: build fixtures
+	@bash scripts/run-tests.sh browser
+
+serve: build
+	node scripts/serve.mjs $(DIST) $(PORT)
+
+demo: build
+	@node scripts/make-demo.mjs
+	node scripts/serve.mjs $(DIST) $(PORT) --open-path "/?dataset=demo/"
+
+bench: bench-nn bench-map
+
+bench-nn: build native
+	node scripts/bench-nn.mjs
+
+bench-map: build native
+	node scripts/bench-map.mjs
+
+clean:
+	rm -rf $(BUILD)/san $(BUILD)/opt $(BUILD)/wasm $(BUILD)/fixtures $(DIST)

@@ -1,0 +1,116 @@
+/* sonomap.h — the engine's public API.
+ *
+ * Everything the page's workers, the Node CLI and the native tests call stands on this one
+ * header. No function here knows whether it runs in a browser, under Node or natively.
+ * Errors are returned to the caller with a reason, never printed and never fatal.
+ *
+ * Memory: objects returned by *_new / sm_analyze_* are owned by the caller and released with
+ * the matching *_free. Pointers returned by accessors stay valid until that object is freed.
+ * Buffers returned through an out-length (sm_wav_encode, sm_sprite_encode) are released with
+ * sm_free.
+ */
+#ifndef SONOMAP_H
+#define SONOMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __EMSCRIPTEN__
+#define SM_API __attribute__((used, visibility("default")))
+#else
+#define SM_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Facts of the YAMNet frontend (DESIGN.md) ---- */
+#define SM_RATE 16000            /* analysis sample rate, Hz */
+#define SM_WIN 400               /* STFT window, samples (25 ms) */
+#define SM_HOP 160               /* STFT hop, samples (10 ms) */
+#define SM_NFFT 512              /* FFT length */
+#define SM_NBINS 257             /* SM_NFFT / 2 + 1 */
+#define SM_NMEL 64               /* mel bands, 125..7500 Hz, HTK */
+#define SM_PATCH_FRAMES 96       /* frames per patch (0.96 s) */
+#define SM_PATCH_HOP_FRAMES 48   /* patch hop (0.48 s) */
+#define SM_PATCH_SAMPLES 15600   /* samples giving exactly one patch (0.975 s) */
+#define SM_FP 32                 /* fingerprint is SM_FP x SM_FP */
+#define SM_NDESC 6               /* descriptors per segment, see enum sm_descriptor */
+
+enum sm_mode {
+  SM_MODE_CLIP = 0,  /* one segment per file: 0.96 s centred on the peak |amplitude| */
+  SM_MODE_WHOLE = 1, /* one segment per file: features averaged over the whole clip */
+  SM_MODE_LONG = 2   /* 0.96 s windows every 0.48 s over the whole recording */
+};
+
+enum sm_descriptor {
+  SM_DESC_CENTROID = 0,  /* spectral centroid, Hz */
+  SM_DESC_ROLLOFF = 1,   /* 85 % spectral roll-off, Hz */
+  SM_DESC_BANDWIDTH = 2, /* spectral bandwidth (spread around the centroid), Hz */
+  SM_DESC_RMS = 3,       /* RMS amplitude of the segment, linear */
+  SM_DESC_ZCR = 4,       /* zero-crossing rate, crossings per sample */
+  SM_DESC_DURATION = 5   /* duration of the source clip (whole file), s */
+};
+
+/* ---- Analysis: file bytes or PCM in, segments with features out ---- */
+typedef struct sm_analysis sm_analysis;
+
+/* Decode an encoded file (WAV, AIFF/AIFC, FLAC, Ogg Vorbis), down-mix, resample to 16 kHz,
+ * segment and compute features. Never returns NULL except when out of memory; check
+ * sm_analysis_error(). */
+SM_API sm_analysis *sm_analyze_file(const uint8_t *bytes, size_t len, int mode);
+/* Same, for PCM decoded elsewhere (interleaved float32, any rate and channel count). */
+SM_API sm_analysis *sm_analyze_pcm(const float *interleaved, size_t frames, int channels,
+                                   double rate, int mode);
+/* NULL when the analysis succeeded, else a one-line reason ("FLAC: frame CRC mismatch ..."). */
+SM_API const char *sm_analysis_error(const sm_analysis *a);
+/* Name of the detected container/codec ("wav", "aiff", "flac", "ogg", "pcm"). */
+SM_API const char *sm_analysis_format(const sm_analysis *a);
+SM_API double sm_analysis_source_rate(const sm_analysis *a);
+SM_API int sm_analysis_source_channels(const sm_analysis *a);
+SM_API double sm_analysis_duration(const sm_analysis *a);  /* seconds */
+/* The whole signal, mono, 16 kHz (what spriteclips are cut from). */
+SM_API const float *sm_analysis_audio(const sm_analysis *a);
+SM_API size_t sm_analysis_audio_length(const sm_analysis *a);
+SM_API int sm_analysis_segments(const sm_analysis *a);
+SM_API double sm_segment_start(const sm_analysis *a, int i);    /* s, into the signal */
+SM_API double sm_segment_length(const sm_analysis *a, int i);   /* s */
+SM_API const float *sm_segment_logmel(const sm_analysis *a, int i);      /* 96 x 64, frame-major */
+SM_API const float *sm_segment_fingerprint(const sm_analysis *a, int i); /* 32 x 32 */
+SM_API const float *sm_segment_descriptors(const sm_analysis *a, int i); /* SM_NDESC */
+SM_API void sm_analysis_free(sm_analysis *a);
+
+/* ---- Projection: feature rows in, 2-D / 3-D layout out, advanced in steps ---- */
+enum sm_projection { SM_PROJ_PCA = 0, SM_PROJ_UMAP = 1, SM_PROJ_TSNE = 2 };
+
+typedef struct sm_map sm_map;
+
+/* X is n x d row-major. Standardisation and PCA preprocessing are done inside. Returns NULL
+ * with a reason in err (errlen bytes) when the input cannot be mapped. */
+SM_API sm_map *sm_map_new(const float *X, int n, int d, int projection, int dims, uint32_t seed,
+                          char *err, size_t errlen);
+/* Advance by up to `work` iterations; returns the iterations still to do (0 when done). */
+SM_API int sm_map_step(sm_map *m, int work);
+SM_API int sm_map_total_steps(const sm_map *m);
+/* Current layout, n x dims, row-major; valid between steps (progressive display). */
+SM_API const float *sm_map_layout(const sm_map *m);
+SM_API void sm_map_free(sm_map *m);
+
+/* ---- Outputs ---- */
+/* Colour-map one log-mel patch (frames x bands) into a w x h RGBA tile, low bands at the bottom. */
+SM_API void sm_logmel_tile(const float *logmel, int frames, int bands, int w, int h,
+                           uint8_t *rgba);
+/* Sprite sheet of n tiles (tile x tile px each) in a square grid; returns PNG (quality 0) or
+ * JPEG (quality 1..100) bytes, sets *len and *cols. tiles_rgba is n x tile x tile x 4. */
+SM_API uint8_t *sm_sprite_encode(const uint8_t *tiles_rgba, int n, int tile, int quality,
+                                 size_t *len, int *cols);
+/* 16-bit PCM mono WAV of x (clipped to [-1, 1]). */
+SM_API uint8_t *sm_wav_encode(const float *x, size_t n, int rate, size_t *len);
+SM_API void *sm_malloc(size_t n);
+SM_API void sm_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

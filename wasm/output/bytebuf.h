@@ -1,0 +1,16 @@
+/* bytebuf.h — a growable byte buffer for encoders that write through a callback. */
+#ifndef SM_BYTEBUF_H
+#define SM_BYTEBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+  uint8_t *data;
+  size_t len, cap;
+  int failed; /* set once an allocation failed; later appends are ignored */
+} sm_bytebuf;
+
+void sm_bytebuf_append(sm_bytebuf *b, const void *data, size_t n);
+
+#endif

@@ -1,0 +1,313 @@
+// cli.mjs — `node dist/sonomap.mjs analyze|project ...`: the same wasm engine as the page, run
+// under Node, writing a dataset folder of static files (README "Command line").
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { loadEngine } from './engine.js';
+import { fileItems, joinSpriteclip, FEATURE_KINDS, DEFAULT_CLIP_SECONDS } from './features.js';
+import { buildDataset } from './dataset.js';
+import { labeller, parseLabelCsv, LABEL_SCHEMES } from './labels.js';
+import { npyEncode, npyDecode } from './npy.js';
+
+const VERSION = '0.1.0';
+const AUDIO_EXT = /\.(wav|wave|aif|aiff|aifc|flac|ogg|oga|mp3|m4a|aac|opus|webm)$/i;
+const wasmPath = () => new URL('./sonomap.wasm', import.meta.url);
+
+const USAGE = `sonomap ${VERSION} — a map of sounds you can hear
+
+usage:
+  sonomap analyze <file-or-folder>... --out <dir> [options]
+  sonomap project <embeddings.npy> --out <dir> [--projection umap|tsne|pca] [--dims 2|3]
+                  [--seed <n>] [--files <files.txt>]
+
+analyze options:
+  --mode clips|whole|long     clips: 0.96 s around each file's peak (default); whole: features
+                              averaged over the clip; long: 0.96 s windows every 0.48 s
+  --features fingerprint|descriptors|embedding   (embedding needs --model; default fingerprint)
+  --model <file>              a YAMNet .tflite or sonomap model file
+  --projection umap|tsne|pca  (default umap)
+  --dims 2|3                  main layout (both are written; default 2)
+  --seed <n>                  (default 42)
+  --labels folder|esc50|urbansound8k|nsynth|speechcommands|<file.csv>
+  --jobs <n>                  worker threads (default: the number of cores)
+  --clip-seconds <s>          longest sound kept per clip in the spriteclip (default ${DEFAULT_CLIP_SECONDS})
+  --tile <px>                 sprite tile size (default: fits the sheet in 4096 px, at most 128)
+  --sprite png|jpg            sprite sheet format (default png)
+  --name <text>               dataset name (default: the output folder's name)
+  --quiet                     no progress lines
+`;
+
+// ---------------------------------------------------------------- worker thread: one file at a time
+if (!isMainThread && workerData?.sonomapWorker) {
+  const engine = await loadEngine(fs.readFileSync(wasmPath()));
+  parentPort.on('message', ({ id, file, rel, opts }) => {
+    try {
+      const bytes = fs.readFileSync(file);
+      const result = engine.analyzeFile(bytes, { mode: opts.mode });
+      if (result.error) {
+        const reason = result.needsBrowserDecode
+          ? `${result.format ?? 'this format'} is decoded by the page's browser decoder; the CLI reads WAV, AIFF, FLAC and Ogg Vorbis`
+          : result.error;
+        parentPort.postMessage({ id, error: reason });
+        return;
+      }
+      const part = fileItems(rel, result, { ...opts, label: opts.label });
+      const transfer = [part.audio.buffer.slice(0)];
+      const audio = new Float32Array(transfer[0]);
+      parentPort.postMessage({ id, items: part.items, audio }, transfer);
+    } catch (e) {
+      parentPort.postMessage({ id, error: e.message });
+    }
+  });
+} else if (isMainThread) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
+    process.stderr.write(`sonomap: ${e.message}\n`);
+    process.exitCode = 2;
+  });
+}
+
+// ---------------------------------------------------------------- argument parsing
+function parseArgs(argv) {
+  const flags = new Set(['quiet', 'help']);
+  const opts = { _: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-h' || a === '--help') opts.help = true;
+    else if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const key = (eq > 0 ? a.slice(2, eq) : a.slice(2));
+      if (flags.has(key)) { opts[key] = true; continue; }
+      const val = eq > 0 ? a.slice(eq + 1) : argv[++i];
+      if (val === undefined) throw new Error(`${a} needs a value`);
+      opts[key] = val;
+    } else opts._.push(a);
+  }
+  return opts;
+}
+
+function oneOf(name, value, allowed) {
+  if (!allowed.includes(value)) throw new Error(`--${name} must be one of ${allowed.join(', ')}, not '${value}'`);
+  return value;
+}
+
+function intOpt(name, value, lo, hi) {
+  const v = Number(value);
+  if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`--${name} must be a whole number from ${lo} to ${hi}, not '${value}'`);
+  return v;
+}
+
+async function main(argv) {
+  const args = parseArgs(argv);
+  const cmd = args._.shift();
+  if (args.help || !cmd) { process.stdout.write(USAGE); return cmd || args.help ? 0 : 2; }
+  if (cmd === 'analyze') return analyze(args);
+  if (cmd === 'project') return project(args);
+  if (cmd === 'version' || cmd === '--version') { process.stdout.write(`sonomap ${VERSION}\n`); return 0; }
+  throw new Error(`unknown command '${cmd}' (analyze or project; --help for usage)`);
+}
+
+// ---------------------------------------------------------------- files
+function collectFiles(inputs, log) {
+  const out = [];
+  const seen = new Set();
+  for (const input of inputs) {
+    let st;
+    try { st = fs.statSync(input); } catch { log(`${input}: no such file or folder`); continue; }
+    if (st.isDirectory()) {
+      const root = path.resolve(input);
+      const walk = (dir) => {
+        let entries;
+        try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch (e) { log(`${dir}: ${e.message}`); return; }
+        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        for (const e of entries) {
+          const p = path.join(dir, e.name);
+          if (e.isDirectory()) walk(p);
+          else if (e.isFile() && AUDIO_EXT.test(e.name)) add(p, path.join(path.basename(root), path.relative(root, p)));
+        }
+      };
+      walk(root);
+    } else add(path.resolve(input), path.basename(input));
+  }
+  function add(abs, rel) {
+    if (seen.has(abs)) return;
+    seen.add(abs);
+    out.push({ file: abs, rel: rel.split(path.sep).join('/') });
+  }
+  return out;
+}
+
+function progress(quiet) {
+  const t0 = Date.now();
+  let last = 0;
+  const tty = process.stderr.isTTY;
+  return {
+    log(msg) { if (tty && !quiet) process.stderr.write('\r\x1b[K'); process.stderr.write(`${msg}\n`); },
+    tick(done, total, failed, what = 'analysed') {
+      if (quiet) return;
+      const now = Date.now();
+      if (done < total && now - last < (tty ? 100 : 2000)) return;
+      last = now;
+      const el = (now - t0) / 1000;
+      const left = done ? (el / done) * (total - done) : 0;
+      const msg = `${what} ${done}/${total} files` + (failed ? ` · ${failed} failed` : '') +
+        (done < total && done ? ` · about ${Math.ceil(left)} s left` : ` · ${el.toFixed(1)} s`);
+      process.stderr.write(tty ? `\r\x1b[K${msg}` + (done === total ? '\n' : '') : `${msg}\n`);
+    },
+  };
+}
+
+// ---------------------------------------------------------------- analyze
+async function analyze(args) {
+  if (!args.out) throw new Error('analyze needs --out <dir>');
+  if (!args._.length) throw new Error('analyze needs at least one file or folder');
+  const modeArg = oneOf('mode', args.mode ?? 'clips', ['clips', 'clip', 'whole', 'long']);
+  const mode = modeArg === 'clips' ? 'clip' : modeArg;
+  const feature = oneOf('features', args.features ?? 'fingerprint', [...FEATURE_KINDS, 'embedding']);
+  const projection = oneOf('projection', args.projection ?? 'umap', ['umap', 'tsne', 'pca']);
+  const dims = intOpt('dims', args.dims ?? 2, 2, 3);
+  const seed = intOpt('seed', args.seed ?? 42, 0, 2 ** 32 - 1);
+  const jobs = intOpt('jobs', args.jobs ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length), 1, 256);
+  const clipSeconds = Number(args['clip-seconds'] ?? DEFAULT_CLIP_SECONDS);
+  if (!(clipSeconds >= 0.5 && clipSeconds <= 600)) throw new Error('--clip-seconds must be between 0.5 and 600');
+  const spriteFormat = oneOf('sprite', args.sprite ?? 'png', ['png', 'jpg']);
+  if (feature === 'embedding' || args.model) throw new Error('embedding features need the YAMNet model support, which this build does not have yet; use --features fingerprint');
+  let label = () => '';
+  if (args.labels) {
+    if (/\.(csv|tsv|txt)$/i.test(args.labels)) label = labeller('table', parseLabelCsv(fs.readFileSync(args.labels, 'utf8')));
+    else label = labeller(oneOf('labels', args.labels, LABEL_SCHEMES));
+  }
+  const pr = progress(args.quiet);
+  const files = collectFiles(args._, pr.log);
+  if (!files.length) { pr.log('sonomap: no audio files found'); return 1; }
+
+  // Analyse in a pool of worker threads, each with its own wasm instance.
+  const failed = [];
+  const parts = new Array(files.length);
+  let done = 0;
+  const n = Math.min(jobs, files.length);
+  await new Promise((resolve) => {
+    let next = 0;
+    let alive = n;
+    for (let w = 0; w < n; w++) {
+      const worker = new Worker(new URL(import.meta.url), { workerData: { sonomapWorker: true } });
+      const feed = () => {
+        if (next >= files.length) { worker.terminate(); if (--alive === 0) resolve(); return; }
+        const id = next++;
+        const f = files[id];
+        worker.postMessage({ id, file: f.file, rel: f.rel, opts: { mode, feature, clipSeconds, label: label(f.rel) } });
+      };
+      worker.on('message', (msg) => {
+        const f = files[msg.id];
+        if (msg.error) { failed.push({ file: f.rel, reason: msg.error }); pr.log(`${f.rel}: ${msg.error}`); }
+        else parts[msg.id] = { items: msg.items, audio: msg.audio };
+        pr.tick(++done, files.length, failed.length);
+        feed();
+      });
+      worker.on('error', (e) => { pr.log(`worker failed: ${e.message}`); worker.terminate(); if (--alive === 0) resolve(); });
+      feed();
+    }
+  });
+  const ok = parts.filter(Boolean);
+  const items = ok.flatMap((p) => p.items);
+  if (!items.length) { pr.log(`sonomap: nothing could be analysed (${failed.length} failed)`); return 1; }
+
+  const engine = await loadEngine(fs.readFileSync(wasmPath()));
+  const audio = joinSpriteclip(ok);
+  const model = await mapItems(engine, items, { projection, dims, seed, log: pr.log, quiet: args.quiet });
+
+  // Sprite sheet and spriteclip.
+  const tile = args.tile ? intOpt('tile', args.tile, 8, 512) : Math.max(8, Math.min(128, Math.floor(4096 / Math.ceil(Math.sqrt(items.length)))));
+  const tiles = new Uint8Array(items.length * tile * tile * 4);
+  items.forEach((it, i) => tiles.set(engine.logmelTile(it.logmel, tile), i * tile * tile * 4));
+  const sheet = engine.spriteEncode(tiles, items.length, tile, spriteFormat === 'jpg' ? 90 : 0);
+  const wav = engine.wavEncode(audio, 16000);
+
+  const out = path.resolve(args.out);
+  fs.mkdirSync(out, { recursive: true });
+  const spriteFile = `sprite.${spriteFormat}`;
+  const ds = buildDataset({
+    name: args.name ?? path.basename(out), generator: `sonomap ${VERSION}`,
+    items, layouts: model.layouts, mainLayout: `${projection}-${dims}d`,
+    mode, features: feature, projection, seed, failed,
+    sprite: { file: spriteFile, tile, cols: sheet.cols }, audio: { file: 'audio.wav', rate: 16000, samples: audio.length },
+  });
+  const D = items[0].features.length;
+  const emb = new Float32Array(items.length * D);
+  items.forEach((it, i) => emb.set(it.features, i * D));
+  fs.writeFileSync(path.join(out, 'config.json'), JSON.stringify(ds.config, null, 1) + '\n');
+  fs.writeFileSync(path.join(out, 'projections.json'), JSON.stringify(ds.projections) + '\n');
+  fs.writeFileSync(path.join(out, spriteFile), sheet.bytes);
+  fs.writeFileSync(path.join(out, 'audio.wav'), wav);
+  fs.writeFileSync(path.join(out, 'embeddings.npy'), npyEncode(emb, [items.length, D]));
+  fs.writeFileSync(path.join(out, 'files.txt'), ds.filesTxt);
+  fs.writeFileSync(path.join(out, 'labels.tsv'), ds.labelsTsv);
+  pr.log(`wrote ${out}: ${items.length} ${mode === 'long' ? 'segments' : 'sounds'} from ${ok.length} files` +
+    (failed.length ? ` · ${failed.length} failed` : ''));
+  return 0;
+}
+
+/** Map the items' features: the chosen projection in 2-D and 3-D, plus PCA. */
+async function mapItems(engine, items, { projection, dims, seed, log, quiet }) {
+  const n = items.length, d = items[0].features.length;
+  const X = new Float32Array(n * d);
+  items.forEach((it, i) => X.set(it.features, i * d));
+  const layouts = {};
+  const wanted = [[projection, dims], [projection, 5 - dims]];
+  if (projection !== 'pca') wanted.push(['pca', 2], ['pca', 3]);
+  for (const [proj, k] of wanted) {
+    const t0 = Date.now();
+    const m = engine.createMap(X, n, d, { projection: proj, dims: k, seed });
+    try {
+      if (m.excluded.length) throw new Error(`${m.excluded.length} rows have non-finite features`);
+      const total = m.totalSteps;
+      let left = total;
+      while (left > 0) left = m.step(Math.max(1, Math.ceil(total / 20)));
+      layouts[`${proj}-${k}d`] = m.layout();
+    } finally { m.free(); }
+    if (!quiet) log(`${proj} ${k}-D of ${n} points in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  return { layouts };
+}
+
+// ---------------------------------------------------------------- project
+async function project(args) {
+  const [file] = args._;
+  if (!file) throw new Error('project needs an embeddings .npy file');
+  if (!args.out) throw new Error('project needs --out <dir>');
+  const projection = oneOf('projection', args.projection ?? 'umap', ['umap', 'tsne', 'pca']);
+  const dims = intOpt('dims', args.dims ?? 2, 2, 3);
+  const seed = intOpt('seed', args.seed ?? 42, 0, 2 ** 32 - 1);
+  const { data, shape } = npyDecode(fs.readFileSync(file), file);
+  if (shape.length !== 2) throw new Error(`${file}: expected a 2-D array (N x D), got shape (${shape})`);
+  const [n, d] = shape;
+  let names = null;
+  if (args.files) {
+    names = fs.readFileSync(args.files, 'utf8').split(/\r?\n/).filter((l) => l.length);
+    if (names.length !== n) throw new Error(`${args.files} has ${names.length} names for ${n} rows`);
+  }
+  const engine = await loadEngine(fs.readFileSync(wasmPath()));
+  const pr = progress(args.quiet);
+  const m = engine.createMap(data, n, d, { projection, dims, seed });
+  let layout;
+  try {
+    let left = m.totalSteps;
+    while (left > 0) left = m.step(Math.max(1, Math.ceil(m.totalSteps / 20)));
+    layout = m.layout();
+    if (m.excluded.length) pr.log(`${file}: rows ${m.excluded.slice(0, 10).join(', ')}${m.excluded.length > 10 ? ', …' : ''} have non-finite values and were left out`);
+  } finally { m.free(); }
+  const out = path.resolve(args.out);
+  fs.mkdirSync(out, { recursive: true });
+  const kept = n - (layout.length / dims === n ? 0 : n - layout.length / dims);
+  fs.writeFileSync(path.join(out, 'layout.npy'), npyEncode(layout, [kept, dims]));
+  if (names) {
+    const items = names.map((f) => ({ file: f, label: '', start: 0, length: 0, clipStart: 0, clipDuration: 0, descriptors: [0, 0, 0, 0, 0, 0] }));
+    const ds = buildDataset({ name: path.basename(out), generator: `sonomap ${VERSION}`, items, layouts: { [`${projection}-${dims}d`]: layout }, projection, seed });
+    ds.config.sprite = null; ds.config.audio = null;
+    fs.writeFileSync(path.join(out, 'config.json'), JSON.stringify(ds.config, null, 1) + '\n');
+    fs.writeFileSync(path.join(out, 'projections.json'), JSON.stringify(ds.projections) + '\n');
+    fs.writeFileSync(path.join(out, 'files.txt'), ds.filesTxt);
+  }
+  pr.log(`wrote ${path.join(out, 'layout.npy')} (${kept} x ${dims})`);
+  return 0;
+}

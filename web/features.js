@@ -1,0 +1,83 @@
+// features.js — from one file's analysis to map items: feature vectors, the span of audio that
+// goes into the spriteclip, and where each item plays inside it. Shared by the page and the CLI.
+
+export const FEATURE_KINDS = ['fingerprint', 'descriptors'];
+export const DEFAULT_CLIP_SECONDS = 2.5;
+
+/** Descriptors on comparable scales: logs of frequencies, level and duration. */
+export function descriptorVector(d) {
+  return Float32Array.of(
+    Math.log(d[0] + 1), Math.log(d[1] + 1), Math.log(d[2] + 1),
+    Math.log10(d[3] + 1e-5), d[4] * 10, Math.log(d[5] + 0.01));
+}
+
+/** The feature vector of one segment for the chosen kind. */
+export function featureVector(seg, kind) {
+  switch (kind) {
+    case 'fingerprint': {
+      const v = new Float32Array(seg.fingerprint.length + 6);
+      v.set(seg.fingerprint);
+      v.set(descriptorVector(seg.descriptors), seg.fingerprint.length);
+      return v;
+    }
+    case 'descriptors': return descriptorVector(seg.descriptors);
+    case 'embedding':
+      if (!seg.embedding) throw new Error('no model loaded: embedding features need a YAMNet model (--model)');
+      return seg.embedding;
+    default: throw new Error(`unknown feature kind '${kind}'`);
+  }
+}
+
+/** Items of one analysed file. In clip modes one item whose sound is the stretch of the clip
+ *  around its peak window (at most clipSeconds); in long mode one item per segment, all playing
+ *  from the whole recording. Returns {items, audio} where each item's clipStart is relative to
+ *  the start of `audio`. */
+export function fileItems(file, result, { mode = 'clip', feature = 'fingerprint', clipSeconds = DEFAULT_CLIP_SECONDS, label = '' } = {}) {
+  const rate = 16000;
+  const dur = result.audio.length / rate;
+  const items = [];
+  let audio;
+  if (mode === 'long') {
+    audio = result.audio;
+    result.segments.forEach((seg, i) => items.push(item(file, seg, feature, label, {
+      segment: i, clipStart: seg.start, clipDuration: seg.length, duration: dur,
+    })));
+  } else {
+    const seg = result.segments[0];
+    const span = Math.min(dur, clipSeconds);
+    // Start where the span still holds the whole peak window, as early as possible.
+    let t0 = Math.min(seg.start, Math.max(0, dur - span));
+    t0 = Math.max(0, Math.min(t0, seg.start + seg.length - span));
+    const a = Math.round(t0 * rate), b = Math.min(result.audio.length, a + Math.round(span * rate));
+    audio = result.audio.subarray(a, b);
+    items.push(item(file, seg, feature, label, { segment: 0, clipStart: 0, clipDuration: (b - a) / rate, duration: dur }));
+  }
+  return { items, audio };
+}
+
+function item(file, seg, feature, label, extra) {
+  return {
+    file, label, tags: seg.tags ?? [],
+    start: seg.start, length: seg.length,
+    descriptors: Array.from(seg.descriptors),
+    features: featureVector(seg, feature),
+    logmel: seg.logmel,
+    ...extra,
+  };
+}
+
+/** Join per-file audio spans into one spriteclip with short silences between them, and set each
+ *  item's clipStart to its absolute position (s). */
+export function joinSpriteclip(parts, rate = 16000, gapSeconds = 0.05) {
+  const gap = Math.round(gapSeconds * rate);
+  let total = 0;
+  for (const p of parts) total += p.audio.length + gap;
+  const out = new Float32Array(total);
+  let pos = 0;
+  for (const p of parts) {
+    out.set(p.audio, pos);
+    for (const it of p.items) it.clipStart = pos / rate + it.clipStart;
+    pos += p.audio.length + gap;
+  }
+  return out;
+}

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   emscripten libstb-dev            # the wasm build: emcc 3.1.6, stb_image_write + stb_vorbis
-  libxnnpack-dev                   # native second backend for the network kernels
+  libxnnpack-dev libpthreadpool-dev  # native second backend for the network kernels (xnnpack.h needs pthreadpool.h)
   chromium                         # browser tests (driven by playwright-core)
   sox libsox-fmt-all flac vorbis-tools lame opus-tools espeak-ng  # test audio
   sonic-pi-samples                 # CC0 samples: the demo map and real FLAC files for tests

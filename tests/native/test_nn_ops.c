@@ -1,0 +1,187 @@
+/* test_nn_ops.c — every fast kernel (and XNNPACK, when built) against the scalar reference on
+ * random weights: odd sizes, strides 1 and 2, channel counts that are not multiples of 4 or 8,
+ * every activation; then whole small networks through every backend. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "nn/kernels.h"
+#include "nn/net.h"
+#include "nn/ref_ops.h"
+#include "nn/xnn.h"
+
+static uint32_t rng = 12345;
+static float frand(void) {  /* uniform in [-1, 1) */
+  rng = rng * 1664525u + 1013904223u;
+  return (float)((rng >> 8) * (1.0 / 8388608.0)) - 1.0f;
+}
+static float *rnd(size_t n, float scale) {
+  float *p = malloc(n * sizeof(float) + 1);
+  for (size_t i = 0; i < n; i++) p[i] = frand() * scale;
+  return p;
+}
+/* max |a - b| / max |ref| */
+static double relerr(const float *a, const float *ref, size_t n) {
+  double d = 0, m = 1e-30;
+  for (size_t i = 0; i < n; i++) {
+    double e = fabs((double)a[i] - ref[i]);
+    if (!(e <= d)) d = e;  /* NaN counts as huge */
+    if (fabs(ref[i]) > m) m = fabs(ref[i]);
+  }
+  return d / m;
+}
+
+static double worst = 0;
+static void note(double e) { if (e > worst || e != e) worst = e; }
+
+static void test_gemm(int M, int K, int N, int act) {
+  float *A = rnd((size_t)M * K, 1), *W = rnd((size_t)N * K, 0.5f), *b = rnd(N, 1);
+  float *ref = malloc((size_t)M * N * sizeof(float)), *out = malloc((size_t)M * N * sizeof(float));
+  float *p = malloc(sm_k_packed_size(N, K) * sizeof(float));
+  sm_k_pack(W, b, N, K, p);
+  sm_ref_pw(A, M, K, W, b, N, act, ref);
+  sm_k_gemm(A, M, K, p, N, act, out);
+  double e = relerr(out, ref, (size_t)M * N);
+  note(e);
+  CHECK(e <= 1e-4, "gemm M=%d K=%d N=%d act=%d: rel err %.3g", M, K, N, act, e);
+  free(A); free(W); free(b); free(ref); free(out); free(p);
+}
+
+static void test_conv3(int n, int h, int w, int cin, int cout, int stride, int act) {
+  int oh = sm_nn_same_out(h, stride), ow = sm_nn_same_out(w, stride);
+  size_t on = (size_t)n * oh * ow * cout;
+  float *x = rnd((size_t)n * h * w * cin, 1), *W = rnd((size_t)cout * 9 * cin, 0.5f), *b = rnd(cout, 1);
+  float *ref = malloc(on * sizeof(float)), *out = malloc(on * sizeof(float));
+  float *p = malloc(sm_k_packed_size(cout, 9 * cin) * sizeof(float));
+  float *col = malloc(sm_k_conv3_col(h, w, cin, stride) * sizeof(float));
+  sm_k_pack(W, b, cout, 9 * cin, p);
+  sm_ref_conv3(x, n, h, w, cin, W, b, cout, stride, act, ref);
+  sm_k_conv3(x, n, h, w, cin, p, cout, stride, act, col, out);
+  double e = relerr(out, ref, on);
+  note(e);
+  CHECK(e <= 1e-4, "conv3 %dx%dx%dx%d->%d s%d act=%d: rel err %.3g", n, h, w, cin, cout, stride, act, e);
+  free(x); free(W); free(b); free(ref); free(out); free(p); free(col);
+}
+
+static void test_dw3(int n, int h, int w, int c, int stride, int act) {
+  int oh = sm_nn_same_out(h, stride), ow = sm_nn_same_out(w, stride);
+  size_t on = (size_t)n * oh * ow * c;
+  float *x = rnd((size_t)n * h * w * c, 1), *W = rnd((size_t)9 * c, 0.5f), *b = rnd(c, 1);
+  float *ref = malloc(on * sizeof(float)), *out = malloc(on * sizeof(float));
+  sm_ref_dw3(x, n, h, w, c, W, b, stride, act, ref);
+  sm_k_dw3(x, n, h, w, c, W, b, stride, act, out);
+  double e = relerr(out, ref, on);
+  note(e);
+  CHECK(e <= 1e-4, "dw3 %dx%dx%dx%d s%d act=%d: rel err %.3g", n, h, w, c, stride, act, e);
+  free(x); free(W); free(b); free(ref); free(out);
+}
+
+static void test_gap(int n, int hw, int c) {
+  float *x = rnd((size_t)n * hw * c, 1), *ref = malloc((size_t)n * c * 4), *out = malloc((size_t)n * c * 4);
+  sm_ref_gap(x, n, hw, c, ref);
+  sm_k_gap(x, n, hw, c, out);
+  double e = relerr(out, ref, (size_t)n * c);
+  note(e);
+  CHECK(e <= 1e-4, "gap %dx%dx%d: rel err %.3g", n, hw, c, e);
+  free(x); free(ref); free(out);
+}
+
+/* A small YAMNet-shaped network with odd widths. */
+static sm_net *small_net(int h, int w, int width) {
+  char err[200] = "";
+  sm_net *net = sm_net_new(h, w, 1, err, sizeof err);
+  CHECK(net != NULL, "%s", err);
+  if (!net) return NULL;
+  int c = width;
+  struct { int op, stride, cout, act; } spec[] = {
+      {SM_NN_CONV3, 2, c, SM_NN_ACT_RELU6}, {SM_NN_DW3, 1, 0, SM_NN_ACT_RELU6},
+      {SM_NN_PW, 1, 2 * c, SM_NN_ACT_RELU6}, {SM_NN_DW3, 2, 0, SM_NN_ACT_RELU},
+      {SM_NN_PW, 1, 3 * c + 1, SM_NN_ACT_RELU}, {SM_NN_DW3, 2, 0, SM_NN_ACT_RELU6},
+      {SM_NN_PW, 1, 4 * c, SM_NN_ACT_NONE}, {SM_NN_GAP, 1, 0, SM_NN_ACT_NONE},
+      {SM_NN_DENSE, 1, 17, SM_NN_ACT_RELU}, {SM_NN_DENSE, 1, 11, SM_NN_ACT_SIGMOID}};
+  int cin = 1;
+  for (size_t i = 0; i < sizeof spec / sizeof spec[0]; i++) {
+    int cout = spec[i].cout ? spec[i].cout : cin;
+    size_t nw = sm_nn_weight_count(spec[i].op, cin, cout);
+    float *W = rnd(nw ? nw : 1, 1.0f / sqrtf((float)(nw ? nw : 1) / cout)), *b = rnd(cout, 0.1f);
+    int rc = sm_net_add(net, spec[i].op, spec[i].act, spec[i].stride, cout, W, b, err, sizeof err);
+    CHECK(rc == 0, "add layer %zu: %s", i, err);
+    free(W); free(b);
+    cin = cout;
+  }
+  CHECK(sm_net_finish(net, err, sizeof err) == 0, "%s", err);
+  return net;
+}
+
+static void test_net(int backend, const char *name) {
+  sm_net *net = small_net(24, 19, 6);
+  if (!net) return;
+  int n = 21;  /* more than one internal chunk */
+  size_t isz = (size_t)net->in_h * net->in_w;
+  float *x = rnd(isz * n, 3);
+  float *e0 = malloc((size_t)n * net->emb_dim * 4), *s0 = malloc((size_t)n * net->nclasses * 4);
+  float *e1 = malloc((size_t)n * net->emb_dim * 4), *s1 = malloc((size_t)n * net->nclasses * 4);
+  CHECK(net->emb_dim == 24 && net->nclasses == 11, "dims %d %d", net->emb_dim, net->nclasses);
+  CHECK(sm_net_forward(net, SM_NN_REF, x, n, e0, s0) == 0, "ref forward");
+  CHECK(sm_net_forward(net, backend, x, n, e1, s1) == 0, "%s forward", name);
+  double ee = relerr(e1, e0, (size_t)n * net->emb_dim), es = relerr(s1, s0, (size_t)n * net->nclasses);
+  note(ee); note(es);
+  CHECK(ee <= 1e-4 && es <= 1e-4, "%s network: emb rel err %.3g, scores %.3g", name, ee, es);
+  /* batching must not change a patch's result */
+  CHECK(sm_net_forward(net, backend, x + 5 * isz, 1, e1, s1) == 0, "single");
+  double e5 = relerr(e1, e0 + 5 * net->emb_dim, net->emb_dim);
+  CHECK(e5 <= 1e-4, "%s batch-1 vs batched: %.3g", name, e5);
+  printf("%s network vs reference: emb %.2e, scores %.2e (relative)\n", name, ee, es);
+  free(x); free(e0); free(s0); free(e1); free(s1);
+  sm_net_free(net);
+}
+
+static void test_bad_nets(void) {
+  char err[200] = "";
+  CHECK(sm_net_new(0, 64, 1, err, sizeof err) == NULL && err[0], "zero input accepted");
+  sm_net *net = sm_net_new(8, 8, 1, err, sizeof err);
+  float w[9 * 4] = {0}, b[4] = {0};
+  CHECK(sm_net_add(net, SM_NN_DENSE, 0, 1, 4, w, b, err, sizeof err) < 0, "dense before pool");
+  CHECK(sm_net_add(net, 9, 0, 1, 4, w, b, err, sizeof err) < 0, "unknown op");
+  CHECK(sm_net_add(net, SM_NN_CONV3, 0, 3, 4, w, b, err, sizeof err) < 0, "stride 3");
+  w[5] = NAN;
+  CHECK(sm_net_add(net, SM_NN_CONV3, 0, 1, 4, w, b, err, sizeof err) < 0 && strstr(err, "finite"),
+        "NaN weight accepted: %s", err);
+  w[5] = 0;
+  CHECK(sm_net_add(net, SM_NN_CONV3, 0, 1, 4, w, b, err, sizeof err) == 0, "%s", err);
+  CHECK(sm_net_finish(net, err, sizeof err) < 0, "net without pooling finished");
+  sm_net_free(net);
+}
+
+int main(void) {
+  int acts[] = {SM_NN_ACT_NONE, SM_NN_ACT_RELU, SM_NN_ACT_RELU6, SM_NN_ACT_SIGMOID};
+  for (int a = 0; a < 4; a++) {
+    test_gemm(1, 1, 1, acts[a]);
+    test_gemm(7, 13, 19, acts[a]);
+    test_gemm(33, 64, 40, acts[a]);
+  }
+  test_gemm(96, 256, 128, SM_NN_ACT_RELU6);
+  test_gemm(6, 1024, 521, SM_NN_ACT_NONE);
+  for (int s = 1; s <= 2; s++)
+    for (int a = 0; a < 3; a++) {
+      test_conv3(2, 9, 7, 1, 5, s, acts[a]);
+      test_conv3(1, 10, 8, 3, 16, s, acts[a]);
+      test_conv3(2, 96, 64, 1, 32, s, acts[a]);
+      test_dw3(2, 9, 7, 13, s, acts[a]);
+      test_dw3(1, 10, 8, 32, s, acts[a]);
+      test_dw3(3, 3, 2, 20, s, acts[a]);
+      test_dw3(1, 1, 1, 8, s, acts[a]);
+    }
+  test_gap(3, 6, 1024);
+  test_gap(2, 5, 7);
+  test_net(SM_NN_FAST, "fast");
+  if (sm_xnn_available())
+    test_net(SM_NN_XNNPACK, "xnnpack");
+  else
+    printf("XNNPACK backend not built: skipped\n");
+  test_bad_nets();
+  printf("worst kernel relative error: %.3g\n", worst);
+  return check_report("test_nn_ops");
+}

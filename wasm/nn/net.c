@@ -1,0 +1,289 @@
+/* net.c — network construction, validation and the forward pass; see net.h. */
+#include "nn/net.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn/kernels.h"
+#include "nn/ref_ops.h"
+#include "nn/xnn.h"
+
+int sm_nn_fail(char *err, size_t errlen, const char *fmt, ...) {
+  if (err && errlen) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+  }
+  return -1;
+}
+
+const char *sm_nn_op_name(int op) {
+  switch (op) {
+    case SM_NN_CONV3: return "conv3x3";
+    case SM_NN_DW3: return "depthwise3x3";
+    case SM_NN_PW: return "pointwise";
+    case SM_NN_GAP: return "global-average-pool";
+    case SM_NN_DENSE: return "dense";
+    default: return "unknown";
+  }
+}
+
+size_t sm_nn_weight_count(int op, int cin, int cout) {
+  switch (op) {
+    case SM_NN_CONV3: return (size_t)cout * 9 * cin;
+    case SM_NN_DW3: return (size_t)9 * cin;
+    case SM_NN_PW:
+    case SM_NN_DENSE: return (size_t)cout * cin;
+    default: return 0;
+  }
+}
+
+sm_net *sm_net_new(int in_h, int in_w, int in_c, char *err, size_t errlen) {
+  if (in_h < 1 || in_w < 1 || in_c < 1 || in_h > SM_NN_MAX_SIDE || in_w > SM_NN_MAX_SIDE ||
+      in_c > SM_NN_MAX_CH || (size_t)in_h * in_w * in_c > SM_NN_MAX_ACT) {
+    sm_nn_fail(err, errlen, "network input %d x %d x %d out of range", in_h, in_w, in_c);
+    return NULL;
+  }
+  sm_net *net = calloc(1, sizeof *net);
+  if (!net) {
+    sm_nn_fail(err, errlen, "out of memory");
+    return NULL;
+  }
+  net->in_h = in_h;
+  net->in_w = in_w;
+  net->in_c = in_c;
+  net->gap = -1;
+  return net;
+}
+
+int sm_net_add(sm_net *net, int op, int act, int stride, int cout, const float *w,
+               const float *b, char *err, size_t errlen) {
+  if (net->finished) return sm_nn_fail(err, errlen, "network already finished");
+  if (net->n >= SM_NN_MAX_LAYERS)
+    return sm_nn_fail(err, errlen, "more than %d layers", SM_NN_MAX_LAYERS);
+  int li = net->n;
+  int h = li ? net->L[li - 1].out_h : net->in_h;
+  int wd = li ? net->L[li - 1].out_w : net->in_w;
+  int cin = li ? net->L[li - 1].cout : net->in_c;
+  if (op < SM_NN_CONV3 || op > SM_NN_DENSE)
+    return sm_nn_fail(err, errlen, "layer %d: unknown op %d", li, op);
+  if (act < SM_NN_ACT_NONE || act > SM_NN_ACT_SIGMOID)
+    return sm_nn_fail(err, errlen, "layer %d: unknown activation %d", li, act);
+  if (act == SM_NN_ACT_SIGMOID && op != SM_NN_DENSE)
+    return sm_nn_fail(err, errlen, "layer %d: sigmoid only after a dense layer", li);
+  if (op == SM_NN_DW3 || op == SM_NN_GAP) cout = cin;
+  if (op == SM_NN_CONV3 || op == SM_NN_DW3) {
+    if (stride != 1 && stride != 2)
+      return sm_nn_fail(err, errlen, "layer %d (%s): stride %d (must be 1 or 2)", li,
+                        sm_nn_op_name(op), stride);
+  } else {
+    stride = 1;
+  }
+  if (cout < 1 || cout > SM_NN_MAX_CH)
+    return sm_nn_fail(err, errlen, "layer %d (%s): %d output channels out of range", li,
+                      sm_nn_op_name(op), cout);
+  if (net->gap >= 0 && op != SM_NN_DENSE)
+    return sm_nn_fail(err, errlen, "layer %d: only dense layers may follow the pooling", li);
+  if (op == SM_NN_DENSE && net->gap < 0)
+    return sm_nn_fail(err, errlen, "layer %d: dense layer before the global pooling", li);
+  if (op == SM_NN_GAP && li == 0)
+    return sm_nn_fail(err, errlen, "layer 0: pooling without convolutions");
+  sm_nn_layer *L = &net->L[li];
+  memset(L, 0, sizeof *L);
+  L->op = op;
+  L->act = act;
+  L->stride = stride;
+  L->cin = cin;
+  L->cout = cout;
+  L->in_h = h;
+  L->in_w = wd;
+  if (op == SM_NN_GAP || op == SM_NN_DENSE) {
+    L->out_h = L->out_w = 1;
+  } else {
+    L->out_h = sm_nn_same_out(h, stride);
+    L->out_w = sm_nn_same_out(wd, stride);
+  }
+  if ((size_t)L->out_h * L->out_w * cout > SM_NN_MAX_ACT)
+    return sm_nn_fail(err, errlen, "layer %d: output %d x %d x %d too large", li, L->out_h,
+                      L->out_w, cout);
+  size_t nw = sm_nn_weight_count(op, cin, cout);
+  if (nw) {
+    if (!w) return sm_nn_fail(err, errlen, "layer %d: weights missing", li);
+    L->w = malloc(nw * sizeof(float));
+    L->b = calloc((size_t)cout, sizeof(float));
+    if (!L->w || !L->b) {
+      free(L->w);
+      free(L->b);
+      L->w = L->b = NULL;
+      return sm_nn_fail(err, errlen, "out of memory");
+    }
+    memcpy(L->w, w, nw * sizeof(float));
+    if (b) memcpy(L->b, b, (size_t)cout * sizeof(float));
+    for (size_t i = 0; i < nw; i++)
+      if (!isfinite(L->w[i])) {
+        free(L->w);
+        free(L->b);
+        L->w = L->b = NULL;
+        return sm_nn_fail(err, errlen, "layer %d (%s): weight %zu is not finite", li,
+                          sm_nn_op_name(op), i);
+      }
+    for (int i = 0; i < cout; i++)
+      if (!isfinite(L->b[i])) {
+        free(L->w);
+        free(L->b);
+        L->w = L->b = NULL;
+        return sm_nn_fail(err, errlen, "layer %d (%s): bias %d is not finite", li,
+                          sm_nn_op_name(op), i);
+      }
+  }
+  if (op == SM_NN_GAP) net->gap = li;
+  net->n++;
+  return 0;
+}
+
+int sm_net_finish(sm_net *net, char *err, size_t errlen) {
+  if (net->finished) return 0;
+  if (net->gap < 0) return sm_nn_fail(err, errlen, "network has no global pooling (embedding)");
+  net->emb_dim = net->L[net->gap].cout;
+  net->nclasses = net->n - 1 > net->gap ? net->L[net->n - 1].cout : 0;
+  for (int i = 0; i < net->n; i++) {
+    sm_nn_layer *L = &net->L[i];
+    if (L->op != SM_NN_CONV3 && L->op != SM_NN_PW && L->op != SM_NN_DENSE) continue;
+    int K = L->op == SM_NN_CONV3 ? 9 * L->cin : L->cin;
+    L->packed = malloc(sm_k_packed_size(L->cout, K) * sizeof(float));
+    if (!L->packed) return sm_nn_fail(err, errlen, "out of memory");
+    sm_k_pack(L->w, L->b, L->cout, K, L->packed);
+  }
+  if (net->nlabels && net->nlabels != net->nclasses)
+    return sm_nn_fail(err, errlen, "%d class names for %d classes", net->nlabels, net->nclasses);
+  net->finished = 1;
+  return 0;
+}
+
+int sm_net_set_labels(sm_net *net, char **labels, int count, char *err, size_t errlen) {
+  int want = net->finished ? net->nclasses : -1;
+  if (want >= 0 && count != want) {
+    for (int i = 0; i < count; i++) free(labels[i]);
+    free(labels);
+    return sm_nn_fail(err, errlen, "%d class names for %d classes", count, want);
+  }
+  for (int i = 0; i < net->nlabels; i++) free(net->labels[i]);
+  free(net->labels);
+  net->labels = labels;
+  net->nlabels = count;
+  return 0;
+}
+
+double sm_net_macs(const sm_net *net) {
+  double m = 0;
+  for (int i = 0; i < net->n; i++) {
+    const sm_nn_layer *L = &net->L[i];
+    m += (double)L->out_h * L->out_w * (double)sm_nn_weight_count(L->op, L->cin, L->cout);
+  }
+  return m;
+}
+
+/* Largest activation of one patch, and im2col scratch of one patch. */
+static void sizes(const sm_net *net, size_t *act, size_t *col) {
+  size_t a = (size_t)net->in_h * net->in_w * net->in_c, c = 0;
+  for (int i = 0; i < net->n; i++) {
+    const sm_nn_layer *L = &net->L[i];
+    size_t o = (size_t)L->out_h * L->out_w * L->cout;
+    if (o > a) a = o;
+    if (L->op == SM_NN_CONV3) {
+      size_t cc = sm_k_conv3_col(L->in_h, L->in_w, L->cin, L->stride);
+      if (cc > c) c = cc;
+    }
+  }
+  *act = a;
+  *col = c;
+}
+
+static int run_chunk(sm_net *net, int backend, const float *in, int nb, float *emb,
+                     float *scores) {
+  size_t act, colsz;
+  sizes(net, &act, &colsz);
+  size_t need = 2 * act * (size_t)nb + colsz;
+  if (need > net->ws_cap) {
+    float *ws = realloc(net->ws, need * sizeof(float));
+    if (!ws) return -1;
+    net->ws = ws;
+    net->ws_cap = need;
+  }
+  float *bufs[2] = {net->ws, net->ws + act * (size_t)nb};
+  float *col = net->ws + 2 * act * (size_t)nb;
+  const float *cur = in;
+  for (int i = 0; i < net->n; i++) {
+    const sm_nn_layer *L = &net->L[i];
+    float *out = bufs[i & 1];
+    int fast = backend == SM_NN_FAST;
+    switch (L->op) {
+      case SM_NN_CONV3:
+        if (fast)
+          sm_k_conv3(cur, nb, L->in_h, L->in_w, L->cin, L->packed, L->cout, L->stride, L->act,
+                     col, out);
+        else
+          sm_ref_conv3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->cout, L->stride,
+                       L->act, out);
+        break;
+      case SM_NN_DW3:
+        if (fast)
+          sm_k_dw3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->stride, L->act, out);
+        else
+          sm_ref_dw3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->stride, L->act, out);
+        break;
+      case SM_NN_PW:
+      case SM_NN_DENSE: {
+        int rows = nb * L->in_h * L->in_w;
+        if (fast)
+          sm_k_gemm(cur, rows, L->cin, L->packed, L->cout, L->act, out);
+        else
+          sm_ref_pw(cur, rows, L->cin, L->w, L->b, L->cout, L->act, out);
+        break;
+      }
+      case SM_NN_GAP:
+        if (fast)
+          sm_k_gap(cur, nb, L->in_h * L->in_w, L->cin, out);
+        else
+          sm_ref_gap(cur, nb, L->in_h * L->in_w, L->cin, out);
+        if (emb) memcpy(emb, out, (size_t)nb * L->cout * sizeof(float));
+        break;
+    }
+    cur = out;
+  }
+  if (scores && net->nclasses)
+    memcpy(scores, cur, (size_t)nb * net->nclasses * sizeof(float));
+  return 0;
+}
+
+int sm_net_forward(sm_net *net, int backend, const float *in, int n, float *emb, float *scores) {
+  if (!net || !net->finished || n < 0) return -1;
+  if (backend == SM_NN_XNNPACK) return sm_xnn_forward(net, in, n, emb, scores);
+  if (backend != SM_NN_REF && backend != SM_NN_FAST) return -1;
+  size_t isz = (size_t)net->in_h * net->in_w * net->in_c;
+  for (int s = 0; s < n; s += SM_NN_BATCH) {
+    int nb = n - s < SM_NN_BATCH ? n - s : SM_NN_BATCH;
+    if (run_chunk(net, backend, in + (size_t)s * isz, nb, emb ? emb + (size_t)s * net->emb_dim : NULL,
+                  scores ? scores + (size_t)s * net->nclasses : NULL))
+      return -1;
+  }
+  return 0;
+}
+
+void sm_net_free(sm_net *net) {
+  if (!net) return;
+  sm_xnn_release(net);
+  for (int i = 0; i < net->n; i++) {
+    free(net->L[i].w);
+    free(net->L[i].b);
+    free(net->L[i].packed);
+  }
+  for (int i = 0; i < net->nlabels; i++) free(net->labels[i]);
+  free(net->labels);
+  free(net->ws);
+  free(net);
+}

@@ -1,0 +1,140 @@
+// The CLI end to end: a folder of 100 mixed-format sounds (plus broken files) in, a dataset
+// folder out, checked file by file against the contract in the README.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { npyDecode, npyEncode } from '../../web/npy.js';
+
+const CLI = path.resolve('dist/sonomap.mjs');
+const FIX = path.resolve('build/fixtures/cli');
+const BROKEN = path.resolve('build/fixtures/cli-broken');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-cli-'));
+
+function run(args) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 300000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function pngSize(buf) {
+  assert.deepEqual([...buf.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], 'PNG signature');
+  return [buf.readUInt32BE(16), buf.readUInt32BE(20)];
+}
+
+test('analyze: 100 mixed-format files and 3 broken ones → a complete dataset folder', () => {
+  const out = path.join(tmp, 'ds');
+  const r = run(['analyze', FIX, BROKEN, '--out', out, '--labels', 'folder', '--jobs', '2', '--seed', '7']);
+  assert.equal(r.code, 0, r.err);
+  for (const b of ['cut.flac', 'readme.wav', 'empty.aiff'])
+    assert.match(r.err, new RegExp(`${b.replace('.', '\\.')}: .+`), `${b} is reported with a reason`);
+  const cfg = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
+  const proj = JSON.parse(fs.readFileSync(path.join(out, 'projections.json'), 'utf8'));
+  assert.equal(cfg.count, 100);
+  assert.equal(cfg.failed.length, 3);
+  assert.deepEqual(proj.idx, [...Array(100).keys()]);
+  assert.equal(proj.projections.length, 100);
+  assert.ok(proj.projections.every((r) => r.length === 3 && r.every(Number.isFinite)));
+  for (const name of ['umap-2d', 'umap-3d', 'pca-2d', 'pca-3d']) assert.equal(proj.layouts[name]?.length, 100, name);
+  assert.deepEqual(proj.metadata.labelnames, ['noise', 'plucks', 'pulses', 'sweeps', 'tones']);
+  const files = fs.readFileSync(path.join(out, 'files.txt'), 'utf8').trim().split('\n');
+  assert.deepEqual(files, proj.metadata.filenames);
+  // labels follow the folders
+  files.forEach((f, i) => assert.equal(proj.metadata.labelnames[proj.metadata.labels[i]], f.split('/')[1]));
+  // sprite sheet: a square grid of tiles
+  const [w, h] = pngSize(fs.readFileSync(path.join(out, 'sprite.png')));
+  assert.equal(w, cfg.sprite.cols * cfg.sprite.tile);
+  assert.ok(h >= Math.ceil(100 / cfg.sprite.cols) * cfg.sprite.tile);
+  // spriteclip: 16 kHz mono WAV whose length matches config, every clip inside it
+  const wav = fs.readFileSync(path.join(out, 'audio.wav'));
+  assert.equal(wav.toString('ascii', 0, 4), 'RIFF');
+  assert.equal(wav.readUInt32LE(24), 16000);
+  assert.equal(wav.readUInt16LE(22), 1);
+  const samples = wav.readUInt32LE(40) / 2;
+  assert.equal(samples, cfg.audio.samples);
+  proj.metadata.clip_start.forEach((s, i) => {
+    const e = s + proj.metadata.clip_duration[i];
+    assert.ok(s >= 0 && e <= samples / 16000 + 1e-3 && proj.metadata.clip_duration[i] > 0.1, `clip ${i}: ${s}..${e}`);
+  });
+  // each clip's audio in the spriteclip is not silent
+  for (let i = 0; i < 100; i += 9) {
+    const a = Math.round(proj.metadata.clip_start[i] * 16000), b = a + Math.round(proj.metadata.clip_duration[i] * 16000);
+    let peak = 0;
+    for (let k = a; k < b; k++) peak = Math.max(peak, Math.abs(wav.readInt16LE(44 + 2 * k)));
+    assert.ok(peak > 300, `clip ${i} (${files[i]}) is audible in the spriteclip (peak ${peak})`);
+  }
+  const emb = npyDecode(fs.readFileSync(path.join(out, 'embeddings.npy')));
+  assert.equal(emb.shape[0], 100);
+  assert.ok(emb.shape[1] > 1000);
+  // tones and noise are far apart on the map: most nearest neighbours share the folder label
+  const L = proj.layouts['umap-2d'];
+  let same = 0;
+  for (let i = 0; i < 100; i++) {
+    let best = -1, bd = Infinity;
+    for (let j = 0; j < 100; j++) if (j !== i) {
+      const d = (L[i][0] - L[j][0]) ** 2 + (L[i][1] - L[j][1]) ** 2;
+      if (d < bd) { bd = d; best = j; }
+    }
+    if (proj.metadata.labels[best] === proj.metadata.labels[i]) same++;
+  }
+  assert.ok(same >= 70, `1-NN label agreement on the map is ${same}/100`);
+  fs.writeFileSync(path.join(tmp, 'first-run.json'), JSON.stringify(proj.layouts));
+});
+
+test('analyze is deterministic for a seed', () => {
+  const out = path.join(tmp, 'ds2');
+  const r = run(['analyze', FIX, '--out', out, '--jobs', '1', '--seed', '7', '--quiet']);
+  assert.equal(r.code, 0, r.err);
+  const proj = JSON.parse(fs.readFileSync(path.join(out, 'projections.json'), 'utf8'));
+  assert.equal(JSON.stringify(proj.layouts), fs.readFileSync(path.join(tmp, 'first-run.json'), 'utf8'));
+});
+
+test('analyze: long mode gives one point per 0.48 s and clips inside the recording', () => {
+  const rec = path.join(tmp, 'long.wav');
+  const s = spawnSync('sox', ['-q', '-n', '-r', '44100', '-c', '2', '-b', '16', rec, 'synth', '6', 'sine', '200:3000', 'gain', '-6']);
+  assert.equal(s.status, 0);
+  const out = path.join(tmp, 'long');
+  const r = run(['analyze', rec, '--mode', 'long', '--out', out, '--projection', 'pca', '--quiet']);
+  assert.equal(r.code, 0, r.err);
+  const proj = JSON.parse(fs.readFileSync(path.join(out, 'projections.json'), 'utf8'));
+  const n = proj.idx.length;
+  assert.ok(n >= 11 && n <= 13, `6 s in 0.48 s hops gives ~12 segments, got ${n}`);
+  const st = proj.metadata.start;
+  for (let i = 1; i < n; i++) assert.ok(Math.abs(st[i] - st[i - 1] - 0.48) < 1e-3, `segment ${i} starts ${st[i]}`);
+  // each segment plays from its own place in the recording
+  proj.metadata.clip_start.forEach((c, i) => assert.ok(Math.abs(c - st[i]) < 1e-3, `clip ${i} plays at ${c}, starts ${st[i]}`));
+});
+
+test('analyze: nothing decodable → non-zero exit with reasons', () => {
+  const r = run(['analyze', BROKEN, '--out', path.join(tmp, 'none')]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.err, /nothing could be analysed/);
+  assert.match(r.err, /readme\.wav: /);
+});
+
+test('analyze: bad options are refused with a message', () => {
+  let r = run(['analyze', FIX, '--out', path.join(tmp, 'x'), '--projection', 'mds']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.err, /--projection must be one of/);
+  r = run(['analyze', FIX]);
+  assert.match(r.err, /--out/);
+});
+
+test('project: vectors computed elsewhere → layout.npy and a dataset without sprites', () => {
+  const n = 60, d = 16;
+  const X = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) X[i * d + k] = (i % 3) * 5 + Math.sin(i * 7.1 + k * 1.3);
+  const npy = path.join(tmp, 'vec.npy');
+  fs.writeFileSync(npy, npyEncode(X, [n, d]));
+  const names = path.join(tmp, 'names.txt');
+  fs.writeFileSync(names, Array.from({ length: n }, (_, i) => `song-${i}.mp3`).join('\n') + '\n');
+  const out = path.join(tmp, 'proj');
+  const r = run(['project', npy, '--out', out, '--dims', '3', '--files', names, '--quiet']);
+  assert.equal(r.code, 0, r.err);
+  const lay = npyDecode(fs.readFileSync(path.join(out, 'layout.npy')));
+  assert.deepEqual(lay.shape, [n, 3]);
+  assert.ok(lay.data.every(Number.isFinite));
+  const proj = JSON.parse(fs.readFileSync(path.join(out, 'projections.json'), 'utf8'));
+  assert.equal(proj.metadata.filenames[5], 'song-5.mp3');
+});

@@ -97,6 +97,28 @@ SM_API int sm_map_total_steps(const sm_map *m);
 SM_API const float *sm_map_layout(const sm_map *m);
 SM_API void sm_map_free(sm_map *m);
 
+/* ---- Model: YAMNet-style embeddings and class scores (wasm/nn/, models/FORMAT.md) ---- */
+typedef struct sm_model sm_model;
+
+/* Load a model from file bytes: a YAMNet-family classification .tflite (int8 or float; its
+ * body from the first convolution on is imported and dequantized to f32) or sonomap's own
+ * SMNN format. The bytes may be freed afterwards. NULL with a one-line reason in err. */
+SM_API sm_model *sm_model_load(const uint8_t *bytes, size_t len, char *err, size_t errlen);
+/* n patches (each frames x bands, frame-major, as sm_segment_logmel gives them) ->
+ * emb (n x sm_model_embedding_size) and, if scores is not NULL, class scores in [0, 1]
+ * (n x sm_model_classes). Patches are batched internally. Returns 0, or -1 (bad arguments,
+ * out of memory). */
+SM_API int sm_model_embed(sm_model *m, const float *patches, int n, float *emb, float *scores);
+SM_API int sm_model_input_frames(const sm_model *m);   /* 96 for YAMNet */
+SM_API int sm_model_input_bands(const sm_model *m);    /* 64 for YAMNet */
+SM_API int sm_model_embedding_size(const sm_model *m); /* 1024 for YAMNet */
+SM_API int sm_model_classes(const sm_model *m);        /* 521 for YAMNet, 0 if none */
+/* Class name i when the file carries names (the .tflite's label list), else "". */
+SM_API const char *sm_model_class_name(const sm_model *m, int i);
+SM_API const char *sm_model_kind(const sm_model *m);   /* "tflite" or "smnn" */
+SM_API double sm_model_macs(const sm_model *m);        /* multiply-adds per patch */
+SM_API void sm_model_free(sm_model *m);
+
 /* ---- Outputs ---- */
 /* Colour-map one log-mel patch (frames x bands) into a w x h RGBA tile, low bands at the bottom. */
 SM_API void sm_logmel_tile(const float *logmel, int frames, int bands, int w, int h,

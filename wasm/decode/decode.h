@@ -27,4 +27,26 @@ const char *sm_decoder_error(const sm_decoder *d);    /* NULL when none */
 const char *sm_decoder_warning(const sm_decoder *d);  /* NULL when none */
 void sm_decoder_close(sm_decoder *d);
 
+/* ---- additions ---- */
+
+/* Integer sample width of the source (8..32; 16 for G.711), 0 for float and lossy formats. */
+int sm_decoder_bits(const sm_decoder *d);
+/* Like sm_decoder_read, but the integer samples as stored (e.g. -32768..32767 for 16 bits;
+ * 8-bit unsigned WAV re-centred to -128..127). Integer formats only (sm_decoder_bits > 0);
+ * -1 with a reason otherwise. Lets tests check bit-exactness, including 32-bit audio. */
+long sm_decoder_read_i32(sm_decoder *d, int32_t *out, long max_frames);
+
+/* What sm_decoder_probe found. */
+enum sm_probe {
+  SM_PROBE_UNKNOWN = 0,     /* not recognised as audio */
+  SM_PROBE_ENGINE = 1,      /* wav, aiff, flac, ogg (Vorbis): sm_decoder_open decodes it */
+  SM_PROBE_BROWSER = 2,     /* mp3, aac, m4a, opus, webm: hand it to the browser's decoder */
+  SM_PROBE_UNSUPPORTED = 3  /* recognised, decoded by neither (ogg-flac, caf, midi, ...) */
+};
+/* Looks at the magic bytes only (a leading ID3v2 tag is skipped). Writes the format's short
+ * name ("wav", "mp3", "m4a", "opus"... or "" when unknown) into name (cap bytes, may be NULL)
+ * and returns an enum sm_probe. sm_decoder_open fails on anything but SM_PROBE_ENGINE with
+ * "<name>: decoded by the browser, not the engine" or a similar one-line reason. */
+int sm_decoder_probe(const uint8_t *buf, size_t len, char *name, size_t cap);
+
 #endif

@@ -1,0 +1,209 @@
+/* aiff.c — AIFF/AIFC header parsing (see aiff.h); the samples are read by pcm.c. */
+#include "aiff.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "pcm.h"
+
+int sm_aiff_probe(const uint8_t *buf, size_t len) {
+  return len >= 12 && !memcmp(buf, "FORM", 4) &&
+         (!memcmp(buf + 8, "AIFF", 4) || !memcmp(buf + 8, "AIFC", 4));
+}
+
+int sm_aiff_ext80(const uint8_t p[10], double *out) {
+  int sign = p[0] >> 7;
+  int exp = ((p[0] & 0x7F) << 8) | p[1];
+  uint64_t mant = sm_get_be(p + 2, 8);
+  if (sign || exp == 0x7FFF) return 0;       /* negative, infinity or NaN */
+  if (mant == 0) { *out = 0.0; return 1; }   /* zero: in range of the parse, caller rejects */
+  int e = exp - 16383;                       /* value = mant * 2^(e - 63) */
+  if (e > 30) return 0;
+  if (e < -64) { *out = 0.0; return 1; }     /* tiny: round to 0, keep ldexp in range */
+  *out = ldexp((double)mant, e - 63);
+  return 1;
+}
+
+typedef struct aiff_type {
+  char id[5];
+  int kind, bytes, big_endian; /* bytes 0: from the COMM sample size */
+} aiff_type;
+
+static const aiff_type aiff_types[] = {
+    {"NONE", SM_PCM_SINT, 0, 1}, {"twos", SM_PCM_SINT, 0, 1}, {"sowt", SM_PCM_SINT, 0, 0},
+    {"in24", SM_PCM_SINT, 3, 1}, {"in32", SM_PCM_SINT, 4, 1}, {"42ni", SM_PCM_SINT, 3, 0},
+    {"raw ", SM_PCM_UINT, 1, 1}, {"fl32", SM_PCM_FLOAT, 4, 1}, {"FL32", SM_PCM_FLOAT, 4, 1},
+    {"fl64", SM_PCM_FLOAT, 8, 1}, {"FL64", SM_PCM_FLOAT, 8, 1}, {"ulaw", SM_PCM_ULAW, 1, 1},
+    {"ULAW", SM_PCM_ULAW, 1, 1}, {"alaw", SM_PCM_ALAW, 1, 1}, {"ALAW", SM_PCM_ALAW, 1, 1},
+};
+
+static void printable4(const uint8_t *id, char out[5]) {
+  for (int i = 0; i < 4; i++) out[i] = (id[i] >= 0x20 && id[i] < 0x7F) ? (char)id[i] : '?';
+  out[4] = 0;
+}
+
+static void *aiff_open(const uint8_t *buf, size_t len, sm_stream_info *info, sm_msgs *m) {
+  if (!sm_aiff_probe(buf, len)) {
+    sm_msg_set(m->err, "AIFF: not a FORM AIFF/AIFC file");
+    return NULL;
+  }
+  int aifc = !memcmp(buf + 8, "AIFC", 4);
+  sm_bytes b;
+  sm_bytes_init(&b, buf, len);
+  sm_bytes_skip(&b, 12);
+
+  int have_comm = 0, have_ssnd = 0;
+  unsigned channels = 0, sample_size = 0;
+  uint32_t num_frames = 0;
+  double rate = 0;
+  int rate_ok = 0;
+  const aiff_type *type = &aiff_types[0];
+  size_t data_off = 0;
+  uint64_t data_size = 0;
+  int truncated = 0;
+
+  while (sm_bytes_left(&b) >= 8) {
+    const uint8_t *id = sm_bytes_take(&b, 4);
+    uint32_t size = sm_bytes_u32be(&b);
+    size_t body = b.pos;
+    uint64_t avail = sm_bytes_left(&b);
+    if (!memcmp(id, "COMM", 4) && !have_comm) {
+      if (size > avail) {
+        sm_msg_set(m->err, "AIFF: COMM chunk runs past the end of the file");
+        return NULL;
+      }
+      if (size < 18) {
+        sm_msg_set(m->err, "AIFF: COMM chunk is %u bytes, too short", (unsigned)size);
+        return NULL;
+      }
+      channels = sm_bytes_u16be(&b);
+      num_frames = sm_bytes_u32be(&b);
+      sample_size = sm_bytes_u16be(&b);
+      rate_ok = sm_aiff_ext80(sm_bytes_take(&b, 10), &rate);
+      if (aifc) {
+        if (size < 22) {
+          sm_msg_set(m->err, "AIFF: AIFC COMM chunk is %u bytes, has no compression type",
+                     (unsigned)size);
+          return NULL;
+        }
+        const uint8_t *ct = sm_bytes_take(&b, 4);
+        type = NULL;
+        for (size_t i = 0; i < sizeof aiff_types / sizeof aiff_types[0]; i++)
+          if (!memcmp(ct, aiff_types[i].id, 4)) type = &aiff_types[i];
+        if (!type) {
+          char name[5];
+          printable4(ct, name);
+          sm_msg_set(m->err, "AIFF: AIFC compression '%s' is not supported", name);
+          return NULL;
+        }
+      }
+      have_comm = 1;
+    } else if (!memcmp(id, "SSND", 4) && !have_ssnd) {
+      uint32_t offset = sm_bytes_u32be(&b);
+      (void)sm_bytes_u32be(&b); /* block size */
+      if (b.err) {
+        sm_msg_set(m->err, "AIFF: SSND chunk runs past the end of the file");
+        return NULL;
+      }
+      uint64_t dsize = size >= 8 ? (uint64_t)size - 8 : 0;
+      uint64_t left = sm_bytes_left(&b);
+      if (offset > left) {
+        sm_msg_set(m->err, "AIFF: SSND offset %u runs past the end of the file", (unsigned)offset);
+        return NULL;
+      }
+      if (offset > dsize) {
+        sm_msg_set(m->err, "AIFF: SSND offset %u is larger than the chunk", (unsigned)offset);
+        return NULL;
+      }
+      data_off = b.pos + offset;
+      dsize -= offset;
+      left -= offset;
+      if (dsize > left) {
+        truncated = 1;
+        dsize = left;
+      }
+      data_size = dsize;
+      have_ssnd = 1;
+      if (have_comm) break;
+    }
+    uint64_t next = (uint64_t)body + size + (size & 1);
+    if (next > len) break;
+    sm_bytes_seek(&b, (size_t)next);
+  }
+  if (!have_comm) {
+    sm_msg_set(m->err, "AIFF: no COMM chunk (file truncated?)");
+    return NULL;
+  }
+  if (channels == 0) {
+    sm_msg_set(m->err, "AIFF: 0 channels");
+    return NULL;
+  }
+  if (channels > SM_DECODE_MAX_CHANNELS) {
+    sm_msg_set(m->err, "AIFF: %u channels (at most %d are supported)", channels,
+               SM_DECODE_MAX_CHANNELS);
+    return NULL;
+  }
+  if (!rate_ok) {
+    sm_msg_set(m->err, "AIFF: sample rate is not a finite positive number");
+    return NULL;
+  }
+  if (!sm_check_rate(rate, "AIFF", m)) return NULL;
+
+  sm_pcm pcm;
+  memset(&pcm, 0, sizeof pcm);
+  pcm.channels = (int)channels;
+  pcm.kind = type->kind;
+  pcm.big_endian = type->big_endian;
+  pcm.bytes = type->bytes;
+  if (pcm.bytes == 0) {
+    if (sample_size < 1 || sample_size > 32) {
+      sm_msg_set(m->err, "AIFF: %u-bit samples are not supported (1..32 bits)", sample_size);
+      return NULL;
+    }
+    pcm.bytes = (int)(sample_size + 7) / 8; /* left-justified in whole bytes */
+  }
+  if (!sm_pcm_supported(pcm.kind, pcm.bytes)) {
+    sm_msg_set(m->err, "AIFF: unsupported sample layout");
+    return NULL;
+  }
+
+  size_t frame_bytes = (size_t)pcm.channels * (size_t)pcm.bytes;
+  uint64_t avail_frames = have_ssnd ? data_size / frame_bytes : 0;
+  if (num_frames == 0 && avail_frames > 0) {
+    sm_msg_warn(m, "AIFF: COMM says 0 frames; decoding the %llu frames in SSND",
+                (unsigned long long)avail_frames);
+    num_frames = 0xFFFFFFFFu;
+  } else if (num_frames > avail_frames) {
+    if (!have_ssnd)
+      sm_msg_warn(m, "AIFF: COMM says %u frames but there is no SSND chunk", (unsigned)num_frames);
+    else
+      sm_msg_warn(m, "AIFF: COMM says %u frames but the file holds %llu%s; decoding those",
+                  (unsigned)num_frames, (unsigned long long)avail_frames,
+                  truncated ? " (truncated)" : "");
+  }
+  pcm.data = buf + data_off;
+  pcm.frames = (int64_t)(num_frames < avail_frames ? num_frames : avail_frames);
+
+  sm_pcm *st = malloc(sizeof *st);
+  if (!st) {
+    sm_msg_set(m->err, "AIFF: out of memory");
+    return NULL;
+  }
+  *st = pcm;
+  info->rate = rate;
+  info->channels = pcm.channels;
+  info->frames = pcm.frames;
+  info->bits = sm_pcm_bits(&pcm);
+  return st;
+}
+
+static long aiff_read(void *st, sm_out out, long max_frames, sm_msgs *m) {
+  (void)m;
+  return sm_pcm_read((sm_pcm *)st, out, max_frames);
+}
+
+static void aiff_close(void *st) { free(st); }
+
+const sm_codec sm_codec_aiff = {"aiff", aiff_open, aiff_read, aiff_close};

@@ -1,0 +1,157 @@
+/* vorbis.c — Ogg Vorbis via stb_vorbis (see vorbis.h). This file holds the one copy of the
+ * stb_vorbis implementation in the engine. */
+#include "vorbis.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STB_VORBIS_NO_STDIO 1
+#define STB_VORBIS_NO_PUSHDATA_API 1
+/* Found through -isystem, stb_vorbis compiles quietly; were it found through -I, gcc would
+ * flag maybe-uninitialized variables inside it. Silenced here only, around the include. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <stb_vorbis.h>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+#define VORBIS_MIN_ARENA (256 * 1024)
+#define VORBIS_MAX_ARENA (32 * 1024 * 1024)
+
+const char *sm_ogg_stream_kind(const uint8_t *buf, size_t len) {
+  if (len < 27 || memcmp(buf, "OggS", 4) != 0) return NULL;
+  size_t nseg = buf[26];
+  size_t at = 27 + nseg; /* first packet of the first page */
+  if (at > len) return "unknown";
+  const uint8_t *p = buf + at;
+  size_t n = len - at;
+  if (n >= 7 && !memcmp(p, "\x01vorbis", 7)) return "vorbis";
+  if (n >= 8 && !memcmp(p, "OpusHead", 8)) return "opus";
+  if (n >= 5 && !memcmp(p, "\x7F" "FLAC", 5)) return "flac";
+  if (n >= 8 && !memcmp(p, "Speex   ", 8)) return "speex";
+  if (n >= 7 && !memcmp(p, "\x80theora", 7)) return "theora";
+  return "unknown";
+}
+
+static const char *stb_reason(int e) {
+  switch (e) {
+    case VORBIS_outofmem: return "setup needs more memory than allowed";
+    case VORBIS_feature_not_supported: return "floor type 0 is not supported";
+    case VORBIS_too_many_channels: return "too many channels (at most 16)";
+    case VORBIS_unexpected_eof: return "file is truncated";
+    case VORBIS_invalid_setup: return "invalid setup header";
+    case VORBIS_invalid_stream: return "invalid stream";
+    case VORBIS_missing_capture_pattern: return "missing Ogg capture pattern";
+    case VORBIS_invalid_stream_structure_version: return "unknown Ogg stream structure version";
+    case VORBIS_continued_packet_flag_invalid: return "invalid continued-packet flag";
+    case VORBIS_incorrect_stream_serial_number: return "inconsistent stream serial number";
+    case VORBIS_invalid_first_page: return "invalid first page";
+    case VORBIS_bad_packet_type: return "bad packet type";
+    case VORBIS_cant_find_last_page: return "cannot find the last page";
+    case VORBIS_ogg_skeleton_not_supported: return "Ogg skeleton streams are not supported";
+    default: return "decoding failed";
+  }
+}
+
+typedef struct vorbis_state {
+  stb_vorbis *v;
+  char *arena;
+  int channels;
+  int done;
+  int64_t decoded, expected;
+} vorbis_state;
+
+static void vorbis_close(void *st) {
+  vorbis_state *s = st;
+  if (!s) return;
+  if (s->v) stb_vorbis_close(s->v);
+  free(s->arena);
+  free(s);
+}
+
+static void *vorbis_open(const uint8_t *buf, size_t len, sm_stream_info *info, sm_msgs *m) {
+  const char *kind = sm_ogg_stream_kind(buf, len);
+  if (!kind || strcmp(kind, "vorbis") != 0) {
+    sm_msg_set(m->err, "Ogg: not a Vorbis stream");
+    return NULL;
+  }
+  if (len > INT_MAX) {
+    sm_msg_set(m->err, "Ogg Vorbis: file larger than 2 GiB");
+    return NULL;
+  }
+  vorbis_state *s = calloc(1, sizeof *s);
+  if (!s) {
+    sm_msg_set(m->err, "Ogg Vorbis: out of memory");
+    return NULL;
+  }
+  int e = VORBIS_outofmem;
+  for (int size = VORBIS_MIN_ARENA; size <= VORBIS_MAX_ARENA && e == VORBIS_outofmem; size *= 4) {
+    free(s->arena);
+    s->arena = malloc((size_t)size);
+    if (!s->arena) break;
+    stb_vorbis_alloc a = {s->arena, size};
+    e = 0;
+    s->v = stb_vorbis_open_memory(buf, (int)len, &e, &a);
+  }
+  if (!s->v) {
+    sm_msg_set(m->err, "Ogg Vorbis: %s", stb_reason(e));
+    vorbis_close(s);
+    return NULL;
+  }
+  stb_vorbis_info vi = stb_vorbis_get_info(s->v);
+  if (vi.channels < 1) {
+    sm_msg_set(m->err, "Ogg Vorbis: %d channels", vi.channels);
+    vorbis_close(s);
+    return NULL;
+  }
+  if (!sm_check_rate((double)vi.sample_rate, "Ogg Vorbis", m)) {
+    vorbis_close(s);
+    return NULL;
+  }
+  unsigned int n = stb_vorbis_stream_length_in_samples(s->v);
+  (void)stb_vorbis_get_error(s->v); /* a missing last page is not fatal: length unknown */
+  s->channels = vi.channels;
+  s->expected = (n == 0 || n == 0xFFFFFFFFu) ? -1 : (int64_t)n;
+  info->rate = vi.sample_rate;
+  info->channels = vi.channels;
+  info->frames = s->expected;
+  info->bits = 0;
+  return s;
+}
+
+static long vorbis_read(void *st, sm_out out, long max_frames, sm_msgs *m) {
+  vorbis_state *s = st;
+  if (out.i) {
+    sm_msg_set(m->err, "Ogg Vorbis: no integer samples (lossy format)");
+    return -1;
+  }
+  if (s->done || max_frames <= 0) return 0;
+  long cap = INT_MAX / s->channels;
+  if (max_frames > cap) max_frames = cap;
+  long got = 0;
+  while (got < max_frames) {
+    int n = stb_vorbis_get_samples_float_interleaved(
+        s->v, s->channels, out.f + (size_t)got * (size_t)s->channels,
+        (int)((max_frames - got) * s->channels));
+    if (n <= 0) {
+      s->done = 1;
+      int e = stb_vorbis_get_error(s->v);
+      if (e != VORBIS__no_error && e != VORBIS_need_more_data)
+        sm_msg_warn(m, "Ogg Vorbis: stream ends early after %lld samples (%s)",
+                    (long long)(s->decoded + got), stb_reason(e));
+      else if (s->expected >= 0 && s->decoded + got < s->expected)
+        sm_msg_warn(m, "Ogg Vorbis: stream ends after %lld of %lld samples (truncated?)",
+                    (long long)(s->decoded + got), (long long)s->expected);
+      break;
+    }
+    got += n;
+  }
+  s->decoded += got;
+  return got;
+}
+
+const sm_codec sm_codec_vorbis = {"ogg", vorbis_open, vorbis_read, vorbis_close};

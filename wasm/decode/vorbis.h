@@ -1,0 +1,17 @@
+/* vorbis.h — Ogg Vorbis through stb_vorbis (Debian's libstb-dev), pull API over the caller's
+ * buffer. All of stb_vorbis's memory, setup and per-packet scratch alike, comes from one
+ * buffer of bounded size (grown stepwise up to 32 MiB while the setup asks for more).
+ * Implements sm_codec_vorbis. */
+#ifndef SM_DECODE_VORBIS_H
+#define SM_DECODE_VORBIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "codec.h"
+
+/* What the first Ogg page carries: "vorbis", "opus", "flac", "speex", "theora", or NULL when
+ * buf does not start with an Ogg page ("OggS"); "unknown" for an unrecognised stream. */
+const char *sm_ogg_stream_kind(const uint8_t *buf, size_t len);
+
+#endif

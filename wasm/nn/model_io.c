@@ -235,7 +235,7 @@ sm_net *sm_model_io_read(const uint8_t *buf, size_t len, char *err, size_t errle
       goto fail;
     }
     if (nw) {
-      const uint8_t *wp, *sp = NULL, *bp;
+      const uint8_t *wp = NULL, *sp = NULL, *bp = NULL;
       take(&r, nw * esz, &wp);
       if (wt == SM_W_I8) take(&r, 4ull * cout, &sp);
       take(&r, 4ull * cout, &bp);

@@ -79,6 +79,11 @@ SM_API double sm_segment_length(const sm_analysis *a, int i);   /* s */
 SM_API const float *sm_segment_logmel(const sm_analysis *a, int i);      /* 96 x 64, frame-major */
 SM_API const float *sm_segment_fingerprint(const sm_analysis *a, int i); /* 32 x 32 */
 SM_API const float *sm_segment_descriptors(const sm_analysis *a, int i); /* SM_NDESC */
+/* The 96 x 64 patches segment i's features stand for: 1 in clip and long mode (its own
+ * log-mel); in whole mode every patch of the clip (hop 48 frames), whose fingerprints the
+ * segment's fingerprint averages: average their embeddings the same way. */
+SM_API int sm_segment_patches(const sm_analysis *a, int i);
+SM_API const float *sm_segment_patch_logmel(const sm_analysis *a, int i, int p);
 SM_API void sm_analysis_free(sm_analysis *a);
 
 /* ---- Projection: feature rows in, 2-D / 3-D layout out, advanced in steps ---- */

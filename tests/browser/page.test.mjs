@@ -1,0 +1,223 @@
+// page.test.mjs — the page in Debian's Chromium (playwright-core), served by scripts/serve.mjs.
+//  1. Files given through the file picker, then a whole folder through the folder picker
+//     (build/fixtures/browser: 48 sounds in six formats in subfolders, plus two broken files):
+//     the status ends "Mapped 48 sounds · 2 failed", one point per good file, the broken files
+//     are listed with reasons, hovering a point plays it, no console errors, no request leaves
+//     127.0.0.1. Screenshot: tests/out/map.png.
+//  2. A dataset folder written by the CLI (dist/sonomap.mjs analyze) opened with ?dataset=, and a
+//     missing one (a clear message, the drop card back).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const ROOT = process.cwd();
+const DIST = path.join(ROOT, 'dist');
+const FIX = path.join(ROOT, 'build/fixtures/browser');
+const OUTDIR = path.join(ROOT, 'tests/out');
+const BROKEN = ['broken/notes.wav', 'broken/truncated.wav'];
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required'];
+
+function listFiles(dir) {
+  const out = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...listFiles(p));
+    else out.push(p);
+  }
+  return out.sort();
+}
+
+/** Starts scripts/serve.mjs on a free port; resolves {url, proc}. */
+function serve(root) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [path.join(ROOT, 'scripts/serve.mjs'), root, '0'],
+      { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) resolve({ url: m[1], proc });
+    });
+    proc.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
+  });
+}
+
+let server, browser, userDir, tmpRoot;
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), 'dist/ is built (make)');
+  assert.ok(fs.existsSync(path.join(DIST, 'sonomap.wasm')), 'dist/sonomap.wasm is built (make)');
+  assert.ok(fs.existsSync(FIX), 'fixtures are made (make fixtures)');
+  fs.mkdirSync(OUTDIR, { recursive: true });
+  // The site is served from a copy of dist/ so the dataset the CLI writes can sit inside it.
+  tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-site-'));
+  fs.cpSync(DIST, tmpRoot, { recursive: true, filter: (src) => !src.includes(`${path.sep}demo`) });
+  server = await serve(tmpRoot);
+  userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-chromium-'));
+  browser = await chromium.launchPersistentContext(userDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: false,   // --headless is in ARGS, as DESIGN.md gives the flags
+    args: ARGS,
+    viewport: { width: 1280, height: 800 },
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.proc.kill();
+  for (const d of [userDir, tmpRoot]) if (d) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A page that records console errors, page errors and every request. */
+async function openPage(url) {
+  const page = await browser.newPage();
+  const errors = [];
+  const requests = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  browser.on('request', (r) => requests.push(r.url()));
+  await page.goto(url);
+  return { page, errors, requests };
+}
+
+const status = (page) => page.locator('#status').textContent();
+
+async function waitStatus(page, re, timeout = 180000) {
+  const handle = await page.waitForFunction((src) => new RegExp(src).test(document.getElementById('status').textContent),
+    re.source, { timeout, polling: 200 }).catch(async (e) => {
+    throw new Error(`status never matched ${re}: "${await status(page)}" (${e.message.split('\n')[0]})`);
+  });
+  await handle.dispose();
+  return status(page);
+}
+
+function assertLocal(requests) {
+  const origin = new URL(server.url).origin;
+  const foreign = requests.filter((u) => !u.startsWith(origin + '/') && !/^(data|blob):/.test(u));
+  assert.deepEqual(foreign, [], 'no request leaves the local server');
+  assert.ok(requests.some((u) => u.endsWith('/sonomap.wasm')), 'the wasm was fetched (requests are recorded)');
+}
+
+/** Index of a point whose centre is on the canvas itself (not under a panel), or -1. */
+async function visiblePoint(page) {
+  return page.evaluate(() => {
+    const s = window.sonomap;
+    for (let i = 0; i < s.count; i++) {
+      const p = s.screenPoint(i);
+      if (p && document.elementFromPoint(p.x, p.y)?.id === 'map') return i;
+    }
+    return -1;
+  });
+}
+
+async function hoverPlays(page) {
+  const i = await visiblePoint(page);
+  assert.ok(i >= 0, 'some point is visible on the canvas');
+  const p = await page.evaluate((k) => window.sonomap.screenPoint(k), i);
+  const playsBefore = await page.evaluate(() => window.sonomap.plays);
+  await page.mouse.move(p.x - 40, p.y - 40);
+  await page.mouse.move(p.x, p.y, { steps: 4 });
+  await page.waitForFunction((k) => window.sonomap.lastPlayed?.index === k && window.sonomap.audioState === 'running',
+    i, { timeout: 10000 });
+  const played = await page.evaluate(() => ({ ...window.sonomap.lastPlayed, plays: window.sonomap.plays }));
+  assert.ok(played.plays > playsBefore, 'a sound started');
+  assert.ok(played.duration > 0, 'it has a duration');
+  const tip = await page.locator('#tooltip').textContent();
+  assert.ok(tip.includes(played.file.split('/').pop()), `the tooltip names the file (${tip})`);
+  return played;
+}
+
+async function checkMap(page, n) {
+  const info = await page.evaluate(() => ({ count: window.sonomap.count, layout: Array.from(window.sonomap.layout) }));
+  assert.equal(info.count, n, 'one point per good file');
+  assert.equal(info.layout.length, 2 * n);
+  assert.ok(info.layout.every(Number.isFinite), 'every point has a finite position');
+  const xs = info.layout.filter((_, k) => k % 2 === 0), ys = info.layout.filter((_, k) => k % 2 === 1);
+  assert.ok(Math.max(...xs) > Math.min(...xs) && Math.max(...ys) > Math.min(...ys), 'the points are spread out');
+}
+
+test('files and folders dropped through the pickers become a map you can hear', async () => {
+  const all = listFiles(FIX);
+  const good = all.filter((f) => !BROKEN.some((b) => f.endsWith(b)));
+  assert.equal(all.length - good.length, 2);
+  const { page, errors, requests } = await openPage(server.url);
+  assert.match(await status(page), /Drop sounds/);
+
+  // 1. the file picker with every file (names only, so no labels)
+  await page.setInputFiles('#file-input', all);
+  let text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/);
+  assert.match(text, new RegExp(`^Mapped ${good.length} sounds · 2 failed$`));
+  await checkMap(page, good.length);
+  const failures = await page.locator('#failures li').evaluateAll((lis) => lis.map((li) => ({
+    name: li.querySelector('.failure-name').textContent, reason: li.querySelector('.failure-reason').textContent,
+  })));
+  assert.deepEqual(failures.map((f) => f.name).sort(), ['notes.wav', 'truncated.wav']);
+  for (const f of failures) assert.ok(f.reason.length > 5, `a reason for ${f.name}: "${f.reason}"`);
+  assert.ok(await page.locator('#failures').isVisible(), 'the failures are listed where they can be seen');
+  const played = await hoverPlays(page);
+  assert.ok(good.some((g) => g.endsWith(played.file)), 'the sound played is one of the files');
+
+  // 2. the folder picker with the whole folder: a new map replaces the first, labelled by folder
+  await page.setInputFiles('#folder-input', FIX);
+  await page.waitForFunction(() => !/^Mapped/.test(document.getElementById('status').textContent), null, { timeout: 10000 });
+  text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/);
+  assert.match(text, new RegExp(`^Mapped ${good.length} sounds · 2 failed$`));
+  await checkMap(page, good.length);
+  const items = await page.evaluate(() => window.sonomap.items);
+  assert.ok(items.every((it) => it.file.startsWith('browser/')), 'paths keep their folders');
+  const labels = new Set(items.map((it) => it.label));
+  assert.deepEqual([...labels].sort(), ['clicks', 'noise', 'plucks', 'sweeps', 'tones', 'words']);
+  assert.equal(await page.locator('#legend li').count(), 6, 'a legend of the six folders');
+  assert.deepEqual((await page.evaluate(() => window.sonomap.failures)).map((f) => f.file).sort(),
+    BROKEN.map((b) => `browser/${b}`));
+
+  // search dims what does not match
+  await page.fill('#search', 'sine');
+  assert.equal(await page.locator('#search-count').textContent(), `8 of ${good.length}`);
+  await page.fill('#search', '');
+  await hoverPlays(page);
+  await page.mouse.move(5, 790);   // out of the way for the picture
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(OUTDIR, 'map.png') });
+  assert.deepEqual(errors, [], 'no console errors');
+  assertLocal(requests);
+  await page.close();
+});
+
+test('a dataset folder written by the CLI opens with ?dataset=, a missing one says so', async () => {
+  const cli = path.join(DIST, 'sonomap.mjs');
+  assert.ok(fs.existsSync(cli), 'dist/sonomap.mjs is built');
+  const out = path.join(tmpRoot, 'ds');
+  const r = spawnSync(process.execPath, [cli, 'analyze', FIX, '--out', out, '--labels', 'folder', '--quiet'],
+    { encoding: 'utf8', timeout: 240000 });
+  assert.equal(r.status, 0, `the CLI made a dataset: ${r.stderr}`);
+  const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
+  const n = config.count;
+  assert.ok(n >= 30, `the CLI mapped most files (${n})`);
+
+  const { page, errors, requests } = await openPage(`${server.url}?dataset=ds/`);
+  const text = await waitStatus(page, /^(Mapped|Could not)/, 60000);
+  const failed = (config.failed || []).length;
+  assert.match(text, new RegExp(`^Mapped ${n} sounds${failed ? ` · ${failed} failed` : ''} · loaded from ds/$`));
+  await checkMap(page, n);
+  await hoverPlays(page);
+  await page.screenshot({ path: path.join(OUTDIR, 'dataset.png') });
+  assert.deepEqual(errors, [], 'no console errors');
+  assertLocal(requests);
+
+  // A folder that is not there: a clear message and the drop card. The browser itself logs the
+  // 404 of config.json as a console error; nothing else may be logged.
+  const missing = await openPage(`${server.url}?dataset=nowhere/`);
+  const msg = await waitStatus(missing.page, /^(Mapped|Could not)/, 30000);
+  assert.match(msg, /^Could not open the map nowhere\/: config\.json is missing \(HTTP 404\)\. Drop sounds here/);
+  assert.ok(await missing.page.locator('#empty').isVisible(), 'the drop card is shown');
+  assert.deepEqual(missing.errors.filter((e) => !/404/.test(e)), []);
+  await missing.page.close();
+  await page.close();
+});

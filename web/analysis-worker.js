@@ -1,0 +1,96 @@
+// analysis-worker.js — one wasm engine per worker. Jobs (see pool.js):
+//   {type: 'file', file: File|Blob, path, opts}  analyse an encoded file
+//   {type: 'pcm', channels: Float32Array[], rate, path, opts}  analyse PCM the page decoded
+//        opts: {mode, feature, clipSeconds, label, tile} → result {items, audio, tiles, tile,
+//        format}: the file's map items (features.js fileItems, without their log-mel), its
+//        stretch of audio for the spriteclip and one RGBA sprite tile per item
+//   {type: 'audio', bytes: ArrayBuffer}          decode a dataset's spriteclip to 16 kHz mono
+//   {type: 'wav', audio: Float32Array, rate}     encode a WAV (export)
+//   {type: 'sprite', tiles, n, tile, quality}    encode a sprite sheet (export)
+// Answers {id, ok: true, result} or {id, ok: false, error, needsBrowserDecode}.
+import { loadEngine } from './engine.js';
+import { fileItems } from './features.js';
+
+let engine = null;
+
+function summarise(path, r, opts) {
+  if (!r.segments || r.segments.length === 0) throw new Error('no segments came out of the analysis');
+  const { items, audio } = fileItems(path, r, opts);
+  const t = opts.tile;
+  const tiles = new Uint8ClampedArray(items.length * t * t * 4);
+  items.forEach((it, k) => {
+    tiles.set(engine.logmelTile(it.logmel, t), k * t * t * 4);
+    delete it.logmel;
+  });
+  for (const it of items) it.features = own(it.features);
+  return { items, audio: own(audio), tiles, tile: t, format: r.format };
+}
+let wasmModule = null;
+
+function transfers(result) {
+  const t = new Set();
+  for (const k of ['tiles', 'audio', 'bytes']) if (result[k]?.buffer) t.add(result[k].buffer);
+  for (const it of result.items || []) if (it.features?.buffer) t.add(it.features.buffer);
+  return [...t];
+}
+
+const own = (a) => (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice());
+
+async function handle(m) {
+  switch (m.type) {
+    case 'file': {
+      const bytes = new Uint8Array(await m.file.arrayBuffer());
+      if (bytes.length === 0) return { error: 'the file is empty' };
+      const r = engine.analyzeFile(bytes, { mode: m.opts.mode });
+      if (r.error) return { error: r.error, needsBrowserDecode: r.needsBrowserDecode };
+      return { result: summarise(m.path, r, m.opts) };
+    }
+    case 'pcm': {
+      const r = engine.analyzePcm(m.channels, m.rate, { mode: m.opts.mode });
+      if (r.error) return { error: r.error };
+      return { result: summarise(m.path, r, m.opts) };
+    }
+    case 'audio': {
+      const r = engine.analyzeFile(new Uint8Array(m.bytes), { mode: 'clip' });
+      if (r.error) return { error: r.error, needsBrowserDecode: r.needsBrowserDecode };
+      return { result: { audio: r.audio } };
+    }
+    case 'wav':
+      return { result: { bytes: engine.wavEncode(m.audio, m.rate) } };
+    case 'sprite': {
+      const { bytes, cols } = engine.spriteEncode(m.tiles, m.n, m.tile, m.quality);
+      return { result: { bytes, cols } };
+    }
+    default:
+      return { error: `unknown job ${m.type}` };
+  }
+}
+
+self.onmessage = async (e) => {
+  const m = e.data;
+  if (m.type === 'init') {
+    try {
+      wasmModule = m.module;
+      engine = await loadEngine(m.module);
+      self.postMessage({ type: 'ready' });
+    } catch (err) {
+      self.postMessage({ type: 'init-error', error: String(err?.message || err) });
+    }
+    return;
+  }
+  let out;
+  try {
+    out = await handle(m);
+  } catch (err) {
+    out = { error: String(err?.message || err) };
+    // A trap leaves the instance in an unknown state: start a fresh one for the next job.
+    if (err instanceof WebAssembly.RuntimeError) {
+      try { engine = await loadEngine(wasmModule); } catch { /* the pool replaces us on the next error */ }
+    }
+  }
+  if (out.error) {
+    self.postMessage({ id: m.id, ok: false, error: out.error, needsBrowserDecode: !!out.needsBrowserDecode });
+  } else {
+    self.postMessage({ id: m.id, ok: true, result: out.result }, transfers(out.result));
+  }
+};

@@ -1,0 +1,145 @@
+// projection-worker.js — lays out feature rows on a map, off the main thread, progressively.
+// Messages in:
+//   {type: 'init', module}                         compiled sonomap.wasm
+//   {type: 'map', id, X: Float32Array, n, d, blocks, projection, dims, seed}
+//        blocks: [{start, end, weight, scale: 'column'|'global'}] how columns are standardised
+//        (default: every column to zero mean, unit variance). A new 'map' supersedes the last.
+//   {type: 'cancel', id}
+// Messages out:
+//   {type: 'ready'} | {type: 'init-error', error}
+//   {type: 'layout', id, layout: Float32Array(n*dims), done, total}   while it settles
+//   {type: 'done', id, layout, excluded: number[], projection, note}   note: why a fallback ran
+//   {type: 'error', id, error}
+// Rows the engine leaves out (excluded) come back as NaN.
+import { loadEngine } from './engine.js';
+
+let engine = null;
+let current = 0;
+
+/** Standardises X in place, block by block. */
+function standardise(X, n, d, blocks) {
+  const list = blocks && blocks.length ? blocks : [{ start: 0, end: d, weight: 1, scale: 'column' }];
+  for (const b of list) {
+    const w = b.weight ?? 1;
+    const mean = new Float64Array(b.end - b.start);
+    const vari = new Float64Array(b.end - b.start);
+    for (let i = 0; i < n; i++) {
+      const o = i * d;
+      for (let j = b.start; j < b.end; j++) mean[j - b.start] += X[o + j];
+    }
+    for (let j = 0; j < mean.length; j++) mean[j] /= n;
+    for (let i = 0; i < n; i++) {
+      const o = i * d;
+      for (let j = b.start; j < b.end; j++) { const v = X[o + j] - mean[j - b.start]; vari[j - b.start] += v * v; }
+    }
+    let global = 0;
+    for (let j = 0; j < vari.length; j++) { vari[j] /= n; global += vari[j]; }
+    global = Math.sqrt(global / Math.max(1, vari.length));
+    for (let i = 0; i < n; i++) {
+      const o = i * d;
+      for (let j = b.start; j < b.end; j++) {
+        const sd = b.scale === 'global' ? global : Math.sqrt(vari[j - b.start]);
+        X[o + j] = sd > 1e-12 ? ((X[o + j] - mean[j - b.start]) / sd) * w : 0;
+      }
+    }
+  }
+  return X;
+}
+
+const channel = new MessageChannel();
+const waiting = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+const yieldNow = () => new Promise((r) => { waiting.push(r); channel.port2.postMessage(0); });
+
+/** Points on a circle: the last resort when no projection can be made (one or two rows, say). */
+function circle(n, dims) {
+  const out = new Float32Array(n * dims);
+  for (let i = 0; i < n && n > 1; i++) {
+    out[i * dims] = Math.cos((2 * Math.PI * i) / n);
+    out[i * dims + 1] = Math.sin((2 * Math.PI * i) / n);
+  }
+  return out;
+}
+
+function expand(layout, n, dims, excluded) {
+  if (excluded.length === 0) return layout;
+  const skip = new Set(excluded);
+  const out = new Float32Array(n * dims).fill(NaN);
+  let r = 0;
+  for (let i = 0; i < n; i++) {
+    if (skip.has(i)) continue;
+    for (let k = 0; k < dims; k++) out[i * dims + k] = layout[r * dims + k];
+    r++;
+  }
+  return out;
+}
+
+async function runMap(m) {
+  const { id, n, d, dims = 2, seed = 42 } = m;
+  let projection = m.projection || 'umap';
+  const X = standardise(m.X, n, d, m.blocks);
+  let map = null;
+  let note = '';
+  if (n >= 3) {
+    for (const p of [projection, 'pca']) {
+      try {
+        map = engine.createMap(X, n, d, { projection: p, dims, seed });
+        if (p !== projection) { note = `${projection.toUpperCase()} could not be made (${note}); showing PCA`; projection = p; }
+        break;
+      } catch (err) {
+        note = String(err?.message || err);
+      }
+    }
+  }
+  if (!map) {
+    const why = n < 3 ? `${n} point${n === 1 ? '' : 's'} need no projection` : `no projection could be made (${note})`;
+    self.postMessage({ type: 'done', id, layout: circle(n, dims), excluded: [], projection: 'none', note: why });
+    return;
+  }
+  try {
+    const total = Math.max(1, map.totalSteps);
+    const excluded = map.excluded || [];
+    let remaining = total;
+    let chunk = 1;
+    let lastPost = 0;
+    while (remaining > 0) {
+      await yieldNow();
+      if (id !== current) return;
+      const t0 = performance.now();
+      remaining = map.step(chunk);
+      const dt = performance.now() - t0;
+      chunk = Math.max(1, Math.min(10000, Math.round(chunk * (30 / Math.max(dt, 0.5)))));
+      const now = performance.now();
+      if (remaining > 0 && now - lastPost > 60) {
+        lastPost = now;
+        const layout = expand(map.layout(), n, dims, excluded);
+        self.postMessage({ type: 'layout', id, layout, done: total - remaining, total }, [layout.buffer]);
+      }
+    }
+    const layout = expand(map.layout(), n, dims, excluded);
+    self.postMessage({ type: 'done', id, layout, excluded, projection, note }, [layout.buffer]);
+  } finally {
+    map.free();
+  }
+}
+
+self.onmessage = async (e) => {
+  const m = e.data;
+  if (m.type === 'init') {
+    try {
+      engine = await loadEngine(m.module);
+      self.postMessage({ type: 'ready' });
+    } catch (err) {
+      self.postMessage({ type: 'init-error', error: String(err?.message || err) });
+    }
+    return;
+  }
+  if (m.type === 'cancel') { if (m.id === current) current = 0; return; }
+  if (m.type !== 'map') return;
+  current = m.id;
+  try {
+    await runMap(m);
+  } catch (err) {
+    self.postMessage({ type: 'error', id: m.id, error: String(err?.message || err) });
+  }
+};

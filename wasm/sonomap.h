@@ -88,19 +88,77 @@ SM_API void sm_analysis_free(sm_analysis *a);
 
 /* ---- Projection: feature rows in, 2-D / 3-D layout out, advanced in steps ---- */
 enum sm_projection { SM_PROJ_PCA = 0, SM_PROJ_UMAP = 1, SM_PROJ_TSNE = 2 };
+enum sm_metric { SM_METRIC_EUCLIDEAN = 0, SM_METRIC_COSINE = 1 };
+enum sm_knn_method { SM_KNN_AUTO = 0, SM_KNN_EXACT = 1, SM_KNN_APPROX = 2 };
+
+/* Options of a map. Every field is 4 bytes, in this order (JS may fill it in place); start
+ * from sm_map_options_init, which sets the defaults in brackets. */
+typedef struct sm_map_options {
+  int32_t projection;  /* enum sm_projection [SM_PROJ_UMAP] */
+  int32_t dims;        /* 2 or 3 [2] */
+  uint32_t seed;       /* [42]; same input, options and seed give a bit-identical layout */
+  int32_t metric;      /* enum sm_metric [SM_METRIC_EUCLIDEAN]; cosine works on L2-normalised
+                          rows after standardisation and PCA */
+  int32_t n_neighbors; /* UMAP neighbourhood, counting the point itself as umap-learn [15] */
+  float min_dist;      /* UMAP [0.1] */
+  float spread;        /* UMAP [1.0] */
+  float perplexity;    /* t-SNE [30]; lowered to (n - 1) / 3 for small n */
+  int32_t iterations;  /* UMAP epochs / t-SNE iterations; 0: UMAP 500 up to 10,000 rows, else
+                          200; t-SNE 1000 [0] */
+  int32_t pca_dims;    /* PCA preprocessing to this many components when d is larger [50] */
+  int32_t knn;         /* enum sm_knn_method [SM_KNN_AUTO: exact up to 20,000 rows] */
+  int32_t clusters;    /* k-means clusters computed with the map, 0: none [0] */
+  int32_t spherical;   /* clusters by spherical k-means (cosine) [0] */
+} sm_map_options;
 
 typedef struct sm_map sm_map;
 
-/* X is n x d row-major. Standardisation and PCA preprocessing are done inside. Returns NULL
- * with a reason in err (errlen bytes) when the input cannot be mapped. */
+SM_API void sm_map_options_init(sm_map_options *o);
+/* X is n x d row-major. Rows holding NaN/Inf are left out (sm_map_excluded); columns are
+ * standardised (constant columns get zero weight); d > pca_dims is reduced by PCA; then the
+ * projection runs in steps. Returns NULL with a reason in err (errlen bytes) only when nothing
+ * can be mapped (no rows, no finite rows, bad options, out of memory). */
+SM_API sm_map *sm_map_new_with(const float *X, int n, int d, const sm_map_options *o,
+                               char *err, size_t errlen);
+/* The same with default options but these three. */
 SM_API sm_map *sm_map_new(const float *X, int n, int d, int projection, int dims, uint32_t seed,
                           char *err, size_t errlen);
-/* Advance by up to `work` iterations; returns the iterations still to do (0 when done). */
+/* Advance by up to `work` iterations; returns the iterations still to do (0 when done), or -1
+ * on failure (sm_map_error; the layout stays the last valid one). */
 SM_API int sm_map_step(sm_map *m, int work);
 SM_API int sm_map_total_steps(const sm_map *m);
-/* Current layout, n x dims, row-major; valid between steps (progressive display). */
+/* Current layout, n x dims, row-major, row i = input row i (NaN for excluded rows); valid
+ * between steps (progressive display). */
 SM_API const float *sm_map_layout(const sm_map *m);
+SM_API int sm_map_rows(const sm_map *m);  /* n */
+SM_API int sm_map_dims(const sm_map *m);
+/* Input rows left out for NaN/Inf values: how many, and their indices (ascending). */
+SM_API int sm_map_excluded_count(const sm_map *m);
+SM_API const int *sm_map_excluded(const sm_map *m);
+/* NULL, or why the last step failed. */
+SM_API const char *sm_map_error(const sm_map *m);
+/* k-means (spherical: cosine) on the preprocessed rows, k-means++ seeded with the map's seed.
+ * Returns 0, or -1 (sm_map_error). */
+SM_API int sm_map_cluster(sm_map *m, int k, int spherical);
+/* n cluster labels 0..k-1 (-1 for excluded rows), or NULL when no clustering was asked. */
+SM_API const int *sm_map_clusters(const sm_map *m);
+SM_API int sm_map_cluster_count(const sm_map *m);
+/* Trustworthiness and continuity at k of the current layout against the preprocessed rows
+ * (standardised, PCA-reduced), summed over up to `queries` sampled rows (<= 0: all).
+ * Returns 0, or -1 when out of memory. */
+SM_API int sm_map_quality(const sm_map *m, int k, int queries, double *trust, double *cont);
+/* 1-NN label accuracy in the current layout; labels: n, < 0 for unlabelled rows. NaN when
+ * fewer than two mapped rows are labelled. */
+SM_API double sm_map_label_accuracy(const sm_map *m, const int *labels, int queries);
 SM_API void sm_map_free(sm_map *m);
+
+/* Grid layout: assign n points (x, y at xy[i * stride], xy[i * stride + 1]) to distinct cells of
+ * a cols x rows grid (cols * rows >= n), keeping neighbours together: exact linear assignment
+ * (Jonker-Volgenant) of the normalised cloud to the cells up to SM_GRID_EXACT_MAX points, a
+ * recursive balanced split beyond. cell[i] = row * cols + col. Returns 0, or -1 with a reason. */
+#define SM_GRID_EXACT_MAX 2048
+SM_API int sm_grid_assign(const float *xy, int n, int stride, int cols, int rows, int *cell,
+                          char *err, size_t errlen);
 
 /* ---- Model: YAMNet-style embeddings and class scores (wasm/nn/, models/FORMAT.md) ---- */
 typedef struct sm_model sm_model;

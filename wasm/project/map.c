@@ -1,0 +1,416 @@
+/* map.c — the projection section of sonomap.h: input cleaning, standardisation, PCA
+ * preprocessing, kNN, then PCA / UMAP / t-SNE advanced in steps; clusters, quality figures. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "project/kmeans.h"
+#include "project/knn.h"
+#include "project/nndescent.h"
+#include "project/pca.h"
+#include "project/quality.h"
+#include "project/rng.h"
+#include "project/tsne.h"
+#include "project/umap.h"
+#include "sonomap.h"
+
+#define EXACT_KNN_MAX 20000
+
+struct sm_map {
+  sm_map_options o;
+  int n, nk, df, dims;
+  int *kept;     /* nk: input row of each mapped row */
+  int *excluded; /* n - nk */
+  float *F;      /* nk x df: standardised (PCA-reduced, normalised for cosine) rows */
+  float *layout; /* n x dims, NaN for excluded rows */
+  float *fixed;  /* nk x dims: the PCA layout, or the single point */
+  prj_umap *umap;
+  prj_tsne *tsne;
+  int total, done;
+  int *clusters, nclusters;
+  char err[160];
+};
+
+void sm_map_options_init(sm_map_options *o) {
+  memset(o, 0, sizeof *o);
+  o->projection = SM_PROJ_UMAP;
+  o->dims = 2;
+  o->seed = 42;
+  o->metric = SM_METRIC_EUCLIDEAN;
+  o->n_neighbors = 15;
+  o->min_dist = 0.1f;
+  o->spread = 1.0f;
+  o->perplexity = 30.0f;
+  o->iterations = 0;
+  o->pca_dims = 50;
+  o->knn = SM_KNN_AUTO;
+  o->clusters = 0;
+  o->spherical = 0;
+}
+
+static const float *current(const sm_map *m) {
+  if (m->umap)
+    return prj_umap_embedding(m->umap);
+  if (m->tsne)
+    return prj_tsne_embedding(m->tsne);
+  return m->fixed;
+}
+
+static void publish(sm_map *m) {
+  const float *Y = current(m);
+  for (int r = 0; r < m->nk; r++)
+    memcpy(m->layout + (size_t)m->kept[r] * m->dims, Y + (size_t)r * m->dims,
+           sizeof(float) * m->dims);
+}
+
+/* top `dims` principal components of F (zero-padded when df < dims) */
+static int pca_layout(const sm_map *m, float *Y, double *var0, char *err, size_t errlen) {
+  int k = m->df < m->dims ? m->df : m->dims;
+  prj_pca p;
+  if (prj_pca_fit(m->F, m->nk, m->df, k, m->o.seed, &p, err, errlen))
+    return -1;
+  float *T = malloc(sizeof(float) * (size_t)m->nk * k);
+  if (!T || prj_pca_transform(&p, m->F, m->nk, T)) {
+    free(T);
+    prj_pca_free(&p);
+    snprintf(err, errlen, "PCA: out of memory");
+    return -1;
+  }
+  for (int r = 0; r < m->nk; r++)
+    for (int c = 0; c < m->dims; c++)
+      Y[(size_t)r * m->dims + c] = c < k ? T[(size_t)r * k + c] : 0.0f;
+  *var0 = p.var[0];
+  free(T);
+  prj_pca_free(&p);
+  return 0;
+}
+
+static int knn_graph(sm_map *m, int k, int **idx, float **d2, char *err, size_t errlen) {
+  *idx = malloc(sizeof(int) * (size_t)m->nk * k);
+  *d2 = malloc(sizeof(float) * (size_t)m->nk * k);
+  if (!*idx || !*d2)
+    goto oom;
+  int approx = m->o.knn == SM_KNN_APPROX || (m->o.knn == SM_KNN_AUTO && m->nk > EXACT_KNN_MAX);
+  int rc = approx ? prj_nndescent(m->F, m->nk, m->df, k, m->o.seed, *idx, *d2)
+                  : prj_knn_exact(m->F, m->nk, m->df, k, *idx, *d2);
+  if (rc)
+    goto oom;
+  return 0;
+oom:
+  free(*idx), free(*d2);
+  *idx = NULL, *d2 = NULL;
+  snprintf(err, errlen, "kNN: out of memory (%d rows, k=%d)", m->nk, k);
+  return -1;
+}
+
+static int setup_projection(sm_map *m, char *err, size_t errlen) {
+  const sm_map_options *o = &m->o;
+  size_t nd = (size_t)m->nk * m->dims;
+  m->fixed = calloc(nd, sizeof(float));
+  if (!m->fixed) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  if (m->nk == 1) { /* a single point sits at the origin */
+    m->total = 1;
+    return 0;
+  }
+  double var0 = 0.0;
+  if (pca_layout(m, m->fixed, &var0, err, errlen))
+    return -1;
+  prj_rng noise;
+  prj_rng_seed(&noise, o->seed, 0x1417);
+  if (o->projection == SM_PROJ_PCA) {
+    float s = var0 > 0 ? (float)(1.0 / sqrt(var0)) : 1.0f; /* first axis: unit deviation */
+    for (size_t i = 0; i < nd; i++)
+      m->fixed[i] *= s;
+    m->total = 1;
+    return 0;
+  }
+  int *idx;
+  float *d2;
+  if (o->projection == SM_PROJ_UMAP) {
+    int k = o->n_neighbors - 1 < m->nk - 1 ? o->n_neighbors - 1 : m->nk - 1;
+    if (k < 1)
+      k = 1;
+    if (knn_graph(m, k, &idx, &d2, err, errlen))
+      return -1;
+    for (size_t e = 0; e < (size_t)m->nk * k; e++)
+      d2[e] = o->metric == SM_METRIC_COSINE ? 0.5f * d2[e] : sqrtf(d2[e]);
+    int epochs = o->iterations > 0 ? o->iterations : (m->nk <= 10000 ? 500 : 200);
+    double a, b;
+    prj_umap_find_ab(o->spread, o->min_dist, &a, &b);
+    m->umap =
+        prj_umap_new(idx, d2, m->nk, k, m->fixed, m->dims, epochs, a, b, o->seed, err, errlen);
+    free(idx), free(d2);
+    if (!m->umap)
+      return -1;
+    m->total = epochs;
+    return 0;
+  }
+  /* t-SNE: PCA start scaled to a deviation of 1e-4 on the first axis (openTSNE's choice) */
+  int k = (int)(3.0 * o->perplexity);
+  if (k > m->nk - 1)
+    k = m->nk - 1;
+  if (k < 1)
+    k = 1;
+  if (knn_graph(m, k, &idx, &d2, err, errlen))
+    return -1;
+  if (o->metric == SM_METRIC_COSINE)
+    for (size_t e = 0; e < (size_t)m->nk * k; e++)
+      d2[e] *= 0.5f;
+  float s = var0 > 0 ? (float)(1e-4 / sqrt(var0)) : 0.0f;
+  for (size_t i = 0; i < nd; i++)
+    m->fixed[i] = m->fixed[i] * s + (float)(1e-6 * prj_rng_normal(&noise));
+  int iters = o->iterations > 0 ? o->iterations : 1000;
+  m->tsne =
+      prj_tsne_new(idx, d2, m->nk, k, o->perplexity, m->fixed, m->dims, iters, 0.5, err, errlen);
+  free(idx), free(d2);
+  if (!m->tsne)
+    return -1;
+  m->total = iters;
+  return 0;
+}
+
+sm_map *sm_map_new_with(const float *X, int n, int d, const sm_map_options *opt, char *err,
+                        size_t errlen) {
+  char dummy[8];
+  if (!err || errlen == 0)
+    err = dummy, errlen = sizeof dummy;
+  sm_map_options o;
+  if (opt)
+    o = *opt;
+  else
+    sm_map_options_init(&o);
+  if (n < 1 || !X) {
+    snprintf(err, errlen, "nothing to map: no rows");
+    return NULL;
+  }
+  if (d < 1) {
+    snprintf(err, errlen, "nothing to map: rows have %d values", d);
+    return NULL;
+  }
+  if (o.projection < SM_PROJ_PCA || o.projection > SM_PROJ_TSNE) {
+    snprintf(err, errlen, "unknown projection %d", (int)o.projection);
+    return NULL;
+  }
+  if (o.dims < 1 || o.dims > 3) {
+    snprintf(err, errlen, "dims must be 2 or 3 (got %d)", (int)o.dims);
+    return NULL;
+  }
+  if (o.metric != SM_METRIC_EUCLIDEAN && o.metric != SM_METRIC_COSINE) {
+    snprintf(err, errlen, "unknown metric %d", (int)o.metric);
+    return NULL;
+  }
+  if (o.n_neighbors < 2)
+    o.n_neighbors = 2;
+  if (!(o.perplexity >= 1.0f) || o.perplexity > 1e6f)
+    o.perplexity = 30.0f;
+  if (!(o.spread > 0.0f) || o.spread > 1e3f)
+    o.spread = 1.0f;
+  if (!(o.min_dist >= 0.0f) || o.min_dist > o.spread * 3.0f)
+    o.min_dist = 0.1f;
+  if (o.pca_dims < 1)
+    o.pca_dims = 50;
+  if (o.iterations < 0 || o.iterations > 100000)
+    o.iterations = 0;
+
+  sm_map *m = calloc(1, sizeof *m);
+  if (!m)
+    goto oom;
+  m->o = o, m->n = n, m->dims = o.dims;
+  m->kept = malloc(sizeof(int) * n);
+  m->excluded = malloc(sizeof(int) * n);
+  m->layout = malloc(sizeof(float) * (size_t)n * o.dims);
+  double *mean = calloc(d, sizeof(double)), *sd = calloc(d, sizeof(double));
+  if (!m->kept || !m->excluded || !m->layout || !mean || !sd) {
+    free(mean), free(sd);
+    goto oom;
+  }
+  int ne = 0;
+  for (int i = 0; i < n; i++) {
+    const float *x = X + (size_t)i * d;
+    int ok = 1;
+    for (int j = 0; j < d && ok; j++)
+      ok = isfinite(x[j]);
+    if (ok)
+      m->kept[m->nk++] = i;
+    else
+      m->excluded[ne++] = i;
+  }
+  for (size_t i = 0; i < (size_t)n * o.dims; i++)
+    m->layout[i] = NAN;
+  if (m->nk == 0) {
+    free(mean), free(sd);
+    sm_map_free(m);
+    snprintf(err, errlen, "nothing to map: all %d rows hold NaN or Inf", n);
+    return NULL;
+  }
+  /* standardise: z = (x - mean) / sd, constant columns weigh nothing */
+  for (int r = 0; r < m->nk; r++)
+    for (int j = 0; j < d; j++)
+      mean[j] += X[(size_t)m->kept[r] * d + j];
+  for (int j = 0; j < d; j++)
+    mean[j] /= m->nk;
+  for (int r = 0; r < m->nk; r++)
+    for (int j = 0; j < d; j++) {
+      double t = X[(size_t)m->kept[r] * d + j] - mean[j];
+      sd[j] += t * t;
+    }
+  for (int j = 0; j < d; j++) {
+    sd[j] = sqrt(sd[j] / m->nk);
+    sd[j] = sd[j] > 1e-12 * (1.0 + fabs(mean[j])) ? 1.0 / sd[j] : 0.0; /* now 1 / sd or 0 */
+  }
+  float *Z = malloc(sizeof(float) * (size_t)m->nk * d);
+  if (!Z) {
+    free(mean), free(sd);
+    goto oom;
+  }
+  for (int r = 0; r < m->nk; r++)
+    for (int j = 0; j < d; j++)
+      Z[(size_t)r * d + j] = (float)((X[(size_t)m->kept[r] * d + j] - mean[j]) * sd[j]);
+  free(mean), free(sd);
+  if (d > o.pca_dims) {
+    prj_pca p;
+    if (prj_pca_fit(Z, m->nk, d, o.pca_dims, o.seed, &p, err, errlen)) {
+      free(Z);
+      sm_map_free(m);
+      return NULL;
+    }
+    m->df = o.pca_dims;
+    m->F = malloc(sizeof(float) * (size_t)m->nk * m->df);
+    int bad = !m->F || prj_pca_transform(&p, Z, m->nk, m->F);
+    prj_pca_free(&p);
+    free(Z);
+    if (bad)
+      goto oom;
+  } else {
+    m->df = d;
+    m->F = Z;
+  }
+  if (o.metric == SM_METRIC_COSINE)
+    for (int r = 0; r < m->nk; r++) {
+      float *f = m->F + (size_t)r * m->df;
+      double s = 0.0;
+      for (int j = 0; j < m->df; j++)
+        s += (double)f[j] * f[j];
+      if (s > 0)
+        for (int j = 0; j < m->df; j++)
+          f[j] = (float)(f[j] / sqrt(s));
+    }
+  if (setup_projection(m, err, errlen)) {
+    sm_map_free(m);
+    return NULL;
+  }
+  publish(m);
+  if (o.clusters > 0 && sm_map_cluster(m, o.clusters, o.spherical)) {
+    snprintf(err, errlen, "%s", m->err);
+    sm_map_free(m);
+    return NULL;
+  }
+  return m;
+oom:
+  sm_map_free(m);
+  snprintf(err, errlen, "out of memory mapping %d rows of %d values", n, d);
+  return NULL;
+}
+
+sm_map *sm_map_new(const float *X, int n, int d, int projection, int dims, uint32_t seed, char *err,
+                   size_t errlen) {
+  sm_map_options o;
+  sm_map_options_init(&o);
+  o.projection = projection, o.dims = dims, o.seed = seed;
+  return sm_map_new_with(X, n, d, &o, err, errlen);
+}
+
+int sm_map_step(sm_map *m, int work) {
+  if (!m)
+    return -1;
+  if (work < 0)
+    work = 0;
+  int left;
+  if (m->umap) {
+    left = prj_umap_step(m->umap, work);
+  } else if (m->tsne) {
+    left = prj_tsne_step(m->tsne, work);
+    if (left < 0) {
+      snprintf(m->err, sizeof m->err, "t-SNE: out of memory building the tree");
+      return -1;
+    }
+  } else {
+    if (work > 0)
+      m->done = m->total;
+    left = m->total - m->done;
+  }
+  if (work > 0)
+    publish(m);
+  return left;
+}
+
+int sm_map_total_steps(const sm_map *m) { return m ? m->total : 0; }
+const float *sm_map_layout(const sm_map *m) { return m ? m->layout : NULL; }
+int sm_map_rows(const sm_map *m) { return m ? m->n : 0; }
+int sm_map_dims(const sm_map *m) { return m ? m->dims : 0; }
+int sm_map_excluded_count(const sm_map *m) { return m ? m->n - m->nk : 0; }
+const int *sm_map_excluded(const sm_map *m) { return m ? m->excluded : NULL; }
+const char *sm_map_error(const sm_map *m) { return m && m->err[0] ? m->err : NULL; }
+const int *sm_map_clusters(const sm_map *m) { return m ? m->clusters : NULL; }
+int sm_map_cluster_count(const sm_map *m) { return m ? m->nclusters : 0; }
+
+int sm_map_cluster(sm_map *m, int k, int spherical) {
+  if (!m)
+    return -1;
+  if (k < 1) {
+    snprintf(m->err, sizeof m->err, "clusters: k must be at least 1 (got %d)", k);
+    return -1;
+  }
+  if (k > m->nk)
+    k = m->nk;
+  int *lab = malloc(sizeof(int) * m->nk);
+  if (!m->clusters)
+    m->clusters = malloc(sizeof(int) * m->n);
+  if (!lab || !m->clusters ||
+      prj_kmeans(m->F, m->nk, m->df, k, spherical, m->o.seed, 300, lab, NULL) < 0) {
+    free(lab);
+    snprintf(m->err, sizeof m->err, "clusters: out of memory (k=%d)", k);
+    return -1;
+  }
+  for (int i = 0; i < m->n; i++)
+    m->clusters[i] = -1;
+  for (int r = 0; r < m->nk; r++)
+    m->clusters[m->kept[r]] = lab[r];
+  m->nclusters = k;
+  free(lab);
+  return 0;
+}
+
+int sm_map_quality(const sm_map *m, int k, int queries, double *trust, double *cont) {
+  if (!m)
+    return -1;
+  return prj_quality_tc(m->F, m->nk, m->df, current(m), m->dims, k, queries, m->o.seed, trust,
+                        cont);
+}
+
+double sm_map_label_accuracy(const sm_map *m, const int *labels, int queries) {
+  if (!m || !labels)
+    return NAN;
+  int *lab = malloc(sizeof(int) * m->nk);
+  if (!lab)
+    return NAN;
+  for (int r = 0; r < m->nk; r++)
+    lab[r] = labels[m->kept[r]];
+  double acc = prj_label_accuracy(current(m), m->nk, m->dims, lab, queries, m->o.seed);
+  free(lab);
+  return acc;
+}
+
+void sm_map_free(sm_map *m) {
+  if (!m)
+    return;
+  prj_umap_free(m->umap);
+  prj_tsne_free(m->tsne);
+  free(m->kept), free(m->excluded), free(m->F), free(m->layout), free(m->fixed);
+  free(m->clusters);
+  free(m);
+}

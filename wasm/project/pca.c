@@ -1,0 +1,298 @@
+/* pca.c — exact and randomised PCA (see pca.h). */
+#include "project/pca.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "project/rng.h"
+#include "project/vec.h"
+
+#define EXACT_MAX_D 64 /* covariance + Jacobi up to this dimension */
+#define OVERSAMPLE 10
+#define POWER_ITERS 3
+
+void prj_eigh(double *A, int n, double *w, double *V) {
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++)
+      V[i * n + j] = (i == j);
+  for (int sweep = 0; sweep < 60; sweep++) {
+    double off = 0.0, diag = 0.0;
+    for (int i = 0; i < n; i++) {
+      diag += A[i * n + i] * A[i * n + i];
+      for (int j = i + 1; j < n; j++)
+        off += A[i * n + j] * A[i * n + j];
+    }
+    if (off <= 1e-30 * diag || off == 0.0)
+      break;
+    for (int p = 0; p < n; p++)
+      for (int q = p + 1; q < n; q++) {
+        double apq = A[p * n + q];
+        if (fabs(apq) < 1e-300)
+          continue;
+        double app = A[p * n + p], aqq = A[q * n + q];
+        double theta = (aqq - app) / (2.0 * apq);
+        double t = (theta >= 0 ? 1.0 : -1.0) / (fabs(theta) + sqrt(theta * theta + 1.0));
+        double c = 1.0 / sqrt(t * t + 1.0), s = t * c;
+        for (int k = 0; k < n; k++) { /* columns p, q */
+          double akp = A[k * n + p], akq = A[k * n + q];
+          A[k * n + p] = c * akp - s * akq;
+          A[k * n + q] = s * akp + c * akq;
+        }
+        for (int k = 0; k < n; k++) { /* rows p, q */
+          double apk = A[p * n + k], aqk = A[q * n + k];
+          A[p * n + k] = c * apk - s * aqk;
+          A[q * n + k] = s * apk + c * aqk;
+        }
+        A[p * n + q] = A[q * n + p] = 0.0;
+        for (int k = 0; k < n; k++) {
+          double vkp = V[k * n + p], vkq = V[k * n + q];
+          V[k * n + p] = c * vkp - s * vkq;
+          V[k * n + q] = s * vkp + c * vkq;
+        }
+      }
+  }
+  for (int i = 0; i < n; i++)
+    w[i] = A[i * n + i];
+  /* selection sort, descending, ties keep index order */
+  for (int i = 0; i < n; i++) {
+    int best = i;
+    for (int j = i + 1; j < n; j++)
+      if (w[j] > w[best])
+        best = j;
+    if (best != i) {
+      double t = w[i];
+      w[i] = w[best];
+      w[best] = t;
+      for (int k = 0; k < n; k++) {
+        t = V[k * n + i];
+        V[k * n + i] = V[k * n + best];
+        V[k * n + best] = t;
+      }
+    }
+  }
+}
+
+static void fix_sign(float *axis, int d) {
+  int best = 0;
+  for (int j = 1; j < d; j++)
+    if (fabsf(axis[j]) > fabsf(axis[best]))
+      best = j;
+  if (axis[best] < 0)
+    for (int j = 0; j < d; j++)
+      axis[j] = -axis[j];
+}
+
+/* Orthonormalise the columns of M (rows x l, row-major) in place through the eigenvectors of
+ * its Gram matrix; columns without support (rank deficiency) become zero. */
+static int orthonormalise(float *M, long rows, int l) {
+  double *G = calloc((size_t)l * l, sizeof *G), *w = malloc(sizeof(double) * l);
+  double *V = malloc(sizeof(double) * l * l);
+  float *tmp = malloc(sizeof(float) * l), *T = malloc(sizeof(float) * l * l);
+  if (!G || !w || !V || !tmp || !T) {
+    free(G), free(w), free(V), free(tmp), free(T);
+    return -1;
+  }
+  for (long r = 0; r < rows; r++) {
+    const float *m = M + r * l;
+    for (int a = 0; a < l; a++) {
+      double ma = m[a];
+      for (int b = a; b < l; b++)
+        G[a * l + b] += ma * m[b];
+    }
+  }
+  for (int a = 0; a < l; a++)
+    for (int b = 0; b < a; b++)
+      G[a * l + b] = G[b * l + a];
+  prj_eigh(G, l, w, V);
+  double wmax = w[0] > 0 ? w[0] : 0.0;
+  for (int a = 0; a < l; a++) { /* T[b][a] = V[b][a] / sqrt(w[a]) */
+    double s = (w[a] > 1e-12 * wmax && w[a] > 0) ? 1.0 / sqrt(w[a]) : 0.0;
+    for (int b = 0; b < l; b++)
+      T[b * l + a] = (float)(V[b * l + a] * s);
+  }
+  for (long r = 0; r < rows; r++) {
+    float *m = M + r * l;
+    memset(tmp, 0, sizeof(float) * l);
+    for (int b = 0; b < l; b++)
+      prj_axpy(tmp, m[b], T + b * l, l);
+    memcpy(m, tmp, sizeof(float) * l);
+  }
+  free(G), free(w), free(V), free(tmp), free(T);
+  return 0;
+}
+
+/* Y (n x l) = Xc W, W (d x l) */
+static void times(const float *X, const float *mean, int n, int d, const float *W, int l, float *Y,
+                  float *xc) {
+  for (int r = 0; r < n; r++) {
+    const float *x = X + (size_t)r * d;
+    for (int j = 0; j < d; j++)
+      xc[j] = x[j] - mean[j];
+    float *y = Y + (size_t)r * l;
+    memset(y, 0, sizeof(float) * l);
+    for (int j = 0; j < d; j++)
+      prj_axpy(y, xc[j], W + (size_t)j * l, l);
+  }
+}
+
+/* Z (d x l) = Xc^T Y, accumulated in float per block of rows, in double across blocks */
+static void times_t(const float *X, const float *mean, int n, int d, const float *Y, int l,
+                    float *Z, float *blk, double *acc, float *xc) {
+  memset(acc, 0, sizeof(double) * d * l);
+  for (int r0 = 0; r0 < n; r0 += 256) {
+    int r1 = r0 + 256 < n ? r0 + 256 : n;
+    memset(blk, 0, sizeof(float) * d * l);
+    for (int r = r0; r < r1; r++) {
+      const float *x = X + (size_t)r * d;
+      const float *y = Y + (size_t)r * l;
+      for (int j = 0; j < d; j++)
+        prj_axpy(blk + (size_t)j * l, x[j] - mean[j], y, l);
+    }
+    for (size_t i = 0; i < (size_t)d * l; i++)
+      acc[i] += blk[i];
+  }
+  for (size_t i = 0; i < (size_t)d * l; i++)
+    Z[i] = (float)acc[i];
+  (void)xc;
+}
+
+int prj_pca_fit(const float *X, int n, int d, int k, uint64_t seed, prj_pca *out, char *err,
+                size_t errlen) {
+  memset(out, 0, sizeof *out);
+  if (n < 1 || d < 1 || k < 1 || k > d) {
+    snprintf(err, errlen, "PCA: bad shape (n=%d, d=%d, k=%d)", n, d, k);
+    return -1;
+  }
+  out->d = d;
+  out->k = k;
+  out->mean = calloc(d, sizeof(float));
+  out->axes = calloc((size_t)k * d, sizeof(float));
+  out->var = calloc(k, sizeof(double));
+  double *mean = calloc(d, sizeof(double)), *colvar = calloc(d, sizeof(double));
+  if (!out->mean || !out->axes || !out->var || !mean || !colvar)
+    goto oom;
+  for (int r = 0; r < n; r++)
+    for (int j = 0; j < d; j++)
+      mean[j] += X[(size_t)r * d + j];
+  for (int j = 0; j < d; j++)
+    out->mean[j] = (float)(mean[j] / n);
+  for (int r = 0; r < n; r++)
+    for (int j = 0; j < d; j++) {
+      double t = (double)X[(size_t)r * d + j] - out->mean[j];
+      colvar[j] += t * t;
+    }
+  double denom = n > 1 ? n - 1 : 1;
+  out->total_var = 0;
+  for (int j = 0; j < d; j++)
+    out->total_var += colvar[j] / denom;
+  free(mean), free(colvar);
+  mean = colvar = NULL;
+
+  if (d <= EXACT_MAX_D) {
+    double *C = calloc((size_t)d * d, sizeof(double)), *w = malloc(sizeof(double) * d);
+    double *V = malloc(sizeof(double) * d * d), *xc = malloc(sizeof(double) * d);
+    if (!C || !w || !V || !xc) {
+      free(C), free(w), free(V), free(xc);
+      goto oom;
+    }
+    for (int r = 0; r < n; r++) {
+      for (int j = 0; j < d; j++)
+        xc[j] = (double)X[(size_t)r * d + j] - out->mean[j];
+      for (int a = 0; a < d; a++)
+        for (int b = a; b < d; b++)
+          C[a * d + b] += xc[a] * xc[b];
+    }
+    for (int a = 0; a < d; a++)
+      for (int b = 0; b < a; b++)
+        C[a * d + b] = C[b * d + a];
+    prj_eigh(C, d, w, V);
+    for (int c = 0; c < k; c++) {
+      out->var[c] = w[c] > 0 ? w[c] / denom : 0.0;
+      for (int j = 0; j < d; j++)
+        out->axes[(size_t)c * d + j] = (float)V[j * d + c];
+      fix_sign(out->axes + (size_t)c * d, d);
+    }
+    free(C), free(w), free(V), free(xc);
+    return 0;
+  }
+
+  /* randomised: range finder with power iterations, then Rayleigh-Ritz on the small side */
+  int l = k + OVERSAMPLE < d ? k + OVERSAMPLE : d;
+  float *W = malloc(sizeof(float) * d * l), *Y = malloc(sizeof(float) * (size_t)n * l);
+  float *blk = malloc(sizeof(float) * d * l), *xc = malloc(sizeof(float) * d);
+  double *acc = malloc(sizeof(double) * d * l), *G = calloc((size_t)l * l, sizeof(double));
+  double *w = malloc(sizeof(double) * l), *U = malloc(sizeof(double) * l * l);
+  if (!W || !Y || !blk || !xc || !acc || !G || !w || !U) {
+    free(W), free(Y), free(blk), free(xc), free(acc), free(G), free(w), free(U);
+    goto oom;
+  }
+  prj_rng rng;
+  prj_rng_seed(&rng, seed, 0x9ca);
+  for (size_t i = 0; i < (size_t)d * l; i++)
+    W[i] = (float)prj_rng_normal(&rng);
+  int fail = 0;
+  times(X, out->mean, n, d, W, l, Y, xc);
+  fail |= orthonormalise(Y, n, l);
+  for (int it = 0; it < POWER_ITERS && !fail; it++) {
+    times_t(X, out->mean, n, d, Y, l, W, blk, acc, xc);
+    fail |= orthonormalise(W, d, l);
+    times(X, out->mean, n, d, W, l, Y, xc);
+    fail |= orthonormalise(Y, n, l);
+  }
+  if (!fail) {
+    times_t(X, out->mean, n, d, Y, l, W, blk, acc, xc); /* W = Xc^T Q = B^T, d x l */
+    for (int j = 0; j < d; j++)
+      for (int a = 0; a < l; a++)
+        for (int b = a; b < l; b++)
+          G[a * l + b] += acc[(size_t)j * l + a] * acc[(size_t)j * l + b];
+    for (int a = 0; a < l; a++)
+      for (int b = 0; b < a; b++)
+        G[a * l + b] = G[b * l + a];
+    prj_eigh(G, l, w, U);
+    for (int c = 0; c < k; c++) {
+      double s = w[c] > 0 ? sqrt(w[c]) : 0.0;
+      out->var[c] = w[c] > 0 ? w[c] / denom : 0.0;
+      float *axis = out->axes + (size_t)c * d;
+      for (int j = 0; j < d; j++) {
+        double v = 0;
+        for (int a = 0; a < l; a++)
+          v += acc[(size_t)j * l + a] * U[a * l + c];
+        axis[j] = s > 0 ? (float)(v / s) : 0.0f;
+      }
+      fix_sign(axis, d);
+    }
+  }
+  free(W), free(Y), free(blk), free(xc), free(acc), free(G), free(w), free(U);
+  if (fail)
+    goto oom;
+  return 0;
+oom:
+  free(mean), free(colvar);
+  prj_pca_free(out);
+  snprintf(err, errlen, "PCA: out of memory (n=%d, d=%d)", n, d);
+  return -1;
+}
+
+int prj_pca_transform(const prj_pca *p, const float *X, int n, float *Y) {
+  int d = p->d, k = p->k;
+  float *xc = malloc(sizeof(float) * d);
+  if (!xc)
+    return -1;
+  for (int r = 0; r < n; r++) {
+    for (int j = 0; j < d; j++)
+      xc[j] = X[(size_t)r * d + j] - p->mean[j];
+    for (int c = 0; c < k; c++)
+      Y[(size_t)r * k + c] = prj_dot(xc, p->axes + (size_t)c * d, d);
+  }
+  free(xc);
+  return 0;
+}
+
+void prj_pca_free(prj_pca *p) {
+  free(p->mean);
+  free(p->axes);
+  free(p->var);
+  memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,28 @@
+/* tsne.h — Barnes-Hut t-SNE (van der Maaten 2014) in 2-D (quadtree) and 3-D (octree).
+ * P from a kNN graph of 3 x perplexity neighbours (binary search on the Gaussian precision for
+ * each point), symmetrised and normalised; gradient descent with early exaggeration 12 for the
+ * first 250 iterations, momentum 0.5 then 0.8, per-coordinate gains (min 0.01), learning rate
+ * max(n / 12 / 4, 50) as scikit-learn's "auto". Stepwise: prj_tsne_step runs iterations. */
+#ifndef PRJ_TSNE_H
+#define PRJ_TSNE_H
+
+#include <stddef.h>
+
+typedef struct prj_tsne prj_tsne;
+
+/* knn_idx, knn_d: n x k nearest other points of each point with their affinity distances
+ * (squared euclidean, or cosine distances). perplexity is clamped to what k allows (k / 3, at
+ * least 1). init: n x dims (used as given). theta: Barnes-Hut accuracy (0.5). */
+prj_tsne *prj_tsne_new(const int *knn_idx, const float *knn_d, int n, int k, double perplexity,
+                       const float *init, int dims, int n_iter, double theta, char *err,
+                       size_t errlen);
+/* Run up to `iters` more iterations; returns the iterations still to run, or -1 when out of
+ * memory (the layout stays the last valid one). */
+int prj_tsne_step(prj_tsne *t, int iters);
+int prj_tsne_total_iters(const prj_tsne *t);
+const float *prj_tsne_embedding(const prj_tsne *t); /* n x dims */
+/* The symmetric P matrix (CSR: row i is col[rowptr[i] .. rowptr[i+1]), values sum to 1). */
+void prj_tsne_p(const prj_tsne *t, const long **rowptr, const int **col, const float **val);
+void prj_tsne_free(prj_tsne *t);
+
+#endif

@@ -1,0 +1,300 @@
+/* umap.c — see umap.h. */
+#include "project/umap.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "project/rng.h"
+
+#define NEG_RATE 5
+#define GAMMA 1.0f
+#define CLIP 4.0f
+
+struct prj_umap {
+  int n, dims, n_epochs, epoch;
+  double a, b;
+  float *Y;
+  long ne;
+  int *head, *tail;
+  float *w;
+  double *eps, *next, *eps_neg, *next_neg;
+  prj_rng rng;
+};
+
+typedef struct {
+  uint64_t key; /* (min << 32) | max */
+  int dir;      /* 0: min -> max, 1: max -> min */
+  float w;
+} dedge;
+
+static int cmp_dedge(const void *pa, const void *pb) {
+  const dedge *a = pa, *b = pb;
+  if (a->key != b->key)
+    return a->key < b->key ? -1 : 1;
+  return a->dir - b->dir;
+}
+
+/* membership strengths of one point's k neighbours (umap-learn smooth_knn_dist) */
+static void smooth_knn(const float *dist, int k, double mean_all, float *w) {
+  double target = log2((double)k + 1.0);
+  double rho = 0.0;
+  for (int j = 0; j < k; j++)
+    if (dist[j] > 0) {
+      rho = dist[j];
+      break;
+    }
+  double lo = 0.0, hi = INFINITY, mid = 1.0;
+  for (int it = 0; it < 64; it++) {
+    double psum = 0.0;
+    for (int j = 0; j < k; j++) {
+      double t = dist[j] - rho;
+      psum += t > 0 ? exp(-t / mid) : 1.0;
+    }
+    if (fabs(psum - target) < 1e-5)
+      break;
+    if (psum > target) {
+      hi = mid;
+      mid = (lo + hi) / 2.0;
+    } else {
+      lo = mid;
+      mid = isinf(hi) ? mid * 2.0 : (lo + hi) / 2.0;
+    }
+  }
+  double sigma = mid;
+  if (rho > 0.0) {
+    double mean_i = 0.0;
+    for (int j = 0; j < k; j++)
+      mean_i += dist[j];
+    mean_i /= k;
+    if (sigma < 1e-3 * mean_i)
+      sigma = 1e-3 * mean_i;
+  } else if (sigma < 1e-3 * mean_all) {
+    sigma = 1e-3 * mean_all;
+  }
+  for (int j = 0; j < k; j++) {
+    double t = dist[j] - rho;
+    w[j] = (t <= 0 || sigma == 0.0) ? 1.0f : (float)exp(-t / sigma);
+  }
+}
+
+prj_umap *prj_umap_new(const int *knn_idx, const float *knn_dist, int n, int k, const float *init,
+                       int dims, int n_epochs, double a, double b, uint64_t seed, char *err,
+                       size_t errlen) {
+  if (n < 2 || k < 1 || k > n - 1 || dims < 1 || dims > 3 || n_epochs < 1) {
+    snprintf(err, errlen, "UMAP: bad arguments (n=%d, k=%d, dims=%d, epochs=%d)", n, k, dims,
+             n_epochs);
+    return NULL;
+  }
+  prj_umap *u = calloc(1, sizeof *u);
+  long nd = (long)n * k;
+  dedge *de = malloc(sizeof(dedge) * nd);
+  float *wk = malloc(sizeof(float) * k);
+  int *deg = calloc((size_t)n + 1, sizeof(int));
+  if (!u || !de || !wk || !deg)
+    goto oom;
+  u->n = n, u->dims = dims, u->n_epochs = n_epochs, u->a = a, u->b = b;
+  prj_rng_seed(&u->rng, seed, 0x0ad);
+
+  double mean_all = 0.0;
+  for (long e = 0; e < nd; e++)
+    mean_all += knn_dist[e];
+  mean_all /= (double)nd;
+  for (int i = 0; i < n; i++) {
+    smooth_knn(knn_dist + (size_t)i * k, k, mean_all, wk);
+    for (int j = 0; j < k; j++) {
+      int t = knn_idx[(size_t)i * k + j];
+      dedge *e = &de[(size_t)i * k + j];
+      uint32_t lo = (uint32_t)(i < t ? i : t), hi = (uint32_t)(i < t ? t : i);
+      e->key = ((uint64_t)lo << 32) | hi;
+      e->dir = i < t ? 0 : 1;
+      e->w = wk[j];
+    }
+  }
+  qsort(de, nd, sizeof(dedge), cmp_dedge);
+  /* fuzzy union: w = w1 + w2 - w1 w2, both directions kept; compact in place */
+  long m = 0;
+  float wmax = 0.0f;
+  for (long e = 0; e < nd;) {
+    float w1 = de[e].w, w = w1;
+    long f = e + 1;
+    if (f < nd && de[f].key == de[e].key) {
+      w = w1 + de[f].w - w1 * de[f].w;
+      f++;
+    }
+    de[m].key = de[e].key;
+    de[m].w = w;
+    if (w > wmax)
+      wmax = w;
+    m++;
+    e = f;
+  }
+  float wmin = wmax / (float)n_epochs;
+  for (long e = 0; e < m; e++)
+    if (de[e].w >= wmin && de[e].w > 0) {
+      deg[(de[e].key >> 32) + 1]++;
+      deg[(de[e].key & 0xffffffffu) + 1]++;
+    }
+  for (int i = 0; i < n; i++)
+    deg[i + 1] += deg[i];
+  u->ne = deg[n];
+  u->head = malloc(sizeof(int) * (u->ne + 1));
+  u->tail = malloc(sizeof(int) * (u->ne + 1));
+  u->w = malloc(sizeof(float) * (u->ne + 1));
+  u->eps = malloc(sizeof(double) * (u->ne + 1));
+  u->next = malloc(sizeof(double) * (u->ne + 1));
+  u->eps_neg = malloc(sizeof(double) * (u->ne + 1));
+  u->next_neg = malloc(sizeof(double) * (u->ne + 1));
+  u->Y = malloc(sizeof(float) * (size_t)n * dims);
+  if (!u->head || !u->tail || !u->w || !u->eps || !u->next || !u->eps_neg || !u->next_neg || !u->Y)
+    goto oom;
+  for (long e = 0; e < m; e++) { /* rows sorted by head, tails ascending within a row */
+    if (!(de[e].w >= wmin && de[e].w > 0))
+      continue;
+    int lo = (int)(de[e].key >> 32), hi = (int)(de[e].key & 0xffffffffu);
+    long p = deg[lo]++;
+    u->head[p] = lo, u->tail[p] = hi, u->w[p] = de[e].w;
+    p = deg[hi]++;
+    u->head[p] = hi, u->tail[p] = lo, u->w[p] = de[e].w;
+  }
+  for (long e = 0; e < u->ne; e++) {
+    u->eps[e] = (double)wmax / u->w[e];
+    u->next[e] = u->eps[e];
+    u->eps_neg[e] = u->eps[e] / NEG_RATE;
+    u->next_neg[e] = u->eps_neg[e];
+  }
+  /* initial layout: each column scaled to [0, 10], plus a little seeded noise */
+  prj_rng noise;
+  prj_rng_seed(&noise, seed, 0x1ef);
+  for (int c = 0; c < dims; c++) {
+    float lo = FLT_MAX, hi = -FLT_MAX;
+    for (int i = 0; i < n; i++) {
+      float v = init[(size_t)i * dims + c];
+      lo = v < lo ? v : lo;
+      hi = v > hi ? v : hi;
+    }
+    double s = hi > lo ? 10.0 / ((double)hi - lo) : 0.0;
+    for (int i = 0; i < n; i++)
+      u->Y[(size_t)i * dims + c] = (float)((hi > lo ? (init[(size_t)i * dims + c] - lo) * s : 5.0) +
+                                           1e-4 * prj_rng_normal(&noise));
+  }
+  free(de), free(wk), free(deg);
+  return u;
+oom:
+  free(de), free(wk), free(deg);
+  prj_umap_free(u);
+  snprintf(err, errlen, "UMAP: out of memory (n=%d, k=%d)", n, k);
+  return NULL;
+}
+
+static inline float clip(float v) { return v > CLIP ? CLIP : (v < -CLIP ? -CLIP : v); }
+
+static void epoch(prj_umap *u, int ep) {
+  const int dims = u->dims, n = u->n;
+  const float a = (float)u->a, b = (float)u->b;
+  const float alpha = (float)(1.0 - (double)ep / u->n_epochs);
+  float *Y = u->Y;
+  for (long e = 0; e < u->ne; e++) {
+    if (u->next[e] > ep)
+      continue;
+    int j = u->head[e], k = u->tail[e];
+    float *cur = Y + (size_t)j * dims, *oth = Y + (size_t)k * dims;
+    float d2 = 0.0f;
+    for (int c = 0; c < dims; c++)
+      d2 += (cur[c] - oth[c]) * (cur[c] - oth[c]);
+    float gc = 0.0f;
+    if (d2 > 0.0f)
+      gc = -2.0f * a * b * powf(d2, b - 1.0f) / (a * powf(d2, b) + 1.0f);
+    for (int c = 0; c < dims; c++) {
+      float g = clip(gc * (cur[c] - oth[c])) * alpha;
+      cur[c] += g;
+      oth[c] -= g;
+    }
+    u->next[e] += u->eps[e];
+    int nneg = (int)((ep - u->next_neg[e]) / u->eps_neg[e]);
+    for (int p = 0; p < nneg; p++) {
+      int kk = (int)prj_rng_below(&u->rng, (uint32_t)n);
+      oth = Y + (size_t)kk * dims;
+      d2 = 0.0f;
+      for (int c = 0; c < dims; c++)
+        d2 += (cur[c] - oth[c]) * (cur[c] - oth[c]);
+      if (d2 > 0.0f) {
+        gc = 2.0f * GAMMA * b / ((0.001f + d2) * (a * powf(d2, b) + 1.0f));
+        for (int c = 0; c < dims; c++)
+          cur[c] += clip(gc * (cur[c] - oth[c])) * alpha;
+      }
+    }
+    u->next_neg[e] += nneg * u->eps_neg[e];
+  }
+}
+
+int prj_umap_step(prj_umap *u, int epochs) {
+  for (int i = 0; i < epochs && u->epoch < u->n_epochs; i++)
+    epoch(u, u->epoch++);
+  return u->n_epochs - u->epoch;
+}
+
+int prj_umap_total_epochs(const prj_umap *u) { return u->n_epochs; }
+const float *prj_umap_embedding(const prj_umap *u) { return u->Y; }
+
+int prj_umap_graph(const prj_umap *u, const int **head, const int **tail, const float **w) {
+  *head = u->head, *tail = u->tail, *w = u->w;
+  return (int)u->ne;
+}
+
+void prj_umap_free(prj_umap *u) {
+  if (!u)
+    return;
+  free(u->Y), free(u->head), free(u->tail), free(u->w);
+  free(u->eps), free(u->next), free(u->eps_neg), free(u->next_neg);
+  free(u);
+}
+
+void prj_umap_find_ab(double spread, double min_dist, double *pa, double *pb) {
+  enum { M = 300 };
+  double xs[M], ys[M];
+  for (int i = 0; i < M; i++) {
+    xs[i] = 3.0 * spread * i / (M - 1);
+    ys[i] = xs[i] < min_dist ? 1.0 : exp(-(xs[i] - min_dist) / spread);
+  }
+  double a = 1.0, b = 1.0, lambda = 1e-3;
+  double cost = 0.0;
+  for (int i = 0; i < M; i++) {
+    double u = xs[i] > 0 ? pow(xs[i], 2 * b) : 0.0, r = 1.0 / (1.0 + a * u) - ys[i];
+    cost += r * r;
+  }
+  for (int it = 0; it < 200; it++) {
+    double JtJ[3] = {0, 0, 0}, Jtr[2] = {0, 0}; /* JtJ: aa, ab, bb */
+    for (int i = 0; i < M; i++) {
+      if (xs[i] <= 0)
+        continue; /* f = 1 there whatever a, b */
+      double u = pow(xs[i], 2 * b), f = 1.0 / (1.0 + a * u), r = f - ys[i];
+      double ja = -u * f * f, jb = -a * u * 2.0 * log(xs[i]) * f * f;
+      JtJ[0] += ja * ja, JtJ[1] += ja * jb, JtJ[2] += jb * jb;
+      Jtr[0] += ja * r, Jtr[1] += jb * r;
+    }
+    double A00 = JtJ[0] * (1 + lambda), A11 = JtJ[2] * (1 + lambda), A01 = JtJ[1];
+    double det = A00 * A11 - A01 * A01;
+    if (!(fabs(det) > 1e-300))
+      break;
+    double da = -(A11 * Jtr[0] - A01 * Jtr[1]) / det, db = -(A00 * Jtr[1] - A01 * Jtr[0]) / det;
+    double na = a + da, nb = b + db, nc = 0.0;
+    for (int i = 0; i < M; i++) {
+      double u = xs[i] > 0 ? pow(xs[i], 2 * nb) : 0.0, r = 1.0 / (1.0 + na * u) - ys[i];
+      nc += r * r;
+    }
+    if (nc < cost && na > 0 && nb > 0) {
+      double rel = (cost - nc) / (cost > 0 ? cost : 1.0);
+      a = na, b = nb, cost = nc, lambda *= 0.3;
+      if (rel < 1e-14)
+        break;
+    } else {
+      lambda *= 10.0;
+      if (lambda > 1e12)
+        break;
+    }
+  }
+  *pa = a, *pb = b;
+}

@@ -1,0 +1,33 @@
+/* umap.h — UMAP (McInnes, Healy & Melville 2018, as umap-learn computes it) on a kNN graph:
+ * smooth kNN distances (binary search for sigma, rho = nearest non-zero distance), fuzzy
+ * union symmetrisation, SGD with negative sampling on the epochs-per-sample schedule and a
+ * linearly decaying learning rate. The layout advances epoch by epoch (prj_umap_step) and is a
+ * valid embedding between steps. The initial layout is the caller's (the engine uses PCA). */
+#ifndef PRJ_UMAP_H
+#define PRJ_UMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct prj_umap prj_umap;
+
+/* knn_idx, knn_dist: n x k nearest other points of each point (self excluded; distances in the
+ * metric, not squared), so n_neighbors = k + 1 as umap-learn counts it. init: n x dims, any
+ * scale (each column is rescaled to [0, 10]). n >= 2, k >= 1, dims 1..3, n_epochs >= 1. */
+prj_umap *prj_umap_new(const int *knn_idx, const float *knn_dist, int n, int k, const float *init,
+                       int dims, int n_epochs, double a, double b, uint64_t seed, char *err,
+                       size_t errlen);
+/* Run up to `epochs` more epochs; returns the epochs still to run. */
+int prj_umap_step(prj_umap *u, int epochs);
+int prj_umap_total_epochs(const prj_umap *u);
+const float *prj_umap_embedding(const prj_umap *u); /* n x dims */
+/* The symmetric fuzzy graph (both directions of each edge), after pruning. */
+int prj_umap_graph(const prj_umap *u, const int **head, const int **tail, const float **w);
+void prj_umap_free(prj_umap *u);
+
+/* Fit a, b of 1 / (1 + a x^(2b)) to the min_dist / spread target curve (least squares,
+ * Levenberg-Marquardt, as umap-learn's find_ab_params). min_dist 0.1, spread 1 gives
+ * a = 1.577, b = 0.895. */
+void prj_umap_find_ab(double spread, double min_dist, double *a, double *b);
+
+#endif

@@ -156,6 +156,13 @@ static void test_errors(void) {
         "one sample at 8 kHz");
   sm_analysis_free(a);
   free(z);
+  /* 70000 samples at 1 Hz would be 1.1 G samples at 16 kHz: refused before allocating. */
+  z = calloc(70000, sizeof(float));
+  a = sm_analyze_pcm(z, 70000, 1, 1.0, SM_MODE_CLIP);
+  e = sm_analysis_error(a);
+  CHECK(e && strstr(e, "too long"), "over-long signal: %s", e ? e : "(none)");
+  sm_analysis_free(a);
+  free(z);
   sm_analysis_free(NULL);
   CHECK(sm_analysis_segments(NULL) == 0 && sm_segment_fingerprint(NULL, 0) == NULL, "NULL");
 }

@@ -22,6 +22,7 @@
 #define ANALYSIS_BLOCK 4096          /* frames per decode / down-mix block */
 #define ANALYSIS_MAX_CHANNELS 65535
 #define ANALYSIS_RESERVE_MAX (1u << 22) /* samples reserved up front from a header's claim */
+#define ANALYSIS_MAX_SAMPLES (1u << 30) /* longest 16 kHz signal: 18.6 h, 4 GiB */
 #define PATCH (SM_PATCH_FRAMES * SM_NMEL)
 
 typedef struct {
@@ -101,6 +102,11 @@ static int ingest_open(sm_analysis *a, ingest *g, double rate, int channels, int
   }
   if (frames > 0) {
     uint64_t expect = sm_resampler_out_length(g->rs, (uint64_t)frames);
+    if (expect > ANALYSIS_MAX_SAMPLES) {
+      fail(a, "recording too long: %.1f h (at most %.1f h)", expect / (3600.0 * SM_RATE),
+           ANALYSIS_MAX_SAMPLES / (3600.0 * SM_RATE));
+      return -1;
+    }
     if (expect > ANALYSIS_RESERVE_MAX) expect = ANALYSIS_RESERVE_MAX;
     if (reserve(a, (size_t)expect)) {
       fail(a, "out of memory");
@@ -118,6 +124,10 @@ static void ingest_close(ingest *g) {
 
 static int append(sm_analysis *a, const float *y, size_t m) {
   if (m == 0) return 0;
+  if (a->n + m > ANALYSIS_MAX_SAMPLES) {
+    fail(a, "recording too long (over %.1f h)", ANALYSIS_MAX_SAMPLES / (3600.0 * SM_RATE));
+    return -1;
+  }
   if (reserve(a, m)) {
     fail(a, "out of memory (%zu samples at 16 kHz)", a->n + m);
     return -1;

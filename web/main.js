@@ -4,7 +4,8 @@
 // Debug handle for tests and the curious, read-only: window.sonomap
 //   .status        the status line's text
 //   .count         number of points on the map
-//   .layout        copy of the current layout, Float32Array(count * 2), data coordinates
+//   .layout        copy of the positions drawn, Float32Array(count * 2) (the projection's
+//                  layout stretched to the window and nudged apart: see spread.js)
 //   .screenPoint(i) {x, y} of point i's centre in page (client) CSS px, or null
 //   .items         [{file, label}] per point
 //   .failures      [{file, reason}] files that could not be analysed
@@ -24,6 +25,7 @@ import { joinSpriteclip, DEFAULT_CLIP_SECONDS } from './features.js';
 import { parseDataset } from './dataset.js';
 import { decodeInPage } from './decode.js';
 import { exportDataset } from './export.js';
+import { spread } from './spread.js';
 
 const RATE = 16000;
 const SEED = 42;
@@ -45,6 +47,24 @@ try {
 } catch (e) {
   progress.message(`The map cannot be drawn: ${e.message}`);
 }
+
+// The side column (legend, failures) shows when either has something to say; the map then
+// takes the rest of the width and re-lays itself out for its new shape.
+const side = new MutationObserver(() => {
+  const on = !ui.legend.hidden || !ui.failures.hidden;
+  if (document.body.classList.contains('has-side') !== on) document.body.classList.toggle('has-side', on);
+});
+side.observe(ui.legend, { attributes: true, attributeFilter: ['hidden'] });
+side.observe(ui.failures, { attributes: true, attributeFilter: ['hidden'] });
+let relayout = 0;
+window.addEventListener('resize', () => {
+  clearTimeout(relayout);
+  relayout = setTimeout(() => { if (app.rawLayout) showLayout(app.rawLayout, true); }, 120);
+});
+new ResizeObserver(() => {
+  clearTimeout(relayout);
+  relayout = setTimeout(() => { if (app.rawLayout) showLayout(app.rawLayout, true); }, 120);
+}).observe(ui.stage);
 
 const app = {
   run: 0,            // bumps on every new map; stale async work checks it and stops
@@ -106,6 +126,7 @@ function reset() {
   app.pool = null;
   app.model = null;
   app.shown = false;
+  app.rawLayout = null;
   app.hover = -1;
   app.focus = -1;
   player.clear();
@@ -193,6 +214,7 @@ async function analyse(found) {
   if (skipped) progress.note(`${skipped} non-audio file${skipped === 1 ? '' : 's'} skipped`);
   const model = modelFromParts(good, mode);
   app.model = model;
+  player.setAudio(model.audio.buffer, RATE);
   ui.exportBtn.disabled = false;
   await projectModel(ui.projection.value);
 }
@@ -300,7 +322,10 @@ function xy(layout3, n) {
 function showLayout(layout, final) {
   const m = app.model;
   if (!m || !view) return;
-  const positions = layout instanceof Float32Array ? layout : Float32Array.from(layout);
+  const n = m.items.length;
+  app.rawLayout = layout;
+  const aspect = Math.max(0.5, Math.min(3, (view.width - 48) / Math.max(1, view.height - view.insetTop - view.insetBottom)));
+  const positions = spread(layout, n, aspect);
   if (!app.shown) {
     const source = m.sprite.canvas || m.sprite.image;
     view.setPoints({
@@ -312,7 +337,7 @@ function showLayout(layout, final) {
     legend.show(m.labelInfo);
     document.body.classList.add('has-map');
     updateStates();
-  } else view.setPositions(positions);
+  } else view.setPositions(positions, { settle: final });
   app.layout = positions;
   if (final) ui.canvas.setAttribute('aria-label', `Map of ${m.items.length} ${m.unit}s. ` +
     'Arrow keys move between them, Enter loops one, Escape stops every loop, + and − zoom, 0 fits.');

@@ -207,7 +207,7 @@ export class MapView {
   }
 
   /** A new layout for the same points. */
-  setPositions(positions, { jump = false } = {}) {
+  setPositions(positions, { jump = false, settle = false } = {}) {
     const gl = this.gl;
     this.positions = positions;
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.pos);
@@ -218,6 +218,7 @@ export class MapView {
     if (this.autoFit) {
       if (jump) { this.view = fit; this.target = null; } else this.target = fit;
     }
+    if (settle && this.target) { this.view = this.target; this.target = null; }
     this.redraw();
   }
 
@@ -287,7 +288,7 @@ export class MapView {
   /** Tile edge in CSS px at the fitted zoom: big when there are few points, small when many. */
   baseSize() {
     const n = Math.max(1, this.n);
-    return Math.max(12, Math.min(64, 0.5 * Math.sqrt((this.width * this.height) / n)));
+    return Math.max(10, Math.min(56, 0.36 * Math.sqrt((this.width * this.height) / n)));
   }
 
   pointSize() {

@@ -37,6 +37,20 @@ const char *sm_ogg_stream_kind(const uint8_t *buf, size_t len) {
   return "unknown";
 }
 
+/* 1 when the last Ogg page in buf is whole and marked end-of-stream (a file cut short ends
+ * on a partial page or one without the flag). */
+static int ogg_ends_cleanly(const uint8_t *buf, size_t len) {
+  for (size_t q = len >= 27 ? len - 27 : 0;; q--) {
+    if (!memcmp(buf + q, "OggS", 4) && buf[q + 4] == 0) {
+      size_t nseg = buf[q + 26], size = 27 + nseg;
+      if (q + size > len) return 0;
+      for (size_t i = 0; i < nseg; i++) size += buf[q + 27 + i];
+      return q + size == len && (buf[q + 5] & 4);
+    }
+    if (q == 0) return 0;
+  }
+}
+
 static const char *stb_reason(int e) {
   switch (e) {
     case VORBIS_outofmem: return "setup needs more memory than allowed";
@@ -102,6 +116,18 @@ static void *vorbis_open(const uint8_t *buf, size_t len, sm_stream_info *info, s
     vorbis_close(s);
     return NULL;
   }
+  /* stb_vorbis 1.22 mis-decodes mappings with several submaps or coupling steps, which is
+   * what libvorbis writes for 5.1 (nothings/stb issues 879, 1594): leave those to the
+   * browser rather than return wrong audio. Its structures are visible here because this
+   * file holds the implementation. */
+  for (int i = 0; i < s->v->mapping_count; i++)
+    if (s->v->mapping[i].submaps > 1 || s->v->mapping[i].coupling_steps > 1) {
+      sm_msg_set(m->err,
+                 "ogg: %d-channel Vorbis with a multi-step channel mapping: decoded by the "
+                 "browser, not the engine", s->v->channels);
+      vorbis_close(s);
+      return NULL;
+    }
   stb_vorbis_info vi = stb_vorbis_get_info(s->v);
   if (vi.channels < 1) {
     sm_msg_set(m->err, "Ogg Vorbis: %d channels", vi.channels);
@@ -114,6 +140,8 @@ static void *vorbis_open(const uint8_t *buf, size_t len, sm_stream_info *info, s
   }
   unsigned int n = stb_vorbis_stream_length_in_samples(s->v);
   (void)stb_vorbis_get_error(s->v); /* a missing last page is not fatal: length unknown */
+  if (!ogg_ends_cleanly(buf, len))
+    sm_msg_warn(m, "Ogg Vorbis: the file does not end with a complete last page (truncated?)");
   s->channels = vi.channels;
   s->expected = (n == 0 || n == 0xFFFFFFFFu) ? -1 : (int64_t)n;
   info->rate = vi.sample_rate;

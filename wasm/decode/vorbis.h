@@ -1,7 +1,9 @@
 /* vorbis.h — Ogg Vorbis through stb_vorbis (Debian's libstb-dev), pull API over the caller's
  * buffer. All of stb_vorbis's memory, setup and per-packet scratch alike, comes from one
  * buffer of bounded size (grown stepwise up to 32 MiB while the setup asks for more).
- * Implements sm_codec_vorbis. */
+ * Streams whose channel mapping has several submaps or coupling steps (libvorbis's 5.1) are
+ * refused with "... decoded by the browser, not the engine": stb_vorbis 1.22 decodes them
+ * wrongly. Implements sm_codec_vorbis. */
 #ifndef SM_DECODE_VORBIS_H
 #define SM_DECODE_VORBIS_H
 

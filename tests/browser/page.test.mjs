@@ -190,6 +190,35 @@ test('files and folders dropped through the pickers become a map you can hear', 
   await page.close();
 });
 
+test('files dropped on the page (drag and drop) are mapped', async () => {
+  const picks = ['tones/sine-440.wav', 'noise/white-0.5.flac', 'plucks/pluck-C4.ogg', 'words/word-red.mp3'];
+  const files = picks.map((p) => ({ name: path.basename(p), b64: fs.readFileSync(path.join(FIX, p)).toString('base64') }));
+  const { page, errors, requests } = await openPage(server.url);
+  const overlay = await page.evaluate((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) {
+      const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], f.name));
+    }
+    const root = document.documentElement;
+    root.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    const shown = !document.getElementById('drop-overlay').hidden;
+    root.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    return shown;
+  }, files);
+  assert.ok(overlay, 'dragging files over the page shows the drop overlay');
+  assert.equal(await page.locator('#drop-overlay').isHidden(), true, 'the overlay goes away on drop');
+  const text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/, 60000);
+  assert.equal(text, `Mapped ${picks.length} sounds`);
+  await checkMap(page, picks.length);
+  assert.deepEqual((await page.evaluate(() => window.sonomap.items)).map((it) => it.file).sort(),
+    files.map((f) => f.name).sort());
+  assert.equal(await page.locator('#failures').isHidden(), true, 'no failures listed');
+  assert.deepEqual(errors, [], 'no console errors');
+  assertLocal(requests);
+  await page.close();
+});
+
 test('a dataset folder written by the CLI opens with ?dataset=, a missing one says so', async () => {
   const cli = path.join(DIST, 'sonomap.mjs');
   assert.ok(fs.existsSync(cli), 'dist/sonomap.mjs is built');

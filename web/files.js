@@ -3,6 +3,8 @@
 // (showDirectoryPicker where the browser has it, else <input webkitdirectory>).
 // Every entry comes out as {file: File, path: 'folder/sub/name.wav'}.
 
+import { labeller } from './labels.js';
+
 const AUDIO_EXT = new Set(['wav', 'wave', 'bwf', 'aif', 'aiff', 'aifc', 'flac', 'ogg', 'oga', 'opus',
   'mp3', 'm4a', 'mp4', 'aac', 'webm', 'weba', 'caf', 'au', 'snd']);
 
@@ -146,4 +148,34 @@ export function wireDrop(target, { onDragState, onFiles }) {
     onDragState(false);
     onFiles(filesFromDrop(e.dataTransfer));
   });
+}
+
+/** Labels for files given to the page, from their paths: a dataset's naming scheme when every
+ *  name follows it (ESC-50, UrbanSound8K, NSynth); else the first folder below the folder they
+ *  all share, when that makes at least two groups; else a sample library's name prefix
+ *  ("bd_haus" → "bd", "sine-440" → "sine") when most files share theirs with others. '' = none. */
+export function pathLabels(paths) {
+  const none = paths.map(() => '');
+  if (paths.length < 2) return none;
+  for (const scheme of ['esc50', 'urbansound8k', 'nsynth']) {
+    const f = labeller(scheme);
+    if (paths.every((p) => f(p))) return paths.map(f);
+  }
+  const dirs = paths.map((p) => p.split('/').slice(0, -1));
+  let common = 0;
+  while (common < dirs[0].length && dirs.every((d) => d[common] === dirs[0][common])) common++;
+  const byFolder = dirs.map((d) => (d.length > common ? d[common] : ''));
+  if (new Set(byFolder.filter(Boolean)).size >= 2) return byFolder;
+  const prefix = paths.map((p) => {
+    const m = /^([A-Za-z]+)[_\-\s.]/.exec(p.split('/').pop());
+    return m ? m[1].toLowerCase() : '';
+  });
+  const counts = new Map();
+  for (const l of prefix) if (l) counts.set(l, (counts.get(l) || 0) + 1);
+  const grouped = prefix.filter((l) => l && counts.get(l) > 1).length;
+  const groups = [...counts.values()].filter((c) => c > 1).length;
+  if (groups >= 2 && groups <= Math.max(2, Math.min(24, paths.length / 2)) && grouped >= 0.7 * paths.length) {
+    return prefix.map((l) => (l && counts.get(l) > 1 ? l : ''));
+  }
+  return none;
 }

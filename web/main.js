@@ -17,10 +17,9 @@ import { Projector } from './projection.js';
 import { MapView, DIMMED, LOOPING, SELECTED } from './view.js';
 import { Player } from './audio.js';
 import { Progress } from './progress.js';
-import { filesFromInput, pickFolder, wireDrop } from './files.js';
+import { filesFromInput, pickFolder, wireDrop, pathLabels } from './files.js';
 import { buildAtlas } from './atlas.js';
 import { labelColors, labelColor, Legend } from './legend.js';
-import { labeller } from './labels.js';
 import { joinSpriteclip, DEFAULT_CLIP_SECONDS } from './features.js';
 import { parseDataset } from './dataset.js';
 import { decodeInPage } from './decode.js';
@@ -100,24 +99,6 @@ function projector(module) {
   return app.projector;
 }
 
-// ---------------------------------------------------------------- labels from paths
-/** Labels for dropped files: a dataset's naming scheme when every name follows it, else the
- *  first folder below the folder they share (when that gives at least two labels). */
-export function pageLabels(paths) {
-  for (const scheme of ['esc50', 'urbansound8k', 'nsynth']) {
-    const f = labeller(scheme);
-    if (paths.length > 1 && paths.every((p) => f(p))) return paths.map(f);
-  }
-  const dirs = paths.map((p) => p.split('/').slice(0, -1));
-  let common = 0;
-  if (dirs.length) {
-    const first = dirs[0];
-    while (common < first.length && dirs.every((d) => d[common] === first[common])) common++;
-  }
-  const labels = dirs.map((d) => (d.length > common ? d[common] : ''));
-  return new Set(labels.filter(Boolean)).size >= 2 ? labels : paths.map(() => '');
-}
-
 // ---------------------------------------------------------------- analysing files
 function reset() {
   app.run++;
@@ -183,7 +164,7 @@ async function analyse(found) {
     return;
   }
   if (run !== app.run) return;
-  const labels = pageLabels(entries.map((e) => e.path));
+  const labels = pathLabels(entries.map((e) => e.path));
   const opts = { mode, feature: 'fingerprint', clipSeconds: DEFAULT_CLIP_SECONDS, tile: mode === 'long' ? 32 : 64 };
   const pool = new WorkerPool(new URL('./analysis-worker.js', import.meta.url), module, poolSize(entries.length));
   app.pool = pool;

@@ -3,7 +3,7 @@
 //     (build/fixtures/browser: 48 sounds in six formats in subfolders, plus two broken files):
 //     the status ends "Mapped 48 sounds · 2 failed", one point per good file, the broken files
 //     are listed with reasons, hovering a point plays it, no console errors, no request leaves
-//     127.0.0.1. Screenshot: tests/out/map.png.
+//     127.0.0.1. Screenshot: tests/out/map.png. The map's export opens again with ?dataset=.
 //  2. A dataset folder written by the CLI (dist/sonomap.mjs analyze) opened with ?dataset=, and a
 //     missing one (a clear message, the drop card back).
 import { test, before, after } from 'node:test';
@@ -65,6 +65,7 @@ before(async () => {
     headless: false,   // --headless is in ARGS, as DESIGN.md gives the flags
     args: ARGS,
     viewport: { width: 1280, height: 800 },
+    acceptDownloads: true,
   });
 });
 
@@ -185,6 +186,30 @@ test('files and folders dropped through the pickers become a map you can hear', 
   await page.mouse.move(5, 790);   // out of the way for the picture
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(OUTDIR, 'map.png') });
+
+  // Export: the dataset files (downloads where the browser cannot write a folder), which open
+  // again with ?dataset= as the same map.
+  await page.evaluate(() => { window.showDirectoryPicker = undefined; });
+  const downloads = [];
+  page.on('download', (d) => downloads.push(d));
+  await page.click('#export');
+  await waitStatus(page, /exported to|export failed/, 30000);
+  assert.match(await status(page), /^Mapped 48 sounds · 2 failed · exported to your downloads/);
+  for (let t = 0; t < 50 && downloads.length < 7; t++) await page.waitForTimeout(100);
+  const exp = path.join(tmpRoot, 'exported');
+  fs.mkdirSync(exp, { recursive: true });
+  for (const d of downloads) await d.saveAs(path.join(exp, d.suggestedFilename().replace(/^browser-/, '')));
+  assert.deepEqual(fs.readdirSync(exp).sort(),
+    ['audio.wav', 'config.json', 'embeddings.npy', 'files.txt', 'labels.tsv', 'projections.json', 'sprite.png']);
+  const exported = JSON.parse(fs.readFileSync(path.join(exp, 'config.json'), 'utf8'));
+  assert.equal(exported.count, good.length);
+  assert.equal(fs.readFileSync(path.join(exp, 'files.txt'), 'utf8').trim().split('\n').length, good.length);
+  await page.goto(`${server.url}?dataset=exported/`);
+  assert.equal(await waitStatus(page, /^(Mapped|Could not)/, 30000), `Mapped ${good.length} sounds · 2 failed · loaded from exported/`);
+  await checkMap(page, good.length);
+  assert.deepEqual((await page.evaluate(() => window.sonomap.items)).map((it) => it.label), items.map((it) => it.label));
+  await hoverPlays(page);
+
   assert.deepEqual(errors, [], 'no console errors');
   assertLocal(requests);
   await page.close();

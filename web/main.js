@@ -115,6 +115,7 @@ function reset() {
   legend.show(null);
   hideTooltip();
   ui.exportBtn.disabled = true;
+  for (const o of ui.projection.options) o.disabled = false;
   ui.search.value = '';
   ui.searchCount.textContent = '';
   document.body.classList.remove('has-map');
@@ -579,7 +580,6 @@ async function loadDataset(param) {
   const run = reset();
   showEmpty(false);
   const base = new URL(param.endsWith('/') ? param : `${param}/`, location.href);
-  progress.busy(true);
   progress.message(`Loading the map ${param}…`);
   progress.busy(true);
   try {

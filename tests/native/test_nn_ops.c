@@ -89,14 +89,14 @@ static void test_gap(int n, int hw, int c) {
 }
 
 /* A small YAMNet-shaped network with odd widths. */
-static sm_net *small_net(int h, int w, int width) {
+static sm_net *small_net(int h, int w, int width, int first_stride) {
   char err[200] = "";
   sm_net *net = sm_net_new(h, w, 1, err, sizeof err);
   CHECK(net != NULL, "%s", err);
   if (!net) return NULL;
   int c = width;
   struct { int op, stride, cout, act; } spec[] = {
-      {SM_NN_CONV3, 2, c, SM_NN_ACT_RELU6}, {SM_NN_DW3, 1, 0, SM_NN_ACT_RELU6},
+      {SM_NN_CONV3, first_stride, c, SM_NN_ACT_RELU6}, {SM_NN_DW3, 1, 0, SM_NN_ACT_RELU6},
       {SM_NN_PW, 1, 2 * c, SM_NN_ACT_RELU6}, {SM_NN_DW3, 2, 0, SM_NN_ACT_RELU},
       {SM_NN_PW, 1, 3 * c + 1, SM_NN_ACT_RELU}, {SM_NN_DW3, 2, 0, SM_NN_ACT_RELU6},
       {SM_NN_PW, 1, 4 * c, SM_NN_ACT_NONE}, {SM_NN_GAP, 1, 0, SM_NN_ACT_NONE},
@@ -115,15 +115,16 @@ static sm_net *small_net(int h, int w, int width) {
   return net;
 }
 
-static void test_net(int backend, const char *name) {
-  sm_net *net = small_net(24, 19, 6);
+/* big: large enough early layers that the fast path runs them patch by patch */
+static void test_net(int backend, const char *name, int big) {
+  sm_net *net = big ? small_net(64, 64, 8, 1) : small_net(24, 19, 6, 2);
   if (!net) return;
   int n = 21;  /* more than one internal chunk */
   size_t isz = (size_t)net->in_h * net->in_w;
   float *x = rnd(isz * n, 3);
   float *e0 = malloc((size_t)n * net->emb_dim * 4), *s0 = malloc((size_t)n * net->nclasses * 4);
   float *e1 = malloc((size_t)n * net->emb_dim * 4), *s1 = malloc((size_t)n * net->nclasses * 4);
-  CHECK(net->emb_dim == 24 && net->nclasses == 11, "dims %d %d", net->emb_dim, net->nclasses);
+  CHECK(net->emb_dim == (big ? 32 : 24) && net->nclasses == 11, "dims %d %d", net->emb_dim, net->nclasses);
   CHECK(sm_net_forward(net, SM_NN_REF, x, n, e0, s0) == 0, "ref forward");
   CHECK(sm_net_forward(net, backend, x, n, e1, s1) == 0, "%s forward", name);
   double ee = relerr(e1, e0, (size_t)n * net->emb_dim), es = relerr(s1, s0, (size_t)n * net->nclasses);
@@ -133,7 +134,7 @@ static void test_net(int backend, const char *name) {
   CHECK(sm_net_forward(net, backend, x + 5 * isz, 1, e1, s1) == 0, "single");
   double e5 = relerr(e1, e0 + 5 * net->emb_dim, net->emb_dim);
   CHECK(e5 <= 1e-4, "%s batch-1 vs batched: %.3g", name, e5);
-  printf("%s network vs reference: emb %.2e, scores %.2e (relative)\n", name, ee, es);
+  printf("%s network%s vs reference: emb %.2e, scores %.2e (relative)\n", name, big ? " (64x64)" : "", ee, es);
   free(x); free(e0); free(s0); free(e1); free(s1);
   sm_net_free(net);
 }
@@ -164,6 +165,8 @@ int main(void) {
   }
   test_gemm(96, 256, 128, SM_NN_ACT_RELU6);
   test_gemm(6, 1024, 521, SM_NN_ACT_NONE);
+  test_gemm(300, 200, 24, SM_NN_ACT_RELU);   /* several row chunks, ragged tails */
+  test_gemm(1001, 40, 20, SM_NN_ACT_RELU6);
   for (int s = 1; s <= 2; s++)
     for (int a = 0; a < 3; a++) {
       test_conv3(2, 9, 7, 1, 5, s, acts[a]);
@@ -176,10 +179,12 @@ int main(void) {
     }
   test_gap(3, 6, 1024);
   test_gap(2, 5, 7);
-  test_net(SM_NN_FAST, "fast");
-  if (sm_xnn_available())
-    test_net(SM_NN_XNNPACK, "xnnpack");
-  else
+  for (int big = 0; big < 2; big++) {
+    test_net(SM_NN_FAST, "fast", big);
+    if (sm_xnn_available())
+      test_net(SM_NN_XNNPACK, "xnnpack", big);
+  }
+  if (!sm_xnn_available())
     printf("XNNPACK backend not built: skipped\n");
   test_bad_nets();
   printf("worst kernel relative error: %.3g\n", worst);

@@ -62,67 +62,54 @@ void sm_k_pack(const float *w, const float *bias, int N, int K, float *p) {
   }
 }
 
-/* One MR x NR block of C: rows a[0..mr), panel bp (bias then K x NR). */
-static void tile(const float *A, size_t lda, int mr, int K, const float *bp, int nr, int act,
-                 float *C, size_t ldc) {
-  const float *a0 = A;
-  const float *a1 = mr > 1 ? a0 + lda : a0;
-  const float *a2 = mr > 2 ? a1 + lda : a1;
-  const float *a3 = mr > 3 ? a2 + lda : a2;
-  v4 c00 = v_ld(bp), c01 = v_ld(bp + 4);
-  v4 c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
-  bp += NR;
-  int k = 0;
-  for (; k + 2 <= K; k += 2) {
-    v4 b0 = v_ld(bp), b1 = v_ld(bp + 4);
-    v4 x0 = v_ldsplat(a0 + k), x1 = v_ldsplat(a1 + k);
-    v4 x2 = v_ldsplat(a2 + k), x3 = v_ldsplat(a3 + k);
-    c00 = v_madd(x0, b0, c00); c01 = v_madd(x0, b1, c01);
-    c10 = v_madd(x1, b0, c10); c11 = v_madd(x1, b1, c11);
-    c20 = v_madd(x2, b0, c20); c21 = v_madd(x2, b1, c21);
-    c30 = v_madd(x3, b0, c30); c31 = v_madd(x3, b1, c31);
-    b0 = v_ld(bp + 8); b1 = v_ld(bp + 12);
-    x0 = v_ldsplat(a0 + k + 1); x1 = v_ldsplat(a1 + k + 1);
-    x2 = v_ldsplat(a2 + k + 1); x3 = v_ldsplat(a3 + k + 1);
-    c00 = v_madd(x0, b0, c00); c01 = v_madd(x0, b1, c01);
-    c10 = v_madd(x1, b0, c10); c11 = v_madd(x1, b1, c11);
-    c20 = v_madd(x2, b0, c20); c21 = v_madd(x2, b1, c21);
-    c30 = v_madd(x3, b0, c30); c31 = v_madd(x3, b1, c31);
-    bp += 2 * NR;
+/* One MR x NR block of C: rows A[0..mr) (missing rows alias the last real one), panel bp
+ * (bias, then K x NR). MR x 2 accumulators, fully unrolled by the compiler. */
+#define DEF_TILE(NAME, ROWS)                                                                   \
+  static void NAME(const float *A, size_t lda, int mr, int K, const float *bp, int nr,        \
+                   int act, float *C, size_t ldc) {                                           \
+    const float *a[ROWS];                                                                     \
+    a[0] = A;                                                                                 \
+    for (int r = 1; r < ROWS; r++) a[r] = r < mr ? a[r - 1] + lda : a[r - 1];                 \
+    v4 c0[ROWS], c1[ROWS];                                                                    \
+    v4 bias0 = v_ld(bp), bias1 = v_ld(bp + 4);                                                \
+    for (int r = 0; r < ROWS; r++) c0[r] = bias0, c1[r] = bias1;                              \
+    bp += NR;                                                                                 \
+    for (int k = 0; k < K; k++, bp += NR) {                                                   \
+      v4 b0 = v_ld(bp), b1 = v_ld(bp + 4);                                                    \
+      for (int r = 0; r < ROWS; r++) {                                                        \
+        v4 x = v_ldsplat(a[r] + k);                                                           \
+        c0[r] = v_madd(x, b0, c0[r]);                                                         \
+        c1[r] = v_madd(x, b1, c1[r]);                                                         \
+      }                                                                                       \
+    }                                                                                         \
+    for (int r = 0; r < ROWS; r++) c0[r] = v_act(c0[r], act), c1[r] = v_act(c1[r], act);     \
+    if (mr == ROWS && nr == NR) {                                                             \
+      for (int r = 0; r < ROWS; r++) v_st(C + r * ldc, c0[r]), v_st(C + r * ldc + 4, c1[r]);  \
+      return;                                                                                 \
+    }                                                                                         \
+    float t[ROWS][NR];                                                                        \
+    for (int r = 0; r < ROWS; r++) v_st(t[r], c0[r]), v_st(t[r] + 4, c1[r]);                  \
+    for (int r = 0; r < mr; r++) memcpy(C + r * ldc, t[r], (size_t)nr * sizeof(float));       \
   }
-  if (k < K) {
-    v4 b0 = v_ld(bp), b1 = v_ld(bp + 4);
-    v4 x0 = v_ldsplat(a0 + k), x1 = v_ldsplat(a1 + k);
-    v4 x2 = v_ldsplat(a2 + k), x3 = v_ldsplat(a3 + k);
-    c00 = v_madd(x0, b0, c00); c01 = v_madd(x0, b1, c01);
-    c10 = v_madd(x1, b0, c10); c11 = v_madd(x1, b1, c11);
-    c20 = v_madd(x2, b0, c20); c21 = v_madd(x2, b1, c21);
-    c30 = v_madd(x3, b0, c30); c31 = v_madd(x3, b1, c31);
-  }
-  c00 = v_act(c00, act); c01 = v_act(c01, act); c10 = v_act(c10, act); c11 = v_act(c11, act);
-  c20 = v_act(c20, act); c21 = v_act(c21, act); c30 = v_act(c30, act); c31 = v_act(c31, act);
-  if (mr == MR && nr == NR) {
-    v_st(C, c00); v_st(C + 4, c01);
-    v_st(C + ldc, c10); v_st(C + ldc + 4, c11);
-    v_st(C + 2 * ldc, c20); v_st(C + 2 * ldc + 4, c21);
-    v_st(C + 3 * ldc, c30); v_st(C + 3 * ldc + 4, c31);
-    return;
-  }
-  float t[MR][NR];
-  v_st(t[0], c00); v_st(t[0] + 4, c01); v_st(t[1], c10); v_st(t[1] + 4, c11);
-  v_st(t[2], c20); v_st(t[2] + 4, c21); v_st(t[3], c30); v_st(t[3] + 4, c31);
-  for (int r = 0; r < mr; r++) memcpy(C + r * ldc, t[r], (size_t)nr * sizeof(float));
-}
+
+DEF_TILE(tile4, MR)
 
 void sm_k_gemm(const float *A, int M, int K, const float *packed, int N, int act, float *C) {
   int tact = act == SM_NN_ACT_SIGMOID ? SM_NN_ACT_NONE : act;
   size_t pstride = (size_t)NR * ((size_t)K + 1);
-  for (int j0 = 0; j0 < N; j0 += NR) {
-    const float *bp = packed + (size_t)(j0 / NR) * pstride;
-    int nr = N - j0 < NR ? N - j0 : NR;
-    for (int i0 = 0; i0 < M; i0 += MR) {
-      int mr = M - i0 < MR ? M - i0 : MR;
-      tile(A + (size_t)i0 * K, (size_t)K, mr, K, bp, nr, tact, C + (size_t)i0 * N + j0, (size_t)N);
+  /* Rows in chunks of about 128 KiB of A (kept in L2 while every panel passes over them);
+   * each panel (K x 8) stays in L1 while the chunk's row tiles use it. */
+  int mc = (int)((128 * 1024 / sizeof(float)) / (size_t)(K > 0 ? K : 1)) / MR * MR;
+  if (mc < MR) mc = MR;
+  for (int m0 = 0; m0 < M; m0 += mc) {
+    int m1 = M - m0 < mc ? M : m0 + mc;
+    for (int j0 = 0; j0 < N; j0 += NR) {
+      const float *bp = packed + (size_t)(j0 / NR) * pstride;
+      int nr = N - j0 < NR ? N - j0 : NR;
+      for (int i0 = m0; i0 < m1; i0 += MR) {
+        int mr = m1 - i0 < MR ? m1 - i0 : MR;
+        tile4(A + (size_t)i0 * K, (size_t)K, mr, K, bp, nr, tact, C + (size_t)i0 * N + j0, (size_t)N);
+      }
     }
   }
   if (act == SM_NN_ACT_SIGMOID)

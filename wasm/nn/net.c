@@ -203,11 +203,54 @@ static void sizes(const sm_net *net, size_t *act, size_t *col) {
   *col = c;
 }
 
+/* One layer on nb patches (NHWC) from cur into out. */
+static void run_layer(const sm_net *net, int i, int fast, const float *cur, int nb, float *col,
+                      float *out, float *emb) {
+  const sm_nn_layer *L = &net->L[i];
+  switch (L->op) {
+    case SM_NN_CONV3:
+      if (fast)
+        sm_k_conv3(cur, nb, L->in_h, L->in_w, L->cin, L->packed, L->cout, L->stride, L->act, col,
+                   out);
+      else
+        sm_ref_conv3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->cout, L->stride, L->act,
+                     out);
+      break;
+    case SM_NN_DW3:
+      if (fast)
+        sm_k_dw3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->stride, L->act, out);
+      else
+        sm_ref_dw3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->stride, L->act, out);
+      break;
+    case SM_NN_PW:
+    case SM_NN_DENSE: {
+      int rows = nb * L->in_h * L->in_w;
+      if (fast)
+        sm_k_gemm(cur, rows, L->cin, L->packed, L->cout, L->act, out);
+      else
+        sm_ref_pw(cur, rows, L->cin, L->w, L->b, L->cout, L->act, out);
+      break;
+    }
+    case SM_NN_GAP:
+      if (fast)
+        sm_k_gap(cur, nb, L->in_h * L->in_w, L->cin, out);
+      else
+        sm_ref_gap(cur, nb, L->in_h * L->in_w, L->cin, out);
+      if (emb) memcpy(emb, out, (size_t)nb * L->cout * sizeof(float));
+      break;
+  }
+}
+
+/* Layers whose output for one patch is at least this many floats run patch by patch on the fast
+ * path, so that a patch's activations stay in cache; the rest run on the whole batch, so that
+ * the GEMMs see many rows per weight panel. */
+#define SM_NN_PER_PATCH_FLOATS 32768
+
 static int run_chunk(sm_net *net, int backend, const float *in, int nb, float *emb,
                      float *scores) {
   size_t act, colsz;
   sizes(net, &act, &colsz);
-  size_t need = 2 * act * (size_t)nb + colsz;
+  size_t need = 2 * act * (size_t)nb + colsz + 2 * act;
   if (need > net->ws_cap) {
     float *ws = realloc(net->ws, need * sizeof(float));
     if (!ws) return -1;
@@ -216,43 +259,32 @@ static int run_chunk(sm_net *net, int backend, const float *in, int nb, float *e
   }
   float *bufs[2] = {net->ws, net->ws + act * (size_t)nb};
   float *col = net->ws + 2 * act * (size_t)nb;
+  float *pbuf[2] = {col + colsz, col + colsz + act};
+  int fast = backend == SM_NN_FAST;
+  int split = 0;
+  if (fast && nb > 1)
+    while (split < net->n && split != net->gap &&
+           (size_t)net->L[split].out_h * net->L[split].out_w * net->L[split].cout >= SM_NN_PER_PATCH_FLOATS)
+      split++;
   const float *cur = in;
-  for (int i = 0; i < net->n; i++) {
-    const sm_nn_layer *L = &net->L[i];
-    float *out = bufs[i & 1];
-    int fast = backend == SM_NN_FAST;
-    switch (L->op) {
-      case SM_NN_CONV3:
-        if (fast)
-          sm_k_conv3(cur, nb, L->in_h, L->in_w, L->cin, L->packed, L->cout, L->stride, L->act,
-                     col, out);
-        else
-          sm_ref_conv3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->cout, L->stride,
-                       L->act, out);
-        break;
-      case SM_NN_DW3:
-        if (fast)
-          sm_k_dw3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->stride, L->act, out);
-        else
-          sm_ref_dw3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->stride, L->act, out);
-        break;
-      case SM_NN_PW:
-      case SM_NN_DENSE: {
-        int rows = nb * L->in_h * L->in_w;
-        if (fast)
-          sm_k_gemm(cur, rows, L->cin, L->packed, L->cout, L->act, out);
-        else
-          sm_ref_pw(cur, rows, L->cin, L->w, L->b, L->cout, L->act, out);
-        break;
+  if (split > 0) {
+    size_t isz = (size_t)net->in_h * net->in_w * net->in_c;
+    const sm_nn_layer *Ls = &net->L[split - 1];
+    size_t osz = (size_t)Ls->out_h * Ls->out_w * Ls->cout;
+    float *dst = bufs[(split - 1) & 1];
+    for (int p = 0; p < nb; p++) {
+      const float *x = in + (size_t)p * isz;
+      for (int i = 0; i < split; i++) {
+        float *out = i == split - 1 ? dst + (size_t)p * osz : pbuf[i & 1];
+        run_layer(net, i, fast, x, 1, col, out, NULL);
+        x = out;
       }
-      case SM_NN_GAP:
-        if (fast)
-          sm_k_gap(cur, nb, L->in_h * L->in_w, L->cin, out);
-        else
-          sm_ref_gap(cur, nb, L->in_h * L->in_w, L->cin, out);
-        if (emb) memcpy(emb, out, (size_t)nb * L->cout * sizeof(float));
-        break;
     }
+    cur = dst;
+  }
+  for (int i = split; i < net->n; i++) {
+    float *out = bufs[i & 1];
+    run_layer(net, i, fast, cur, nb, col, out, emb);
     cur = out;
   }
   if (scores && net->nclasses)

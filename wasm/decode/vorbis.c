@@ -51,6 +51,94 @@ static int ogg_ends_cleanly(const uint8_t *buf, size_t len) {
   }
 }
 
+/* ---- Ogg packets, read here to vet what stb_vorbis would trust ----
+ * stb_vorbis sizes its comment allocations by the 32-bit lengths in the comment header
+ * without checking them against the packet (a length of 0xFFFFFFFF makes it write before its
+ * buffer; a failed list allocation crashes its cleanup). So the comment header is checked
+ * here first, and the allocation arena is made large enough for whatever it holds. */
+
+typedef struct ogg_walk {
+  const uint8_t *b;
+  size_t len;
+  size_t page; /* start of the current page */
+  size_t data; /* next segment's bytes */
+  int nseg, seg;
+} ogg_walk;
+
+static int ow_page(ogg_walk *w, size_t at) {
+  if (at > w->len || w->len - at < 27 || memcmp(w->b + at, "OggS", 4) != 0) return 0;
+  int nseg = w->b[at + 26];
+  if (w->len - at - 27 < (size_t)nseg) return 0;
+  w->page = at;
+  w->nseg = nseg;
+  w->seg = 0;
+  w->data = at + 27 + (size_t)nseg;
+  return 1;
+}
+
+/* The next packet: its length, copied into out when out is not NULL; -1 when it is not whole
+ * in the buffer. */
+static long ow_packet(ogg_walk *w, uint8_t *out) {
+  long total = 0;
+  for (;;) {
+    if (w->seg == w->nseg) {
+      if (!ow_page(w, w->data)) return -1;
+      continue;
+    }
+    size_t lace = w->b[w->page + 27 + (size_t)w->seg];
+    if (w->data > w->len || w->len - w->data < lace) return -1;
+    if (out) memcpy(out + total, w->b + w->data, lace);
+    w->data += lace;
+    w->seg++;
+    total += (long)lace;
+    if (lace < 255) return total;
+  }
+}
+
+/* Length of the comment header (the second packet) after checking that every length in it
+ * fits inside it; -1 when it is malformed or not whole. */
+static long vet_comment_header(const uint8_t *buf, size_t len, size_t max) {
+  ogg_walk w;
+  memset(&w, 0, sizeof w);
+  w.b = buf;
+  w.len = len;
+  if (!ow_page(&w, 0) || ow_packet(&w, NULL) < 0) return -1;
+  ogg_walk start = w;
+  long n = ow_packet(&w, NULL);
+  if (n < 0 || (size_t)n > max) return -1;
+  uint8_t *p = malloc((size_t)n + 1);
+  if (!p) return -1;
+  w = start;
+  ow_packet(&w, p);
+  long ok = -1;
+  size_t at = 7, left;
+  if (n >= 7 + 4 && !memcmp(p, "\x03vorbis", 7)) {
+#define U32(q) ((size_t)(q)[0] | (size_t)(q)[1] << 8 | (size_t)(q)[2] << 16 | (size_t)(q)[3] << 24)
+    size_t vendor = U32(p + at);
+    at += 4;
+    left = (size_t)n - at;
+    if (vendor <= left && left - vendor >= 4) {
+      at += vendor;
+      size_t count = U32(p + at);
+      at += 4;
+      size_t i = 0;
+      if (count <= ((size_t)n - at) / 4) {
+        for (; i < count; i++) {
+          if ((size_t)n - at < 4) break;
+          size_t c = U32(p + at);
+          at += 4;
+          if (c > (size_t)n - at) break;
+          at += c;
+        }
+      }
+      if (i == count && at < (size_t)n && (p[at] & 1)) ok = n;
+    }
+#undef U32
+  }
+  free(p);
+  return ok;
+}
+
 static const char *stb_reason(int e) {
   switch (e) {
     case VORBIS_outofmem: return "setup needs more memory than allowed";
@@ -102,8 +190,16 @@ static void *vorbis_open(const uint8_t *buf, size_t len, sm_stream_info *info, s
     sm_msg_set(m->err, "Ogg Vorbis: out of memory");
     return NULL;
   }
-  int e = VORBIS_outofmem;
-  for (int size = VORBIS_MIN_ARENA; size <= VORBIS_MAX_ARENA && e == VORBIS_outofmem; size *= 4) {
+  long comments = vet_comment_header(buf, len, VORBIS_MAX_ARENA / 4);
+  if (comments < 0) {
+    sm_msg_set(m->err, "Ogg Vorbis: missing, cut or malformed comment header");
+    vorbis_close(s);
+    return NULL;
+  }
+  /* room for the comments stb_vorbis copies (at most 3 x their size with pointers) */
+  int e = VORBIS_outofmem, size = VORBIS_MIN_ARENA;
+  while (size < 3 * comments + VORBIS_MIN_ARENA) size *= 2;
+  for (; size <= VORBIS_MAX_ARENA && e == VORBIS_outofmem; size *= 4) {
     free(s->arena);
     s->arena = malloc((size_t)size);
     if (!s->arena) break;

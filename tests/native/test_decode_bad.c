@@ -1,0 +1,393 @@
+/* test_decode_bad.c — bad input never crashes, hangs or allocates without bound, and every
+ * failure comes with a clear one-line reason: non-audio files, formats left to the browser,
+ * headers that lie (crafted here), every prefix of small WAV/AIFF/FLAC/Ogg files, and a few
+ * thousand seeded random mutations of each. Meant to run under ASan/UBSan. */
+#include "check.h"
+#include "decode/flac_crc.h"
+#include "decode_util.h"
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static uint64_t rng(void) { /* xorshift64* */
+  rng_state ^= rng_state >> 12;
+  rng_state ^= rng_state << 25;
+  rng_state ^= rng_state >> 27;
+  return rng_state * 0x2545F4914F6CDD1Dull;
+}
+
+static size_t worst_heap;
+
+/* Opens and reads buf to the end (or a frame cap), checking the API's promises on the way.
+ * Returns 1 when it decoded without an error; err/warn get the reasons. */
+static int run(const uint8_t *buf, size_t len, char *err, size_t errlen, char *warn, size_t wlen,
+               long *frames_out) {
+  size_t base = heap_in_use();
+  err[0] = warn[0] = 0;
+  sm_decoder *d = sm_decoder_open(buf, len, err, errlen);
+  long frames = 0;
+  int ok = 1;
+  if (!d) {
+    CHECK(err[0] != 0 && strlen(err) < errlen, "open failed without a reason");
+    ok = 0;
+  } else {
+    int ch = sm_decoder_channels(d);
+    double rate = sm_decoder_rate(d);
+    CHECK(ch >= 1 && ch <= 256 && rate >= 1 && rate <= 768000 && sm_decoder_frames(d) >= -1,
+          "bad stream info: %d ch, %g Hz, %lld frames", ch, rate, (long long)sm_decoder_frames(d));
+    if (ch < 1 || ch > 256) ch = 1;
+    enum { BLOCK = 4096 };
+    static float out[BLOCK * 256];
+    for (int iter = 0; frames < (1L << 21); iter++) {
+      long max = (iter % 3 == 0 ? BLOCK : (long)(rng() % BLOCK) + 1);
+      long n = sm_decoder_read(d, out, max);
+      if (n < 0) {
+        const char *e = sm_decoder_error(d);
+        CHECK(e && e[0], "read -1 without a reason");
+        snprintf(err, errlen, "%s", e ? e : "");
+        CHECK(sm_decoder_read(d, out, max) == -1, "read after an error did not fail again");
+        ok = 0;
+        break;
+      }
+      CHECK(n <= max, "read %ld frames into room for %ld", n, max);
+      if (n == 0) break;
+      frames += n;
+      size_t h = heap_in_use() - base;
+      if (h > worst_heap) worst_heap = h;
+    }
+    const char *w = sm_decoder_warning(d);
+    if (w) snprintf(warn, wlen, "%s", w);
+    sm_decoder_close(d);
+  }
+  if (frames_out) *frames_out = frames;
+  return ok;
+}
+
+/* Expect open to fail with a reason containing `want`. */
+static void expect_err(const char *what, const uint8_t *buf, size_t len, const char *want) {
+  char err[256], warn[256];
+  int ok = run(buf, len, err, sizeof err, warn, sizeof warn, NULL);
+  CHECK(!ok && strstr(err, want) != NULL, "%s: error '%s', expected '%s'", what, err, want);
+}
+
+static void put16le(uint8_t *p, unsigned v) { p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8); }
+static void put32le(uint8_t *p, uint32_t v) {
+  for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+static void put32be(uint8_t *p, uint32_t v) {
+  for (int i = 0; i < 4; i++) p[3 - i] = (uint8_t)(v >> (8 * i));
+}
+
+/* 44-byte WAV header + n bytes of data. */
+static void wav_header(uint8_t *b, unsigned tag, unsigned ch, uint32_t rate, unsigned bits,
+                       uint32_t data) {
+  memcpy(b, "RIFF", 4);
+  put32le(b + 4, 36 + data);
+  memcpy(b + 8, "WAVEfmt ", 8);
+  put32le(b + 16, 16);
+  put16le(b + 20, tag);
+  put16le(b + 22, ch);
+  put32le(b + 24, rate);
+  put32le(b + 28, rate * ch * (bits / 8));
+  put16le(b + 32, ch * (bits / 8));
+  put16le(b + 34, bits);
+  memcpy(b + 36, "data", 4);
+  put32le(b + 40, data);
+}
+
+static void not_audio(void) {
+  char err[256], name[16];
+  CHECK(!sm_decoder_open(NULL, 0, err, sizeof err) && strstr(err, "empty"), "NULL: %s", err);
+  uint8_t z[1] = {0};
+  expect_err("empty", z, 0, "empty file");
+  expect_err("3 bytes", (const uint8_t *)"RIF", 3, "only 3 bytes");
+  static const uint8_t png[16] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+  expect_err("PNG", png, sizeof png, "not a supported audio file (starts with '\\x89PNG')");
+  static const uint8_t zip[30] = {'P', 'K', 3, 4, 20, 0};
+  expect_err("ZIP", zip, sizeof zip, "not a supported audio file (starts with 'PK\\x03\\x04')");
+  uint8_t rnd[1000];
+  for (int t = 0; t < 50; t++) {
+    for (size_t i = 0; i < sizeof rnd; i++) rnd[i] = (uint8_t)rng();
+    char warn[256];
+    run(rnd, sizeof rnd, err, sizeof err, warn, sizeof warn, NULL);
+  }
+  CHECK(sm_decoder_probe(zip, sizeof zip, name, sizeof name) == SM_PROBE_UNKNOWN && !name[0],
+        "ZIP probed as '%s'", name);
+  /* tiny buffers around magic lengths */
+  for (size_t n = 1; n <= 12; n++) {
+    char warn[256];
+    run((const uint8_t *)"RIFF\x04\0\0\0WAVE", n, err, sizeof err, warn, sizeof warn, NULL);
+    run((const uint8_t *)"FORM\x04\0\0\0AIFF", n, err, sizeof err, warn, sizeof warn, NULL);
+    run((const uint8_t *)"fLaC\0\0\0\x22\0\0\0\0", n, err, sizeof err, warn, sizeof warn, NULL);
+    run((const uint8_t *)"OggS\0\x02\0\0\0\0\0\0", n, err, sizeof err, warn, sizeof warn, NULL);
+    run((const uint8_t *)"ID3\x04\0\0\0\0\0\x10\0\0", n, err, sizeof err, warn, sizeof warn, NULL);
+  }
+}
+
+static void browser_formats(void) {
+  char name[16];
+  uint8_t b[64];
+  memset(b, 0, sizeof b);
+  /* ID3v2 then an MPEG-1 layer III frame header */
+  memcpy(b, "ID3\x03\0\0\0\0\0\x0A", 10);
+  memcpy(b + 20, "\xFF\xFB\x90\x64", 4);
+  CHECK(sm_decoder_probe(b, 40, name, sizeof name) == SM_PROBE_BROWSER && !strcmp(name, "mp3"),
+        "ID3 mp3 probed as '%s'", name);
+  expect_err("ID3 mp3", b, 40, "mp3: decoded by the browser, not the engine");
+  expect_err("bare mp3", (const uint8_t *)"\xFF\xFB\x90\x64\0\0\0\0", 8, "mp3: decoded by the browser");
+  expect_err("ADTS", (const uint8_t *)"\xFF\xF1\x50\x80\x02\x1F\xFC\0", 8, "aac: decoded by the browser");
+  expect_err("m4a", (const uint8_t *)"\0\0\0\x20" "ftypM4A \0\0\0\0", 16, "m4a: decoded by the browser");
+  expect_err("webm", (const uint8_t *)"\x1A\x45\xDF\xA3\0\0\0\0", 8, "webm: decoded by the browser");
+  /* Ogg page whose first packet is OpusHead */
+  memset(b, 0, sizeof b);
+  memcpy(b, "OggS", 4);
+  b[5] = 2;
+  b[26] = 1;
+  b[27] = 19;
+  memcpy(b + 28, "OpusHead\x01\x02", 10);
+  CHECK(sm_decoder_probe(b, 47, name, sizeof name) == SM_PROBE_BROWSER && !strcmp(name, "opus"),
+        "Opus probed as '%s'", name);
+  expect_err("opus", b, 47, "opus: decoded by the browser, not the engine");
+  memcpy(b + 28, "\x7F" "FLAC\x01\x00", 7);
+  expect_err("ogg flac", b, 47, "ogg-flac: this audio format is not supported");
+  expect_err("caf", (const uint8_t *)"caff\0\x01\0\0", 8, "caf: this audio format is not supported");
+  /* engine formats probe as such */
+  CHECK(sm_decoder_probe((const uint8_t *)"RIFF\0\0\0\0WAVE", 12, name, sizeof name) ==
+            SM_PROBE_ENGINE && !strcmp(name, "wav"), "WAV probe: %s", name);
+}
+
+static void lying_wav(void) {
+  uint8_t b[44 + 64];
+  memset(b, 0, sizeof b);
+  wav_header(b, 1, 0, 44100, 16, 64);
+  expect_err("0 channels", b, sizeof b, "WAV: 0 channels");
+  wav_header(b, 1, 65535, 44100, 16, 64);
+  expect_err("65535 channels", b, sizeof b, "WAV: 65535 channels (at most 256 are supported)");
+  wav_header(b, 1, 2, 0, 16, 64);
+  expect_err("rate 0", b, sizeof b, "WAV: sample rate 0 Hz is out of range (1..768000)");
+  wav_header(b, 1, 2, 1000000000u, 16, 64);
+  expect_err("rate 1e9", b, sizeof b, "WAV: sample rate 1000000000 Hz is out of range (1..768000)");
+  wav_header(b, 0x55, 2, 44100, 16, 64);
+  expect_err("mp3 in wav", b, sizeof b, "WAV: format tag 0x0055 (MPEG layer 3) is not supported");
+  wav_header(b, 1, 2, 44100, 0, 64);
+  expect_err("0 bits", b, sizeof b, "0-bit integer PCM is not supported");
+  wav_header(b, 1, 2, 44100, 48, 64);
+  expect_err("48 bits", b, sizeof b, "48-bit integer PCM is not supported");
+  wav_header(b, 3, 2, 44100, 16, 64);
+  expect_err("16-bit float", b, sizeof b, "16-bit float is not supported");
+  /* fmt chunk claiming to be larger than the file */
+  wav_header(b, 1, 2, 44100, 16, 64);
+  put32le(b + 16, 0x7FFFFFF0u);
+  expect_err("huge fmt", b, sizeof b, "WAV: fmt chunk runs past the end of the file");
+  /* no data chunk at all */
+  wav_header(b, 1, 2, 44100, 16, 64);
+  expect_err("no data", b, 36, "WAV: no data chunk");
+  /* data size far past the end: decodes what is there, warns */
+  char err[256], warn[256];
+  long frames = 0;
+  wav_header(b, 1, 2, 44100, 16, 0xFFFFFFF0u);
+  int ok = run(b, sizeof b, err, sizeof err, warn, sizeof warn, &frames);
+  CHECK(ok && frames == 16 && strstr(warn, "data chunk claims"), "data past end: %s %ld %s", err,
+        frames, warn);
+  /* WAVE_FORMAT_EXTENSIBLE with a sub-format GUID that is not audio */
+  uint8_t x[68 + 16];
+  memset(x, 0, sizeof x);
+  memcpy(x, "RIFF", 4);
+  put32le(x + 4, sizeof x - 8);
+  memcpy(x + 8, "WAVEfmt ", 8);
+  put32le(x + 16, 40);
+  put16le(x + 20, 0xFFFE);
+  put16le(x + 22, 2);
+  put32le(x + 24, 44100);
+  put16le(x + 32, 4);
+  put16le(x + 34, 16);
+  put16le(x + 36, 22);
+  memcpy(x + 44, "\x01\x00\x00\x00\x00\x00\x10\x00\x80\x00\x00\xAA\x00\x38\x9B\x72", 16);
+  memcpy(x + 60, "data", 4);
+  put32le(x + 64, 16);
+  expect_err("bad GUID", x, sizeof x, "sub-format GUID");
+}
+
+/* FORM AIFF with COMM and a small SSND. */
+static size_t aiff(uint8_t *b, unsigned ch, uint32_t frames, unsigned bits, const uint8_t rate[10],
+                   const char *aifc_type) {
+  size_t comm = aifc_type ? 24 : 18, n = 12 + 8 + comm + 8 + 8 + 32;
+  memset(b, 0, n);
+  memcpy(b, "FORM", 4);
+  put32be(b + 4, (uint32_t)(n - 8));
+  memcpy(b + 8, aifc_type ? "AIFC" : "AIFF", 4);
+  memcpy(b + 12, "COMM", 4);
+  put32be(b + 16, (uint32_t)comm);
+  b[20] = (uint8_t)(ch >> 8), b[21] = (uint8_t)ch;
+  put32be(b + 22, frames);
+  b[26] = (uint8_t)(bits >> 8), b[27] = (uint8_t)bits;
+  memcpy(b + 28, rate, 10);
+  if (aifc_type) memcpy(b + 38, aifc_type, 4);
+  size_t s = 20 + comm;
+  memcpy(b + s, "SSND", 4);
+  put32be(b + s + 4, 8 + 32);
+  return n;
+}
+
+static void lying_aiff(void) {
+  static const uint8_t r44k[10] = {0x40, 0x0E, 0xAC, 0x44, 0, 0, 0, 0, 0, 0};
+  static const uint8_t rnan[10] = {0x7F, 0xFF, 0xC0, 0, 0, 0, 0, 0, 0, 0};
+  static const uint8_t rzero[10] = {0};
+  static const uint8_t rhuge[10] = {0x40, 0x1C, 0xEE, 0x6B, 0x28, 0, 0, 0, 0, 0}; /* 1e9 */
+  uint8_t b[128];
+  char err[256], warn[256];
+  long frames;
+  size_t n = aiff(b, 2, 8, 16, r44k, NULL);
+  int ok = run(b, n, err, sizeof err, warn, sizeof warn, &frames);
+  CHECK(ok && frames == 8 && !warn[0], "AIFF baseline: %s %ld %s", err, frames, warn);
+  n = aiff(b, 2, 0xFFFFFFFFu, 16, r44k, NULL);
+  ok = run(b, n, err, sizeof err, warn, sizeof warn, &frames);
+  CHECK(ok && frames == 8 && strstr(warn, "4294967295 frames"), "absurd numSampleFrames: %s %ld %s",
+        err, frames, warn);
+  n = aiff(b, 0, 8, 16, r44k, NULL);
+  expect_err("AIFF 0 channels", b, n, "AIFF: 0 channels");
+  n = aiff(b, 65535, 8, 16, r44k, NULL);
+  expect_err("AIFF 65535 channels", b, n, "AIFF: 65535 channels");
+  n = aiff(b, 2, 8, 16, rnan, NULL);
+  expect_err("AIFF NaN rate", b, n, "AIFF: sample rate is not a finite positive number");
+  n = aiff(b, 2, 8, 16, rzero, NULL);
+  expect_err("AIFF rate 0", b, n, "AIFF: sample rate 0 Hz is out of range");
+  n = aiff(b, 2, 8, 16, rhuge, NULL);
+  expect_err("AIFF rate 1e9", b, n, "AIFF: sample rate 1000000000 Hz is out of range");
+  n = aiff(b, 2, 8, 0, r44k, NULL);
+  expect_err("AIFF 0 bits", b, n, "AIFF: 0-bit samples are not supported");
+  n = aiff(b, 2, 8, 16, r44k, "ima4");
+  expect_err("AIFC ima4", b, n, "AIFF: AIFC compression 'ima4' is not supported");
+  /* SSND offset past the end */
+  n = aiff(b, 2, 8, 16, r44k, NULL);
+  put32be(b + 46, 0x7FFFFFFFu);
+  expect_err("SSND offset", b, n, "SSND offset");
+}
+
+/* fLaC + STREAMINFO (34 bytes) with the given fields. */
+static size_t flac_head(uint8_t *b, unsigned minbs, unsigned maxbs, uint32_t rate, unsigned ch,
+                        unsigned bps, uint64_t total) {
+  memset(b, 0, 42);
+  memcpy(b, "fLaC", 4);
+  b[4] = 0x80;
+  b[7] = 34;
+  uint8_t *s = b + 8;
+  s[0] = (uint8_t)(minbs >> 8), s[1] = (uint8_t)minbs;
+  s[2] = (uint8_t)(maxbs >> 8), s[3] = (uint8_t)maxbs;
+  s[10] = (uint8_t)(rate >> 12);
+  s[11] = (uint8_t)(rate >> 4);
+  s[12] = (uint8_t)(((rate & 15) << 4) | ((ch - 1) << 1) | ((bps - 1) >> 4));
+  s[13] = (uint8_t)((((bps - 1) & 15) << 4) | ((total >> 32) & 15));
+  put32be(s + 14, (uint32_t)total);
+  return 42;
+}
+
+static void lying_flac(void) {
+  uint8_t b[256];
+  char err[256], warn[256];
+  long frames;
+  size_t n = flac_head(b, 4096, 4096, 44100, 2, 3, 1000);
+  expect_err("FLAC 3 bits", b, n, "FLAC: 3 bits per sample in STREAMINFO (4..32 are valid)");
+  n = flac_head(b, 4096, 4096, 1000000, 2, 16, 1000);
+  expect_err("FLAC rate 1e6", b, n, "FLAC: sample rate 1000000 Hz is out of range (1..768000)");
+  n = flac_head(b, 4096, 4096, 0, 2, 16, 1000);
+  expect_err("FLAC rate 0", b, n, "FLAC: sample rate is 0 in STREAMINFO and not in the first frame");
+  n = flac_head(b, 4096, 4096, 44100, 2, 16, 1000);
+  b[7] = 200; /* STREAMINFO length past the end */
+  expect_err("FLAC metadata", b, n, "FLAC: metadata block of type 0 runs past the end of the file");
+  n = flac_head(b, 4096, 4096, 44100, 2, 16, 1000);
+  b[4] = 0x84; /* first block VORBIS_COMMENT */
+  expect_err("FLAC first block", b, n, "not STREAMINFO");
+  b[4] = 0xFF;
+  expect_err("FLAC type 127", b, n, "invalid metadata block type 127");
+  /* huge block sizes and totals: nothing is allocated from them, the missing frames end it */
+  n = flac_head(b, 65535, 65535, 44100, 8, 32, (1ull << 36) - 1);
+  int ok = run(b, n, err, sizeof err, warn, sizeof warn, &frames);
+  CHECK(ok && frames == 0 && strstr(warn, "truncated"), "huge totals: %s %ld %s", err, frames, warn);
+  /* a frame header for a 65536-sample block, then nothing */
+  uint8_t fh[8] = {0xFF, 0xF8, 0x79, 0x7E, 0x00, 0xFF, 0xFF, 0}; /* 8 channels, 32 bits */
+  fh[7] = sm_flac_crc8(fh, 7);
+  memcpy(b + n, fh, 8);
+  ok = run(b, n + 8, err, sizeof err, warn, sizeof warn, &frames);
+  CHECK(ok && frames == 0 && strstr(warn, "truncated"), "65536-sample frame cut: %s %ld %s", err,
+        frames, warn);
+  /* the same frame declaring 3 channels in a stereo stream: an error naming the frame */
+  n = flac_head(b, 4096, 4096, 44100, 2, 16, 100);
+  fh[3] = 0x28;
+  fh[7] = sm_flac_crc8(fh, 7);
+  memcpy(b + n, fh, 8);
+  memset(b + n + 8, 0, 32);
+  expect_err("FLAC channel change", b, n + 40, "FLAC: frame 0: 3 channels where STREAMINFO says 2");
+}
+
+/* Every prefix of a file, then random mutations of it. */
+static void torture(const char *name, int mutations) {
+  char path[256];
+  snprintf(path, sizeof path, FIXDIR "%s", name);
+  size_t len;
+  uint8_t *orig = read_file(path, &len);
+  CHECK(orig != NULL, "%s missing", path);
+  if (!orig) return;
+  char err[256], warn[256];
+  long full = 0;
+  int ok = run(orig, len, err, sizeof err, warn, sizeof warn, &full);
+  CHECK(ok && full > 0 && !warn[0], "%s: %s %s", name, err, warn);
+  uint8_t *x = malloc(len);
+  int cut_ok = 0, cut_fail = 0;
+  for (size_t cut = 0; cut < len; cut += cut < 256 ? 1 : 1 + cut / 64) {
+    memcpy(x, orig, cut); /* a copy of exactly cut bytes: ASan sees any overread */
+    uint8_t *y = malloc(cut ? cut : 1);
+    memcpy(y, orig, cut);
+    long frames = 0;
+    if (run(y, cut, err, sizeof err, warn, sizeof warn, &frames)) {
+      cut_ok++;
+      CHECK(frames <= full, "%s cut at %zu: %ld frames of %ld", name, cut, frames, full);
+      if (frames < full && frames > 0)
+        CHECK(warn[0] != 0, "%s cut at %zu: %ld of %ld frames without a warning", name, cut,
+              frames, full);
+    } else {
+      cut_fail++;
+    }
+    free(y);
+  }
+  int mut_ok = 0;
+  for (int t = 0; t < mutations; t++) {
+    memcpy(x, orig, len);
+    int k = 1 + (int)(rng() % 8);
+    for (int j = 0; j < k; j++) {
+      size_t at = (size_t)(rng() % len);
+      /* half the hits in the first 128 bytes (headers), some in the second half (audio) */
+      uint64_t r = rng() % 4;
+      if (r < 2) at %= len < 128 ? len : 128;
+      else if (r == 2) at = len / 2 + at % (len - len / 2);
+      if (rng() & 1) x[at] ^= (uint8_t)(1u << (rng() % 8));
+      else x[at] = (uint8_t)rng();
+    }
+    mut_ok += run(x, len, err, sizeof err, warn, sizeof warn, NULL);
+  }
+  printf("bad: %s: %d prefixes opened and decoded, %d refused; %d of %d mutations decoded\n", name,
+         cut_ok, cut_fail, mut_ok, mutations);
+  free(x);
+  free(orig);
+}
+
+int main(void) {
+  /* SM_FUZZ_SEED / SM_FUZZ_SCALE: other seeds and more mutations for a longer run by hand */
+  const char *seed = getenv("SM_FUZZ_SEED"), *scale_s = getenv("SM_FUZZ_SCALE");
+  if (seed) rng_state ^= strtoull(seed, NULL, 10) * 0x9E3779B97F4A7C15ull;
+  int scale = scale_s ? atoi(scale_s) : 1;
+  if (scale < 1) scale = 1;
+  not_audio();
+  browser_formats();
+  lying_wav();
+  lying_aiff();
+  lying_flac();
+  torture("small.wav", 3000 * scale);
+  torture("small.aiff", 3000 * scale);
+  torture("small.aifc", 3000 * scale);
+  torture("small.flac", 5000 * scale);
+  torture("small.ogg", 4000 * scale);
+  if (HAVE_HEAP_COUNT) {
+    printf("bad: largest decoder heap seen %zu bytes\n", worst_heap);
+    CHECK(worst_heap < 40u * 1024 * 1024, "a decoder held %zu bytes", worst_heap);
+  }
+  return check_report("test_decode_bad");
+}

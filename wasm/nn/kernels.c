@@ -93,6 +93,8 @@ void sm_k_pack(const float *w, const float *bias, int N, int K, float *p) {
   }
 
 DEF_TILE(tile4, MR)
+DEF_TILE(tile2, 2)
+DEF_TILE(tile1, 1)
 
 void sm_k_gemm(const float *A, int M, int K, const float *packed, int N, int act, float *C) {
   int tact = act == SM_NN_ACT_SIGMOID ? SM_NN_ACT_NONE : act;
@@ -108,7 +110,11 @@ void sm_k_gemm(const float *A, int M, int K, const float *packed, int N, int act
       int nr = N - j0 < NR ? N - j0 : NR;
       for (int i0 = m0; i0 < m1; i0 += MR) {
         int mr = m1 - i0 < MR ? m1 - i0 : MR;
-        tile4(A + (size_t)i0 * K, (size_t)K, mr, K, bp, nr, tact, C + (size_t)i0 * N + j0, (size_t)N);
+        const float *a = A + (size_t)i0 * K;
+        float *c = C + (size_t)i0 * N + j0;
+        if (mr > 2) tile4(a, (size_t)K, mr, K, bp, nr, tact, c, (size_t)N);      /* ragged tails: */
+        else if (mr == 2) tile2(a, (size_t)K, mr, K, bp, nr, tact, c, (size_t)N); /* no work on */
+        else tile1(a, (size_t)K, mr, K, bp, nr, tact, c, (size_t)N);              /* absent rows */
       }
     }
   }

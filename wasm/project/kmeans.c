@@ -20,7 +20,7 @@ static void normalise(float *v, int d) {
 }
 
 int prj_kmeans(const float *X, int n, int d, int k, int spherical, uint64_t seed, int max_iter,
-               int *labels, float *centroids) {
+               int *labels, float *centroids, double *inertia) {
   if (n < 1 || d < 1 || k < 1)
     return -1;
   if (k > n)
@@ -127,6 +127,11 @@ int prj_kmeans(const float *X, int n, int d, int k, int spherical, uint64_t seed
       if (spherical)
         normalise(C + (size_t)c * d, d);
     }
+  }
+  if (inertia) {
+    double s = 0.0;
+    for (int i = 0; i < n; i++) s += prj_l2sq(P + (size_t)i * d, C + (size_t)labels[i] * d, d);
+    *inertia = s;
   }
   if (centroids)
     memcpy(centroids, C, sizeof(float) * k * d);

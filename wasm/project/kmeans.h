@@ -6,9 +6,10 @@
 #include <stdint.h>
 
 /* X: n x d. labels: n (0..k-1). centroids: k x d or NULL. k is lowered to n. An empty cluster
- * takes the point farthest from its centroid. Returns the Lloyd iterations run, or -1 when out
- * of memory or the shape is bad. */
+ * takes the point farthest from its centroid. inertia (or NULL): the sum of squared distances
+ * to the centroids (on the unit sphere when spherical). Returns the Lloyd iterations run, or -1
+ * when out of memory or the shape is bad. */
 int prj_kmeans(const float *X, int n, int d, int k, int spherical, uint64_t seed, int max_iter,
-               int *labels, float *centroids);
+               int *labels, float *centroids, double *inertia);
 
 #endif

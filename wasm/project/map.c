@@ -16,6 +16,7 @@
 #include "sonomap.h"
 
 #define EXACT_KNN_MAX 20000
+#define KMEANS_STARTS 4
 
 struct sm_map {
   sm_map_options o;
@@ -367,11 +368,25 @@ int sm_map_cluster(sm_map *m, int k, int spherical) {
   }
   if (k > m->nk)
     k = m->nk;
-  int *lab = malloc(sizeof(int) * m->nk);
+  /* the best of a few k-means++ starts (lowest inertia) */
+  int *lab = malloc(sizeof(int) * m->nk), *best = malloc(sizeof(int) * m->nk);
   if (!m->clusters)
     m->clusters = malloc(sizeof(int) * m->n);
-  if (!lab || !m->clusters ||
-      prj_kmeans(m->F, m->nk, m->df, k, spherical, m->o.seed, 300, lab, NULL) < 0) {
+  double best_in = INFINITY;
+  int fail = !lab || !best || !m->clusters;
+  for (int r = 0; r < KMEANS_STARTS && !fail; r++) {
+    double in;
+    if (prj_kmeans(m->F, m->nk, m->df, k, spherical, (uint64_t)m->o.seed + 0x100000000ull * r,
+                   300, lab, NULL, &in) < 0)
+      fail = 1;
+    else if (r == 0 || in < best_in) {
+      best_in = in;
+      memcpy(best, lab, sizeof(int) * m->nk);
+    }
+  }
+  free(lab);
+  lab = best;
+  if (fail) {
     free(lab);
     snprintf(m->err, sizeof m->err, "clusters: out of memory (k=%d)", k);
     return -1;

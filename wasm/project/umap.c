@@ -205,8 +205,10 @@ static void epoch(prj_umap *u, int ep) {
     for (int c = 0; c < dims; c++)
       d2 += (cur[c] - oth[c]) * (cur[c] - oth[c]);
     float gc = 0.0f;
-    if (d2 > 0.0f)
-      gc = -2.0f * a * b * powf(d2, b - 1.0f) / (a * powf(d2, b) + 1.0f);
+    if (d2 > 0.0f) {
+      float pb = powf(d2, b); /* d2^(b-1) = pb / d2: one power per sample */
+      gc = -2.0f * a * b * (pb / d2) / (a * pb + 1.0f);
+    }
     for (int c = 0; c < dims; c++) {
       float g = clip(gc * (cur[c] - oth[c])) * alpha;
       cur[c] += g;

@@ -1,0 +1,125 @@
+/* UMAP through the map API: a, b of the curve fit, the fuzzy graph, 10 Gaussian clusters in
+ * 64-D separated (1-NN label accuracy, trustworthiness), determinism, progressive steps. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "project/umap.h"
+#include "project_data.h"
+#include "sonomap.h"
+
+static int all_finite(const float *y, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite(y[i])) return 0;
+  return 1;
+}
+
+int main(void) {
+  double a, b;
+  prj_umap_find_ab(1.0, 0.1, &a, &b);
+  CHECK_NEAR(a, 1.577, 0.005, "a for min_dist 0.1, spread 1");
+  CHECK_NEAR(b, 0.895, 0.003, "b for min_dist 0.1, spread 1");
+  prj_umap_find_ab(1.0, 0.5, &a, &b);
+  CHECK(a < 1.577 && b > 0.895, "a larger min_dist flattens the curve (a %.3f, b %.3f)", a, b);
+
+  /* the fuzzy graph of a 4-point line: symmetric, weights in (0, 1], nearest pairs 1 */
+  const int knn_i[4 * 2] = {1, 2, 0, 2, 1, 3, 2, 1};
+  const float knn_d[4 * 2] = {1, 2, 1, 1, 1, 1, 1, 2};
+  const float init[8] = {0, 0, 1, 0, 2, 0, 3, 0};
+  char err[200];
+  prj_umap *u = prj_umap_new(knn_i, knn_d, 4, 2, init, 2, 50, 1.577, 0.895, 1, err, sizeof err);
+  CHECK(u != NULL, "UMAP on 4 points: %s", err);
+  if (u) {
+    const int *h, *t;
+    const float *w;
+    int ne = prj_umap_graph(u, &h, &t, &w);
+    int sym = 1, range = 1;
+    for (int e = 0; e < ne; e++) {
+      int found = 0;
+      for (int f = 0; f < ne; f++) found |= h[f] == t[e] && t[f] == h[e] && w[f] == w[e];
+      sym &= found;
+      range &= w[e] > 0 && w[e] <= 1;
+      if ((h[e] == 0 && t[e] == 1) || (h[e] == 2 && t[e] == 3)) range &= w[e] == 1.0f;
+    }
+    CHECK(ne == 10 && sym && range, "fuzzy union graph (%d edges)", ne);
+    CHECK(prj_umap_step(u, 10) == 40 && prj_umap_step(u, 100) == 0, "epochs count down");
+    CHECK(all_finite(prj_umap_embedding(u), 8), "finite");
+    prj_umap_free(u);
+  }
+
+  /* 10 clusters in 64-D, N = 1000 */
+  const int n = 1000, d = 64;
+  int *lab = malloc(sizeof(int) * n);
+  float *X = make_clusters(n, d, 10, 1.0, 1, lab);
+  sm_map_options o;
+  sm_map_options_init(&o);
+  o.projection = SM_PROJ_UMAP;
+  o.seed = 7;
+  sm_map *m = sm_map_new_with(X, n, d, &o, err, sizeof err);
+  CHECK(m != NULL, "UMAP map: %s", err);
+  if (!m) return check_report("test_project_umap");
+  CHECK(sm_map_total_steps(m) == 500, "500 epochs for small N");
+  CHECK(all_finite(sm_map_layout(m), 2 * n), "initial layout is valid");
+  int left = sm_map_step(m, 37), prev = 500;
+  CHECK(left == 463 && all_finite(sm_map_layout(m), 2 * n), "valid between steps");
+  while (left > 0) {
+    prev = left;
+    left = sm_map_step(m, 100);
+    CHECK(left < prev && left >= 0, "progress %d -> %d", prev, left);
+  }
+  double tr, co, acc = sm_map_label_accuracy(m, lab, 0);
+  CHECK(sm_map_quality(m, 10, 0, &tr, &co) == 0, "quality");
+  printf("UMAP n=%d d=%d: 1-NN accuracy %.4f, trustworthiness %.4f, continuity %.4f (k=10)\n", n,
+         d, acc, tr, co);
+  CHECK(acc >= 0.95, "UMAP separates the clusters: 1-NN accuracy %.4f", acc);
+  CHECK(tr >= 0.9, "UMAP trustworthiness %.4f", tr);
+
+  /* the PCA map of the same data separates them less: the data are not trivial */
+  sm_map *p = sm_map_new(X, n, d, SM_PROJ_PCA, 2, 7, err, sizeof err);
+  CHECK(p != NULL, "PCA map");
+  if (p) {
+    double pacc = sm_map_label_accuracy(p, lab, 0);
+    printf("PCA on the same data: 1-NN accuracy %.4f\n", pacc);
+    CHECK(pacc < acc, "PCA %.4f < UMAP %.4f", pacc, acc);
+    sm_map_free(p);
+  }
+
+  /* determinism: same seed bit-identical (steps of any size), other seed different */
+  const int n2 = 300;
+  o.iterations = 60;
+  sm_map *m1 = sm_map_new_with(X, n2, d, &o, err, sizeof err);
+  sm_map *m2 = sm_map_new_with(X, n2, d, &o, err, sizeof err);
+  o.seed = 8;
+  sm_map *m3 = sm_map_new_with(X, n2, d, &o, err, sizeof err);
+  CHECK(m1 && m2 && m3, "maps");
+  if (m1 && m2 && m3) {
+    while (sm_map_step(m1, 60) > 0) {
+    }
+    while (sm_map_step(m2, 7) > 0) {
+    }
+    while (sm_map_step(m3, 60) > 0) {
+    }
+    CHECK(memcmp(sm_map_layout(m1), sm_map_layout(m2), sizeof(float) * 2 * n2) == 0,
+          "same seed: bit-identical layout");
+    CHECK(memcmp(sm_map_layout(m1), sm_map_layout(m3), sizeof(float) * 2 * n2) != 0,
+          "another seed: another layout");
+  }
+  sm_map_free(m1), sm_map_free(m2), sm_map_free(m3);
+
+  /* 3-D, cosine */
+  o.dims = 3, o.metric = SM_METRIC_COSINE, o.iterations = 0;
+  sm_map *c3 = sm_map_new_with(X, 400, d, &o, err, sizeof err);
+  CHECK(c3 != NULL, "3-D cosine map: %s", err);
+  if (c3) {
+    while (sm_map_step(c3, 100) > 0) {
+    }
+    CHECK(sm_map_dims(c3) == 3 && all_finite(sm_map_layout(c3), 3 * 400), "3-D layout");
+    double acc3 = sm_map_label_accuracy(c3, lab, 0);
+    CHECK(acc3 >= 0.95, "3-D cosine UMAP accuracy %.4f", acc3);
+    sm_map_free(c3);
+  }
+  sm_map_free(m);
+  free(X), free(lab);
+  return check_report("test_project_umap");
+}

@@ -47,7 +47,7 @@ if (!isMainThread && workerData?.sonomapWorker) {
       const result = engine.analyzeFile(bytes, { mode: opts.mode });
       if (result.error) {
         const reason = result.needsBrowserDecode
-          ? `${result.format ?? 'this format'} is decoded by the page's browser decoder; the CLI reads WAV, AIFF, FLAC and Ogg Vorbis`
+          ? `${result.format || 'this format'} is decoded by the page's browser decoder; the CLI reads WAV, AIFF, FLAC and Ogg Vorbis`
           : result.error;
         parentPort.postMessage({ id, error: reason });
         return;
@@ -298,8 +298,7 @@ async function project(args) {
   } finally { m.free(); }
   const out = path.resolve(args.out);
   fs.mkdirSync(out, { recursive: true });
-  const kept = n - (layout.length / dims === n ? 0 : n - layout.length / dims);
-  fs.writeFileSync(path.join(out, 'layout.npy'), npyEncode(layout, [kept, dims]));
+  fs.writeFileSync(path.join(out, 'layout.npy'), npyEncode(layout, [n, dims]));
   if (names) {
     const items = names.map((f) => ({ file: f, label: '', start: 0, length: 0, clipStart: 0, clipDuration: 0, descriptors: [0, 0, 0, 0, 0, 0] }));
     const ds = buildDataset({ name: path.basename(out), generator: `sonomap ${VERSION}`, items, layouts: { [`${projection}-${dims}d`]: layout }, projection, seed });
@@ -308,6 +307,6 @@ async function project(args) {
     fs.writeFileSync(path.join(out, 'projections.json'), JSON.stringify(ds.projections) + '\n');
     fs.writeFileSync(path.join(out, 'files.txt'), ds.filesTxt);
   }
-  pr.log(`wrote ${path.join(out, 'layout.npy')} (${kept} x ${dims})`);
+  pr.log(`wrote ${path.join(out, 'layout.npy')} (${n} x ${dims}${m.excluded.length ? `, ${m.excluded.length} rows NaN` : ''})`);
   return 0;
 }

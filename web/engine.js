@@ -161,15 +161,19 @@ export class Engine {
     } finally { this.free(px); this.free(perr); }
     const eng = this;
     const excluded = [];
-    if (this.x.sm_map_excluded_count) {
-      const k = this.x.sm_map_excluded_count(m);
-      for (let i = 0; i < k; i++) excluded.push(this.x.sm_map_excluded_row(m, i));
-    }
+    const k = this.x.sm_map_excluded_count(m);
+    if (k > 0) excluded.push(...new Int32Array(this.memory.buffer, this.x.sm_map_excluded(m), k));
     return {
       excluded,
       totalSteps: this.x.sm_map_total_steps(m),
-      step(work = 1) { return eng.x.sm_map_step(m, work); },
-      layout() { return eng.f32(eng.x.sm_map_layout(m), (n - excluded.length) * dims); },
+      /** Advance; returns the steps still to do. Throws with the engine's reason on failure. */
+      step(work = 1) {
+        const left = eng.x.sm_map_step(m, work);
+        if (left < 0) throw new Error(eng.str(eng.x.sm_map_error(m)) || 'the map failed');
+        return left;
+      },
+      /** n x dims, row i = input row i; NaN rows for the excluded ones. */
+      layout() { return eng.f32(eng.x.sm_map_layout(m), n * dims); },
       free() { if (m) eng.x.sm_map_free(m); m = 0; },
     };
   }

@@ -62,7 +62,7 @@ function circle(n, dims) {
 }
 
 function expand(layout, n, dims, excluded) {
-  if (excluded.length === 0) return layout;
+  if (excluded.length === 0 || layout.length === n * dims) return layout;
   const skip = new Set(excluded);
   const out = new Float32Array(n * dims).fill(NaN);
   let r = 0;

@@ -138,3 +138,21 @@ test('project: vectors computed elsewhere → layout.npy and a dataset without s
   const proj = JSON.parse(fs.readFileSync(path.join(out, 'projections.json'), 'utf8'));
   assert.equal(proj.metadata.filenames[5], 'song-5.mp3');
 });
+
+test('project: rows with NaN are left out, reported, and kept in place as NaN', () => {
+  const n = 40, d = 8;
+  const X = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) X[i * d + k] = (i % 2) * 4 + Math.cos(i * 3.7 + k);
+  X[3 * d + 2] = NaN;
+  X[17 * d] = Infinity;
+  const npy = path.join(tmp, 'nan.npy');
+  fs.writeFileSync(npy, npyEncode(X, [n, d]));
+  const out = path.join(tmp, 'nan');
+  const r = run(['project', npy, '--out', out, '--projection', 'tsne']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /rows 3, 17 have non-finite values/);
+  const lay = npyDecode(fs.readFileSync(path.join(out, 'layout.npy')));
+  assert.deepEqual(lay.shape, [n, 2]);
+  assert.ok(Number.isNaN(lay.data[6]) && Number.isNaN(lay.data[34]));
+  assert.ok(Number.isFinite(lay.data[0]) && Number.isFinite(lay.data[79]));
+});

@@ -372,7 +372,8 @@ static void torture(const char *name, int mutations) {
 int main(void) {
   /* SM_FUZZ_SEED / SM_FUZZ_SCALE: other seeds and more mutations for a longer run by hand */
   const char *seed = getenv("SM_FUZZ_SEED"), *scale_s = getenv("SM_FUZZ_SCALE");
-  if (seed) rng_state ^= strtoull(seed, NULL, 10) * 0x9E3779B97F4A7C15ull;
+  if (seed) rng_state += strtoull(seed, NULL, 10) * 0xD1B54A32D192ED03ull;
+  if (!rng_state) rng_state = 1;
   int scale = scale_s ? atoi(scale_s) : 1;
   if (scale < 1) scale = 1;
   not_audio();

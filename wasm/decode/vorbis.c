@@ -224,6 +224,19 @@ static void *vorbis_open(const uint8_t *buf, size_t len, sm_stream_info *info, s
       vorbis_close(s);
       return NULL;
     }
+  /* Codewords of 31 or 32 bits (legal, never written by real encoders) make stb_vorbis's
+   * linear codebook search shift a signed 1 by 31: refuse them as corrupt. */
+  for (int i = 0; i < s->v->codebook_count; i++) {
+    Codebook *c = &s->v->codebooks[i];
+    int n = c->sparse ? c->sorted_entries : c->entries;
+    for (int j = 0; c->codeword_lengths && j < n; j++)
+      if (c->codeword_lengths[j] != NO_CODE && c->codeword_lengths[j] > 30) {
+        sm_msg_set(m->err, "Ogg Vorbis: codebook %d has %d-bit codewords (corrupt file?)", i,
+                   c->codeword_lengths[j]);
+        vorbis_close(s);
+        return NULL;
+      }
+  }
   stb_vorbis_info vi = stb_vorbis_get_info(s->v);
   if (vi.channels < 1) {
     sm_msg_set(m->err, "Ogg Vorbis: %d channels", vi.channels);

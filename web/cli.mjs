@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { loadEngine } from './engine.js';
-import { fileItems, joinSpriteclip, FEATURE_KINDS, DEFAULT_CLIP_SECONDS } from './features.js';
+import { fileItems, joinSpriteclip, embedSegments, FEATURE_KINDS, DEFAULT_CLIP_SECONDS } from './features.js';
 import { buildDataset } from './dataset.js';
 import { labeller, parseLabelCsv, LABEL_SCHEMES } from './labels.js';
 import { npyEncode, npyDecode } from './npy.js';
@@ -24,8 +24,9 @@ usage:
 analyze options:
   --mode clips|whole|long     clips: 0.96 s around each file's peak (default); whole: features
                               averaged over the clip; long: 0.96 s windows every 0.48 s
-  --features fingerprint|descriptors|embedding   (embedding needs --model; default fingerprint)
-  --model <file>              a YAMNet .tflite or sonomap model file
+  --features embedding|fingerprint|descriptors   (default: embedding with a model, else fingerprint)
+  --model <file>              a YAMNet classification .tflite or a sonomap .smnn model: gives
+                              1024-d embeddings and the top sound tags of each clip
   --projection umap|tsne|pca  (default umap)
   --dims 2|3                  main layout (both are written; default 2)
   --seed <n>                  (default 42)
@@ -41,6 +42,7 @@ analyze options:
 // ---------------------------------------------------------------- worker thread: one file at a time
 if (!isMainThread && workerData?.sonomapWorker) {
   const engine = await loadEngine(fs.readFileSync(wasmPath()));
+  const model = workerData.model ? engine.loadModel(workerData.model) : null;
   parentPort.on('message', ({ id, file, rel, opts }) => {
     try {
       const bytes = fs.readFileSync(file);
@@ -52,6 +54,7 @@ if (!isMainThread && workerData?.sonomapWorker) {
         parentPort.postMessage({ id, error: reason });
         return;
       }
+      if (model) embedSegments(model, result);
       const part = fileItems(rel, result, { ...opts, label: opts.label });
       const transfer = [part.audio.buffer.slice(0)];
       const audio = new Float32Array(transfer[0]);
@@ -163,7 +166,7 @@ async function analyze(args) {
   if (!args._.length) throw new Error('analyze needs at least one file or folder');
   const modeArg = oneOf('mode', args.mode ?? 'clips', ['clips', 'clip', 'whole', 'long']);
   const mode = modeArg === 'clips' ? 'clip' : modeArg;
-  const feature = oneOf('features', args.features ?? 'fingerprint', [...FEATURE_KINDS, 'embedding']);
+  let feature = args.features ? oneOf('features', args.features, FEATURE_KINDS) : null;
   const projection = oneOf('projection', args.projection ?? 'umap', ['umap', 'tsne', 'pca']);
   const dims = intOpt('dims', args.dims ?? 2, 2, 3);
   const seed = intOpt('seed', args.seed ?? 42, 0, 2 ** 32 - 1);
@@ -171,7 +174,6 @@ async function analyze(args) {
   const clipSeconds = Number(args['clip-seconds'] ?? DEFAULT_CLIP_SECONDS);
   if (!(clipSeconds >= 0.5 && clipSeconds <= 600)) throw new Error('--clip-seconds must be between 0.5 and 600');
   const spriteFormat = oneOf('sprite', args.sprite ?? 'png', ['png', 'jpg']);
-  if (feature === 'embedding' || args.model) throw new Error('embedding features need the YAMNet model support, which this build does not have yet; use --features fingerprint');
   let label = () => '';
   if (args.labels) {
     if (/\.(csv|tsv|txt)$/i.test(args.labels)) label = labeller('table', parseLabelCsv(fs.readFileSync(args.labels, 'utf8')));
@@ -180,6 +182,25 @@ async function analyze(args) {
   const pr = progress(args.quiet);
   const files = collectFiles(args._, pr.log);
   if (!files.length) { pr.log('sonomap: no audio files found'); return 1; }
+
+  // The model, when given, is checked once here; a bad one is reported and the map falls back
+  // to fingerprint features rather than stopping the work.
+  const engine = await loadEngine(fs.readFileSync(wasmPath()));
+  let modelBytes = null, modelInfo = null;
+  if (args.model) {
+    try {
+      modelBytes = fs.readFileSync(args.model);
+      const m = engine.loadModel(modelBytes);
+      modelInfo = { file: path.basename(args.model), kind: m.kind, embedding: m.size, classes: m.classes };
+      m.free();
+    } catch (e) {
+      pr.log(`${args.model}: ${e.code === 'ENOENT' ? 'no such file' : e.message} — mapping by fingerprint features instead`);
+      modelBytes = null;
+      if (feature === 'embedding') feature = null;
+    }
+  }
+  if (feature === 'embedding' && !modelBytes) throw new Error('--features embedding needs a model (--model yamnet.tflite)');
+  feature ??= modelBytes ? 'embedding' : 'fingerprint';
 
   // Analyse in a pool of worker threads, each with its own wasm instance.
   const failed = [];
@@ -190,7 +211,7 @@ async function analyze(args) {
     let next = 0;
     let alive = n;
     for (let w = 0; w < n; w++) {
-      const worker = new Worker(new URL(import.meta.url), { workerData: { sonomapWorker: true } });
+      const worker = new Worker(new URL(import.meta.url), { workerData: { sonomapWorker: true, model: modelBytes } });
       const feed = () => {
         if (next >= files.length) { worker.terminate(); if (--alive === 0) resolve(); return; }
         const id = next++;
@@ -212,7 +233,6 @@ async function analyze(args) {
   const items = ok.flatMap((p) => p.items);
   if (!items.length) { pr.log(`sonomap: nothing could be analysed (${failed.length} failed)`); return 1; }
 
-  const engine = await loadEngine(fs.readFileSync(wasmPath()));
   const audio = joinSpriteclip(ok);
   const model = await mapItems(engine, items, { projection, dims, seed, log: pr.log, quiet: args.quiet });
 
@@ -229,7 +249,7 @@ async function analyze(args) {
   const ds = buildDataset({
     name: args.name ?? path.basename(out), generator: `sonomap ${VERSION}`,
     items, layouts: model.layouts, mainLayout: `${projection}-${dims}d`,
-    mode, features: feature, projection, seed, failed,
+    mode, features: feature, projection, seed, failed, model: modelInfo,
     sprite: { file: spriteFile, tile, cols: sheet.cols }, audio: { file: 'audio.wav', rate: 16000, samples: audio.length },
   });
   const D = items[0].features.length;

@@ -31,7 +31,7 @@ export function buildDataset(m) {
     sprite: m.sprite ? { file: m.sprite.file, tile: m.sprite.tile, cols: m.sprite.cols, count: n } : null,
     audio: m.audio ? { file: m.audio.file, rate: m.audio.rate, samples: m.audio.samples } : null,
     files: 'files.txt', embeddings: m.embeddingsFile ?? 'embeddings.npy', labels: 'labels.tsv',
-    failed: m.failed ?? [], quality: m.quality ?? null,
+    failed: m.failed ?? [], quality: m.quality ?? null, model: m.model ?? null,
   };
   const proj = {
     idx: m.items.map((_, i) => i),

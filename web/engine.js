@@ -8,6 +8,7 @@ const PATCH = 96 * 64;
 const FP = 32 * 32;
 const NDESC = 6;
 const ERRLEN = 512;
+const MAP_OPTIONS_BYTES = 52;  // sizeof(sm_map_options): 13 four-byte fields
 
 /** Compile (or take) the module and instantiate it. src: URL string, ArrayBuffer, Uint8Array
  *  or WebAssembly.Module. */
@@ -125,13 +126,20 @@ export class Engine {
       const n = x.sm_analysis_segments(a);
       const segments = [];
       for (let i = 0; i < n; i++) {
-        segments.push({
+        const seg = {
           start: x.sm_segment_start(a, i),
           length: x.sm_segment_length(a, i),
           logmel: this.f32(x.sm_segment_logmel(a, i), PATCH),
           fingerprint: this.f32(x.sm_segment_fingerprint(a, i), FP),
           descriptors: this.f32(x.sm_segment_descriptors(a, i), NDESC),
-        });
+        };
+        // Whole mode: every patch of the clip, so embeddings are averaged like the fingerprint.
+        const np = x.sm_segment_patches(a, i);
+        if (np > 1) {
+          seg.patches = new Float32Array(np * PATCH);
+          for (let p = 0; p < np; p++) seg.patches.set(new Float32Array(this.memory.buffer, x.sm_segment_patch_logmel(a, i, p), PATCH), p * PATCH);
+        }
+        segments.push(seg);
       }
       const alen = Number(x.sm_analysis_audio_length(a));
       return {
@@ -146,36 +154,120 @@ export class Engine {
   }
 
   // ---- projection ----
-  /** Start a map of n rows of d features. Returns a stepper; throws with the engine's reason. */
-  createMap(X, n, d, { projection = 'umap', dims = 2, seed = 42 } = {}) {
-    const code = PROJECTIONS[projection];
-    if (code === undefined) throw new Error(`unknown projection '${projection}' (umap, tsne or pca)`);
+  /** Start a map of n rows of d features. Options: projection ('umap'|'tsne'|'pca'), dims (2|3),
+   *  seed, metric ('euclidean'|'cosine'), neighbors, minDist, spread, perplexity, iterations,
+   *  pcaDims, knn ('auto'|'exact'|'approx'), clusters (k-means k, 0: none), spherical (bool).
+   *  Returns a stepper; throws with the engine's reason. */
+  createMap(X, n, d, opts = {}) {
+    const { projection = 'umap', dims = 2 } = opts;
+    if (PROJECTIONS[projection] === undefined) throw new Error(`unknown projection '${projection}' (umap, tsne or pca)`);
     if (dims !== 2 && dims !== 3) throw new Error(`dims must be 2 or 3, not ${dims}`);
     const px = this.copyIn(X instanceof Float32Array ? X : Float32Array.from(X));
     const perr = this.alloc(ERRLEN);
+    const popt = this.alloc(MAP_OPTIONS_BYTES);
     let m;
     try {
+      this.#mapOptions(popt, opts);
       new Uint8Array(this.memory.buffer, perr, 1)[0] = 0;
-      m = this.x.sm_map_new(px, n, d, code, dims, seed >>> 0, perr, ERRLEN);
+      m = this.x.sm_map_new_with(px, n, d, popt, perr, ERRLEN);
       if (!m) throw new Error(this.str(perr) || 'the map could not be made');
-    } finally { this.free(px); this.free(perr); }
+    } finally { this.free(px); this.free(perr); this.free(popt); }
     const eng = this;
+    const x = this.x;
     const excluded = [];
-    const k = this.x.sm_map_excluded_count(m);
-    if (k > 0) excluded.push(...new Int32Array(this.memory.buffer, this.x.sm_map_excluded(m), k));
+    const k = x.sm_map_excluded_count(m);
+    if (k > 0) excluded.push(...new Int32Array(this.memory.buffer, x.sm_map_excluded(m), k));
+    const check = (rc) => { if (rc < 0) throw new Error(eng.str(x.sm_map_error(m)) || 'the map failed'); return rc; };
     return {
       excluded,
-      totalSteps: this.x.sm_map_total_steps(m),
+      totalSteps: x.sm_map_total_steps(m),
       /** Advance; returns the steps still to do. Throws with the engine's reason on failure. */
-      step(work = 1) {
-        const left = eng.x.sm_map_step(m, work);
-        if (left < 0) throw new Error(eng.str(eng.x.sm_map_error(m)) || 'the map failed');
-        return left;
-      },
+      step(work = 1) { return check(x.sm_map_step(m, work)); },
       /** n x dims, row i = input row i; NaN rows for the excluded ones. */
-      layout() { return eng.f32(eng.x.sm_map_layout(m), n * dims); },
-      free() { if (m) eng.x.sm_map_free(m); m = 0; },
+      layout() { return eng.f32(x.sm_map_layout(m), n * dims); },
+      /** k-means (spherical: cosine) on the preprocessed rows → Int32Array(n), -1 for excluded. */
+      cluster(kk, spherical = false) {
+        check(x.sm_map_cluster(m, kk, spherical ? 1 : 0));
+        return new Int32Array(eng.memory.buffer, x.sm_map_clusters(m), n).slice();
+      },
+      /** The clusters asked for with options.clusters, or null. */
+      clusters() {
+        const p = x.sm_map_clusters(m);
+        return p ? new Int32Array(eng.memory.buffer, p, n).slice() : null;
+      },
+      /** Trustworthiness and continuity at k of the current layout (queries: rows sampled, 0 all). */
+      quality(kk = 10, queries = 0) {
+        return eng.withScratch(16, (p) => {
+          if (x.sm_map_quality(m, kk, queries, p, p + 8) < 0) throw new Error('out of memory measuring the map');
+          const f = new Float64Array(eng.memory.buffer, p, 2);
+          return { trustworthiness: f[0], continuity: f[1], k: kk };
+        });
+      },
+      /** 1-NN label accuracy in the layout; labels: Int32Array(n), < 0 unlabelled. NaN if too few. */
+      labelAccuracy(labels, queries = 0) {
+        const p = eng.copyIn(Int32Array.from(labels));
+        try { return x.sm_map_label_accuracy(m, p, queries); } finally { eng.free(p); }
+      },
+      free() { if (m) x.sm_map_free(m); m = 0; },
     };
+  }
+
+  #mapOptions(p, o) {
+    this.x.sm_map_options_init(p);
+    const i32 = new Int32Array(this.memory.buffer, p, MAP_OPTIONS_BYTES / 4);
+    const f32 = new Float32Array(this.memory.buffer, p, MAP_OPTIONS_BYTES / 4);
+    // The layout of sm_map_options (wasm/sonomap.h); the defaults are checked so a change of the
+    // struct is caught here rather than silently misread.
+    if (i32[1] !== 2 || i32[2] !== 42 || i32[4] !== 15 || f32[7] !== 30) throw new Error('sm_map_options layout does not match engine.js');
+    const set = (idx, v, kind = 'i') => { if (v !== undefined && v !== null) (kind === 'f' ? f32 : i32)[idx] = kind === 'f' ? v : v | 0; };
+    set(0, PROJECTIONS[o.projection ?? 'umap']);
+    set(1, o.dims ?? 2);
+    if (o.seed !== undefined) new Uint32Array(this.memory.buffer, p + 8, 1)[0] = o.seed >>> 0;
+    if (o.metric !== undefined) {
+      const mt = { euclidean: 0, cosine: 1 }[o.metric];
+      if (mt === undefined) throw new Error(`unknown metric '${o.metric}' (euclidean or cosine)`);
+      set(3, mt);
+    }
+    set(4, o.neighbors);
+    set(5, o.minDist, 'f');
+    set(6, o.spread, 'f');
+    set(7, o.perplexity, 'f');
+    set(8, o.iterations);
+    set(9, o.pcaDims);
+    if (o.knn !== undefined) {
+      const kn = { auto: 0, exact: 1, approx: 2 }[o.knn];
+      if (kn === undefined) throw new Error(`unknown knn method '${o.knn}' (auto, exact or approx)`);
+      set(10, kn);
+    }
+    set(11, o.clusters);
+    set(12, o.spherical ? 1 : 0);
+  }
+
+  /** Assign a 2-D cloud (xy: Float32Array n*stride) to the cells of a cols x rows grid → Int32Array(n)
+   *  of cell = row * cols + col. */
+  gridAssign(xy, n, cols, rows, stride = 2) {
+    const pxy = this.copyIn(xy);
+    const pcell = this.alloc(4 * n);
+    const perr = this.alloc(ERRLEN);
+    try {
+      if (this.x.sm_grid_assign(pxy, n, stride, cols, rows, pcell, perr, ERRLEN) < 0)
+        throw new Error(this.str(perr) || 'grid assignment failed');
+      return new Int32Array(this.memory.buffer, pcell, n).slice();
+    } finally { this.free(pxy); this.free(pcell); this.free(perr); }
+  }
+
+  // ---- model: YAMNet-style embeddings and class scores ----
+  /** Load a .tflite (YAMNet classification) or SMNN model. Throws with the reason. */
+  loadModel(bytes) {
+    const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    const p = this.copyIn(u8);
+    const perr = this.alloc(ERRLEN);
+    try {
+      new Uint8Array(this.memory.buffer, perr, 1)[0] = 0;
+      const h = this.x.sm_model_load(p, u8.length, perr, ERRLEN);
+      if (!h) throw new Error(this.str(perr) || 'the model could not be loaded');
+      return new Model(this, h);
+    } finally { this.free(p); this.free(perr); }
   }
 
   // ---- outputs ----
@@ -223,4 +315,44 @@ function modeCode(mode) {
   const m = MODES[mode];
   if (m === undefined) throw new Error(`unknown mode '${mode}' (clip, whole or long)`);
   return m;
+}
+
+/** A loaded model: embed(patches) → {embeddings, scores}. */
+export class Model {
+  constructor(engine, handle) {
+    this.e = engine;
+    this.h = handle;
+    const x = engine.x;
+    this.frames = x.sm_model_input_frames(handle);
+    this.bands = x.sm_model_input_bands(handle);
+    this.size = x.sm_model_embedding_size(handle);
+    this.classes = x.sm_model_classes(handle);
+    this.kind = engine.str(x.sm_model_kind(handle));
+    this.names = [];
+    for (let i = 0; i < this.classes; i++) this.names.push(engine.str(x.sm_model_class_name(handle, i)) || `class ${i}`);
+  }
+
+  /** patches: Float32Array(n * frames * bands) → {embeddings: Float32Array(n*size), scores: Float32Array(n*classes)}. */
+  embed(patches, n) {
+    const e = this.e;
+    if (patches.length !== n * this.frames * this.bands) throw new Error(`embed: ${patches.length} values are not ${n} patches of ${this.frames}x${this.bands}`);
+    const pin = e.copyIn(patches);
+    const pemb = e.alloc(4 * n * this.size);
+    const psc = this.classes ? e.alloc(4 * n * this.classes) : 0;
+    try {
+      if (e.x.sm_model_embed(this.h, pin, n, pemb, psc) < 0) throw new Error('the model could not run (out of memory?)');
+      return { embeddings: e.f32(pemb, n * this.size), scores: this.classes ? e.f32(psc, n * this.classes) : null };
+    } finally { e.free(pin); e.free(pemb); e.free(psc); }
+  }
+
+  /** The k highest classes of one score row: [{name, score}]. */
+  top(scores, row = 0, k = 3) {
+    const c = this.classes, out = [];
+    for (let i = 0; i < c; i++) out.push(i);
+    const s = scores.subarray(row * c, row * c + c);
+    out.sort((a, b) => s[b] - s[a]);
+    return out.slice(0, k).map((i) => ({ name: this.names[i], score: Math.round(s[i] * 1000) / 1000 }));
+  }
+
+  free() { if (this.h) this.e.x.sm_model_free(this.h); this.h = 0; }
 }

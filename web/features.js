@@ -1,7 +1,10 @@
 // features.js — from one file's analysis to map items: feature vectors, the span of audio that
 // goes into the spriteclip, and where each item plays inside it. Shared by the page and the CLI.
 
-export const FEATURE_KINDS = ['fingerprint', 'descriptors'];
+export const FEATURE_KINDS = ['embedding', 'fingerprint', 'descriptors'];
+export const TOP_TAGS = 5;
+const PATCH = 96 * 64;
+const BATCH = 16;
 export const DEFAULT_CLIP_SECONDS = 2.5;
 
 /** Descriptors on comparable scales: logs of frequencies, level and duration. */
@@ -26,6 +29,40 @@ export function featureVector(seg, kind) {
       return seg.embedding;
     default: throw new Error(`unknown feature kind '${kind}'`);
   }
+}
+
+/** Run the model over every segment of one analysis (batched across segments): sets each
+ *  segment's `embedding` (mean over its patches: one, or all of them in whole mode) and `tags`
+ *  (the top classes of the mean scores, [{name, score}]). */
+export function embedSegments(model, result) {
+  const segs = result.segments;
+  const jobs = [];  // [segment index, patch data]
+  segs.forEach((s, i) => {
+    const p = s.patches ?? s.logmel;
+    for (let k = 0; k < p.length / PATCH; k++) jobs.push([i, p.subarray(k * PATCH, (k + 1) * PATCH)]);
+  });
+  const E = model.size, C = model.classes;
+  const emb = segs.map(() => new Float32Array(E));
+  const sc = segs.map(() => new Float32Array(C));
+  const count = new Int32Array(segs.length);
+  for (let b = 0; b < jobs.length; b += BATCH) {
+    const chunk = jobs.slice(b, b + BATCH);
+    const X = new Float32Array(chunk.length * PATCH);
+    chunk.forEach(([, p], k) => X.set(p, k * PATCH));
+    const out = model.embed(X, chunk.length);
+    chunk.forEach(([i], k) => {
+      for (let j = 0; j < E; j++) emb[i][j] += out.embeddings[k * E + j];
+      for (let j = 0; j < C; j++) sc[i][j] += out.scores[k * C + j];
+      count[i]++;
+    });
+  }
+  segs.forEach((s, i) => {
+    for (let j = 0; j < E; j++) emb[i][j] /= count[i];
+    for (let j = 0; j < C; j++) sc[i][j] /= count[i];
+    s.embedding = emb[i];
+    s.tags = C ? model.top(sc[i], 0, TOP_TAGS) : [];
+    delete s.patches;
+  });
 }
 
 /** Items of one analysed file. In clip modes one item whose sound is the stretch of the clip

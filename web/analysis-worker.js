@@ -1,7 +1,9 @@
 // analysis-worker.js — one wasm engine per worker. Jobs (see pool.js):
 //   {type: 'file', file: File|Blob, path, opts}  analyse an encoded file
 //   {type: 'pcm', channels: Float32Array[], rate, path, opts}  analyse PCM the page decoded
-//        opts: {mode, feature, clipSeconds, label, tile} → result {items, audio, tiles, tile,
+//        opts: {mode, feature, clipSeconds, label, tile} (with a model, every segment also gets
+//        its embedding and top tags; without one, feature 'embedding' falls back to
+//        'fingerprint') → result {items, audio, tiles, tile,
 //        format}: the file's map items (features.js fileItems, without their log-mel), its
 //        stretch of audio for the spriteclip and one RGBA sprite tile per item
 //   {type: 'audio', bytes: ArrayBuffer}          decode a dataset's spriteclip to 16 kHz mono
@@ -9,13 +11,17 @@
 //   {type: 'sprite', tiles, n, tile, quality}    encode a sprite sheet (export)
 // Answers {id, ok: true, result} or {id, ok: false, error, needsBrowserDecode}.
 import { loadEngine } from './engine.js';
-import { fileItems } from './features.js';
+import { fileItems, embedSegments } from './features.js';
 
 let engine = null;
+let model = null;
+let modelBytes = null;
 
 function summarise(path, r, opts) {
   if (!r.segments || r.segments.length === 0) throw new Error('no segments came out of the analysis');
-  const { items, audio } = fileItems(path, r, opts);
+  if (model) embedSegments(model, r);
+  const feature = model ? opts.feature : opts.feature === 'embedding' ? 'fingerprint' : opts.feature;
+  const { items, audio } = fileItems(path, r, { ...opts, feature });
   const t = opts.tile;
   const tiles = new Uint8ClampedArray(items.length * t * t * 4);
   items.forEach((it, k) => {
@@ -72,7 +78,18 @@ self.onmessage = async (e) => {
     try {
       wasmModule = m.module;
       engine = await loadEngine(m.module);
-      self.postMessage({ type: 'ready' });
+      modelBytes = m.model ?? null;
+      let modelError = null, modelInfo = null;
+      if (modelBytes) {
+        try {
+          model = engine.loadModel(modelBytes);
+          modelInfo = { kind: model.kind, embedding: model.size, classes: model.classes };
+        } catch (err) {
+          modelError = String(err?.message || err);
+          model = null;
+        }
+      }
+      self.postMessage({ type: 'ready', modelError, modelInfo });
     } catch (err) {
       self.postMessage({ type: 'init-error', error: String(err?.message || err) });
     }
@@ -85,7 +102,10 @@ self.onmessage = async (e) => {
     out = { error: String(err?.message || err) };
     // A trap leaves the instance in an unknown state: start a fresh one for the next job.
     if (err instanceof WebAssembly.RuntimeError) {
-      try { engine = await loadEngine(wasmModule); } catch { /* the pool replaces us on the next error */ }
+      try {
+        engine = await loadEngine(wasmModule);
+        model = modelBytes && model ? engine.loadModel(modelBytes) : null;
+      } catch { /* the pool replaces us on the next error */ }
     }
   }
   if (out.error) {

@@ -8,6 +8,9 @@ import { labeller } from './labels.js';
 const AUDIO_EXT = new Set(['wav', 'wave', 'bwf', 'aif', 'aiff', 'aifc', 'flac', 'ogg', 'oga', 'opus',
   'mp3', 'm4a', 'mp4', 'aac', 'webm', 'weba', 'caf', 'au', 'snd']);
 
+/** True for the model files the page accepts with the sounds (YAMNet .tflite, sonomap .smnn). */
+export function isModelName(name) { return /\.(tflite|smnn)$/i.test(name); }
+
 /** True when a name looks like audio by its extension. */
 export function isAudioName(name) {
   const m = /\.([^./\\]+)$/.exec(name);
@@ -17,14 +20,16 @@ export function isAudioName(name) {
 const hidden = (name) => name.startsWith('.') || name === 'Thumbs.db' || name === 'desktop.ini';
 
 /** Files named one by one are all tried (a wrong name still gets a reason); files found inside
- *  folders are kept only when they look like audio, and hidden files are ignored. Returns
- *  {entries, skipped} sorted by path. */
+ *  folders are kept only when they look like audio, and hidden files are ignored. Model files
+ *  (.tflite, .smnn) come apart. Returns {entries, skipped, models} sorted by path. */
 function finish(list) {
   const entries = [];
+  const models = [];
   let skipped = 0;
   const seen = new Set();
   for (const e of list) {
     const base = e.path.split('/').pop();
+    if (isModelName(base)) { models.push({ file: e.file, path: e.path }); continue; }
     if (e.fromFolder && (hidden(base) || !(isAudioName(base) || /^audio\//.test(e.file.type)))) {
       if (!hidden(base)) skipped++;
       continue;
@@ -34,7 +39,7 @@ function finish(list) {
     entries.push({ file: e.file, path: e.path });
   }
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { entries, skipped };
+  return { entries, skipped, models };
 }
 
 /** From an <input type=file> (plain or webkitdirectory). */

@@ -7,7 +7,7 @@
 //   .layout        copy of the positions drawn, Float32Array(count * 2) (the projection's
 //                  layout stretched to the window and nudged apart: see spread.js)
 //   .screenPoint(i) {x, y} of point i's centre in page (client) CSS px, or null
-//   .items         [{file, label}] per point
+//   .items         [{file, label, tags: [{name, score}]}] per point
 //   .failures      [{file, reason}] files that could not be analysed
 //   .lastPlayed    {index, file, start, duration, pan, loop} of the last sound started, or null
 //   .audioState    the AudioContext's state ('none' before the first sound)
@@ -143,10 +143,31 @@ async function analyseOne(pool, entry, opts) {
   }
 }
 
+/** A dropped/picked model file: kept for this and later maps (every analysis worker loads it). */
+async function takeModel(models) {
+  const f = models[models.length - 1];
+  try {
+    app.modelFile = { name: f.path.split('/').pop(), bytes: new Uint8Array(await f.file.arrayBuffer()) };
+  } catch (e) {
+    app.modelFile = null;
+    progress.message(`${f.path}: could not be read (${reason(e)})`);
+  }
+}
+
 async function analyse(found) {
+  let { entries, skipped, models } = await found;
+  if (models?.length) {
+    await takeModel(models);
+    if (!entries.length && app.modelFile) {
+      // Only a model: re-map the current sounds with it, or wait for sounds.
+      if (app.entries?.length && app.model?.X) entries = app.entries;
+      else {
+        progress.message(`Model ${app.modelFile.name} is ready: drop sounds to map them by its embeddings`);
+        return;
+      }
+    }
+  }
   const run = reset();
-  const { entries, skipped } = await found;
-  if (run !== app.run) return;
   app.entries = entries;
   const mode = ui.mode.value;
   if (entries.length === 0) {
@@ -166,9 +187,25 @@ async function analyse(found) {
   }
   if (run !== app.run) return;
   const labels = pathLabels(entries.map((e) => e.path));
-  const opts = { mode, feature: 'fingerprint', clipSeconds: DEFAULT_CLIP_SECONDS, tile: mode === 'long' ? 32 : 64 };
-  const pool = new WorkerPool(new URL('./analysis-worker.js', import.meta.url), module, poolSize(entries.length));
+  const modelFile = app.modelFile;
+  const opts = { mode, feature: modelFile ? 'embedding' : 'fingerprint', clipSeconds: DEFAULT_CLIP_SECONDS, tile: mode === 'long' ? 32 : 64 };
+  const pool = new WorkerPool(new URL('./analysis-worker.js', import.meta.url), module, poolSize(entries.length),
+    modelFile?.bytes ?? null);
   app.pool = pool;
+  let features = 'fingerprint';
+  if (modelFile) {
+    // A model that does not load is reported, and the map is made from fingerprints instead.
+    pool.modelStatus.then(({ error }) => {
+      if (run !== app.run) return;
+      if (error) {
+        progress.fail(modelFile.name, `${error} — the map uses fingerprint features instead`);
+        progress.note('model not used');
+      } else {
+        features = 'embedding';
+        progress.note(`${modelFile.name} embeddings`);
+      }
+    });
+  }
   projector(module);   // starts its worker while the files are analysed
   const parts = new Array(entries.length).fill(null);
   await Promise.all(entries.map(async (entry, i) => {
@@ -194,14 +231,15 @@ async function analyse(found) {
     return;
   }
   if (skipped) progress.note(`${skipped} non-audio file${skipped === 1 ? '' : 's'} skipped`);
-  const model = modelFromParts(good, mode);
+  await (modelFile ? pool.modelStatus : null);
+  const model = modelFromParts(good, mode, features);
   app.model = model;
   player.setAudio(model.audio.buffer, RATE);
   ui.exportBtn.disabled = false;
   await projectModel(ui.projection.value);
 }
 
-function modelFromParts(parts, mode) {
+function modelFromParts(parts, mode, features) {
   const audio = joinSpriteclip(parts, RATE);
   const items = [];
   const tiles = [];
@@ -224,7 +262,8 @@ function modelFromParts(parts, mode) {
   const dirName = (app.entries[0]?.path.split('/')[0]) || 'sounds';
   return {
     name: app.entries.length > 1 && app.entries.every((e) => e.path.startsWith(dirName + '/')) ? dirName : 'sounds',
-    generator: 'sonomap page', mode, features: 'fingerprint', seed: SEED,
+    generator: 'sonomap page', mode, features, seed: SEED,
+    model: features === 'embedding' ? { file: app.modelFile?.name } : null,
     items, layouts: {}, mainLayout: null,
     sprite: { canvas: atlas.canvas, tile: atlas.tile, cols: atlas.cols, count: items.length, file: 'sprite.png' },
     audio: { buffer: audio, rate: RATE, samples: audio.length, file: 'audio.wav' },
@@ -237,7 +276,8 @@ function modelFromParts(parts, mode) {
 /** How the projection worker standardises the feature columns: the 32×32 fingerprint as one
  *  block (one scale, so quiet pixels are not blown up), the six descriptors each to unit
  *  variance with a weight that gives them about a fifth of the total variance. */
-function featureBlocks(d) {
+function featureBlocks(d, features) {
+  if (features === 'embedding') return [{ start: 0, end: d, weight: 1, scale: 'global' }];
   if (d === 1030) {
     return [{ start: 0, end: 1024, weight: 1, scale: 'global' },
       { start: 1024, end: 1030, weight: Math.sqrt((0.25 * 1024) / 6), scale: 'column' }];
@@ -274,7 +314,7 @@ async function projectModel(kind) {
   }
   try {
     const res = await projector(module).run(
-      { X: m.X, n, d: m.d, blocks: featureBlocks(m.d), projection: kind, dims: 2, seed: SEED },
+      { X: m.X, n, d: m.d, blocks: featureBlocks(m.d, m.features), projection: kind, dims: 2, seed: SEED },
       (layout, done, total) => {
         if (run !== app.run) return;
         showLayout(layout, false);
@@ -326,7 +366,8 @@ function showLayout(layout, final) {
 }
 
 function matches(item, q) {
-  return item.file.toLowerCase().includes(q) || (item.label || '').toLowerCase().includes(q);
+  return item.file.toLowerCase().includes(q) || (item.label || '').toLowerCase().includes(q) ||
+    (item.tags || []).some((t) => String(t?.name ?? t).toLowerCase().includes(q));
 }
 
 function updateStates() {
@@ -677,7 +718,7 @@ const debug = {
     const r = ui.canvas.getBoundingClientRect();
     return { x: r.left + p.x, y: r.top + p.y };
   },
-  get items() { return app.model ? app.model.items.map((it) => ({ file: it.file, label: it.label || '' })) : []; },
+  get items() { return app.model ? app.model.items.map((it) => ({ file: it.file, label: it.label || '', tags: (it.tags || []).map((t) => ({ ...t })) })) : []; },
   get failures() { return progress.failures.map((f) => ({ ...f })); },
   get lastPlayed() {
     const l = player.lastPlayed;

@@ -31,11 +31,14 @@ class Slot {
       this.die(e.message || 'the analysis worker stopped');
     };
     w.onmessageerror = () => this.die('a message from the analysis worker could not be read');
-    w.postMessage({ type: 'init', module: this.pool.module });
+    w.postMessage({ type: 'init', module: this.pool.module, model: this.pool.model });
   }
 
   onMessage(m) {
-    if (m.type === 'ready') return this.readyResolve();
+    if (m.type === 'ready') {
+      this.pool.modelLoaded(m.modelError ?? null, m.modelInfo ?? null);
+      return this.readyResolve();
+    }
     if (m.type === 'init-error') {
       this.readyReject(new Error(m.error));
       this.pool.initFailed(m.error);
@@ -74,10 +77,14 @@ class Slot {
 }
 
 export class WorkerPool {
-  /** url: the worker script; module: a compiled WebAssembly.Module for each worker. */
-  constructor(url, module, size) {
+  /** url: the worker script; module: a compiled WebAssembly.Module for each worker; model:
+   *  the bytes of a model file every worker loads (or null). `modelStatus` resolves to
+   *  {error, info} once the first worker has tried it. */
+  constructor(url, module, size, model = null) {
     this.url = url;
     this.module = module;
+    this.model = model;
+    this.modelStatus = new Promise((resolve) => { this.modelResolve = resolve; });
     this.queue = [];
     this.nextId = 1;
     this.closed = false;
@@ -107,9 +114,12 @@ export class WorkerPool {
     }
   }
 
+  modelLoaded(error, info) { this.modelResolve({ error, info }); }
+
   initFailed(reason) {
     if (this.initError) return;
     this.initError = `the analysis engine could not start: ${reason}`;
+    this.modelResolve({ error: this.initError, info: null });
     for (const job of this.queue.splice(0)) job.reject(new Error(this.initError));
   }
 

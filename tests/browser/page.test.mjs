@@ -275,3 +275,46 @@ test('a dataset folder written by the CLI opens with ?dataset=, a missing one sa
   await missing.page.close();
   await page.close();
 });
+
+const MODEL = path.join(ROOT, '../shared/models/yamnet.tflite');
+
+test('a YAMNet .tflite dropped with the sounds maps them by embeddings and tags them',
+  { skip: !fs.existsSync(MODEL) && `${MODEL} is absent` }, async () => {
+    const sounds = [...listFiles(path.join(FIX, 'tones')), ...listFiles(path.join(FIX, 'noise'))];
+    const { page, errors, requests } = await openPage(server.url);
+    await page.setInputFiles('#file-input', [...sounds, MODEL]);
+    const text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/);
+    assert.equal(text, `Mapped ${sounds.length} sounds · yamnet.tflite embeddings`);
+    await checkMap(page, sounds.length);
+    const items = await page.evaluate(() => window.sonomap.items);
+    assert.ok(items.every((it) => it.tags.length === 5), 'every sound has its top tags');
+    const toneTags = items.filter((it) => it.file.startsWith('sine')).flatMap((it) => it.tags.map((t) => t.name));
+    assert.ok(toneTags.includes('Sine wave'), `the sines are tagged Sine wave (${[...new Set(toneTags)].join(', ')})`);
+    // tags are searchable and shown in the tooltip
+    await page.fill('#search', 'pink noise');
+    const shown = Number((await page.locator('#search-count').textContent()).split(' ')[0]);
+    assert.ok(shown >= 1 && shown < sounds.length, `searching a tag finds some sounds (${shown})`);
+    await page.fill('#search', '');
+    await hoverPlays(page);
+    assert.ok((await page.locator('#tooltip .tt-tags').textContent()).length > 3, 'the tooltip shows the tags');
+    assert.deepEqual(errors, []);
+    assertLocal(requests);
+    await page.close();
+  });
+
+test('a broken model is reported and the sounds are mapped by fingerprints', async () => {
+  const bad = path.join(tmpRoot, 'broken-model.tflite');
+  fs.writeFileSync(bad, Buffer.concat([Buffer.from('TFL3'), Buffer.alloc(5000, 7)]));
+  const sounds = listFiles(path.join(FIX, 'tones'));
+  const { page, errors } = await openPage(server.url);
+  await page.setInputFiles('#file-input', [...sounds, bad]);
+  const text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/);
+  assert.equal(text, `Mapped ${sounds.length} sounds · 1 failed · model not used`);
+  await checkMap(page, sounds.length);
+  const failures = await page.evaluate(() => window.sonomap.failures);
+  assert.equal(failures.length, 1);
+  assert.equal(failures[0].file, 'broken-model.tflite');
+  assert.match(failures[0].reason, /fingerprint features instead/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -154,9 +154,10 @@ SM_API void sm_map_free(sm_map *m);
 
 /* Grid layout: assign n points (x, y at xy[i * stride], xy[i * stride + 1]) to distinct cells of
  * a cols x rows grid (cols * rows >= n), keeping neighbours together: exact linear assignment
- * (Jonker-Volgenant) of the normalised cloud to the cells up to SM_GRID_EXACT_MAX points, a
- * recursive balanced split beyond. cell[i] = row * cols + col. Returns 0, or -1 with a reason. */
-#define SM_GRID_EXACT_MAX 2048
+ * of the normalised cloud to the cell centres (least total squared distance) up to
+ * SM_GRID_EXACT_MAX points, beyond that a recursive balanced split polished by swaps of
+ * adjacent cells. cell[i] = row * cols + col. Returns 0, or -1 with a reason. */
+#define SM_GRID_EXACT_MAX 1024
 SM_API int sm_grid_assign(const float *xy, int n, int stride, int cols, int rows, int *cell,
                           char *err, size_t errlen);
 

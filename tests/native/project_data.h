@@ -13,11 +13,14 @@ static float *make_clusters(int n, int d, int c, double sep, uint64_t seed, int 
   double *C = malloc(sizeof(double) * (size_t)c * d);
   prj_rng r;
   prj_rng_seed(&r, seed, 77);
-  for (int i = 0; i < c * d; i++) C[i] = sep * prj_rng_normal(&r);
+  for (int i = 0; i < c * d; i++)
+    C[i] = sep * prj_rng_normal(&r);
   for (int i = 0; i < n; i++) {
     int l = i % c;
-    if (labels) labels[i] = l;
-    for (int j = 0; j < d; j++) X[(size_t)i * d + j] = (float)(C[l * d + j] + prj_rng_normal(&r));
+    if (labels)
+      labels[i] = l;
+    for (int j = 0; j < d; j++)
+      X[(size_t)i * d + j] = (float)(C[l * d + j] + prj_rng_normal(&r));
   }
   free(C);
   return X;

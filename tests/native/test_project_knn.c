@@ -18,7 +18,8 @@ typedef struct {
 
 static int cmp_bf(const void *pa, const void *pb) {
   const bf *a = pa, *b = pb;
-  if (a->d != b->d) return a->d < b->d ? -1 : 1;
+  if (a->d != b->d)
+    return a->d < b->d ? -1 : 1;
   return a->i - b->i;
 }
 
@@ -39,17 +40,21 @@ int main(void) {
   prj_rng r;
   prj_rng_seed(&r, 1, 2);
   float buf[5 * 40];
-  for (int i = 0; i < 200; i++) buf[i] = (float)prj_rng_normal(&r);
+  for (int i = 0; i < 200; i++)
+    buf[i] = (float)prj_rng_normal(&r);
   int same = 1;
   for (int d = 0; d <= 40; d++) {
     float o[4];
     prj_l2sq_x4(buf, buf + 40, buf + 80, buf + 120, buf + 160, d, o);
-    for (int j = 0; j < 4; j++) same &= o[j] == prj_l2sq(buf + 40 * j, buf + 160, d);
+    for (int j = 0; j < 4; j++)
+      same &= o[j] == prj_l2sq(buf + 40 * j, buf + 160, d);
     double ref = 0;
-    for (int j = 0; j < d; j++) ref += ((double)buf[j] - buf[160 + j]) * ((double)buf[j] - buf[160 + j]);
+    for (int j = 0; j < d; j++)
+      ref += ((double)buf[j] - buf[160 + j]) * ((double)buf[j] - buf[160 + j]);
     CHECK(fabs(o[0] - ref) <= 1e-5 * (ref + 1), "l2sq d=%d: %g vs %g", d, o[0], ref);
     double dot = 0;
-    for (int j = 0; j < d; j++) dot += (double)buf[j] * buf[40 + j];
+    for (int j = 0; j < d; j++)
+      dot += (double)buf[j] * buf[40 + j];
     CHECK(fabs(prj_dot(buf, buf + 40, d) - dot) <= 1e-5 * (fabs(dot) + 1), "dot d=%d", d);
   }
   CHECK(same, "prj_l2sq_x4 and prj_l2sq agree bit for bit");
@@ -66,7 +71,8 @@ int main(void) {
   for (int i = 0; i < n; i++) {
     int c = 0;
     for (int j = 0; j < n; j++) {
-      if (j == i) continue;
+      if (j == i)
+        continue;
       double s = 0;
       for (int t = 0; t < d; t++) {
         double u = (double)X[i * d + t] - X[j * d + t];
@@ -79,7 +85,8 @@ int main(void) {
       idx_same += idx[i * k + j] == all[j].i;
       dist_ok &= fabs(d2[i * k + j] - all[j].d) <= 1e-4 * all[j].d;
       self |= idx[i * k + j] == i;
-      if (j) dist_ok &= d2[i * k + j] >= d2[i * k + j - 1];
+      if (j)
+        dist_ok &= d2[i * k + j] >= d2[i * k + j - 1];
     }
   }
   CHECK(idx_same >= (long)(0.999 * n * k), "exact kNN = brute force: %ld of %d", idx_same, n * k);
@@ -94,7 +101,8 @@ int main(void) {
   int zero = 1, perm = 1;
   for (int i = 0; i < 5; i++) {
     int seen = 0;
-    for (int j = 0; j < 4; j++) zero &= dd[i * 4 + j] == 0.0f, seen |= 1 << di[i * 4 + j];
+    for (int j = 0; j < 4; j++)
+      zero &= dd[i * 4 + j] == 0.0f, seen |= 1 << di[i * 4 + j];
     perm &= seen == (0x1f & ~(1 << i));
   }
   CHECK(zero && perm, "duplicates: all others at distance 0");
@@ -103,8 +111,10 @@ int main(void) {
   /* NN-descent: recall at k = 15 against exact, on clustered 32-D data */
   const int m = 2500, dm = 32, km = 15;
   float *Y = make_clusters(m, dm, 10, 1.0, 9, NULL);
-  int *ei = malloc(sizeof(int) * m * km), *ai = malloc(sizeof(int) * m * km), *bi = malloc(sizeof(int) * m * km);
-  float *ed = malloc(sizeof(float) * m * km), *ad = malloc(sizeof(float) * m * km), *bd = malloc(sizeof(float) * m * km);
+  int *ei = malloc(sizeof(int) * m * km), *ai = malloc(sizeof(int) * m * km),
+      *bi = malloc(sizeof(int) * m * km);
+  float *ed = malloc(sizeof(float) * m * km), *ad = malloc(sizeof(float) * m * km),
+        *bd = malloc(sizeof(float) * m * km);
   CHECK(prj_knn_exact(Y, m, dm, km, ei, ed) == 0, "exact");
   CHECK(prj_nndescent(Y, m, dm, km, 5, ai, ad) == 0, "NN-descent runs");
   double rec = recall(ai, ei, m, km);
@@ -112,7 +122,8 @@ int main(void) {
   CHECK(rec >= 0.95, "NN-descent recall %.4f >= 0.95", rec);
   int asc = 1;
   for (int i = 0; i < m; i++)
-    for (int j = 1; j < km; j++) asc &= ad[i * km + j] >= ad[i * km + j - 1] && ai[i * km + j] != i;
+    for (int j = 1; j < km; j++)
+      asc &= ad[i * km + j] >= ad[i * km + j - 1] && ai[i * km + j] != i;
   CHECK(asc, "NN-descent rows ascend, without self");
   CHECK(prj_nndescent(Y, m, dm, km, 5, bi, bd) == 0 && memcmp(ai, bi, sizeof(int) * m * km) == 0,
         "NN-descent: same seed, same graph");

@@ -19,7 +19,8 @@ static int run(const float *X, int n, int d, int proj, int dims, const char *wha
   o.projection = proj, o.dims = dims, o.iterations = proj == SM_PROJ_PCA ? 0 : 40;
   sm_map *m = sm_map_new_with(X, n, d, &o, err, sizeof err);
   CHECK(m != NULL, "%s %s: %s", name[proj], what, err);
-  if (!m) return 0;
+  if (!m)
+    return 0;
   int left, guard = 0;
   while ((left = sm_map_step(m, 16)) > 0 && guard++ < 1000) {
   }
@@ -30,7 +31,8 @@ static int run(const float *X, int n, int d, int proj, int dims, const char *wha
   for (int i = 0; i < n; i++) {
     int excluded = ex < sm_map_excluded_count(m) && exc[ex] == i;
     ex += excluded;
-    for (int c = 0; c < dims; c++) ok &= excluded ? isnan(Y[i * dims + c]) : isfinite(Y[i * dims + c]);
+    for (int c = 0; c < dims; c++)
+      ok &= excluded ? isnan(Y[i * dims + c]) : isfinite(Y[i * dims + c]);
   }
   CHECK(ok, "%s %s: layout finite (NaN only for excluded rows)", name[proj], what);
   sm_map_free(m);
@@ -40,7 +42,8 @@ static int run(const float *X, int n, int d, int proj, int dims, const char *wha
 int main(void) {
   char err[200];
   float X[40 * 8];
-  for (int i = 0; i < 40 * 8; i++) X[i] = (float)((i * 37) % 23) - 11.0f;
+  for (int i = 0; i < 40 * 8; i++)
+    X[i] = (float)((i * 37) % 23) - 11.0f;
 
   /* nothing to map */
   err[0] = 0;
@@ -61,14 +64,17 @@ int main(void) {
     run(X, 7, 8, p, 2, "n = 7 < k");
     run(X, 40, 1, p, 2, "d = 1");
     float dup[30 * 4];
-    for (int i = 0; i < 30 * 4; i++) dup[i] = (float)(i % 4);
+    for (int i = 0; i < 30 * 4; i++)
+      dup[i] = (float)(i % 4);
     run(dup, 30, 4, p, 2, "all rows identical");
     float half[30 * 4];
-    for (int i = 0; i < 30 * 4; i++) half[i] = (float)((i / 4) % 2 ? i % 4 : 10 + i % 4);
+    for (int i = 0; i < 30 * 4; i++)
+      half[i] = (float)((i / 4) % 2 ? i % 4 : 10 + i % 4);
     run(half, 30, 4, p, 2, "two points repeated");
     float cst[40 * 8];
     memcpy(cst, X, sizeof cst);
-    for (int i = 0; i < 40; i++) cst[i * 8 + 2] = 5.0f, cst[i * 8 + 5] = -1e30f;
+    for (int i = 0; i < 40; i++)
+      cst[i * 8 + 2] = 5.0f, cst[i * 8 + 5] = -1e30f;
     run(cst, 40, 8, p, 2, "constant columns");
   }
 
@@ -76,7 +82,8 @@ int main(void) {
   {
     int n = 60, d = 6;
     float *A = malloc(sizeof(float) * n * d), *B = malloc(sizeof(float) * n * (d + 2));
-    for (int i = 0; i < n * d; i++) A[i] = (float)sin(i * 0.7);
+    for (int i = 0; i < n * d; i++)
+      A[i] = (float)sin(i * 0.7);
     for (int i = 0; i < n; i++) {
       memcpy(B + i * (d + 2), A + i * d, sizeof(float) * d);
       B[i * (d + 2) + d] = 3.0f, B[i * (d + 2) + d + 1] = -7.0f;
@@ -100,24 +107,28 @@ int main(void) {
   {
     int n = 50, d = 5;
     float *A = malloc(sizeof(float) * n * d);
-    for (int i = 0; i < n * d; i++) A[i] = (float)cos(i * 1.3);
+    for (int i = 0; i < n * d; i++)
+      A[i] = (float)cos(i * 1.3);
     A[3 * d + 1] = NAN, A[17 * d + 4] = INFINITY, A[49 * d] = -INFINITY;
     for (int p = 0; p < 3; p++) {
       sm_map *m = sm_map_new(A, n, d, p, 2, 1, err, sizeof err);
       CHECK(m != NULL, "%s with NaN rows: %s", name[p], err);
-      if (!m) continue;
+      if (!m)
+        continue;
       const int *ex = sm_map_excluded(m);
       CHECK(sm_map_excluded_count(m) == 3 && ex[0] == 3 && ex[1] == 17 && ex[2] == 49,
             "%s: rows 3, 17, 49 reported", name[p]);
       while (sm_map_step(m, 200) > 0) {
       }
       const float *Y = sm_map_layout(m);
-      CHECK(isnan(Y[3 * 2]) && isnan(Y[17 * 2 + 1]) && isfinite(Y[4 * 2]) && isfinite(Y[48 * 2 + 1]),
-            "%s: excluded rows are NaN, others finite", name[p]);
+      CHECK(
+          isnan(Y[3 * 2]) && isnan(Y[17 * 2 + 1]) && isfinite(Y[4 * 2]) && isfinite(Y[48 * 2 + 1]),
+          "%s: excluded rows are NaN, others finite", name[p]);
       sm_map_free(m);
     }
     run(A, n, d, SM_PROJ_UMAP, 3, "NaN rows, 3-D");
-    for (int i = 0; i < 4; i++) A[i * d] = NAN;
+    for (int i = 0; i < 4; i++)
+      A[i * d] = NAN;
     err[0] = 0;
     CHECK(sm_map_new(A, 4, d, SM_PROJ_UMAP, 2, 1, err, sizeof err) == NULL && strstr(err, "NaN"),
           "all rows NaN: refused with a reason (%s)", err);
@@ -137,10 +148,12 @@ int main(void) {
       CHECK(prj_kmeans(B, 200, 2, 4, sph, 1, 100, lab, NULL, NULL) >= 0, "k-means runs");
       int ok = 1;
       for (int i = 0; i < 200; i++)
-        for (int j = 0; j < 200; j++) ok &= (lab[i] == lab[j]) == (truth[i] == truth[j]);
+        for (int j = 0; j < 200; j++)
+          ok &= (lab[i] == lab[j]) == (truth[i] == truth[j]);
       CHECK(ok, "k-means (spherical %d) recovers 4 blobs", sph);
     }
-    CHECK(prj_kmeans(B, 3, 2, 10, 0, 1, 100, lab, NULL, NULL) >= 0 && lab[0] != lab[1] && lab[1] != lab[2],
+    CHECK(prj_kmeans(B, 3, 2, 10, 0, 1, 100, lab, NULL, NULL) >= 0 && lab[0] != lab[1] &&
+              lab[1] != lab[2],
           "k > n: each point its own cluster");
     float same[10 * 2] = {0};
     CHECK(prj_kmeans(same, 10, 2, 3, 1, 1, 100, lab, NULL, NULL) >= 0, "identical points");
@@ -159,13 +172,15 @@ int main(void) {
       o.spherical = sph;
       sm_map *m = sm_map_new_with(A, n, d, &o, err, sizeof err);
       CHECK(m != NULL, "map with clusters: %s", err);
-      if (!m) continue;
+      if (!m)
+        continue;
       const int *cl = sm_map_clusters(m);
       CHECK(cl && sm_map_cluster_count(m) == 10 && cl[5] == -1, "clusters exposed, -1 excluded");
       int agree = 0, pairs = 0;
       for (int i = 0; i < n; i++)
         for (int j = i + 1; j < n; j++) {
-          if (i == 5 || j == 5) continue;
+          if (i == 5 || j == 5)
+            continue;
           pairs++;
           agree += (cl[i] == cl[j]) == (truth[i] == truth[j]);
         }
@@ -174,7 +189,8 @@ int main(void) {
       CHECK(rand_index >= 0.95, "Rand index %.4f", rand_index);
       int again[600];
       memcpy(again, cl, sizeof(int) * n);
-      CHECK(sm_map_cluster(m, 10, sph) == 0 && memcmp(again, sm_map_clusters(m), sizeof(int) * n) == 0,
+      CHECK(sm_map_cluster(m, 10, sph) == 0 &&
+                memcmp(again, sm_map_clusters(m), sizeof(int) * n) == 0,
             "reclustering with the same seed gives the same labels");
       CHECK(sm_map_cluster(m, 3, sph) == 0 && sm_map_cluster_count(m) == 3, "recluster with k=3");
       CHECK(sm_map_cluster(m, 0, sph) == -1 && sm_map_error(m), "k = 0 refused");

@@ -17,22 +17,29 @@ static float *make_directions(int n, int d, int m, const double *lam, double noi
   prj_rng_seed(&r, seed, 1);
   for (int c = 0; c < m; c++) {
     double *u = U + (size_t)c * d;
-    for (int j = 0; j < d; j++) u[j] = prj_rng_normal(&r);
+    for (int j = 0; j < d; j++)
+      u[j] = prj_rng_normal(&r);
     for (int p = 0; p < c; p++) { /* Gram-Schmidt */
       double dot = 0;
-      for (int j = 0; j < d; j++) dot += u[j] * U[(size_t)p * d + j];
-      for (int j = 0; j < d; j++) u[j] -= dot * U[(size_t)p * d + j];
+      for (int j = 0; j < d; j++)
+        dot += u[j] * U[(size_t)p * d + j];
+      for (int j = 0; j < d; j++)
+        u[j] -= dot * U[(size_t)p * d + j];
     }
     double s = 0;
-    for (int j = 0; j < d; j++) s += u[j] * u[j];
-    for (int j = 0; j < d; j++) u[j] /= sqrt(s);
+    for (int j = 0; j < d; j++)
+      s += u[j] * u[j];
+    for (int j = 0; j < d; j++)
+      u[j] /= sqrt(s);
   }
   float *X = malloc(sizeof(float) * (size_t)n * d);
   for (int i = 0; i < n; i++) {
-    for (int j = 0; j < d; j++) X[(size_t)i * d + j] = (float)(3.0 + sqrt(noise) * prj_rng_normal(&r));
+    for (int j = 0; j < d; j++)
+      X[(size_t)i * d + j] = (float)(3.0 + sqrt(noise) * prj_rng_normal(&r));
     for (int c = 0; c < m; c++) {
       double z = sqrt(lam[c]) * prj_rng_normal(&r);
-      for (int j = 0; j < d; j++) X[(size_t)i * d + j] += (float)(z * U[(size_t)c * d + j]);
+      for (int j = 0; j < d; j++)
+        X[(size_t)i * d + j] += (float)(z * U[(size_t)c * d + j]);
     }
   }
   return X;
@@ -40,7 +47,8 @@ static float *make_directions(int n, int d, int m, const double *lam, double noi
 
 static double axis_dot(const float *a, const double *u, int d) {
   double s = 0;
-  for (int j = 0; j < d; j++) s += a[j] * u[j];
+  for (int j = 0; j < d; j++)
+    s += a[j] * u[j];
   return fabs(s);
 }
 
@@ -55,25 +63,28 @@ static void check_recovery(int n, int d, int k, const char *what) {
     double al = axis_dot(p.axes + (size_t)c * d, U + (size_t)c * d, d);
     CHECK(al > 0.99, "%s: axis %d aligned %.4f", what, c, al);
     double expect = lam[c] + 0.1;
-    CHECK(fabs(p.var[c] - expect) < 0.1 * expect, "%s: variance %d %.3f vs %.3f", what, c,
-          p.var[c], expect);
+    CHECK(fabs(p.var[c] - expect) < 0.1 * expect, "%s: variance %d %.3f vs %.3f", what, c, p.var[c],
+          expect);
   }
   for (int a = 0; a < k; a++)
     for (int b = 0; b <= a; b++) {
       double s = 0;
-      for (int j = 0; j < d; j++) s += (double)p.axes[(size_t)a * d + j] * p.axes[(size_t)b * d + j];
+      for (int j = 0; j < d; j++)
+        s += (double)p.axes[(size_t)a * d + j] * p.axes[(size_t)b * d + j];
       CHECK(fabs(s - (a == b)) < 1e-3, "%s: axes %d.%d = %.5f", what, a, b, s);
     }
   CHECK(p.var[5] < 0.2, "%s: noise variance %.3f", what, p.var[5]);
   double tv = 0;
-  for (int c = 0; c < 5; c++) tv += lam[c];
-  CHECK(fabs(p.total_var - (tv + 0.1 * d)) < 0.1 * (tv + 0.1 * d), "%s: total variance %.2f",
-        what, p.total_var);
+  for (int c = 0; c < 5; c++)
+    tv += lam[c];
+  CHECK(fabs(p.total_var - (tv + 0.1 * d)) < 0.1 * (tv + 0.1 * d), "%s: total variance %.2f", what,
+        p.total_var);
   /* projections have the fitted variances */
   float *Y = malloc(sizeof(float) * (size_t)n * k);
   CHECK(prj_pca_transform(&p, X, n, Y) == 0, "transform");
   double s0 = 0;
-  for (int i = 0; i < n; i++) s0 += (double)Y[(size_t)i * k] * Y[(size_t)i * k];
+  for (int i = 0; i < n; i++)
+    s0 += (double)Y[(size_t)i * k] * Y[(size_t)i * k];
   CHECK_NEAR(s0 / (n - 1), p.var[0], 0.01 * p.var[0], "variance of the first projection");
   /* same seed: bit-identical */
   CHECK(prj_pca_fit(X, n, d, k, 1, &q, err, sizeof err) == 0, "refit");
@@ -93,7 +104,8 @@ int main(void) {
   for (int c = 0; c < 3; c++)
     for (int i = 0; i < 3; i++) {
       double av = 0;
-      for (int j = 0; j < 3; j++) av += A0[i * 3 + j] * V[j * 3 + c];
+      for (int j = 0; j < 3; j++)
+        av += A0[i * 3 + j] * V[j * 3 + c];
       CHECK_NEAR(av, w[c] * V[i * 3 + c], 1e-10, "A v = w v");
     }
   CHECK_NEAR(w[1], 3.0, 1e-12, "middle eigenvalue of [[4,1,0],[1,3,1],[0,1,2]] is 3");
@@ -105,15 +117,17 @@ int main(void) {
   char err[128];
   prj_pca p;
   float one[100];
-  for (int j = 0; j < 100; j++) one[j] = (float)j;
+  for (int j = 0; j < 100; j++)
+    one[j] = (float)j;
   CHECK(prj_pca_fit(one, 1, 100, 50, 3, &p, err, sizeof err) == 0, "n = 1: %s", err);
   CHECK(p.var[0] == 0.0, "n = 1 has no variance");
   prj_pca_free(&p);
   float three[300];
-  for (int i = 0; i < 300; i++) three[i] = (float)((i * 7) % 11);
+  for (int i = 0; i < 300; i++)
+    three[i] = (float)((i * 7) % 11);
   CHECK(prj_pca_fit(three, 3, 100, 50, 3, &p, err, sizeof err) == 0, "n = 3, d = 100: %s", err);
-  CHECK(p.var[0] > 0 && p.var[2] < 1e-6 * p.var[0], "3 points span 2 dimensions (%g %g)",
-        p.var[0], p.var[2]);
+  CHECK(p.var[0] > 0 && p.var[2] < 1e-6 * p.var[0], "3 points span 2 dimensions (%g %g)", p.var[0],
+        p.var[2]);
   prj_pca_free(&p);
   CHECK(prj_pca_fit(three, 3, 100, 101, 3, &p, err, sizeof err) == -1 && err[0], "k > d refused");
 

@@ -10,12 +10,15 @@
 /* rank of j among i's neighbours (1 = nearest): 1 + how many others come before it */
 static int naive_rank(const float *X, int n, int d, int i, int j) {
   double dij = 0;
-  for (int t = 0; t < d; t++) dij += ((double)X[i * d + t] - X[j * d + t]) * ((double)X[i * d + t] - X[j * d + t]);
+  for (int t = 0; t < d; t++)
+    dij += ((double)X[i * d + t] - X[j * d + t]) * ((double)X[i * d + t] - X[j * d + t]);
   int r = 1;
   for (int o = 0; o < n; o++) {
-    if (o == i || o == j) continue;
+    if (o == i || o == j)
+      continue;
     double s = 0;
-    for (int t = 0; t < d; t++) s += ((double)X[i * d + t] - X[o * d + t]) * ((double)X[i * d + t] - X[o * d + t]);
+    for (int t = 0; t < d; t++)
+      s += ((double)X[i * d + t] - X[o * d + t]) * ((double)X[i * d + t] - X[o * d + t]);
     r += s < dij || (s == dij && o < j);
   }
   return r;
@@ -25,10 +28,12 @@ static double naive_trust(const float *X, int dx, const float *Y, int dy, int n,
   double s = 0;
   for (int i = 0; i < n; i++)
     for (int j = 0; j < n; j++) {
-      if (j == i) continue;
+      if (j == i)
+        continue;
       if (naive_rank(Y, n, dy, i, j) <= k) {
         int rx = naive_rank(X, n, dx, i, j);
-        if (rx > k) s += rx - k;
+        if (rx > k)
+          s += rx - k;
       }
     }
   return 1.0 - 2.0 / (n * k * (2.0 * n - 3.0 * k - 1.0)) * s;
@@ -39,7 +44,8 @@ int main(void) {
   prj_rng r;
   prj_rng_seed(&r, 3, 4);
   float X[n * dx], Y[n * dy], Z[n * dy];
-  for (int i = 0; i < n * dx; i++) X[i] = (float)prj_rng_normal(&r);
+  for (int i = 0; i < n * dx; i++)
+    X[i] = (float)prj_rng_normal(&r);
   for (int i = 0; i < n; i++) { /* a lossy layout: the first two coordinates plus noise */
     Y[i * 2] = X[i * dx] + 0.3f * (float)prj_rng_normal(&r);
     Y[i * 2 + 1] = X[i * dx + 1] + 0.3f * (float)prj_rng_normal(&r);

@@ -11,7 +11,8 @@
 
 static int all_finite(const float *y, size_t n) {
   for (size_t i = 0; i < n; i++)
-    if (!isfinite(y[i])) return 0;
+    if (!isfinite(y[i]))
+      return 0;
   return 1;
 }
 
@@ -34,7 +35,8 @@ int main(void) {
       for (long e = rp[i]; e < rp[i + 1]; e++) {
         sum += val[e];
         int j = col[e], found = 0;
-        for (long f = rp[j]; f < rp[j + 1]; f++) found |= col[f] == i && val[f] == val[e];
+        for (long f = rp[j]; f < rp[j + 1]; f++)
+          found |= col[f] == i && val[f] == val[e];
         sym &= found;
       }
     CHECK_NEAR(sum, 1.0, 1e-6, "P sums to 1");
@@ -50,15 +52,17 @@ int main(void) {
   float *X = make_clusters(n, d, 10, 1.0, 1, lab);
   sm_map *m = sm_map_new(X, n, d, SM_PROJ_TSNE, 2, 3, err, sizeof err);
   CHECK(m != NULL, "t-SNE map: %s", err);
-  if (!m) return check_report("test_project_tsne");
+  if (!m)
+    return check_report("test_project_tsne");
   CHECK(sm_map_total_steps(m) == 1000, "1000 iterations");
   int left = sm_map_step(m, 100);
   CHECK(left == 900 && all_finite(sm_map_layout(m), 2 * n), "valid between steps");
-  while (left > 0) left = sm_map_step(m, 250);
+  while (left > 0)
+    left = sm_map_step(m, 250);
   double tr, co, acc = sm_map_label_accuracy(m, lab, 0);
   CHECK(sm_map_quality(m, 10, 0, &tr, &co) == 0, "quality");
-  printf("t-SNE n=%d d=%d: 1-NN accuracy %.4f, trustworthiness %.4f, continuity %.4f (k=10)\n",
-         n, d, acc, tr, co);
+  printf("t-SNE n=%d d=%d: 1-NN accuracy %.4f, trustworthiness %.4f, continuity %.4f (k=10)\n", n,
+         d, acc, tr, co);
   CHECK(acc >= 0.95, "t-SNE separates the clusters: 1-NN accuracy %.4f", acc);
   CHECK(tr >= 0.9, "t-SNE trustworthiness %.4f", tr);
   sm_map_free(m);

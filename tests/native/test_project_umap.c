@@ -11,7 +11,8 @@
 
 static int all_finite(const float *y, size_t n) {
   for (size_t i = 0; i < n; i++)
-    if (!isfinite(y[i])) return 0;
+    if (!isfinite(y[i]))
+      return 0;
   return 1;
 }
 
@@ -37,10 +38,12 @@ int main(void) {
     int sym = 1, range = 1;
     for (int e = 0; e < ne; e++) {
       int found = 0;
-      for (int f = 0; f < ne; f++) found |= h[f] == t[e] && t[f] == h[e] && w[f] == w[e];
+      for (int f = 0; f < ne; f++)
+        found |= h[f] == t[e] && t[f] == h[e] && w[f] == w[e];
       sym &= found;
       range &= w[e] > 0 && w[e] <= 1;
-      if ((h[e] == 0 && t[e] == 1) || (h[e] == 2 && t[e] == 3)) range &= w[e] == 1.0f;
+      if ((h[e] == 0 && t[e] == 1) || (h[e] == 2 && t[e] == 3))
+        range &= w[e] == 1.0f;
     }
     CHECK(ne == 10 && sym && range, "fuzzy union graph (%d edges)", ne);
     CHECK(prj_umap_step(u, 10) == 40 && prj_umap_step(u, 100) == 0, "epochs count down");
@@ -58,7 +61,8 @@ int main(void) {
   o.seed = 7;
   sm_map *m = sm_map_new_with(X, n, d, &o, err, sizeof err);
   CHECK(m != NULL, "UMAP map: %s", err);
-  if (!m) return check_report("test_project_umap");
+  if (!m)
+    return check_report("test_project_umap");
   CHECK(sm_map_total_steps(m) == 500, "500 epochs for small N");
   CHECK(all_finite(sm_map_layout(m), 2 * n), "initial layout is valid");
   int left = sm_map_step(m, 37), prev = 500;
@@ -70,8 +74,8 @@ int main(void) {
   }
   double tr, co, acc = sm_map_label_accuracy(m, lab, 0);
   CHECK(sm_map_quality(m, 10, 0, &tr, &co) == 0, "quality");
-  printf("UMAP n=%d d=%d: 1-NN accuracy %.4f, trustworthiness %.4f, continuity %.4f (k=10)\n", n,
-         d, acc, tr, co);
+  printf("UMAP n=%d d=%d: 1-NN accuracy %.4f, trustworthiness %.4f, continuity %.4f (k=10)\n", n, d,
+         acc, tr, co);
   CHECK(acc >= 0.95, "UMAP separates the clusters: 1-NN accuracy %.4f", acc);
   CHECK(tr >= 0.9, "UMAP trustworthiness %.4f", tr);
 

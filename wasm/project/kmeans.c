@@ -130,7 +130,8 @@ int prj_kmeans(const float *X, int n, int d, int k, int spherical, uint64_t seed
   }
   if (inertia) {
     double s = 0.0;
-    for (int i = 0; i < n; i++) s += prj_l2sq(P + (size_t)i * d, C + (size_t)labels[i] * d, d);
+    for (int i = 0; i < n; i++)
+      s += prj_l2sq(P + (size_t)i * d, C + (size_t)labels[i] * d, d);
     *inertia = s;
   }
   if (centroids)

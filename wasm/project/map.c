@@ -376,8 +376,8 @@ int sm_map_cluster(sm_map *m, int k, int spherical) {
   int fail = !lab || !best || !m->clusters;
   for (int r = 0; r < KMEANS_STARTS && !fail; r++) {
     double in;
-    if (prj_kmeans(m->F, m->nk, m->df, k, spherical, (uint64_t)m->o.seed + 0x100000000ull * r,
-                   300, lab, NULL, &in) < 0)
+    if (prj_kmeans(m->F, m->nk, m->df, k, spherical, (uint64_t)m->o.seed + 0x100000000ull * r, 300,
+                   lab, NULL, &in) < 0)
       fail = 1;
     else if (r == 0 || in < best_in) {
       best_in = in;

@@ -1,0 +1,106 @@
+/* Grid layout: the exact assignment is optimal (against enumeration), cells are distinct, a
+ * jittered grid lands on itself, the split approximation stays close to the optimum. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "project/grid.h"
+#include "project/rng.h"
+#include "sonomap.h"
+
+static double best = INFINITY;
+
+/* every injective map of n points into m cells */
+static void enumerate(const float *xy, int n, int cols, int rows, int *cell, int i, int used) {
+  if (i == n) {
+    double c = prj_grid_cost(xy, n, 2, cols, rows, cell);
+    if (c < best)
+      best = c;
+    return;
+  }
+  for (int j = 0; j < cols * rows; j++)
+    if (!(used & (1 << j))) {
+      cell[i] = j;
+      enumerate(xy, n, cols, rows, cell, i + 1, used | (1 << j));
+    }
+}
+
+static int distinct(const int *cell, int n, int m) {
+  char *seen = calloc(m, 1);
+  int ok = 1;
+  for (int i = 0; i < n; i++) {
+    ok &= cell[i] >= 0 && cell[i] < m && !seen[cell[i]];
+    if (cell[i] >= 0 && cell[i] < m)
+      seen[cell[i]] = 1;
+  }
+  free(seen);
+  return ok;
+}
+
+int main(void) {
+  prj_rng r;
+  prj_rng_seed(&r, 11, 1);
+  char err[128];
+  /* optimality on tiny problems, square and with spare cells */
+  for (int trial = 0; trial < 6; trial++) {
+    int n = trial < 3 ? 6 : 5, cols = 3, rows = 2;
+    float xy[12];
+    int cell[6], tmp[6];
+    for (int i = 0; i < 2 * n; i++)
+      xy[i] = (float)prj_rng_normal(&r);
+    CHECK(prj_grid_exact(xy, n, 2, cols, rows, cell) == 0, "exact runs");
+    best = INFINITY;
+    enumerate(xy, n, cols, rows, tmp, 0, 0);
+    CHECK(distinct(cell, n, 6), "distinct cells");
+    CHECK_NEAR(prj_grid_cost(xy, n, 2, cols, rows, cell), best, 1e-9, "exact = enumerated optimum");
+  }
+  /* a jittered 20 x 15 grid (shuffled) lands on itself, exact and split */
+  const int cols = 20, rows = 15, n = cols * rows;
+  float *xy = malloc(sizeof(float) * 3 * n);
+  int *truth = malloc(sizeof(int) * n), *cell = malloc(sizeof(int) * n);
+  for (int i = 0; i < n; i++)
+    truth[i] = i;
+  for (int i = n - 1; i > 0; i--) {
+    int j = (int)prj_rng_below(&r, (uint32_t)(i + 1)), t = truth[i];
+    truth[i] = truth[j], truth[j] = t;
+  }
+  for (int i = 0; i < n; i++) { /* stride 3: x, y, unused z */
+    xy[3 * i] = (float)(truth[i] % cols + 0.2 * (prj_rng_uniform(&r) - 0.5));
+    xy[3 * i + 1] = (float)(truth[i] / cols + 0.2 * (prj_rng_uniform(&r) - 0.5));
+    xy[3 * i + 2] = 99.0f;
+  }
+  CHECK(sm_grid_assign(xy, n, 3, cols, rows, cell, err, sizeof err) == 0, "grid: %s", err);
+  CHECK(memcmp(cell, truth, sizeof(int) * n) == 0, "exact: a jittered grid lands on itself");
+  CHECK(
+      prj_grid_split(xy, n, 3, cols, rows, cell) == 0 && memcmp(cell, truth, sizeof(int) * n) == 0,
+      "split: a jittered grid lands on itself");
+  /* a Gaussian cloud: split close to exact */
+  const int m = 400;
+  float *g = malloc(sizeof(float) * 2 * m);
+  int *ce = malloc(sizeof(int) * m), *cs = malloc(sizeof(int) * m);
+  for (int i = 0; i < 2 * m; i++)
+    g[i] = (float)prj_rng_normal(&r);
+  CHECK(prj_grid_exact(g, m, 2, 20, 21, ce) == 0 && prj_grid_split(g, m, 2, 20, 21, cs) == 0,
+        "both");
+  double c_exact = prj_grid_cost(g, m, 2, 20, 21, ce), c_split = prj_grid_cost(g, m, 2, 20, 21, cs);
+  printf("grid 400 points: exact cost %.4f, split %.4f (ratio %.3f)\n", c_exact, c_split,
+         c_split / c_exact);
+  CHECK(distinct(ce, m, 420) && distinct(cs, m, 420), "distinct cells");
+  CHECK(c_exact <= c_split + 1e-9 && c_split < 1.15 * c_exact, "split within 15%% of optimal");
+  /* beyond the exact size: the split path through the public call */
+  const int big = 3000;
+  float *b = malloc(sizeof(float) * 2 * big);
+  int *cb = malloc(sizeof(int) * big);
+  for (int i = 0; i < 2 * big; i++)
+    b[i] = (float)prj_rng_normal(&r);
+  CHECK(sm_grid_assign(b, big, 2, 55, 55, cb, err, sizeof err) == 0 && distinct(cb, big, 55 * 55),
+        "3000 points on 55 x 55: %s", err);
+  /* refusals */
+  CHECK(sm_grid_assign(b, big, 2, 50, 50, cb, err, sizeof err) == -1 && err[0], "too few cells");
+  b[7] = NAN;
+  CHECK(sm_grid_assign(b, big, 2, 55, 55, cb, err, sizeof err) == -1, "NaN point refused");
+  CHECK(sm_grid_assign(b, 0, 2, 1, 1, cb, err, sizeof err) == 0, "no points");
+  free(xy), free(truth), free(cell), free(g), free(ce), free(cs), free(b), free(cb);
+  return check_report("test_project_grid");
+}

@@ -167,6 +167,65 @@ typedef struct vorbis_state {
   int64_t decoded, expected;
 } vorbis_state;
 
+/* What stb_vorbis would get wrong or trip over, checked after it has read the setup header
+ * and before it decodes any audio. Its structures are visible here because this file holds
+ * the implementation. 0 with m->err set when the stream is refused. */
+static int vet_setup(stb_vorbis *f, sm_msgs *m) {
+  /* stb_vorbis 1.22 mis-decodes mappings with several submaps or coupling steps, which is
+   * what libvorbis writes for 5.1 (nothings/stb issues 879, 1594): leave those to the
+   * browser rather than return wrong audio. */
+  for (int i = 0; i < f->mapping_count; i++)
+    if (f->mapping[i].submaps > 1 || f->mapping[i].coupling_steps > 1) {
+      sm_msg_set(m->err,
+                 "ogg: %d-channel Vorbis with a multi-step channel mapping: decoded by the "
+                 "browser, not the engine", f->channels);
+      return 0;
+    }
+  /* Codewords of 31 or 32 bits (legal, never written by real encoders) make stb_vorbis's
+   * codebook search shift a signed 1 by 31: refuse them as corrupt. */
+  for (int i = 0; i < f->codebook_count; i++) {
+    Codebook *c = &f->codebooks[i];
+    int n = c->sparse ? c->sorted_entries : c->entries;
+    for (int j = 0; c->codeword_lengths && j < n; j++)
+      if (c->codeword_lengths[j] != NO_CODE && c->codeword_lengths[j] > 30) {
+        sm_msg_set(m->err, "Ogg Vorbis: codebook %d has %d-bit codewords (corrupt file?)", i,
+                   c->codeword_lengths[j]);
+        return 0;
+      }
+  }
+  return 1;
+}
+
+/* stb_vorbis_open_memory with vet_setup between reading the headers and decoding the first
+ * packet. NULL with *error set (-1: refused by vet_setup, reason in m->err). */
+static stb_vorbis *open_vetted(const uint8_t *data, int len, int *error,
+                               const stb_vorbis_alloc *alloc, sm_msgs *m) {
+  stb_vorbis *f, p;
+  vorbis_init(&p, alloc);
+  p.stream = (uint8 *)data;
+  p.stream_end = (uint8 *)data + len;
+  p.stream_start = p.stream;
+  p.stream_len = (uint32)len;
+  p.push_mode = FALSE;
+  if (start_decoder(&p)) {
+    f = vorbis_alloc(&p);
+    if (f) {
+      *f = p;
+      if (!vet_setup(f, m)) {
+        *error = -1;
+        stb_vorbis_close(f);
+        return NULL;
+      }
+      vorbis_pump_first_frame(f);
+      *error = VORBIS__no_error;
+      return f;
+    }
+  }
+  *error = p.error;
+  vorbis_deinit(&p);
+  return NULL;
+}
+
 static void vorbis_close(void *st) {
   vorbis_state *s = st;
   if (!s) return;
@@ -205,37 +264,12 @@ static void *vorbis_open(const uint8_t *buf, size_t len, sm_stream_info *info, s
     if (!s->arena) break;
     stb_vorbis_alloc a = {s->arena, size};
     e = 0;
-    s->v = stb_vorbis_open_memory(buf, (int)len, &e, &a);
+    s->v = open_vetted(buf, (int)len, &e, &a, m);
   }
   if (!s->v) {
-    sm_msg_set(m->err, "Ogg Vorbis: %s", stb_reason(e));
+    if (e != -1) sm_msg_set(m->err, "Ogg Vorbis: %s", stb_reason(e));
     vorbis_close(s);
     return NULL;
-  }
-  /* stb_vorbis 1.22 mis-decodes mappings with several submaps or coupling steps, which is
-   * what libvorbis writes for 5.1 (nothings/stb issues 879, 1594): leave those to the
-   * browser rather than return wrong audio. Its structures are visible here because this
-   * file holds the implementation. */
-  for (int i = 0; i < s->v->mapping_count; i++)
-    if (s->v->mapping[i].submaps > 1 || s->v->mapping[i].coupling_steps > 1) {
-      sm_msg_set(m->err,
-                 "ogg: %d-channel Vorbis with a multi-step channel mapping: decoded by the "
-                 "browser, not the engine", s->v->channels);
-      vorbis_close(s);
-      return NULL;
-    }
-  /* Codewords of 31 or 32 bits (legal, never written by real encoders) make stb_vorbis's
-   * linear codebook search shift a signed 1 by 31: refuse them as corrupt. */
-  for (int i = 0; i < s->v->codebook_count; i++) {
-    Codebook *c = &s->v->codebooks[i];
-    int n = c->sparse ? c->sorted_entries : c->entries;
-    for (int j = 0; c->codeword_lengths && j < n; j++)
-      if (c->codeword_lengths[j] != NO_CODE && c->codeword_lengths[j] > 30) {
-        sm_msg_set(m->err, "Ogg Vorbis: codebook %d has %d-bit codewords (corrupt file?)", i,
-                   c->codeword_lengths[j]);
-        vorbis_close(s);
-        return NULL;
-      }
   }
   stb_vorbis_info vi = stb_vorbis_get_info(s->v);
   if (vi.channels < 1) {

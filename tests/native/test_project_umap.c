@@ -123,6 +123,18 @@ int main(void) {
     CHECK(acc3 >= 0.95, "3-D cosine UMAP accuracy %.4f", acc3);
     sm_map_free(c3);
   }
+  /* the approximate kNN graph (NN-descent) behind the same map */
+  sm_map_options_init(&o);
+  o.knn = SM_KNN_APPROX;
+  sm_map *ap = sm_map_new_with(X, 400, d, &o, err, sizeof err);
+  CHECK(ap != NULL, "UMAP on NN-descent: %s", err);
+  if (ap) {
+    while (sm_map_step(ap, 100) > 0) {
+    }
+    double acca = sm_map_label_accuracy(ap, lab, 0);
+    CHECK(acca >= 0.95, "UMAP on NN-descent accuracy %.4f", acca);
+    sm_map_free(ap);
+  }
   sm_map_free(m);
   free(X), free(lab);
   return check_report("test_project_umap");

@@ -74,10 +74,11 @@ int prj_knn_exact(const float *X, int n, int d, int k, int *idx, float *d2) {
         for (int r = r0; r < r1; r++) {
           float o[4];
           prj_l2sq_x4(a, a + d, a + 2 * d, a + 3 * d, X + (size_t)r * d, d, o);
-          for (int j = 0; j < 4; j++)
-            if (r != q + j)
-              prj_heap_push(d2 + (size_t)(q + j) * k, idx + (size_t)(q + j) * k, &cnt[q + j], k,
-                            o[j], r);
+          for (int j = 0; j < 4; j++) {
+            size_t row = (size_t)(q + j) * k;
+            if (r != q + j && (cnt[q + j] < k || o[j] <= d2[row]))
+              prj_heap_push(d2 + row, idx + row, &cnt[q + j], k, o[j], r);
+          }
         }
       }
       for (; q < q1; q++)

@@ -15,7 +15,7 @@
 #include "project/umap.h"
 #include "sonomap.h"
 
-#define EXACT_KNN_MAX 20000
+#define EXACT_KNN_MAX 8000
 #define KMEANS_STARTS 4
 
 struct sm_map {

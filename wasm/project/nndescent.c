@@ -142,7 +142,7 @@ int prj_nndescent(const float *X, int n, int d, int k, uint64_t seed, int *idx, 
   if (n < 2 || k < 1 || k > n - 1)
     return -1;
   graph g = {X, n, d, k, d2, idx, NULL, NULL};
-  int maxc = k < MAX_CAND ? k : MAX_CAND;
+  int maxc = 2 * k < MAX_CAND ? 2 * k : MAX_CAND;
   g.hnew = malloc((size_t)n * k);
   g.cnt = calloc(n, sizeof(int));
   int *perm = malloc(sizeof(int) * n);

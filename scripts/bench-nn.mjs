@@ -1,262 +1,102 @@
 #!/usr/bin/env node
-// bench-nn.mjs — patches per second of sonomap's wasm network (dist/sonomap.wasm, one thread)
-// at batch 1 and 16, against @tensorflow/tfjs-backend-wasm (XNNPACK inside, SIMD, 1 thread) and
+// bench-nn.mjs — patches per second of sonomap's wasm network (dist/sonomap.wasm, one thread) at
+// batch 1 and 16, against @tensorflow/tfjs-backend-wasm (XNNPACK inside, SIMD, 1 thread) and
 // onnxruntime-web (wasm, SIMD, 1 thread) running the same YAMNet architecture with the same
 // random weights; and the achieved GFLOP/s as a share of the wasm SIMD128 peak measured by a
-// microbenchmark (scripts/bench/simd-peak.c) in the same run. This machine's speed drifts, so
-// every figure is taken in interleaved rounds (best of each) and only same-run ratios are shown.
-//   node scripts/bench-nn.mjs [--rounds 3] [--time 0.4] [--no-peers] [--browser]
+// microbenchmark (scripts/bench/simd-peak.c) next to every run. First under Node, then in
+// headless Chromium (Debian's /usr/bin/chromium through playwright-core), same table for both.
+// The measurement itself is scripts/bench/nn-core.mjs. Timing-based: never part of `make test`.
+//   node scripts/bench-nn.mjs [--rounds 5] [--time 0.4] [--no-peers] [--no-node] [--no-browser]
+//                             [--wasm other.wasm]   (Node only: an A/B build of the engine)
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { loadEngine } from '../web/engine.js';
-import { onnxModel } from './bench/onnx-writer.mjs';
+import { runBench } from './bench/nn-core.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT);
 const args = process.argv.slice(2);
 const opt = (k, d) => { const i = args.indexOf(k); return i >= 0 ? Number(args[i + 1]) : d; };
-const ROUNDS = opt('--rounds', 3), TIME = opt('--time', 0.4);
+const ROUNDS = opt('--rounds', 5), TIME = opt('--time', 0.4);
 const PEERS = !args.includes('--no-peers');
-const H = 96, W = 64, BATCHES = [1, 16];
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
-// ---- the architecture (YAMNet) and its random weights, shared by every runner ----
-function yamnetLayers() {
-  const L = [{ op: 'conv', stride: 2, cout: 32 }];
-  const blocks = [[1, 64], [2, 128], [1, 128], [2, 256], [1, 256], [2, 512], [1, 512], [1, 512],
-    [1, 512], [1, 512], [1, 512], [2, 1024], [1, 1024]];
-  for (const [s, c] of blocks) { L.push({ op: 'dw', stride: s }); L.push({ op: 'pw', stride: 1, cout: c }); }
-  L.push({ op: 'gap' }, { op: 'dense', cout: 521 });
-  let cin = 1, h = H, w = W;
-  let seed = 1234567;
-  const rnd = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 2147483648 - 1; };
-  let macs = 0;
-  for (const l of L) {
-    l.cin = cin;
-    if (l.op === 'dw' || l.op === 'gap') l.cout = cin;
-    const nw = l.op === 'conv' ? l.cout * 9 * cin : l.op === 'dw' ? 9 * cin : l.op === 'gap' ? 0 : l.cout * cin;
-    const fan = l.op === 'conv' ? 9 * cin : l.op === 'dw' ? 9 : cin;
-    l.w = new Float32Array(nw).map(() => rnd() * Math.sqrt(3 / fan));
-    l.b = new Float32Array(l.op === 'gap' ? 0 : l.cout).map(() => rnd() * 0.1);
-    if (l.op === 'conv' || l.op === 'dw') { h = Math.ceil(h / l.stride); w = Math.ceil(w / l.stride); }
-    if (l.op === 'gap') { h = 1; w = 1; }
-    macs += h * w * nw;
-    cin = l.cout;
-  }
-  return { L, macs };
-}
-
-function smnnBytes(L) {
-  const parts = [];
-  const hdr = new DataView(new ArrayBuffer(32));
-  [..."SMNN"].forEach((ch, i) => hdr.setUint8(i, ch.charCodeAt(0)));
-  [1, H, W, 1, L.length, 0, 0].forEach((v, i) => hdr.setUint32(4 + 4 * i, v, true));
-  parts.push(new Uint8Array(hdr.buffer));
-  const code = { conv: 1, dw: 2, pw: 3, gap: 4, dense: 5 };
-  for (const l of L) {
-    const lh = new DataView(new ArrayBuffer(8));
-    lh.setUint8(0, code[l.op]);
-    lh.setUint8(1, l.op === 'dense' ? 3 : l.op === 'gap' ? 0 : 2);
-    lh.setUint8(2, l.stride || 1);
-    lh.setUint8(3, 0);
-    lh.setUint32(4, l.cout, true);
-    parts.push(new Uint8Array(lh.buffer), new Uint8Array(l.w.buffer), new Uint8Array(l.b.buffer));
-  }
-  const n = parts.reduce((s, p) => s + p.length, 0), out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-}
-
-// ---- runners: each returns { run(n) -> scores Float32Array of the first patch } ----
-async function oursRunner(L, input) {
-  const eng = await loadEngine(fs.readFileSync('dist/sonomap.wasm'));
-  const x = eng.x;
-  const bytes = smnnBytes(L);
-  const err = eng.alloc(256), mp = eng.copyIn(bytes);
-  const m = x.sm_model_load(mp, bytes.length, err, 256);
-  eng.free(mp);
-  if (!m) throw new Error(`sm_model_load: ${eng.str(err)}`);
-  const maxN = Math.max(...BATCHES);
-  const pin = eng.copyIn(input), pe = eng.alloc(maxN * 1024 * 4), ps = eng.alloc(maxN * 521 * 4);
-  return {
-    name: 'sonomap wasm',
-    run(n) {
-      if (x.sm_model_embed(m, pin, n, pe, ps) !== 0) throw new Error('sm_model_embed failed');
-      return eng.f32(ps, 521);
-    },
-  };
-}
-
-async function tfjsRunner(L, input) {
-  const tf = await import('@tensorflow/tfjs-core');
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const dir = path.join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/';
-  wasm.setWasmPaths(dir);
-  if (wasm.setThreadsCount) wasm.setThreadsCount(1);
-  await tf.setBackend('wasm');
-  await tf.ready();
-  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  const threads = wasm.getThreadsCount ? wasm.getThreadsCount() : 1;
-  const P = L.map((l) => {
-    if (l.op === 'conv') { // ours [co][ky][kx][ci] -> [ky][kx][ci][co]
-      const f = new Float32Array(l.w.length);
-      for (let co = 0; co < l.cout; co++) for (let k = 0; k < 9; k++) for (let ci = 0; ci < l.cin; ci++)
-        f[(k * l.cin + ci) * l.cout + co] = l.w[(co * 9 + k) * l.cin + ci];
-      return { f: tf.tensor4d(f, [3, 3, l.cin, l.cout]), b: tf.tensor1d(l.b) };
-    }
-    if (l.op === 'dw') return { f: tf.tensor4d(l.w, [3, 3, l.cin, 1]), b: tf.tensor1d(l.b) };
-    if (l.op === 'pw' || l.op === 'dense') { // [co][ci] -> [ci][co]
-      const f = new Float32Array(l.w.length);
-      for (let co = 0; co < l.cout; co++) for (let ci = 0; ci < l.cin; ci++) f[ci * l.cout + co] = l.w[co * l.cin + ci];
-      return l.op === 'pw' ? { f: tf.tensor4d(f, [1, 1, l.cin, l.cout]), b: tf.tensor1d(l.b) }
-        : { f: tf.tensor2d(f, [l.cin, l.cout]), b: tf.tensor1d(l.b) };
-    }
-    return {};
-  });
-  const inputs = {};
-  for (const n of BATCHES) inputs[n] = tf.tensor4d(input.subarray(0, n * H * W), [n, H, W, 1]);
-  return {
-    name: 'tfjs-backend-wasm', note: `SIMD ${simd ? 'on' : 'off'}, ${threads} thread${threads > 1 ? 's' : ''}`,
-    run(n) {
-      const out = tf.tidy(() => {
-        let x = inputs[n];
-        L.forEach((l, i) => {
-          const p = P[i];
-          if (l.op === 'conv' || l.op === 'pw') x = tf.fused.conv2d({ x, filter: p.f, strides: l.op === 'conv' ? l.stride : 1, pad: 'same', bias: p.b, activation: 'relu6' });
-          else if (l.op === 'dw') x = tf.fused.depthwiseConv2d({ x, filter: p.f, strides: l.stride, pad: 'same', bias: p.b, activation: 'relu6' });
-          else if (l.op === 'gap') x = tf.mean(x, [1, 2]);
-          else x = tf.sigmoid(tf.fused.matMul({ a: x, b: p.f, bias: p.b }));
-        });
-        return x;
-      });
-      const d = out.dataSync().slice(0, 521);
-      out.dispose();
-      return d;
-    },
-  };
-}
-
-async function ortRunner(L, input) {
-  const ort = await import('onnxruntime-web');
-  ort.env.wasm.numThreads = 1;
-  ort.env.logLevel = 'error';
-  const inits = [], nodes = [];
-  let cur = 'x', h = H, w = W;
-  L.forEach((l, i) => {
-    const wn = `w${i}`, bn = `b${i}`, out = `t${i}`;
-    if (l.op === 'conv' || l.op === 'dw' || l.op === 'pw') {
-      let f, dims, group = 1, k = 3;
-      if (l.op === 'conv') { // [co][ky][kx][ci] -> [co][ci][ky][kx]
-        f = new Float32Array(l.w.length);
-        for (let co = 0; co < l.cout; co++) for (let kk = 0; kk < 9; kk++) for (let ci = 0; ci < l.cin; ci++)
-          f[(co * l.cin + ci) * 9 + kk] = l.w[(co * 9 + kk) * l.cin + ci];
-        dims = [l.cout, l.cin, 3, 3];
-      } else if (l.op === 'dw') { // [ky][kx][c] -> [c][1][ky][kx]
-        f = new Float32Array(l.w.length);
-        for (let kk = 0; kk < 9; kk++) for (let c = 0; c < l.cin; c++) f[c * 9 + kk] = l.w[kk * l.cin + c];
-        dims = [l.cin, 1, 3, 3]; group = l.cin;
-      } else { f = l.w; dims = [l.cout, l.cin, 1, 1]; k = 1; }
-      const s = l.stride || 1;
-      const oh = Math.ceil(h / s), ow = Math.ceil(w / s);
-      const ph = Math.max((oh - 1) * s + k - h, 0), pw = Math.max((ow - 1) * s + k - w, 0);
-      const pads = [ph >> 1, pw >> 1, ph - (ph >> 1), pw - (pw >> 1)];
-      inits.push({ name: wn, dims, data: f }, { name: bn, dims: [l.cout], data: l.b });
-      nodes.push({ op: 'Conv', inputs: [cur, wn, bn], outputs: [out + 'c'], attrs: { kernel_shape: [k, k], strides: [s, s], pads, group } });
-      nodes.push({ op: 'Clip', inputs: [out + 'c', 'zero', 'six'], outputs: [out] });
-      h = oh; w = ow;
-    } else if (l.op === 'gap') {
-      nodes.push({ op: 'GlobalAveragePool', inputs: [cur], outputs: [out + 'p'] });
-      nodes.push({ op: 'Flatten', inputs: [out + 'p'], outputs: [out], attrs: { axis: 1 } });
-    } else {
-      inits.push({ name: wn, dims: [l.cout, l.cin], data: l.w }, { name: bn, dims: [l.cout], data: l.b });
-      nodes.push({ op: 'Gemm', inputs: [cur, wn, bn], outputs: [out + 'g'], attrs: { transB: 1 } });
-      nodes.push({ op: 'Sigmoid', inputs: [out + 'g'], outputs: ['scores'] });
-    }
-    cur = out;
-  });
-  inits.push({ name: 'zero', dims: [], data: new Float32Array([0]) }, { name: 'six', dims: [], data: new Float32Array([6]) });
-  const sessions = {}, feeds = {};
-  for (const n of BATCHES) {
-    const bytes = onnxModel({ nodes, inits, inputs: [{ name: 'x', dims: [n, 1, H, W] }], outputs: [{ name: 'scores', dims: [n, 521] }] });
-    sessions[n] = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
-    feeds[n] = { x: new ort.Tensor('float32', input.slice(0, n * H * W), [n, 1, H, W]) }; // C = 1: NCHW == NHWC
-  }
-  return {
-    name: 'onnxruntime-web', note: `wasm, ${ort.env.wasm.numThreads} thread`,
-    async run(n) { const r = await sessions[n].run(feeds[n]); return r.scores.data.slice(0, 521); },
-  };
-}
-
-async function peakRunner() {
+function buildPeak() {
   const out = 'build/bench/simd-peak.wasm', src = 'scripts/bench/simd-peak.c';
-  if (!fs.existsSync(out) || fs.statSync(out).mtimeMs < fs.statSync(src).mtimeMs) {
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    const r = spawnSync('emcc', ['-O3', '-msimd128', '--no-entry', '-sSTANDALONE_WASM', '-sEXPORTED_FUNCTIONS=_peak', src, '-o', out], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`emcc simd-peak: ${r.stderr}`);
+  if (fs.existsSync(out) && fs.statSync(out).mtimeMs >= fs.statSync(src).mtimeMs) return;
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const r = spawnSync('emcc', ['-O3', '-msimd128', '--no-entry', '-sSTANDALONE_WASM',
+    '-sEXPORTED_FUNCTIONS=_peak_chains,_peak_streams,_peak_buffer', src, '-o', out], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`emcc simd-peak: ${r.stderr}`);
+}
+
+async function nodeRun() {
+  const env = {
+    label: `node ${process.version}`,
+    wasm: args.includes('--wasm') ? args[args.indexOf('--wasm') + 1] : undefined,
+    async bytes(p) { return fs.readFileSync(p); },
+    async tfjs() { return { tf: await import('@tensorflow/tfjs-core'), tfWasm: await import('@tensorflow/tfjs-backend-wasm') }; },
+    tfjsWasmDir: path.join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/',
+    async ort() { return await import('onnxruntime-web'); },
+  };
+  return runBench(env, { rounds: ROUNDS, time: TIME, peers: PEERS });
+}
+
+async function browserRun() {
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: ['scripts/bench/nn-browser.mjs'], bundle: true, format: 'esm', platform: 'browser',
+    outfile: 'build/bench/nn-browser.js', logLevel: 'error', external: ['fs', 'path', 'os', 'worker_threads', 'perf_hooks', 'crypto', 'url', 'module'],
+  });
+  fs.writeFileSync('build/bench/nn.html', '<!doctype html><meta charset="utf-8"><title>bench-nn</title><link rel="icon" href="data:,">' +
+    '<script type="module" src="/build/bench/nn-browser.js"></script>\n');
+  const server = spawn(process.execPath, ['scripts/serve.mjs', ROOT, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let browser, profile;
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let buf = '';
+      server.stdout.on('data', (d) => { buf += d; const m = buf.match(/https?:\/\/\S+/); if (m) resolve(m[0].replace(/\/$/, '')); });
+      server.on('exit', (c) => reject(new Error(`serve.mjs exited (${c})`)));
+    });
+    const { chromium } = await import('playwright-core');
+    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-bench-chromium-'));
+    browser = await chromium.launchPersistentContext(profile, { // a fresh --user-data-dir
+      executablePath: CHROMIUM, headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const page = browser.pages()[0] || await browser.newPage();
+    page.on('console', (m) => { if (m.type() === 'log') console.log(m.text()); else if (m.type() === 'error') console.error(`  [chromium] ${m.text()}`); });
+    page.on('pageerror', (e) => console.error(`  [chromium] ${e.message}`));
+    await page.goto(`${url}/build/bench/nn.html?rounds=${ROUNDS}&time=${TIME}&peers=${PEERS ? 1 : 0}`);
+    const h = await page.waitForFunction(() => window.benchResult || window.benchError, null, { timeout: 0, polling: 500 });
+    const res = await h.jsonValue();
+    if (typeof res === 'string') throw new Error(`in Chromium: ${res}`);
+    return res;
+  } finally {
+    if (browser) await browser.close();
+    server.kill();
+    if (profile) fs.rmSync(profile, { recursive: true, force: true });
   }
-  const mod = await WebAssembly.compile(fs.readFileSync(out));
-  const imports = {};
-  for (const i of WebAssembly.Module.imports(mod)) (imports[i.module] ??= {})[i.name] = () => 0;
-  const inst = await WebAssembly.instantiate(mod, imports);
-  return inst.exports.peak;
 }
-
-async function timeIt(fn, seconds) {
-  await fn();
-  let calls = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < seconds * 1000) { await fn(); calls++; t = performance.now(); }
-  return calls / ((t - t0) / 1000);
-}
-
-function maxAbs(a, b) { let d = 0; for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i])); return d; }
 
 async function main() {
   if (!fs.existsSync('dist/sonomap.wasm')) throw new Error('dist/sonomap.wasm missing: run make');
-  const { L, macs } = yamnetLayers();
-  const maxN = Math.max(...BATCHES);
-  let seed = 99;
-  const input = new Float32Array(maxN * H * W).map(() => { seed = (seed * 1103515245 + 12345) >>> 0; return (seed / 4294967296) * 8 - 7; });
-  const runners = [await oursRunner(L, input)];
-  if (PEERS) {
-    for (const mk of [tfjsRunner, ortRunner]) {
-      try { runners.push(await mk(L, input)); } catch (e) { console.log(`(${mk.name} unavailable: ${e.message.split('\n')[0]})`); }
-    }
-  }
-  const peak = await peakRunner();
-  const flopsPatch = 2 * macs;
-  console.log(`bench-nn: YAMNet architecture, ${(macs / 1e6).toFixed(1)} M multiply-adds per patch, random weights; ` +
-    `node ${process.version}; best of ${ROUNDS} interleaved rounds of ${TIME} s`);
-  const ref = runners[0].run(1);
-  for (const r of runners.slice(1)) {
-    const d = maxAbs(await r.run(1), ref);
-    console.log(`  check: ${r.name}${r.note ? ` (${r.note})` : ''} scores vs sonomap: max |diff| ${d.toExponential(2)}`);
-    if (!(d < 1e-3)) throw new Error(`${r.name} does not compute the same network`);
-  }
-  const best = {};
-  let peakBest = 0;
-  for (let round = 0; round < ROUNDS; round++) {
-    const iters = 1 << 20;
-    const pr = await timeIt(() => peak(iters), TIME);
-    peakBest = Math.max(peakBest, pr * iters * 96 / 1e9);
-    for (const r of runners)
-      for (const n of BATCHES) {
-        const key = `${r.name}|${n}`;
-        const cps = await timeIt(() => r.run(n), TIME);
-        best[key] = Math.max(best[key] || 0, cps * n);
+  buildPeak();
+  const results = [];
+  if (!args.includes('--no-node')) results.push(await nodeRun());
+  if (!args.includes('--no-browser')) { console.log(''); results.push(await browserRun()); }
+  if (results.length > 1 && PEERS) {
+    console.log('\nsummary (medians): sonomap share of the same-run peak, and sonomap / tfjs-wasm, sonomap / onnxruntime-web');
+    for (const r of results)
+      for (const n of [1, 16]) {
+        const rows = r.rows.filter((x) => x.batch === n), ours = rows[0];
+        const vs = (name) => { const x = rows.find((y) => y.runner === name); return x ? `${x.ratio.toFixed(2)}x` : 'n/a'; };
+        console.log(`  ${r.label.padEnd(34)} batch ${String(n).padStart(2)}: ${(100 * ours.share).toFixed(1).padStart(5)}% of peak, ` +
+          `${vs('tfjs-backend-wasm')} tfjs, ${vs('onnxruntime-web')} ort`);
       }
-  }
-  console.log(`  wasm SIMD128 peak (12 f32x4 mul+add chains): ${peakBest.toFixed(1)} GFLOP/s`);
-  console.log('  runner                 batch  patches/s   GFLOP/s  % of peak  sonomap / runner');
-  for (const n of BATCHES) {
-    const ours = best[`${runners[0].name}|${n}`];
-    for (const r of runners) {
-      const pps = best[`${r.name}|${n}`], gf = pps * flopsPatch / 1e9;
-      console.log(`  ${r.name.padEnd(22)} ${String(n).padStart(5)} ${pps.toFixed(1).padStart(10)} ${gf.toFixed(2).padStart(9)} ${(100 * gf / peakBest).toFixed(1).padStart(9)}%  ${(ours / pps).toFixed(2).padStart(8)}x`);
-    }
   }
 }
 

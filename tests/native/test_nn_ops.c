@@ -177,6 +177,24 @@ int main(void) {
       test_dw3(3, 3, 2, 20, s, acts[a]);
       test_dw3(1, 1, 1, 8, s, acts[a]);
     }
+  /* depthwise shape paths: widths 1..7 and 11 (edge columns only, one interior column, odd and
+   * even interior runs for the two-column step), heights 1..3 (padding rows on both sides),
+   * channel counts with and without a tail after the blocks of 4, the YAMNet sizes */
+  for (int s = 1; s <= 2; s++) {
+    int ws[] = {1, 2, 3, 4, 5, 6, 7, 11};
+    for (int i = 0; i < 8; i++) {
+      test_dw3(1, 3, ws[i], 4, s, SM_NN_ACT_RELU6);
+      test_dw3(2, 2, ws[i], 9, s, SM_NN_ACT_NONE);
+      test_dw3(1, 1, ws[i], 6, s, SM_NN_ACT_RELU);
+    }
+    test_dw3(1, 5, 5, 3, s, SM_NN_ACT_NONE);   /* fewer than 4 channels: scalar tail only */
+    test_dw3(1, 48, 32, 32, s, SM_NN_ACT_RELU6);
+    test_dw3(1, 6, 4, 512, s, SM_NN_ACT_RELU6);
+    test_dw3(2, 3, 2, 1024, s, SM_NN_ACT_RELU6);
+  }
+  /* GEMM row splits: 5..9 rows (tiles of 3+2, 3+3, 4+3, 4+4, 3+3+3) */
+  for (int m = 5; m <= 9; m++) test_gemm(m, 37, 20, SM_NN_ACT_RELU6);
+  test_conv3(1, 7, 5, 1, 9, 2, SM_NN_ACT_NONE);  /* first-layer shape, odd sizes */
   test_gap(3, 6, 1024);
   test_gap(2, 5, 7);
   for (int big = 0; big < 2; big++) {

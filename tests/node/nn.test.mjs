@@ -111,3 +111,15 @@ test('YAMNet .tflite through dist/sonomap.wasm matches the numpy reference', asy
   [pin, pe, ps, err].forEach((p) => eng.free(p));
   x.sm_model_free(m);
 });
+
+// Not a benchmark (nothing is timed or compared): the bench script must run end to end, so a
+// broken `make bench-nn` shows up here. Tiny counts, Node only, no peers.
+test('bench-nn runs end to end (smoke: 1 round, 10 ms, no peers, no browser)', () => {
+  const r = spawnSync(process.execPath, ['scripts/bench-nn.mjs', '--rounds', '1', '--time', '0.01', '--no-peers', '--no-browser'],
+    { encoding: 'utf8', timeout: 120000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /69\.2 M multiply-adds per patch \(sm_model_macs\)/);
+  assert.match(r.stdout, /wasm SIMD128 peak .* GFLOP\/s/);
+  assert.match(r.stdout, /sonomap wasm +1 +[\d.]+ +[\d.]+ +[\d.]+%/);
+  assert.match(r.stdout, /sonomap wasm +16 +[\d.]+ +[\d.]+ +[\d.]+%/);
+});

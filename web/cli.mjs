@@ -31,6 +31,8 @@ analyze options:
   --dims 2|3                  main layout (both are written; default 2)
   --seed <n>                  (default 42)
   --labels folder|esc50|urbansound8k|nsynth|speechcommands|<file.csv>
+  --clusters <k>|auto|0       k-means clusters (spherical for embeddings); auto: one per label,
+                              else about sqrt(N/2), at most 12; 0: none (default auto)
   --jobs <n>                  worker threads (default: the number of cores)
   --clip-seconds <s>          longest sound kept per clip in the spriteclip (default ${DEFAULT_CLIP_SECONDS})
   --tile <px>                 sprite tile size (default: fits the sheet in 4096 px, at most 128)
@@ -179,6 +181,8 @@ async function analyze(args) {
     if (/\.(csv|tsv|txt)$/i.test(args.labels)) label = labeller('table', parseLabelCsv(fs.readFileSync(args.labels, 'utf8')));
     else label = labeller(oneOf('labels', args.labels, LABEL_SCHEMES));
   }
+  const clustersArg = args.clusters ?? 'auto';
+  const clusters = clustersArg === 'auto' ? 'auto' : intOpt('clusters', clustersArg, 0, 1000);
   const pr = progress(args.quiet);
   const files = collectFiles(args._, pr.log);
   if (!files.length) { pr.log('sonomap: no audio files found'); return 1; }
@@ -234,7 +238,7 @@ async function analyze(args) {
   if (!items.length) { pr.log(`sonomap: nothing could be analysed (${failed.length} failed)`); return 1; }
 
   const audio = joinSpriteclip(ok);
-  const model = await mapItems(engine, items, { projection, dims, seed, log: pr.log, quiet: args.quiet });
+  const model = await mapItems(engine, items, { projection, dims, seed, clusters, spherical: feature === 'embedding', log: pr.log, quiet: args.quiet });
 
   // Sprite sheet and spriteclip.
   const tile = args.tile ? intOpt('tile', args.tile, 8, 512) : Math.max(8, Math.min(128, Math.floor(4096 / Math.ceil(Math.sqrt(items.length)))));
@@ -249,7 +253,7 @@ async function analyze(args) {
   const ds = buildDataset({
     name: args.name ?? path.basename(out), generator: `sonomap ${VERSION}`,
     items, layouts: model.layouts, mainLayout: `${projection}-${dims}d`,
-    mode, features: feature, projection, seed, failed, model: modelInfo,
+    mode, features: feature, projection, seed, failed, model: modelInfo, quality: model.quality,
     sprite: { file: spriteFile, tile, cols: sheet.cols }, audio: { file: 'audio.wav', rate: 16000, samples: audio.length },
   });
   const D = items[0].features.length;
@@ -267,12 +271,16 @@ async function analyze(args) {
   return 0;
 }
 
-/** Map the items' features: the chosen projection in 2-D and 3-D, plus PCA. */
-async function mapItems(engine, items, { projection, dims, seed, log, quiet }) {
+/** Map the items' features: the chosen projection in 2-D and 3-D, plus PCA; k-means clusters
+ *  (stored on the items) and the quality figures of the main layout. */
+async function mapItems(engine, items, { projection, dims, seed, clusters, spherical, log, quiet }) {
   const n = items.length, d = items[0].features.length;
   const X = new Float32Array(n * d);
   items.forEach((it, i) => X.set(it.features, i * d));
+  const labelNames = [...new Set(items.map((it) => it.label).filter(Boolean))].sort();
+  const labels = Int32Array.from(items, (it) => (it.label ? labelNames.indexOf(it.label) : -1));
   const layouts = {};
+  let quality = null;
   const wanted = [[projection, dims], [projection, 5 - dims]];
   if (projection !== 'pca') wanted.push(['pca', 2], ['pca', 3]);
   for (const [proj, k] of wanted) {
@@ -284,10 +292,30 @@ async function mapItems(engine, items, { projection, dims, seed, log, quiet }) {
       let left = total;
       while (left > 0) left = m.step(Math.max(1, Math.ceil(total / 20)));
       layouts[`${proj}-${k}d`] = m.layout();
+      if (proj === projection && k === dims) {
+        const kk = Math.min(10, n - 2);
+        quality = { layout: `${proj}-${k}d` };
+        if (kk >= 1) Object.assign(quality, m.quality(kk, Math.min(n, 2000)));
+        if (labelNames.length > 1) quality.labelAccuracy = m.labelAccuracy(labels, Math.min(n, 2000));
+        const kc = clusters === 'auto' ? (labelNames.length > 1 ? labelNames.length : Math.min(12, Math.round(Math.sqrt(n / 2)))) : clusters;
+        if (kc >= 2 && kc < n) {
+          const c = m.cluster(kc, spherical);
+          items.forEach((it, i) => { it.cluster = c[i]; });
+          quality.clusters = kc;
+        }
+      }
     } finally { m.free(); }
     if (!quiet) log(`${proj} ${k}-D of ${n} points in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
-  return { layouts };
+  if (quality && quality.trustworthiness !== undefined) {
+    const r = (v) => Math.round(v * 1000) / 1000;
+    quality.trustworthiness = r(quality.trustworthiness);
+    quality.continuity = r(quality.continuity);
+    if (quality.labelAccuracy !== undefined) quality.labelAccuracy = r(quality.labelAccuracy);
+    log(`map quality (${quality.layout}, k = ${quality.k}): trustworthiness ${quality.trustworthiness}, continuity ${quality.continuity}` +
+      (quality.labelAccuracy !== undefined ? `, 1-NN label accuracy ${quality.labelAccuracy}` : ''));
+  }
+  return { layouts, quality };
 }
 
 // ---------------------------------------------------------------- project

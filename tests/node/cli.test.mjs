@@ -79,6 +79,23 @@ test('analyze: 100 mixed-format files and 3 broken ones → a complete dataset f
     if (proj.metadata.labels[best] === proj.metadata.labels[i]) same++;
   }
   assert.ok(same >= 70, `1-NN label agreement on the map is ${same}/100`);
+  // quality figures and clusters (one per label by default)
+  assert.ok(cfg.quality.trustworthiness > 0.85 && cfg.quality.trustworthiness <= 1, `trustworthiness ${cfg.quality.trustworthiness}`);
+  assert.ok(cfg.quality.continuity > 0.85 && cfg.quality.continuity <= 1);
+  assert.ok(Math.abs(cfg.quality.labelAccuracy - same / 100) < 0.05, `1-NN accuracy ${cfg.quality.labelAccuracy} vs ${same / 100} counted here`);
+  assert.match(r.err, /map quality \(umap-2d, k = 10\): trustworthiness 0\.\d+/);
+  assert.equal(cfg.quality.clusters, 5);
+  const cl = proj.metadata.cluster;
+  assert.equal(new Set(cl).size, 5);
+  // clusters follow the folders well above chance (fingerprint features are weak: ~0.5 here)
+  let agree = 0;
+  for (let c = 0; c < 5; c++) {
+    const members = cl.map((v, i) => (v === c ? proj.metadata.labels[i] : null)).filter((v) => v !== null);
+    const counts = {};
+    for (const l of members) counts[l] = (counts[l] ?? 0) + 1;
+    agree += Math.max(...Object.values(counts));
+  }
+  assert.ok(agree >= 45, `cluster purity ${agree}/100 (chance is about 30)`);
   fs.writeFileSync(path.join(tmp, 'first-run.json'), JSON.stringify(proj.layouts));
 });
 

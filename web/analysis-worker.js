@@ -1,5 +1,7 @@
 // analysis-worker.js — one wasm engine per worker. Jobs (see pool.js):
-//   {type: 'file', file: File|Blob, path, opts}  analyse an encoded file
+//   {type: 'file', file: File|Blob, path, opts}  analyse an encoded file (MP3, AAC/ADTS and
+//        Opus decoded here with WebCodecs; other formats the engine does not read come back
+//        with needsBrowserDecode for the page's decodeAudioData). result.decodedBy says which.
 //   {type: 'pcm', channels: Float32Array[], rate, path, opts}  analyse PCM the page decoded
 //        opts: {mode, feature, clipSeconds, label, tile} (with a model, every segment also gets
 //        its embedding and top tags; without one, feature 'embedding' falls back to
@@ -12,6 +14,7 @@
 // Answers {id, ok: true, result} or {id, ok: false, error, needsBrowserDecode}.
 import { loadEngine } from './engine.js';
 import { fileItems, embedSegments } from './features.js';
+import { decodeWithWebCodecs } from './webcodecs.js';
 
 let engine = null;
 let model = null;
@@ -48,13 +51,24 @@ async function handle(m) {
       const bytes = new Uint8Array(await m.file.arrayBuffer());
       if (bytes.length === 0) return { error: 'the file is empty' };
       const r = engine.analyzeFile(bytes, { mode: m.opts.mode });
+      if (r.error && r.needsBrowserDecode) {
+        // MP3, AAC (ADTS) and Opus: WebCodecs here in the worker; anything else, or a browser
+        // without it, goes back to the page for decodeAudioData.
+        let pcm = null;
+        try { pcm = await decodeWithWebCodecs(bytes); } catch (err) { return { error: `${r.error}; ${err.message}`, needsBrowserDecode: true }; }
+        if (!pcm) return { error: r.error, needsBrowserDecode: true };
+        const rp = engine.analyzePcm(pcm.channels, pcm.rate, { mode: m.opts.mode });
+        if (rp.error) return { error: rp.error };
+        rp.channels = pcm.sourceChannels;
+        return { result: { ...summarise(m.path, rp, m.opts), decodedBy: pcm.decoder } };
+      }
       if (r.error) return { error: r.error, needsBrowserDecode: r.needsBrowserDecode };
-      return { result: summarise(m.path, r, m.opts) };
+      return { result: { ...summarise(m.path, r, m.opts), decodedBy: 'engine' } };
     }
     case 'pcm': {
       const r = engine.analyzePcm(m.channels, m.rate, { mode: m.opts.mode });
       if (r.error) return { error: r.error };
-      return { result: summarise(m.path, r, m.opts) };
+      return { result: { ...summarise(m.path, r, m.opts), decodedBy: 'page decodeAudioData' } };
     }
     case 'audio': {
       const r = engine.analyzeFile(new Uint8Array(m.bytes), { mode: 'clip' });

@@ -7,19 +7,39 @@
 //   .layout        copy of the positions drawn, Float32Array(count * 2) (the projection's
 //                  layout stretched to the window and nudged apart: see spread.js)
 //   .screenPoint(i) {x, y} of point i's centre in page (client) CSS px, or null
-//   .items         [{file, label, tags: [{name, score}]}] per point
+//   .items         [{file, label, tags: [{name, score}], duration (s), centroid (Hz)}] per point
 //   .failures      [{file, reason}] files that could not be analysed
 //   .lastPlayed    {index, file, start, duration, pan, loop} of the last sound started, or null
+//   .decodedBy     {decoder: files} for the current map: 'engine', 'webcodecs mp3', 'page decodeAudioData', ...
 //   .audioState    the AudioContext's state ('none' before the first sound)
 //   .plays         how many sounds have been started
+//   .dims          2 or 3: the view shown; in 3-D .layout is Float32Array(count * 3) (the
+//                  layout centred and stretched to [-1, 1] per axis) and screenPoint projects
+//   .colorBy       'none' | 'label' | 'tag' | 'cluster' | 'distance'
+//   .groups        per point the legend group it is coloured by (Int32Array, -1 none), or null
+//   .legendNames   the legend's entries, in order
+//   .clusters      {k, spherical, index: Int32Array} of the last k-means, or null
+//   .clusterTable  counts[cluster][label] (last column: unlabelled) when both exist, or null
+//   .distances     Float32Array cosine distance of every point to .distanceFrom, or null
+//   .distanceFrom  index of the point the distances are from, or -1
+//   .quality       {trustworthiness, continuity, k, queries, labelAccuracy, layout} of the
+//                  layout shown (computed in the projection worker after mapping), or null
+//   .grid          whether the map is snapped to a grid
+//   .selection     indices of the box-selected points (shift-drag), [] when none
+//   .busy          whether a map is being made
+//   .lastMapMs     wall time of the last projection run (ms, from the request to its layout)
+//   .mapFeatures(X, n, d, {projection, dims, labels, features}) maps feature rows made
+//                  elsewhere (no audio, plain tiles) through the same projection worker; resolves
+//                  {ms, status} when the layout is shown. For tests of large maps.
 import { WorkerPool, poolSize } from './pool.js';
 import { Projector } from './projection.js';
-import { MapView, DIMMED, LOOPING, SELECTED } from './view.js';
+import { MapView, DIMMED, LOOPING, SELECTED, BOXED } from './view.js';
 import { Player } from './audio.js';
 import { Progress } from './progress.js';
 import { filesFromInput, pickFolder, wireDrop, pathLabels } from './files.js';
 import { buildAtlas } from './atlas.js';
-import { labelColors, labelColor, Legend } from './legend.js';
+import { labelColors, labelColor, groupColors, rampColor, Legend } from './legend.js';
+import { clusterLabelTable, clusterLabelChart } from './charts.js';
 import { joinSpriteclip, DEFAULT_CLIP_SECONDS } from './features.js';
 import { parseDataset } from './dataset.js';
 import { decodeInPage } from './decode.js';
@@ -34,15 +54,19 @@ const ui = {
   search: $('search'), searchCount: $('search-count'), projection: $('projection'), mode: $('mode'),
   fileInput: $('file-input'), folderInput: $('folder-input'), fit: $('fit'), exportBtn: $('export'),
   overlay: $('drop-overlay'), legend: $('legend'), failures: $('failures'), hint: $('sound-hint'),
-  announce: $('announce'), bar: $('progress-bar'),
+  announce: $('announce'), bar: $('progress-bar'), dims: $('dims'), grid: $('grid'),
+  colorBy: $('color-by'), clustersK: $('clusters-k'), kLabel: $('k-label'), colour: $('colour'),
+  chart: $('chart'), quality: $('quality'),
 };
+const GRID_MAX = 20000;
 
 const progress = new Progress(ui.status, ui.failures, ui.bar);
 const player = new Player();
 const legend = new Legend(ui.legend, () => updateStates());
+// The legend's entries: ui.legend sits in the colour panel, whose select names what it shows.
 let view = null;
 try {
-  view = new MapView(ui.canvas, { onHover, onClick, onInteract: () => hideTooltipIfMoved() });
+  view = new MapView(ui.canvas, { onHover, onClick, onBox, onInteract: () => hideTooltipIfMoved() });
 } catch (e) {
   progress.message(`The map cannot be drawn: ${e.message}`);
 }
@@ -50,20 +74,17 @@ try {
 // The side column (legend, failures) shows when either has something to say; the map then
 // takes the rest of the width and re-lays itself out for its new shape.
 const side = new MutationObserver(() => {
-  const on = !ui.legend.hidden || !ui.failures.hidden;
+  const on = [ui.colour, ui.chart, ui.quality, ui.failures].some((e) => !e.hidden);
   if (document.body.classList.contains('has-side') !== on) document.body.classList.toggle('has-side', on);
 });
-side.observe(ui.legend, { attributes: true, attributeFilter: ['hidden'] });
-side.observe(ui.failures, { attributes: true, attributeFilter: ['hidden'] });
+for (const e of [ui.colour, ui.chart, ui.quality, ui.failures]) side.observe(e, { attributes: true, attributeFilter: ['hidden'] });
 let relayout = 0;
-window.addEventListener('resize', () => {
+const relayoutSoon = () => {
   clearTimeout(relayout);
-  relayout = setTimeout(() => { if (app.rawLayout) showLayout(app.rawLayout, true); }, 120);
-});
-new ResizeObserver(() => {
-  clearTimeout(relayout);
-  relayout = setTimeout(() => { if (app.rawLayout) showLayout(app.rawLayout, true); }, 120);
-}).observe(ui.stage);
+  relayout = setTimeout(() => { if (app.rawLayout && !app.grid) showLayout(app.rawLayout, true, app.rawDims); }, 120);
+};
+window.addEventListener('resize', relayoutSoon);
+new ResizeObserver(relayoutSoon).observe(ui.stage);
 
 const app = {
   run: 0,            // bumps on every new map; stale async work checks it and stops
@@ -75,6 +96,15 @@ const app = {
   shown: false,      // whether the view holds this model's points yet
   hover: -1,
   focus: -1,
+  colorBy: 'none',
+  coloring: null,    // {kind, index, colors, names, ...} the points are coloured by now
+  clusters: null,    // {k, spherical, index}
+  distances: null,   // {from, values}
+  quality: null,
+  grid: false,
+  selection: [],
+  keptRun: 0,        // the run whose map the projection worker keeps (for clusters)
+  lastMapMs: NaN,
 };
 
 // ---------------------------------------------------------------- engine
@@ -106,16 +136,29 @@ function reset() {
   app.pool?.close();
   app.pool = null;
   app.model = null;
+  app.decodedBy = {};
   app.shown = false;
   app.rawLayout = null;
   app.hover = -1;
   app.focus = -1;
+  app.coloring = null;
+  app.clusters = null;
+  app.distances = null;
+  app.quality = null;
+  app.grid = false;
+  app.selection = [];
+  stopBoxPlay();
   player.clear();
   view?.clear();
   legend.show(null);
+  ui.colour.hidden = true;
+  ui.chart.hidden = true;
+  ui.quality.hidden = true;
+  setGridButton();
   hideTooltip();
   ui.exportBtn.disabled = true;
   for (const o of ui.projection.options) o.disabled = false;
+  for (const o of ui.dims.options) o.disabled = false;
   ui.search.value = '';
   ui.searchCount.textContent = '';
   document.body.classList.remove('has-map');
@@ -214,6 +257,7 @@ async function analyse(found) {
       if (run !== app.run) return;
       if (!part.items.length) throw new Error('no sound came out of the analysis');
       parts[i] = part;
+      app.decodedBy[part.decodedBy] = (app.decodedBy[part.decodedBy] ?? 0) + 1;
       progress.fileDone(true);
     } catch (err) {
       if (run !== app.run) return;
@@ -285,26 +329,34 @@ function featureBlocks(d, features) {
   return [{ start: 0, end: d, weight: 1, scale: 'column' }];
 }
 
-async function projectModel(kind) {
+/** Labels as the engine takes them (Int32Array, -1 unlabelled), or null. */
+function labelCodes(m) {
+  return m.labelInfo ? Int32Array.from(m.labelInfo.index) : null;
+}
+
+async function projectModel(kind, dims = Number(ui.dims.value) || 2) {
   const m = app.model;
   const run = app.run;
   if (!m) return;
-  const key = `${kind}-2d`;
+  setGrid(false, { animate: false });
+  const key = `${kind}-${dims}d`;
   if (m.layouts[key]) {
     m.mainLayout = key;
-    showLayout(m.layouts[key], true);
-    progress.mapped(m.items.length, m.unit);
+    showLayout(m.layouts[key], true, dims);
+    showQuality(m.qualities?.[key] ?? (m.loadedQuality?.layout === key ? m.loadedQuality : null));
+    progress.mapped(m.items.length, m.unit, m.loadedFrom ? `loaded from ${m.loadedFrom}` : '');
     return;
   }
   if (!m.X) {
-    const alt = m.layouts[`${kind}-3d`];
-    if (alt) { showLayout(xy(alt, m.items.length), true); return; }
-    progress.message(`This map has no ${kind.toUpperCase()} layout`);
+    const other = m.layouts[`${kind}-${5 - dims}d`];
+    if (other && dims === 2) { showLayout(xy(other, m.items.length), true, 2); return; }
+    progress.message(`This map has no ${kind.toUpperCase()} ${dims}-D layout`);
     return;
   }
   const n = m.items.length;
   progress.busy(true);
   progress.mapping(n, m.unit, 0, 0, kind);
+  showQuality(null);
   let module;
   try {
     module = await wasmModule();
@@ -312,25 +364,39 @@ async function projectModel(kind) {
     progress.message(`The projection engine could not be loaded: ${reason(e)}`);
     return;
   }
+  const t0 = performance.now();
+  let name = key;
+  app.mapping = true;
   try {
     const res = await projector(module).run(
-      { X: m.X, n, d: m.d, blocks: featureBlocks(m.d, m.features), projection: kind, dims: 2, seed: SEED },
+      { X: m.X, n, d: m.d, blocks: featureBlocks(m.d, m.features), projection: kind, dims, seed: SEED, labels: labelCodes(m) },
       (layout, done, total) => {
         if (run !== app.run) return;
-        showLayout(layout, false);
+        showLayout(layout, false, dims);
         progress.mapping(n, m.unit, done, total, kind);
+      },
+      (quality) => {
+        if (run !== app.run) return;
+        m.qualities ??= {};
+        m.qualities[name] = { ...quality, layout: name };
+        if (m.mainLayout === name) showQuality(m.qualities[name]);
       });
     if (run !== app.run) return;
-    const name = res.projection === 'none' ? key : `${res.projection}-2d`;
+    app.lastMapMs = performance.now() - t0;
+    app.keptRun = run;
+    name = res.projection === 'none' ? key : `${res.projection}-${dims}d`;
     m.layouts[name] = res.layout;
     m.mainLayout = name;
     m.projection = res.projection === 'none' ? kind : res.projection;
-    showLayout(res.layout, true);
+    showLayout(res.layout, true, dims);
     const unmapped = res.excluded?.length ? `${res.excluded.length} not mapped` : '';
     progress.mapped(n - (res.excluded?.length || 0), m.unit, [unmapped, res.note].filter(Boolean).join(' · '));
+    if (app.colorBy === 'cluster' && !app.clusters) applyColoring();
   } catch (e) {
     if (e.cancelled || run !== app.run) return;
     progress.message(`The sounds could not be mapped: ${reason(e)}`);
+  } finally {
+    if (run === app.run) { app.mapping = false; setGridButton(); }
   }
 }
 
@@ -340,29 +406,290 @@ function xy(layout3, n) {
   return out;
 }
 
+/** A 3-D layout centred and stretched to [-1, 1] on each axis (NaN rows stay NaN). */
+function normalise3(src, n) {
+  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) {
+    const v = src[3 * i + k];
+    if (Number.isFinite(v)) { if (v < lo[k]) lo[k] = v; if (v > hi[k]) hi[k] = v; }
+  }
+  const out = new Float32Array(n * 3);
+  for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) {
+    const v = src[3 * i + k];
+    const span = hi[k] - lo[k];
+    out[3 * i + k] = !Number.isFinite(v) ? NaN : span > 0 ? ((v - lo[k]) / span) * 2 - 1 : 0;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- showing a model
-function showLayout(layout, final) {
+function showLayout(layout, final, dims = 2) {
   const m = app.model;
   if (!m || !view) return;
   const n = m.items.length;
   app.rawLayout = layout;
-  const aspect = Math.max(0.5, Math.min(3, (view.width - 48) / Math.max(1, view.height - view.insetTop - view.insetBottom)));
-  const positions = spread(layout, n, aspect);
+  app.rawDims = dims;
+  let positions;
+  if (dims === 3) positions = normalise3(layout, n);
+  else {
+    const aspect = Math.max(0.5, Math.min(3, (view.width - 48) / Math.max(1, view.height - view.insetTop - view.insetBottom)));
+    positions = spread(layout, n, aspect);
+  }
+  if (ui.dims.value !== String(dims)) ui.dims.value = String(dims);
   if (!app.shown) {
     const source = m.sprite.canvas || m.sprite.image;
     view.setPoints({
-      positions, atlas: { source, tile: m.sprite.tile, cols: m.sprite.cols },
-      tileIndex: m.sprite.tileIndex || null,
-      colors: m.labelInfo ? m.labelInfo.colors : null, paths: m.paths,
+      positions, dims, atlas: { source, tile: m.sprite.tile, cols: m.sprite.cols },
+      tileIndex: m.sprite.tileIndex || null, colors: null, paths: m.paths,
     });
     app.shown = true;
-    legend.show(m.labelInfo);
+    ui.colour.hidden = false;
+    fillColorChoices();
     document.body.classList.add('has-map');
-    updateStates();
-  } else view.setPositions(positions, { settle: final });
+    applyColoring();
+  } else view.setPositions(positions, { dims, settle: final });
   app.layout = positions;
-  if (final) ui.canvas.setAttribute('aria-label', `Map of ${m.items.length} ${m.unit}s. ` +
-    'Arrow keys move between them, Enter loops one, Escape stops every loop, + and − zoom, 0 fits.');
+  app.dims = dims;
+  app.selection = [];
+  setGridButton();
+  if (final) ui.canvas.setAttribute('aria-label', `Map of ${m.items.length} ${m.unit}s${dims === 3 ? ' in 3-D (drag to turn it)' : ''}. ` +
+    'Arrow keys move between them, Enter loops one, Escape stops every loop, + and − zoom, 0 fits; shift-drag selects a box of them.');
+}
+
+// ---------------------------------------------------------------- colour
+/** Which colourings this map offers; picks the first sensible one for a new map. */
+function fillColorChoices() {
+  const m = app.model;
+  const has = {
+    none: true,
+    label: !!m.labelInfo,
+    tag: m.items.some((it) => it.tags?.length),
+    cluster: !!m.X || m.items.some((it) => it.cluster >= 0),
+    distance: !!m.X,
+  };
+  for (const o of ui.colorBy.options) o.disabled = !has[o.value];
+  const k = m.labelInfo ? m.labelInfo.names.length : Math.round(Math.sqrt(m.items.length / 2));
+  ui.clustersK.value = String(Math.max(2, Math.min(m.labelInfo ? 64 : 16, k)));
+  app.colorBy = has.label ? 'label' : 'none';
+  ui.colorBy.value = app.colorBy;
+}
+
+const tagName = (t) => (typeof t === 'string' ? t : t?.name) || '';
+
+async function applyColoring() {
+  const m = app.model;
+  if (!m || !app.shown || !view) return;
+  const run = app.run;
+  const kind = app.colorBy;
+  ui.kLabel.hidden = kind !== 'cluster';
+  let info = null, title = '';
+  if (kind === 'label') info = m.labelInfo;
+  else if (kind === 'tag') info = groupColors(m.items.map((it) => tagName(it.tags?.[0])), { max: 12 });
+  else if (kind === 'cluster') {
+    const k = Math.max(2, Math.min(m.items.length, Number(ui.clustersK.value) || 8));
+    if (!app.clusters || app.clusters.k !== k) {
+      if (m.X && app.keptRun === run && !app.mapping) {
+        try {
+          const spherical = m.features === 'embedding';
+          const res = await projector(await wasmModule()).cluster(k, spherical);
+          if (run !== app.run || app.colorBy !== 'cluster') return;
+          app.clusters = { k, spherical, index: res.clusters };
+          res.clusters.forEach((c, i) => { m.items[i].cluster = c; });
+        } catch (e) {
+          if (run !== app.run) return;
+          progress.message(`Clusters could not be made: ${reason(e)}`);
+          return;
+        }
+      } else if (!m.X && m.items.some((it) => it.cluster >= 0)) {
+        const index = Int32Array.from(m.items, (it) => (it.cluster >= 0 ? it.cluster : -1));
+        app.clusters = { k: Math.max(...index) + 1, spherical: false, index, stored: true };
+      } else {
+        legend.show(null);
+        return;   // asked again when the map is done
+      }
+    }
+    const c = app.clusters;
+    const colors = new Uint8Array(c.index.length * 4);
+    const counts = new Array(c.k).fill(0);
+    c.index.forEach((v, i) => { if (v >= 0) { counts[v]++; colors.set([...labelColor(v), 255], i * 4); } });
+    info = { names: counts.map((_, v) => `cluster ${v + 1}`), index: c.index, colors, counts };
+  } else if (kind === 'distance') {
+    info = distanceColoring();
+  }
+  app.coloring = info ? { kind, ...info } : null;
+  view.setColors(info?.colors ?? null);
+  legend.show(info, { title });
+  showClusterChart();
+  updateStates();
+}
+
+/** Cosine distance in feature space from the selected point, as a colour ramp. */
+function distanceColoring() {
+  const m = app.model;
+  const from = app.distances?.from ?? -1;
+  if (from < 0 || !m.X) return { ramp: { from: null }, colors: null, index: null };
+  const vals = app.distances.values;
+  let near = Infinity, far = -Infinity;
+  for (let i = 0; i < vals.length; i++) if (i !== from && Number.isFinite(vals[i])) { near = Math.min(near, vals[i]); far = Math.max(far, vals[i]); }
+  if (!(far > near)) { near = 0; far = 1; }
+  const colors = new Uint8Array(vals.length * 4);
+  for (let i = 0; i < vals.length; i++) {
+    if (!Number.isFinite(vals[i])) continue;
+    const c = i === from ? [255, 255, 255] : rampColor((vals[i] - near) / (far - near));
+    colors.set([...c, 255], i * 4);
+  }
+  return { ramp: { from: baseName(m.items[from].file), near, far }, colors, index: null };
+}
+
+function cosineDistances(X, n, d, from) {
+  const out = new Float32Array(n);
+  const o = from * d;
+  let na = 0;
+  for (let j = 0; j < d; j++) na += X[o + j] * X[o + j];
+  na = Math.sqrt(na);
+  for (let i = 0; i < n; i++) {
+    const r = i * d;
+    let dot = 0, nb = 0;
+    for (let j = 0; j < d; j++) { const v = X[r + j]; dot += v * X[o + j]; nb += v * v; }
+    const den = na * Math.sqrt(nb);
+    out[i] = den > 0 ? 1 - dot / den : (i === from ? 0 : 1);
+  }
+  return out;
+}
+
+function setDistanceFrom(i) {
+  const m = app.model;
+  if (!m?.X || i < 0) return;
+  app.distances = { from: i, values: cosineDistances(m.X, m.items.length, m.d, i) };
+  if (app.colorBy === 'distance') applyColoring();
+}
+
+function showClusterChart() {
+  const m = app.model;
+  const c = app.clusters;
+  if (!m || !c || !m.labelInfo || app.colorBy !== 'cluster') { ui.chart.hidden = true; return; }
+  const table = clusterLabelTable(c.index, c.k, m.labelInfo.index, m.labelInfo.names.length);
+  app.clusterTable = table;
+  clusterLabelChart(ui.chart, table, {
+    labelNames: m.labelInfo.names, labelColor, clusterColor: labelColor,
+    onCluster: (k) => legend.toggle(k),
+  });
+}
+
+// ---------------------------------------------------------------- quality
+function showQuality(q) {
+  app.quality = q;
+  if (!q) { ui.quality.hidden = true; return; }
+  ui.quality.replaceChildren();
+  const h = document.createElement('h2');
+  h.textContent = 'Map quality';
+  const dl = document.createElement('dl');
+  const row = (name, value, help) => {
+    const dt = document.createElement('dt');
+    dt.textContent = name;
+    dt.title = help;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    dl.append(dt, dd);
+  };
+  row('Trustworthiness', q.trustworthiness.toFixed(3), `Are a point's ${q.k} nearest neighbours on the map also near it in feature space? (1 is best)`);
+  row('Continuity', q.continuity.toFixed(3), `Are a point's ${q.k} nearest neighbours in feature space also near it on the map? (1 is best)`);
+  if (Number.isFinite(q.labelAccuracy)) row('1-NN label accuracy', `${(100 * q.labelAccuracy).toFixed(1)} %`, 'How often the nearest point on the map has the same label');
+  const note = document.createElement('p');
+  note.className = 'quality-note';
+  note.textContent = `k = ${q.k}${q.queries && q.queries < (app.model?.items.length ?? 0) ? ` · ${q.queries.toLocaleString('en')} sampled points` : ''}`;
+  ui.quality.append(h, dl, note);
+  ui.quality.hidden = false;
+}
+
+// ---------------------------------------------------------------- grid
+function setGridButton() {
+  const m = app.model;
+  if (!app.grid) view?.setSizeBoost(1);
+  const ok = !!m && app.shown && app.dims === 2 && !app.mapping && m.items.length <= GRID_MAX && m.items.length >= 2;
+  ui.grid.disabled = !ok;
+  ui.grid.title = m && m.items.length > GRID_MAX ? `The grid is for maps of up to ${GRID_MAX.toLocaleString('en')} points`
+    : 'Snap the map to a square grid (2-D)';
+  ui.grid.setAttribute('aria-pressed', String(app.grid));
+}
+
+async function setGrid(on, { animate = true } = {}) {
+  const m = app.model;
+  if (!on) {
+    if (!app.grid) return;
+    app.grid = false;
+    setGridButton();
+    view?.setSizeBoost(1);
+    if (m && app.rawLayout && app.rawDims === 2 && view) {
+      const aspect = Math.max(0.5, Math.min(3, (view.width - 48) / Math.max(1, view.height - view.insetTop - view.insetBottom)));
+      const pos = spread(app.rawLayout, m.items.length, aspect);
+      view.setPositions(pos, { dims: 2, animate: animate ? 600 : 0 });
+      app.layout = pos;
+    }
+    return;
+  }
+  if (!m || app.dims !== 2 || !app.rawLayout || m.items.length > GRID_MAX) return;
+  const run = app.run;
+  const n = m.items.length;
+  const rows0 = [];
+  for (let i = 0; i < n; i++) if (Number.isFinite(app.rawLayout[2 * i]) && Number.isFinite(app.rawLayout[2 * i + 1])) rows0.push(i);
+  const k = rows0.length;
+  if (k < 2) return;
+  const aspect = Math.max(0.5, Math.min(3, (view.width - 48) / Math.max(1, view.height - view.insetTop - view.insetBottom)));
+  const cols = Math.max(1, Math.ceil(Math.sqrt(k * aspect)));
+  const rows = Math.ceil(k / cols);
+  const xyIn = new Float32Array(k * 2);
+  rows0.forEach((i, r) => { xyIn[2 * r] = app.rawLayout[2 * i]; xyIn[2 * r + 1] = app.rawLayout[2 * i + 1]; });
+  ui.grid.disabled = true;
+  try {
+    const { cells } = await projector(await wasmModule()).grid(xyIn, k, cols, rows);
+    if (run !== app.run || app.dims !== 2) return;
+    const pos = new Float32Array(n * 2).fill(NaN);
+    const step = 2 / Math.max(rows, cols / aspect);
+    rows0.forEach((i, r) => {
+      const c = cells[r];
+      pos[2 * i] = ((c % cols) - (cols - 1) / 2) * step;
+      pos[2 * i + 1] = (Math.floor(c / cols) - (rows - 1) / 2) * step;
+    });
+    app.grid = true;
+    // tiles fill most of their cells
+    const cellPx = Math.min((view.width - 48) / cols, (view.height - view.insetTop - view.insetBottom) / rows);
+    view.setSizeBoost(Math.max(1, (0.8 * cellPx) / (view.baseSize() / view.sizeBoost)));
+    view.setPositions(pos, { dims: 2, animate: 600 });
+    app.layout = pos;
+  } catch (e) {
+    if (run === app.run) progress.message(`The grid could not be made: ${reason(e)}`);
+  } finally {
+    if (run === app.run) setGridButton();
+  }
+}
+
+// ---------------------------------------------------------------- box selection
+let boxTimer = 0;
+function stopBoxPlay() { clearTimeout(boxTimer); boxTimer = 0; }
+
+/** Shift-drag: the points in the box are highlighted and a few of them, picked at random,
+ *  play one after another (as scatter-sounds does). */
+function onBox(indices) {
+  const m = app.model;
+  if (!m) return;
+  stopBoxPlay();
+  app.selection = indices.filter((i) => !isDimmed(i));
+  updateStates();
+  const count = app.selection.length;
+  ui.announce.textContent = count ? `${count} ${m.unit}${count === 1 ? '' : 's'} selected` : 'Nothing selected';
+  ui.searchCount.textContent = count ? `${count} selected` : '';
+  const pool = app.selection.slice();
+  const picks = [];
+  while (pool.length && picks.length < 6) picks.push(pool.splice(Math.floor(Math.random() * pool.length), 1)[0]);
+  const next = () => {
+    const i = picks.shift();
+    if (i === undefined || app.model !== m) { boxTimer = 0; return; }
+    playPoint(i);
+    const dur = m.items[i].clipDuration || 0.4;
+    boxTimer = setTimeout(next, 1000 * Math.min(0.7, Math.max(0.15, dur)) + 60);
+  };
+  next();
 }
 
 function matches(item, q) {
@@ -375,16 +702,18 @@ function updateStates() {
   if (!m || !app.shown || !view) return;
   const q = ui.search.value.trim().toLowerCase();
   const active = legend.active;
+  const groups = app.coloring?.index;
   const states = new Uint8Array(m.items.length);
   let shown = 0;
   m.items.forEach((it, i) => {
     let s = 0;
-    const dim = (q && !matches(it, q)) || (active !== null && m.labelInfo && m.labelInfo.index[i] !== active);
+    const dim = (q && !matches(it, q)) || (active !== null && groups && groups[i] !== active);
     if (dim) s |= DIMMED; else shown++;
     if (player.isLooping(i)) s |= LOOPING;
     if (i === app.focus) s |= SELECTED;
     states[i] = s;
   });
+  for (const i of app.selection) states[i] |= BOXED;
   view.setStates(states);
   ui.searchCount.textContent = q || active !== null ? `${shown} of ${m.items.length}` : '';
 }
@@ -415,8 +744,10 @@ function onHover(i, e) {
 
 function onClick(i) {
   ui.canvas.focus({ preventScroll: true });
+  if (app.selection.length) { app.selection = []; stopBoxPlay(); updateStates(); }
   if (i < 0 || !app.model) return;
   app.focus = i;
+  setDistanceFrom(i);
   toggleLoop(i);
 }
 
@@ -525,6 +856,8 @@ ui.canvas.addEventListener('keydown', (e) => {
     toggleLoop(app.focus);
   } else if (e.key === 'Escape') {
     player.stopAll();
+    stopBoxPlay();
+    app.selection = [];
     updateStates();
     ui.announce.textContent = 'All sounds stopped';
   } else if (e.key === '+' || e.key === '=') {
@@ -552,6 +885,10 @@ ui.search.addEventListener('keydown', (e) => {
   }
 });
 ui.projection.addEventListener('change', () => projectModel(ui.projection.value));
+ui.dims.addEventListener('change', () => projectModel(ui.projection.value, Number(ui.dims.value)));
+ui.grid.addEventListener('click', () => setGrid(!app.grid));
+ui.colorBy.addEventListener('change', () => { app.colorBy = ui.colorBy.value; applyColoring(); });
+ui.clustersK.addEventListener('change', () => { if (app.colorBy === 'cluster') applyColoring(); });
 ui.mode.addEventListener('change', () => {
   if (app.entries && app.entries.length && app.model?.X) analyse(Promise.resolve({ entries: app.entries, skipped: 0 }));
 });
@@ -652,15 +989,18 @@ async function loadDataset(param) {
     }
     if (run !== app.run) return;
     const main = model.mainLayout;
-    const layout = main.endsWith('3d') ? xy(model.layouts[main], n) : model.layouts[main];
+    const dims = main.endsWith('3d') ? 3 : 2;
     const labels = model.items.map((it) => it.label || '');
+    const q = model.quality;
     app.model = {
       ...model, sprite, X: null, paths: null, unit: 'sound', mode: config.mode || 'clip',
-      labelInfo: labelColors(labels),
+      labelInfo: labelColors(labels), loadedFrom: param,
+      loadedQuality: q && Number.isFinite(q.trustworthiness) ? { k: 10, labelAccuracy: NaN, layout: main, ...q } : null,
     };
     for (const f of model.failed || []) progress.fail(f.file, f.reason);
     fillProjectionChoices(model.layouts, main);
-    showLayout(layout, true);
+    showLayout(model.layouts[main], true, dims);
+    showQuality(app.model.loadedQuality?.layout === main ? app.model.loadedQuality : null);
     // The spriteclip, decoded by the engine in a worker (16 kHz mono), else by the browser.
     try {
       const bytes = await (await fetchOk(new URL(model.audio.file, base), model.audio.file)).arrayBuffer();
@@ -702,8 +1042,41 @@ async function decodeSpriteclip(bytes) {
 function fillProjectionChoices(layouts, main) {
   const kinds = new Set(Object.keys(layouts).map((k) => k.replace(/-[23]d$/, '')));
   for (const o of ui.projection.options) o.disabled = !kinds.has(o.value);
+  ui.dims.options[1].disabled = !Object.keys(layouts).some((k) => k.endsWith('-3d'));
   const mainKind = main.replace(/-[23]d$/, '');
   if (kinds.has(mainKind) && [...ui.projection.options].some((o) => o.value === mainKind)) ui.projection.value = mainKind;
+}
+
+// ---------------------------------------------------------------- feature rows from elsewhere
+/** Maps n rows of d features (no audio; every point a plain tile) through the projection
+ *  worker, as a dropped folder would be after its analysis. opts: projection, dims, labels
+ *  (strings per row), features ('embedding' → cosine-friendly scaling, spherical clusters). */
+async function mapFeatures(X, n, d, opts = {}) {
+  if (!(X instanceof Float32Array) || X.length !== n * d) throw new Error('mapFeatures: X must be a Float32Array of n * d values');
+  reset();
+  showEmpty(false);
+  const c = document.createElement('canvas');
+  c.width = c.height = 8;
+  const g = c.getContext('2d');
+  g.fillStyle = '#5a6a80';
+  g.fillRect(0, 0, 8, 8);
+  const labels = opts.labels || null;
+  const items = [];
+  for (let i = 0; i < n; i++) items.push({ file: `row ${i + 1}`, label: labels ? String(labels[i] ?? '') : '', tags: [], start: 0, length: 0, clipStart: 0, clipDuration: 0, descriptors: [0, 0, 0, 0, 0, 0] });
+  app.entries = null;
+  app.model = {
+    name: 'features', generator: 'sonomap page', mode: 'clip', features: opts.features || 'embedding', seed: SEED,
+    items, layouts: {}, mainLayout: null,
+    sprite: { canvas: c, tile: 8, cols: 1, count: n, tileIndex: new Float32Array(n) },
+    audio: { buffer: new Float32Array(0), rate: RATE, samples: 0 },
+    failed: [], X, d, paths: [], unit: 'point',
+    labelInfo: labels ? labelColors(items.map((it) => it.label)) : null,
+  };
+  if (opts.projection) ui.projection.value = opts.projection;
+  if (opts.dims) ui.dims.value = String(opts.dims);
+  const t0 = performance.now();
+  await projectModel(ui.projection.value, Number(ui.dims.value));
+  return { ms: performance.now() - t0, status: ui.status.textContent };
 }
 
 // ---------------------------------------------------------------- debug handle
@@ -718,14 +1091,34 @@ const debug = {
     const r = ui.canvas.getBoundingClientRect();
     return { x: r.left + p.x, y: r.top + p.y };
   },
-  get items() { return app.model ? app.model.items.map((it) => ({ file: it.file, label: it.label || '', tags: (it.tags || []).map((t) => ({ ...t })) })) : []; },
+  get items() {
+    return app.model ? app.model.items.map((it) => ({
+      file: it.file, label: it.label || '', tags: (it.tags || []).map((t) => ({ ...t })),
+      duration: it.duration, centroid: it.descriptors?.[0],
+    })) : [];
+  },
   get failures() { return progress.failures.map((f) => ({ ...f })); },
   get lastPlayed() {
     const l = player.lastPlayed;
     return l ? { ...l, file: app.model?.items[l.index]?.file ?? null } : null;
   },
   get audioState() { return player.state; },
+  get decodedBy() { return { ...app.decodedBy }; },
   get plays() { return player.plays; },
+  get dims() { return app.shown ? app.dims : 0; },
+  get colorBy() { return app.colorBy; },
+  get groups() { return app.coloring?.index ? Int32Array.from(app.coloring.index) : null; },
+  get legendNames() { return app.coloring?.names ? [...app.coloring.names] : []; },
+  get clusters() { return app.clusters ? { k: app.clusters.k, spherical: app.clusters.spherical, index: Int32Array.from(app.clusters.index) } : null; },
+  get clusterTable() { return app.clusters && app.model?.labelInfo && app.clusterTable ? app.clusterTable.map((r) => r.slice()) : null; },
+  get distances() { return app.distances ? app.distances.values.slice() : null; },
+  get distanceFrom() { return app.distances ? app.distances.from : -1; },
+  get quality() { return app.quality ? { ...app.quality } : null; },
+  get grid() { return app.grid; },
+  get selection() { return app.selection.slice(); },
+  get busy() { return !!app.mapping; },
+  get lastMapMs() { return app.lastMapMs; },
+  mapFeatures,
 };
 Object.defineProperty(window, 'sonomap', { value: Object.freeze(debug), writable: false, configurable: false });
 

@@ -47,6 +47,24 @@ export class GridIndex {
   #cx(x) { return Math.min(this.cols - 1, Math.max(0, Math.floor((x - this.minX) / this.cell))); }
   #cy(y) { return Math.min(this.rows - 1, Math.max(0, Math.floor((y - this.minY) / this.cell))); }
 
+  /** Calls fn(i, squared distance) for every point within r of (x, y). */
+  within(x, y, r, fn) {
+    if (this.n === 0 || !Number.isFinite(x) || !Number.isFinite(y)) return;
+    const x0 = this.#cx(x - r), x1 = this.#cx(x + r), y0 = this.#cy(y - r), y1 = this.#cy(y + r);
+    const { pos, stride } = this;
+    for (let cy = y0; cy <= y1; cy++) {
+      for (let cx = x0; cx <= x1; cx++) {
+        const c = cx + cy * this.cols;
+        for (let k = this.start[c]; k < this.start[c + 1]; k++) {
+          const i = this.items[k];
+          const dx = pos[i * stride] - x, dy = pos[i * stride + 1] - y;
+          const d = dx * dx + dy * dy;
+          if (d <= r * r) fn(i, d);
+        }
+      }
+    }
+  }
+
   /** Index of the point nearest (x, y) within maxDist (data units), or -1. */
   nearest(x, y, maxDist = Infinity) {
     if (this.n === 0 || !Number.isFinite(x) || !Number.isFinite(y)) return -1;

@@ -1,20 +1,36 @@
 // projection-worker.js — lays out feature rows on a map, off the main thread, progressively.
 // Messages in:
 //   {type: 'init', module}                         compiled sonomap.wasm
-//   {type: 'map', id, X: Float32Array, n, d, blocks, projection, dims, seed}
+//   {type: 'map', id, X: Float32Array, n, d, blocks, projection, dims, seed, labels?, quality?}
 //        blocks: [{start, end, weight, scale: 'column'|'global'}] how columns are standardised
 //        (default: every column to zero mean, unit variance). A new 'map' supersedes the last.
+//        labels: Int32Array(n) (< 0 unlabelled) for the 1-NN label accuracy; quality: false
+//        skips the quality figures.
 //   {type: 'cancel', id}
+//   {type: 'cluster', id, k, spherical}   k-means on the last finished map's preprocessed rows
+//   {type: 'grid', id, xy: Float32Array(n*2), n, cols, rows}   grid assignment (sm_grid_assign)
 // Messages out:
 //   {type: 'ready'} | {type: 'init-error', error}
 //   {type: 'layout', id, layout: Float32Array(n*dims), done, total}   while it settles
 //   {type: 'done', id, layout, excluded: number[], projection, note}   note: why a fallback ran
+//   {type: 'quality', id, quality: {trustworthiness, continuity, k, queries, labelAccuracy, ms}}
+//        after 'done' (labelAccuracy NaN without labels)
+//   {type: 'clusters', id, clusters: Int32Array(n)} · {type: 'grid', id, cells: Int32Array(n)}
 //   {type: 'error', id, error}
-// Rows the engine leaves out (excluded) come back as NaN.
+// Rows the engine leaves out (excluded) come back as NaN. The last finished map is kept (for
+// clusters) until the next 'map' starts.
 import { loadEngine } from './engine.js';
 
 let engine = null;
 let current = 0;
+let kept = null;   // the last finished map: {map, n}
+const QUALITY_K = 10;
+const QUALITY_QUERIES = 1000;
+
+function dropKept() {
+  kept?.map.free();
+  kept = null;
+}
 
 /** Standardises X in place, block by block. */
 function standardise(X, n, d, blocks) {
@@ -77,6 +93,7 @@ function expand(layout, n, dims, excluded) {
 async function runMap(m) {
   const { id, n, d, dims = 2, seed = 42 } = m;
   let projection = m.projection || 'umap';
+  dropKept();
   const X = standardise(m.X, n, d, m.blocks);
   let map = null;
   let note = '';
@@ -96,6 +113,7 @@ async function runMap(m) {
     self.postMessage({ type: 'done', id, layout: circle(n, dims), excluded: [], projection: 'none', note: why });
     return;
   }
+  let keep = false;
   try {
     const total = Math.max(1, map.totalSteps);
     const excluded = map.excluded || [];
@@ -118,9 +136,35 @@ async function runMap(m) {
     }
     const layout = expand(map.layout(), n, dims, excluded);
     self.postMessage({ type: 'done', id, layout, excluded, projection, note }, [layout.buffer]);
+    kept = { map, n };
+    keep = true;
+    if (m.quality !== false) {
+      // Trustworthiness and continuity of this layout (sampled rows for large maps), and how
+      // often a point's nearest neighbour in the map has its label.
+      await yieldNow();
+      if (id !== current) return;
+      const t0 = performance.now();
+      const queries = n > QUALITY_QUERIES ? QUALITY_QUERIES : 0;
+      const q = map.quality(QUALITY_K, queries);
+      let labelAccuracy = NaN;
+      if (m.labels && m.labels.length === n && m.labels.some((l) => l >= 0)) labelAccuracy = map.labelAccuracy(m.labels, queries);
+      self.postMessage({ type: 'quality', id, quality: { ...q, queries: queries || n, labelAccuracy, ms: performance.now() - t0 } });
+    }
   } finally {
-    map.free();
+    if (!keep) map.free();
   }
+}
+
+function cluster(m) {
+  if (!kept) throw new Error('there is no map to cluster yet');
+  const k = Math.max(1, Math.min(kept.n, m.k | 0));
+  const clusters = kept.map.cluster(k, !!m.spherical);
+  self.postMessage({ type: 'clusters', id: m.id, clusters, k }, [clusters.buffer]);
+}
+
+function grid(m) {
+  const cells = engine.gridAssign(m.xy, m.n, m.cols, m.rows);
+  self.postMessage({ type: 'grid', id: m.id, cells }, [cells.buffer]);
 }
 
 self.onmessage = async (e) => {
@@ -135,6 +179,15 @@ self.onmessage = async (e) => {
     return;
   }
   if (m.type === 'cancel') { if (m.id === current) current = 0; return; }
+  if (m.type === 'cluster' || m.type === 'grid') {
+    try {
+      if (!engine) throw new Error('the projection engine is not ready');
+      (m.type === 'cluster' ? cluster : grid)(m);
+    } catch (err) {
+      self.postMessage({ type: 'error', id: m.id, error: String(err?.message || err) });
+    }
+    return;
+  }
   if (m.type !== 'map') return;
   current = m.id;
   try {

@@ -1,0 +1,280 @@
+// views.test.mjs — the map's views and tools in Debian's Chromium (playwright-core):
+//  1. the fixture folder (48 labelled sounds): map quality figures, colour by cluster with the
+//     clusters-against-labels chart, colour by distance to a clicked point, the grid layout and
+//     back, box selection playing its members, then the same sounds mapped in 3-D (orbit, zoom,
+//     hover plays). Screenshots in tests/out/.
+//  2. a dataset folder written by the CLI (umap-2d, umap-3d, pca-*) opens in 2-D and shows its
+//     stored 3-D layout when 3-D is chosen, without projecting again.
+//  3. scale: synthetic feature rows (SONOMAP_SCALE_N, default 20,000 × 64) mapped through the
+//     projection worker with window.sonomap.mapFeatures; the page keeps answering while it maps.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const ROOT = process.cwd();
+const DIST = path.join(ROOT, 'dist');
+const FIX = path.join(ROOT, 'build/fixtures/browser');
+const OUTDIR = path.join(ROOT, 'tests/out');
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required'];
+
+function serve(root) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [path.join(ROOT, 'scripts/serve.mjs'), root, '0'],
+      { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) resolve({ url: m[1], proc });
+    });
+    proc.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
+  });
+}
+
+let server, browser, userDir, tmpRoot;
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), 'dist/ is built (make)');
+  assert.ok(fs.existsSync(FIX), 'fixtures are made (make fixtures)');
+  fs.mkdirSync(OUTDIR, { recursive: true });
+  tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-views-'));
+  fs.cpSync(DIST, tmpRoot, { recursive: true, filter: (src) => !src.includes(`${path.sep}demo`) });
+  server = await serve(tmpRoot);
+  userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-chromium-'));
+  browser = await chromium.launchPersistentContext(userDir, {
+    executablePath: '/usr/bin/chromium', headless: false, args: ARGS, viewport: { width: 1280, height: 800 },
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.proc.kill();
+  for (const d of [userDir, tmpRoot]) if (d) fs.rmSync(d, { recursive: true, force: true });
+});
+
+async function openPage(url) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await page.goto(url);
+  return { page, errors };
+}
+
+const status = (page) => page.locator('#status').textContent();
+async function waitStatus(page, re, timeout = 120000) {
+  const h = await page.waitForFunction((src) => new RegExp(src).test(document.getElementById('status').textContent),
+    re.source, { timeout, polling: 100 }).catch(async (e) => {
+    throw new Error(`status never matched ${re}: "${await status(page)}" (${e.message.split('\n')[0]})`);
+  });
+  await h.dispose();
+  return status(page);
+}
+const S = (page, expr, arg) => page.evaluate(expr, arg);
+
+/** Points whose centres are on the canvas (not under a panel). */
+async function visiblePoints(page) {
+  return S(page, () => {
+    const s = window.sonomap, out = [];
+    for (let i = 0; i < s.count; i++) {
+      const p = s.screenPoint(i);
+      if (p && document.elementFromPoint(p.x, p.y)?.id === 'map') out.push(i);
+    }
+    return out;
+  });
+}
+
+async function hoverPlays(page) {
+  // the frontmost point under its own centre: hover there and that point must play
+  const seen = await visiblePoints(page);
+  assert.ok(seen.length > 0, 'some point is visible');
+  const before = await S(page, () => window.sonomap.plays);
+  for (const i of seen.slice(0, 12)) {
+    const p = await S(page, (k) => window.sonomap.screenPoint(k), i);
+    await page.mouse.move(p.x - 60, p.y - 60);
+    await page.mouse.move(p.x, p.y, { steps: 3 });
+    const got = await page.waitForFunction(() => window.sonomap.lastPlayed && window.sonomap.plays, null, { timeout: 5000 }).then(() => S(page, () => ({ ...window.sonomap.lastPlayed, plays: window.sonomap.plays })));
+    if (got.plays > before) {
+      const q = await S(page, (k) => window.sonomap.screenPoint(k), got.index);
+      assert.ok(Math.hypot(q.x - p.x, q.y - p.y) < 40, `the point played (${got.index}) is the one under the mouse`);
+      return got;
+    }
+  }
+  throw new Error('no hovered point played');
+}
+
+function isLattice(layout) {
+  const xs = new Set(), ys = new Set(), pts = new Set();
+  for (let i = 0; i < layout.length; i += 2) {
+    xs.add(layout[i].toFixed(4)); ys.add(layout[i + 1].toFixed(4)); pts.add(`${layout[i].toFixed(4)},${layout[i + 1].toFixed(4)}`);
+  }
+  return { cols: xs.size, rows: ys.size, distinct: pts.size };
+}
+
+test('quality figures, colour by cluster and distance, grid, box select and a 3-D map', async () => {
+  const { page, errors } = await openPage(server.url);
+  await page.setInputFiles('#folder-input', FIX);
+  assert.match(await waitStatus(page, /^(Mapped|No sounds|Could not|The )/), /^Mapped 48 sounds · 2 failed$/);
+  const n = 48;
+
+  // 4. quality, computed by the projection worker after the layout
+  await page.waitForFunction(() => window.sonomap.quality, null, { timeout: 30000 });
+  const q = await S(page, () => window.sonomap.quality);
+  assert.equal(q.k, 10);
+  assert.equal(q.layout, 'umap-2d');
+  for (const f of ['trustworthiness', 'continuity']) assert.ok(q[f] > 0.5 && q[f] <= 1, `${f} ${q[f]}`);
+  assert.ok(q.labelAccuracy > 1 / 6 && q.labelAccuracy <= 1, `1-NN label accuracy above chance (${q.labelAccuracy})`);
+  const qText = await page.locator('#quality').textContent();
+  assert.match(qText, /Trustworthiness\s*0\.\d{3}/);
+  assert.match(qText, /1-NN label accuracy\s*\d+\.\d %/);
+  console.log(`# fixture map quality: T ${q.trustworthiness.toFixed(3)} C ${q.continuity.toFixed(3)} 1-NN ${q.labelAccuracy.toFixed(3)}`);
+
+  // 2. colour by: label is the default with labels; top tag needs a model
+  assert.equal(await S(page, () => window.sonomap.colorBy), 'label');
+  assert.equal(await page.locator('#color-by option[value="tag"]').isDisabled(), true);
+  // cluster, k = 6: k-means in the worker, legend of 6 clusters, the chart of clusters against labels
+  await page.selectOption('#color-by', 'cluster');
+  await page.fill('#clusters-k', '6');
+  await page.locator('#clusters-k').dispatchEvent('change');
+  await page.waitForFunction(() => window.sonomap.clusters?.k === 6, null, { timeout: 20000 });
+  const cl = await S(page, () => ({ ...window.sonomap.clusters, index: Array.from(window.sonomap.clusters.index), names: window.sonomap.legendNames, table: window.sonomap.clusterTable, groups: Array.from(window.sonomap.groups) }));
+  assert.equal(cl.index.length, n);
+  assert.ok(cl.index.every((c) => c >= 0 && c < 6));
+  assert.equal(new Set(cl.index).size, 6, 'six clusters are used');
+  assert.deepEqual(cl.groups, cl.index, 'the points are coloured by their cluster');
+  assert.deepEqual(cl.names, ['cluster 1', 'cluster 2', 'cluster 3', 'cluster 4', 'cluster 5', 'cluster 6']);
+  assert.equal(await page.locator('#legend li').count(), 6);
+  assert.equal(cl.table.length, 6);
+  assert.equal(cl.table.flat().reduce((a, b) => a + b, 0), n, 'the chart counts every point once');
+  for (let c = 0; c < 6; c++) assert.equal(cl.table[c].reduce((a, b) => a + b, 0), cl.index.filter((v) => v === c).length);
+  assert.ok(await page.locator('#chart').isVisible(), 'the chart is shown');
+  assert.equal(await page.locator('#chart g.bar').count(), 6, 'one bar per cluster');
+  assert.ok(await page.locator('#chart rect').count() > 6, 'bars are split by label');
+  // clicking a legend entry highlights that cluster (the others are dimmed)
+  await page.locator('#legend li button').nth(0).click();
+  const inFirst = cl.index.filter((v) => v === 0).length;
+  assert.equal(await page.locator('#search-count').textContent(), `${inFirst} of ${n}`);
+  await page.locator('#legend li button').nth(0).click();
+  await page.mouse.move(5, 790);
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: path.join(OUTDIR, 'clusters.png') });
+
+  // distance to the selected point: click one, cosine distances from it colour the map
+  await page.selectOption('#color-by', 'distance');
+  assert.match(await page.locator('#legend').textContent(), /Click a point/);
+  const seen = await visiblePoints(page);
+  const pick = seen[Math.floor(seen.length / 2)];
+  const pp = await S(page, (k) => window.sonomap.screenPoint(k), pick);
+  await page.mouse.click(pp.x, pp.y);
+  await page.waitForFunction((k) => window.sonomap.distanceFrom === k, pick, { timeout: 5000 });
+  const dist = await S(page, () => Array.from(window.sonomap.distances));
+  assert.equal(dist.length, n);
+  assert.ok(Math.abs(dist[pick]) < 1e-5, 'zero distance to itself');
+  assert.ok(dist.every((v) => v >= -1e-5 && v <= 2 + 1e-5), 'cosine distances lie in [0, 2]');
+  const items = await S(page, () => window.sonomap.items);
+  const same = dist.filter((_, i) => i !== pick && items[i].label === items[pick].label);
+  const other = dist.filter((_, i) => items[i].label !== items[pick].label);
+  const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
+  assert.ok(mean(same) < mean(other), `sounds of its own folder are nearer on average (${mean(same).toFixed(3)} < ${mean(other).toFixed(3)})`);
+  assert.match(await page.locator('#legend').textContent(), /near .*far/);
+  await page.keyboard.press('Enter');   // stop the loop the click started
+  await page.screenshot({ path: path.join(OUTDIR, 'distance.png') });
+  await page.selectOption('#color-by', 'label');
+
+  // 5. grid: the 2-D layout snaps to a lattice, then back
+  const free = await S(page, () => Array.from(window.sonomap.layout));
+  assert.equal(await page.locator('#grid').isEnabled(), true);
+  await page.click('#grid');
+  await page.waitForFunction(() => window.sonomap.grid, null, { timeout: 20000 });
+  await page.waitForTimeout(900);   // the animation
+  const g = isLattice(await S(page, () => Array.from(window.sonomap.layout)));
+  assert.equal(g.distinct, n, 'one cell per point');
+  assert.ok(g.cols * g.rows >= n && g.cols * g.rows < n + Math.max(g.cols, g.rows), `a full grid (${g.cols} × ${g.rows})`);
+  assert.equal(await page.locator('#grid').getAttribute('aria-pressed'), 'true');
+  await page.mouse.move(5, 790);
+  await page.screenshot({ path: path.join(OUTDIR, 'grid.png') });
+  await hoverPlays(page);
+  await page.click('#grid');
+  await page.waitForTimeout(900);
+  const back = await S(page, () => Array.from(window.sonomap.layout));
+  assert.equal(await S(page, () => window.sonomap.grid), false);
+  assert.ok(back.every((v, i) => Math.abs(v - free[i]) < 1e-4), 'back to the free layout');
+
+  // 6. box select: shift-drag over the map selects the points inside and plays some of them
+  const box = await page.locator('#map').boundingBox();
+  const plays0 = await S(page, () => window.sonomap.plays);
+  await page.keyboard.down('Shift');
+  await page.mouse.move(box.x + 10, box.y + 60);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.move(box.x + box.width - 10, box.y + box.height - 10, { steps: 5 });
+  assert.ok(await page.locator('.select-box').isVisible(), 'the box is drawn while dragging');
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  const sel = await S(page, () => window.sonomap.selection);
+  const inside = await S(page, (b) => {
+    const s = window.sonomap, out = [];
+    for (let i = 0; i < s.count; i++) {
+      const p = s.screenPoint(i);
+      if (p.x >= b.x + 10 && p.x <= b.x + b.width - 10 && p.y >= b.y + 60 && p.y <= b.y + b.height - 10) out.push(i);
+    }
+    return out;
+  }, box);
+  assert.ok(sel.length > 0, 'some points are selected');
+  assert.deepEqual([...sel].sort((a, b) => a - b), inside, 'exactly the points inside the box');
+  await page.waitForFunction((p0) => window.sonomap.plays >= p0 + 2, plays0, { timeout: 10000 });
+  assert.ok(sel.includes((await S(page, () => window.sonomap.lastPlayed)).index), 'the sounds played are selected ones');
+  await page.keyboard.press('Escape');
+  assert.deepEqual(await S(page, () => window.sonomap.selection), []);
+
+  // 1. 3-D: mapped by the worker in 3-D, drawn with a camera; orbit and zoom move the points
+  await page.selectOption('#dims', '3');
+  assert.match(await waitStatus(page, /^(Mapped|The )/), /^Mapped 48 sounds · 2 failed$/);
+  assert.equal(await S(page, () => window.sonomap.dims), 3);
+  const l3 = await S(page, () => Array.from(window.sonomap.layout));
+  assert.equal(l3.length, 3 * n);
+  for (let k = 0; k < 3; k++) {
+    const axis = l3.filter((_, i) => i % 3 === k);
+    assert.ok(Math.max(...axis) - Math.min(...axis) > 1.5, `axis ${k} is used`);
+  }
+  await page.waitForFunction(() => window.sonomap.quality?.layout === 'umap-3d', null, { timeout: 30000 });
+  assert.equal(await page.locator('#grid').isDisabled(), true, 'no grid in 3-D');
+  await page.mouse.move(5, 790);
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: path.join(OUTDIR, 'map3d.png') });
+  const screenAll = () => S(page, () => Array.from({ length: window.sonomap.count }, (_, i) => window.sonomap.screenPoint(i)));
+  const s0 = await screenAll();
+  // orbit: a drag turns the cloud
+  await page.mouse.move(box.x + 200, box.y + 400);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 320, box.y + 430, { steps: 6 });
+  await page.mouse.up();
+  const s1 = await screenAll();
+  const moved = s0.filter((p, i) => Math.hypot(p.x - s1[i].x, p.y - s1[i].y) > 5).length;
+  assert.ok(moved > n / 2, `the orbit moves the points on screen (${moved})`);
+  // zoom: the wheel brings the camera closer, the points spread
+  const spreadOf = (s) => Math.max(...s.map((p) => p.x)) - Math.min(...s.map((p) => p.x));
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -300);
+  await page.waitForTimeout(100);
+  const s2 = await screenAll();
+  assert.ok(spreadOf(s2) > spreadOf(s1) * 1.2, 'zooming in spreads the points');
+  await page.keyboard.press('0');
+  await page.locator('#map').focus();
+  await page.keyboard.press('0');
+  await hoverPlays(page);
+  // back to 2-D: the stored 2-D layout, no new projection
+  await page.selectOption('#dims', '2');
+  assert.equal(await S(page, () => window.sonomap.dims), 2);
+  assert.equal(await S(page, () => window.sonomap.layout.length), 2 * n);
+  assert.match(await status(page), /^Mapped 48 sounds · 2 failed$/);
+  assert.equal(await S(page, () => window.sonomap.quality?.layout), 'umap-2d', 'the quality of the layout shown');
+  assert.deepEqual(errors, [], 'no console errors');
+  await page.close();
+});

@@ -151,6 +151,12 @@ SM_API int sm_map_quality(const sm_map *m, int k, int queries, double *trust, do
  * fewer than two mapped rows are labelled. */
 SM_API double sm_map_label_accuracy(const sm_map *m, const int *labels, int queries);
 SM_API void sm_map_free(sm_map *m);
+/* Trustworthiness and continuity at k of any layout Y (n x dims) against rows X (n x d) as
+ * given (euclidean, no preprocessing), over up to `queries` rows sampled with `seed` (<= 0:
+ * all): what a benchmark needs to rate another tool's layout and sonomap's on the same data.
+ * Returns 0, or -1 (bad arguments, out of memory). */
+SM_API int sm_layout_quality(const float *X, int n, int d, const float *Y, int dims, int k,
+                             int queries, uint32_t seed, double *trust, double *cont);
 
 /* Grid layout: assign n points (x, y at xy[i * stride], xy[i * stride + 1]) to distinct cells of
  * a cols x rows grid (cols * rows >= n), keeping neighbours together: exact linear assignment
@@ -193,6 +199,8 @@ SM_API uint8_t *sm_sprite_encode(const uint8_t *tiles_rgba, int n, int tile, int
                                  size_t *len, int *cols);
 /* 16-bit PCM mono WAV of x (clipped to [-1, 1]). */
 SM_API uint8_t *sm_wav_encode(const float *x, size_t n, int rate, size_t *len);
+/* The same samples as a FLAC stream (16-bit mono, lossless for what the WAV would hold). */
+SM_API uint8_t *sm_flac_encode(const float *x, size_t n, int rate, size_t *len);
 SM_API void *sm_malloc(size_t n);
 SM_API void sm_free(void *p);
 

@@ -37,6 +37,7 @@ analyze options:
   --clip-seconds <s>          longest sound kept per clip in the spriteclip (default ${DEFAULT_CLIP_SECONDS})
   --tile <px>                 sprite tile size (default: fits the sheet in 4096 px, at most 128)
   --sprite png|jpg            sprite sheet format (default png)
+  --audio flac|wav            spriteclip format, 16 kHz mono 16-bit (default flac)
   --name <text>               dataset name (default: the output folder's name)
   --quiet                     no progress lines
 `;
@@ -176,6 +177,7 @@ async function analyze(args) {
   const clipSeconds = Number(args['clip-seconds'] ?? DEFAULT_CLIP_SECONDS);
   if (!(clipSeconds >= 0.5 && clipSeconds <= 600)) throw new Error('--clip-seconds must be between 0.5 and 600');
   const spriteFormat = oneOf('sprite', args.sprite ?? 'png', ['png', 'jpg']);
+  const audioFormat = oneOf('audio', args.audio ?? 'flac', ['flac', 'wav']);
   let label = () => '';
   if (args.labels) {
     if (/\.(csv|tsv|txt)$/i.test(args.labels)) label = labeller('table', parseLabelCsv(fs.readFileSync(args.labels, 'utf8')));
@@ -245,16 +247,19 @@ async function analyze(args) {
   const tiles = new Uint8Array(items.length * tile * tile * 4);
   items.forEach((it, i) => tiles.set(engine.logmelTile(it.logmel, tile), i * tile * tile * 4));
   const sheet = engine.spriteEncode(tiles, items.length, tile, spriteFormat === 'jpg' ? 90 : 0);
-  const wav = engine.wavEncode(audio, 16000);
+  const clip = audioFormat === 'flac' ? engine.flacEncode(audio, 16000) : engine.wavEncode(audio, 16000);
+  const audioFile = `audio.${audioFormat}`;
 
   const out = path.resolve(args.out);
   fs.mkdirSync(out, { recursive: true });
+  // A folder written before with other formats must not keep the stale files.
+  for (const f of ['audio.wav', 'audio.flac', 'sprite.png', 'sprite.jpg']) fs.rmSync(path.join(out, f), { force: true });
   const spriteFile = `sprite.${spriteFormat}`;
   const ds = buildDataset({
     name: args.name ?? path.basename(out), generator: `sonomap ${VERSION}`,
     items, layouts: model.layouts, mainLayout: `${projection}-${dims}d`,
     mode, features: feature, projection, seed, failed, model: modelInfo, quality: model.quality,
-    sprite: { file: spriteFile, tile, cols: sheet.cols }, audio: { file: 'audio.wav', rate: 16000, samples: audio.length },
+    sprite: { file: spriteFile, tile, cols: sheet.cols }, audio: { file: audioFile, rate: 16000, samples: audio.length },
   });
   const D = items[0].features.length;
   const emb = new Float32Array(items.length * D);
@@ -262,7 +267,7 @@ async function analyze(args) {
   fs.writeFileSync(path.join(out, 'config.json'), JSON.stringify(ds.config, null, 1) + '\n');
   fs.writeFileSync(path.join(out, 'projections.json'), JSON.stringify(ds.projections) + '\n');
   fs.writeFileSync(path.join(out, spriteFile), sheet.bytes);
-  fs.writeFileSync(path.join(out, 'audio.wav'), wav);
+  fs.writeFileSync(path.join(out, audioFile), clip);
   fs.writeFileSync(path.join(out, 'embeddings.npy'), npyEncode(emb, [items.length, D]));
   fs.writeFileSync(path.join(out, 'files.txt'), ds.filesTxt);
   fs.writeFileSync(path.join(out, 'labels.tsv'), ds.labelsTsv);

@@ -297,12 +297,17 @@ export class Engine {
   }
 
   /** 16-bit mono WAV bytes of x at rate. */
-  wavEncode(x, rate) {
+  wavEncode(x, rate) { return this.#encodeAudio('sm_wav_encode', 'WAV', x, rate); }
+
+  /** 16-bit mono FLAC bytes of x at rate (the same samples as wavEncode, losslessly smaller). */
+  flacEncode(x, rate) { return this.#encodeAudio('sm_flac_encode', 'FLAC', x, rate); }
+
+  #encodeAudio(fn, what, x, rate) {
     const pin = this.copyIn(x);
     try {
       return this.withScratch(4, (pl) => {
-        const out = this.x.sm_wav_encode(pin, x.length, rate, pl);
-        if (!out) throw new Error('WAV could not be encoded');
+        const out = this.x[fn](pin, x.length, rate, pl);
+        if (!out) throw new Error(`${what} could not be encoded`);
         const bytes = this.u8(out, this.u32At(pl));
         this.x.sm_free(out);
         return bytes;

@@ -7,6 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { npyDecode, npyEncode } from '../../web/npy.js';
+import { loadEngine } from '../../web/engine.js';
+
+const engine = await loadEngine(fs.readFileSync('dist/sonomap.wasm'));
 
 const CLI = path.resolve('dist/sonomap.mjs');
 const FIX = path.resolve('build/fixtures/cli');
@@ -46,13 +49,19 @@ test('analyze: 100 mixed-format files and 3 broken ones → a complete dataset f
   const [w, h] = pngSize(fs.readFileSync(path.join(out, 'sprite.png')));
   assert.equal(w, cfg.sprite.cols * cfg.sprite.tile);
   assert.ok(h >= Math.ceil(100 / cfg.sprite.cols) * cfg.sprite.tile);
-  // spriteclip: 16 kHz mono WAV whose length matches config, every clip inside it
-  const wav = fs.readFileSync(path.join(out, 'audio.wav'));
-  assert.equal(wav.toString('ascii', 0, 4), 'RIFF');
-  assert.equal(wav.readUInt32LE(24), 16000);
-  assert.equal(wav.readUInt16LE(22), 1);
-  const samples = wav.readUInt32LE(40) / 2;
+  // spriteclip: 16 kHz mono FLAC (decoded by the engine) whose length matches config, every
+  // clip inside it
+  assert.equal(cfg.audio.file, 'audio.flac');
+  const flac = fs.readFileSync(path.join(out, 'audio.flac'));
+  assert.equal(flac.toString('ascii', 0, 4), 'fLaC');
+  const dec = engine.analyzeFile(flac);
+  assert.equal(dec.error, null);
+  assert.equal(dec.sourceRate, 16000);
+  assert.equal(dec.channels, 1);
+  const samples = dec.audio.length;
   assert.equal(samples, cfg.audio.samples);
+  assert.ok(flac.length < 0.8 * 2 * samples, `FLAC ${flac.length} bytes for ${samples} samples`);
+  const wav = { readInt16LE: (o) => Math.round(dec.audio[(o - 44) / 2] * 32768) };
   proj.metadata.clip_start.forEach((s, i) => {
     const e = s + proj.metadata.clip_duration[i];
     assert.ok(s >= 0 && e <= samples / 16000 + 1e-3 && proj.metadata.clip_duration[i] > 0.1, `clip ${i}: ${s}..${e}`);
@@ -105,6 +114,22 @@ test('analyze is deterministic for a seed', () => {
   assert.equal(r.code, 0, r.err);
   const proj = JSON.parse(fs.readFileSync(path.join(out, 'projections.json'), 'utf8'));
   assert.equal(JSON.stringify(proj.layouts), fs.readFileSync(path.join(tmp, 'first-run.json'), 'utf8'));
+});
+
+test('analyze --audio wav writes the spriteclip as WAV with the same samples', () => {
+  const out = path.join(tmp, 'wav');
+  const r = run(['analyze', path.join(FIX, 'tones'), '--out', out, '--audio', 'wav', '--quiet']);
+  assert.equal(r.code, 0, r.err);
+  const cfg = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
+  assert.equal(cfg.audio.file, 'audio.wav');
+  assert.ok(!fs.existsSync(path.join(out, 'audio.flac')));
+  const w = engine.analyzeFile(fs.readFileSync(path.join(out, 'audio.wav')));
+  const r2 = run(['analyze', path.join(FIX, 'tones'), '--out', out, '--quiet']);
+  assert.equal(r2.code, 0, r2.err);
+  assert.ok(!fs.existsSync(path.join(out, 'audio.wav')), 'a rewritten folder keeps no stale spriteclip');
+  const f = engine.analyzeFile(fs.readFileSync(path.join(out, 'audio.flac')));
+  assert.equal(w.audio.length, f.audio.length);
+  assert.ok(w.audio.every((v, i) => v === f.audio[i]), 'FLAC and WAV hold the same samples');
 });
 
 test('analyze: long mode gives one point per 0.48 s and clips inside the recording', () => {

@@ -48,9 +48,20 @@ const own = (a) => (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ?
 async function handle(m) {
   switch (m.type) {
     case 'file': {
-      const bytes = new Uint8Array(await m.file.arrayBuffer());
-      if (bytes.length === 0) return { error: 'the file is empty' };
-      const r = engine.analyzeFile(bytes, { mode: m.opts.mode });
+      if (m.file.size === 0) return { error: 'the file is empty' };
+      // Streamed straight into the engine's memory, so a long recording is held once.
+      let bytes = null;
+      const r = await engine.analyzeInto(m.file.size, async (view) => {
+        const reader = m.file.stream().getReader();
+        for (let off = 0; ;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          if (off + value.length > view.length) throw new Error('the file grew while being read');
+          view.set(value, off);
+          off += value.length;
+        }
+      }, { mode: m.opts.mode });
+      if (r.error && r.needsBrowserDecode) bytes = new Uint8Array(await m.file.arrayBuffer());
       if (r.error && r.needsBrowserDecode) {
         // MP3, AAC (ADTS) and Opus: WebCodecs here in the worker; anything else, or a browser
         // without it, goes back to the page for decodeAudioData.

@@ -46,10 +46,21 @@ analyze options:
 if (!isMainThread && workerData?.sonomapWorker) {
   const engine = await loadEngine(fs.readFileSync(wasmPath()));
   const model = workerData.model ? engine.loadModel(workerData.model) : null;
-  parentPort.on('message', ({ id, file, rel, opts }) => {
+  parentPort.on('message', async ({ id, file, rel, opts }) => {
     try {
-      const bytes = fs.readFileSync(file);
-      const result = engine.analyzeFile(bytes, { mode: opts.mode });
+      // The file is read straight into the engine's memory: held once, however large.
+      const fd = fs.openSync(file, 'r');
+      let result;
+      try {
+        const size = fs.fstatSync(fd).size;
+        result = await engine.analyzeInto(size, (view) => {
+          for (let off = 0; off < size;) {
+            const got = fs.readSync(fd, view, off, Math.min(size - off, 1 << 24), off);
+            if (got <= 0) throw new Error(`${rel}: the file shrank while being read`);
+            off += got;
+          }
+        }, { mode: opts.mode });
+      } finally { fs.closeSync(fd); }
       if (result.error) {
         const reason = result.needsBrowserDecode
           ? `${result.format || 'this format'} is decoded by the page's browser decoder; the CLI reads WAV, AIFF, FLAC and Ogg Vorbis`

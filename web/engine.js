@@ -102,6 +102,17 @@ export class Engine {
     } finally { this.free(p); }
   }
 
+  /** Analyse an encoded file of `size` bytes that `fill(view)` writes straight into the wasm
+   *  memory (a Uint8Array of that size; it may be async), so a large file is held once, not
+   *  twice. Returns what analyzeFile returns. */
+  async analyzeInto(size, fill, { mode = 'clip' } = {}) {
+    const p = this.alloc(size);
+    try {
+      await fill(new Uint8Array(this.memory.buffer, p, size));
+      return this.#collect(this.x.sm_analyze_file(p, size, modeCode(mode)));
+    } finally { this.free(p); }
+  }
+
   /** Analyse PCM decoded elsewhere: channels is an array of Float32Array (planar). */
   analyzePcm(channels, rate, { mode = 'clip' } = {}) {
     const nch = channels.length, frames = nch ? channels[0].length : 0;

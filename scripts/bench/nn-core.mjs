@@ -38,7 +38,7 @@ export function yamnetLayers() {
   return { L, macs };
 }
 
-function smnnBytes(L) {
+export function smnnBytes(L) {
   const parts = [];
   const hdr = new DataView(new ArrayBuffer(32));
   [..."SMNN"].forEach((ch, i) => hdr.setUint8(i, ch.charCodeAt(0)));

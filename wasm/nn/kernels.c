@@ -9,6 +9,9 @@
 #include "nn/simd4.h"
 
 #define NR SM_K_NR
+#ifndef SM_K_CHUNK_BYTES
+#define SM_K_CHUNK_BYTES (128 * 1024) /* A rows per pass of the weight panels (see sm_k_gemm) */
+#endif
 #define MR 4 /* most rows of one GEMM tile (5 or 6 rows spill: x86 has 16 vector registers) */
 
 size_t sm_k_packed_size(int N, int K) {
@@ -70,7 +73,7 @@ void sm_k_gemm(const float *A, int M, int K, const float *packed, int N, int act
   size_t pstride = (size_t)NR * ((size_t)K + 1);
   /* Rows in chunks of about 128 KiB of A (kept in L2 while every panel passes over them);
    * each panel (K x 8) stays in L1 while the chunk's row tiles use it. */
-  int mc = (int)((128 * 1024 / sizeof(float)) / (size_t)(K > 0 ? K : 1)) / MR * MR;
+  int mc = (int)((SM_K_CHUNK_BYTES / sizeof(float)) / (size_t)(K > 0 ? K : 1)) / MR * MR;
   if (mc < MR) mc = MR;
   for (int m0 = 0; m0 < M; m0 += mc) {
     int m1 = M - m0 < mc ? M : m0 + mc;

@@ -11,6 +11,14 @@
 #include "nn/ref_ops.h"
 #include "nn/xnn.h"
 
+/* A profiling build (scripts/bench/nn-layers.mjs, -DSM_NN_PROFILE) is told when each layer ends. */
+#ifdef SM_NN_PROFILE
+void sm_nn_prof_mark(int layer, int nb);
+#define PROF_MARK(i, nb) sm_nn_prof_mark(i, nb)
+#else
+#define PROF_MARK(i, nb) ((void)0)
+#endif
+
 int sm_nn_fail(char *err, size_t errlen, const char *fmt, ...) {
   if (err && errlen) {
     va_list ap;
@@ -241,16 +249,39 @@ static void run_layer(const sm_net *net, int i, int fast, const float *cur, int 
   }
 }
 
-/* Layers whose output for one patch is at least this many floats run patch by patch on the fast
- * path, so that a patch's activations stay in cache; the rest run on the whole batch, so that
- * the GEMMs see many rows per weight panel. */
-#define SM_NN_PER_PATCH_FLOATS 32768
+/* Patches per group for layer i on the fast path: the largest power of two (at most nb) whose
+ * input + output activations fit in net->group_bytes (SM_NN_GROUP_BYTES when 0), at least 1.
+ * Early layers (big maps, small weights) thus run patch by patch or a few patches at a time, so
+ * that their activations stay in L2 from one layer to the next; the late layers (small maps,
+ * large weights) get the whole batch, so that the GEMMs reuse each weight panel over many rows.
+ * The pooling and the dense layers always take the whole batch. */
+static int group_of(const sm_net *net, int i, int nb) {
+  const sm_nn_layer *L = &net->L[i];
+  if (i >= net->gap) return nb;
+  size_t budget = net->group_bytes ? net->group_bytes : SM_NN_GROUP_BYTES;
+  size_t per = ((size_t)L->in_h * L->in_w * L->cin + (size_t)L->out_h * L->out_w * L->cout) *
+               sizeof(float);
+  int g = 1;
+  while (2 * g <= nb && (size_t)(2 * g) * per <= budget) g *= 2;
+  return g;
+}
 
+/* The layers run in segments of equal group size: a segment takes its input from the batch
+ * buffer (or the caller's input), runs group by group through its layers in two group-sized
+ * buffers, and leaves its output in the other batch buffer. */
 static int run_chunk(sm_net *net, int backend, const float *in, int nb, float *emb,
                      float *scores) {
-  size_t act, colsz;
+  int fast = backend == SM_NN_FAST;
+  int g[SM_NN_MAX_LAYERS];
+  size_t act, colsz, gact = 0;
   sizes(net, &act, &colsz);
-  size_t need = 2 * act * (size_t)nb + colsz + 2 * act;
+  for (int i = 0; i < net->n; i++) {
+    const sm_nn_layer *L = &net->L[i];
+    g[i] = fast ? group_of(net, i, nb) : nb;
+    size_t o = (size_t)g[i] * L->out_h * L->out_w * L->cout;
+    if (g[i] < nb && o > gact) gact = o;
+  }
+  size_t need = 2 * act * (size_t)nb + colsz + 2 * gact;
   if (need > net->ws_cap) {
     float *ws = realloc(net->ws, need * sizeof(float));
     if (!ws) return -1;
@@ -259,33 +290,39 @@ static int run_chunk(sm_net *net, int backend, const float *in, int nb, float *e
   }
   float *bufs[2] = {net->ws, net->ws + act * (size_t)nb};
   float *col = net->ws + 2 * act * (size_t)nb;
-  float *pbuf[2] = {col + colsz, col + colsz + act};
-  int fast = backend == SM_NN_FAST;
-  int split = 0;
-  if (fast && nb > 1)
-    while (split < net->n && split != net->gap &&
-           (size_t)net->L[split].out_h * net->L[split].out_w * net->L[split].cout >= SM_NN_PER_PATCH_FLOATS)
-      split++;
+  float *gbuf[2] = {col + colsz, col + colsz + gact};
   const float *cur = in;
-  if (split > 0) {
-    size_t isz = (size_t)net->in_h * net->in_w * net->in_c;
-    const sm_nn_layer *Ls = &net->L[split - 1];
-    size_t osz = (size_t)Ls->out_h * Ls->out_w * Ls->cout;
-    float *dst = bufs[(split - 1) & 1];
-    for (int p = 0; p < nb; p++) {
-      const float *x = in + (size_t)p * isz;
-      for (int i = 0; i < split; i++) {
-        float *out = i == split - 1 ? dst + (size_t)p * osz : pbuf[i & 1];
-        run_layer(net, i, fast, x, 1, col, out, NULL);
+  size_t in_sz = (size_t)net->in_h * net->in_w * net->in_c;
+  for (int s = 0; s < net->n;) {
+    int e = s + 1;
+    while (e < net->n && g[e] == g[s]) e++;
+    const sm_nn_layer *Le = &net->L[e - 1];
+    size_t out_sz = (size_t)Le->out_h * Le->out_w * Le->cout;
+    float *dst = cur == bufs[0] ? bufs[1] : bufs[0];
+    if (g[s] >= nb) { /* one group: layer by layer through the two batch buffers */
+      const float *x = cur;
+      for (int i = s; i < e; i++) {
+        float *out = x == bufs[0] ? bufs[1] : bufs[0];
+        run_layer(net, i, fast, x, nb, col, out, emb);
+        PROF_MARK(i, nb);
         x = out;
       }
+      cur = x;
+    } else {
+      for (int p0 = 0; p0 < nb; p0 += g[s]) {
+        int gn = nb - p0 < g[s] ? nb - p0 : g[s];
+        const float *x = cur + (size_t)p0 * in_sz;
+        for (int i = s; i < e; i++) {
+          float *out = i == e - 1 ? dst + (size_t)p0 * out_sz : gbuf[(i - s) & 1];
+          run_layer(net, i, fast, x, gn, col, out, NULL);
+          PROF_MARK(i, gn);
+          x = out;
+        }
+      }
+      cur = dst;
     }
-    cur = dst;
-  }
-  for (int i = split; i < net->n; i++) {
-    float *out = bufs[i & 1];
-    run_layer(net, i, fast, cur, nb, col, out, emb);
-    cur = out;
+    in_sz = out_sz;
+    s = e;
   }
   if (scores && net->nclasses)
     memcpy(scores, cur, (size_t)nb * net->nclasses * sizeof(float));

@@ -22,6 +22,9 @@ enum sm_nn_backend { SM_NN_REF = 0, SM_NN_FAST = 1, SM_NN_XNNPACK = 2 };
 #define SM_NN_MAX_ACT (1 << 24)   /* floats of one layer's output for one patch */
 #define SM_NN_MAX_LABELS 65536
 #define SM_NN_BATCH 16            /* patches per internal chunk of sm_net_forward */
+#ifndef SM_NN_GROUP_BYTES
+#define SM_NN_GROUP_BYTES (512 * 1024) /* activations of one layer's patch group (fast path) */
+#endif
 
 typedef struct {
   int op, act, stride;
@@ -44,6 +47,7 @@ typedef struct sm_net {
   float *ws;        /* forward workspace */
   size_t ws_cap;
   void *xnn;        /* XNNPACK operators (native builds with SM_HAVE_XNNPACK) */
+  size_t group_bytes; /* fast path: activation budget of a patch group (0: SM_NN_GROUP_BYTES) */
 } sm_net;
 
 const char *sm_nn_op_name(int op);

@@ -28,6 +28,7 @@
 //   .selection     indices of the box-selected points (shift-drag), [] when none
 //   .busy          whether a map is being made
 //   .lastMapMs     wall time of the last projection run (ms, from the request to its layout)
+//   .drawStats     {draws, ms}: frames the map has drawn and the main thread's time in them
 //   .mapFeatures(X, n, d, {projection, dims, labels, features}) maps feature rows made
 //                  elsewhere (no audio, plain tiles) through the same projection worker; resolves
 //                  {ms, status} when the layout is shown. For tests of large maps.
@@ -423,17 +424,35 @@ function normalise3(src, n) {
 }
 
 // ---------------------------------------------------------------- showing a model
+// Large maps settle through fewer pictures: a layout is drawn at most every PROGRESS_MS while
+// the worker is still at it (drawing 100,000 tiles is the main thread's heaviest job).
+const PROGRESS_MS = 400;
+let progressTimer = 0, progressLast = 0, progressPending = null;
+
 function showLayout(layout, final, dims = 2) {
   const m = app.model;
   if (!m || !view) return;
   const n = m.items.length;
+  clearTimeout(progressTimer);
+  progressTimer = 0;
+  if (!final && n > 5000 && app.shown) {
+    const wait = progressLast + PROGRESS_MS - performance.now();
+    if (wait > 0) {
+      progressPending = [layout, dims];
+      progressTimer = setTimeout(() => { progressTimer = 0; if (progressPending && app.model === m) showLayout(...progressPending.slice(0, 1), false, progressPending[1]); }, wait);
+      return;
+    }
+  }
+  progressPending = null;
+  progressLast = performance.now();
   app.rawLayout = layout;
   app.rawDims = dims;
   let positions;
   if (dims === 3) positions = normalise3(layout, n);
   else {
     const aspect = Math.max(0.5, Math.min(3, (view.width - 48) / Math.max(1, view.height - view.insetTop - view.insetBottom)));
-    positions = spread(layout, n, aspect);
+    // while the map settles, large maps are only stretched (parting tiles is for the final one)
+    positions = spread(layout, n, aspect, final || n <= 5000 ? {} : { maxIter: 0 });
   }
   if (ui.dims.value !== String(dims)) ui.dims.value = String(dims);
   if (!app.shown) {
@@ -447,7 +466,7 @@ function showLayout(layout, final, dims = 2) {
     fillColorChoices();
     document.body.classList.add('has-map');
     applyColoring();
-  } else view.setPositions(positions, { dims, settle: final });
+  } else view.setPositions(positions, { dims, settle: final, jump: n > 5000 });
   app.layout = positions;
   app.dims = dims;
   app.selection = [];
@@ -1118,6 +1137,7 @@ const debug = {
   get selection() { return app.selection.slice(); },
   get busy() { return !!app.mapping; },
   get lastMapMs() { return app.lastMapMs; },
+  get drawStats() { return view ? { ...view.stats } : null; },
   mapFeatures,
 };
 Object.defineProperty(window, 'sonomap', { value: Object.freeze(debug), writable: false, configurable: false });

@@ -6,6 +6,8 @@
 
 /** src: Float32Array(n*2) (NaN rows stay NaN). aspect: width / height of the view.
  *  Returns a new Float32Array(n*2) in units where y spans [-1, 1] before the nudging. */
+const CROWD = 16;   // points of one cell looked at per neighbour
+
 export function spread(src, n, aspect = 1.6, { fill = 0.75, maxIter = 40 } = {}) {
   const out = new Float32Array(n * 2);
   let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity, m = 0;
@@ -27,36 +29,55 @@ export function spread(src, n, aspect = 1.6, { fill = 0.75, maxIter = 40 } = {})
   if (m < 2) return out;
   // A tile's edge, in these units, when the map fills the view (see MapView.baseSize).
   const minDist = fill * Math.sqrt((4 * aspect) / m);
-  const iters = m > 20000 ? 0 : m > 5000 ? Math.min(maxIter, 8) : maxIter;
+  const iters = m > 50000 ? 0 : m > 5000 ? Math.min(maxIter, 8) : maxIter;
+  if (!iters) return out;
+  // A uniform grid of cells minDist wide over the points (counting sort into typed arrays):
+  // each pass looks only at the 3 × 3 cells around a point, so a pass is O(n).
   const cell = minDist;
-  const keyOf = (x, y) => `${Math.floor(x / cell)},${Math.floor(y / cell)}`;
+  const cellOf = new Int32Array(n);
+  const items = new Int32Array(m);
+  let start = new Int32Array(1);
   for (let it = 0; it < iters; it++) {
-    const grid = new Map();
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const x = out[2 * i], y = out[2 * i + 1];
+      if (!Number.isFinite(x)) continue;
+      if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
+    }
+    const cols = Math.min(4096, Math.floor((x1 - x0) / cell) + 1), rows = Math.min(4096, Math.floor((y1 - y0) / cell) + 1);
+    const cw = Math.max(cell, (x1 - x0) / cols + 1e-12), ch = Math.max(cell, (y1 - y0) / rows + 1e-12);
+    if (start.length !== cols * rows + 1) start = new Int32Array(cols * rows + 1); else start.fill(0);
     for (let i = 0; i < n; i++) {
       const x = out[2 * i];
-      if (!Number.isFinite(x)) continue;
-      const k = keyOf(x, out[2 * i + 1]);
-      let list = grid.get(k);
-      if (!list) grid.set(k, (list = []));
-      list.push(i);
+      if (!Number.isFinite(x)) { cellOf[i] = -1; continue; }
+      const c = Math.min(cols - 1, Math.floor((x - x0) / cw)) + Math.min(rows - 1, Math.floor((out[2 * i + 1] - y0) / ch)) * cols;
+      cellOf[i] = c;
+      start[c + 1]++;
     }
+    for (let c = 0; c < cols * rows; c++) start[c + 1] += start[c];
+    const fillAt = start.slice(0, cols * rows);
+    for (let i = 0; i < n; i++) if (cellOf[i] >= 0) items[fillAt[cellOf[i]]++] = i;
     let overlaps = 0;
     for (let i = 0; i < n; i++) {
-      const xi = out[2 * i];
-      if (!Number.isFinite(xi)) continue;
-      const cx = Math.floor(xi / cell), cy = Math.floor(out[2 * i + 1] / cell);
-      for (let gx = cx - 1; gx <= cx + 1; gx++) {
-        for (let gy = cy - 1; gy <= cy + 1; gy++) {
-          const list = grid.get(`${gx},${gy}`);
-          if (!list) continue;
-          for (const j of list) {
-            if (j <= i) continue;
+      const c0 = cellOf[i];
+      if (c0 < 0) continue;
+      const cx = c0 % cols, cy = (c0 - cx) / cols;
+      for (let gy = Math.max(0, cy - 1); gy <= Math.min(rows - 1, cy + 1); gy++) {
+        for (let gx = Math.max(0, cx - 1); gx <= Math.min(cols - 1, cx + 1); gx++) {
+          const c = gx + gy * cols;
+          // a crowded cell (many points at one place) is sampled: bounded work per point, each
+          // point looking at its own window of the cell
+          const s0 = start[c], count = start[c + 1] - s0;
+          const off = count > CROWD ? (Math.imul(i + it, 0x9e3779b1) >>> 0) % count : 0;
+          for (let t = 0, end = Math.min(count, CROWD); t < end; t++) {
+            const j = items[s0 + ((off + t) % count)];
+            if (count > CROWD ? j === i : j <= i) continue;
             let dx = out[2 * j] - out[2 * i], dy = out[2 * j + 1] - out[2 * i + 1];
-            let d = Math.hypot(dx, dy);
+            let d = Math.sqrt(dx * dx + dy * dy);
             if (d >= minDist) continue;
             overlaps++;
             if (d < 1e-9) {   // the same place: part them along a direction fixed by the pair
-              const a = ((i * 7919 + j * 104729) % 360) * (Math.PI / 180);
+              const a = ((Math.imul(i, 0x9e3779b1) ^ Math.imul(j, 0x85ebca77)) >>> 0) * ((2 * Math.PI) / 4294967296);
               dx = Math.cos(a); dy = Math.sin(a); d = 1;
               const push = minDist * 0.25;
               out[2 * i] -= dx * push; out[2 * i + 1] -= dy * push;

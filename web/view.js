@@ -108,8 +108,9 @@ void main() {
     // signed distance to the rounded square's edge, in tile units (< 0 inside)
     float d = length(max(q, 0.0)) + min(max(q.x, q.y), 0.0) - radius;
     float aa = max(fwidth(d), 1e-4);
-    alpha = u_depth > 0.5 ? step(d, 0.0) : 1.0 - smoothstep(-aa, aa, d);
-    if (alpha <= 0.0) discard;
+    alpha = 1.0 - smoothstep(-aa, aa, d);
+    if (alpha <= (u_depth > 0.5 ? 0.5 : 0.0)) discard;   // depth-tested: no fringe in front of others
+    if (u_depth > 0.5) alpha = 1.0;
     c = texture(u_atlas, v_uv).rgb;
     float edge = -d;                                    // distance in from the edge
     float bw = min(u_border.y, u_border.x / max(v_size, 1.0)) * ((looping || selected || boxed || u_hover > 0.5) ? 2.0 : 1.0);
@@ -126,6 +127,49 @@ void main() {
     if (u_depth < 0.5) alpha *= 0.35;
   }
   o = vec4(c * alpha, alpha);
+}`;
+
+// Far zoomed out in 2-D: one point per sprite (a square of its colour), a quarter of the
+// vertices of the quads, which is what software renderers spend their time on at 100,000.
+const DOT_VS = `#version 300 es
+layout(location = 0) in vec2 a_pos;
+layout(location = 1) in float a_tile;
+layout(location = 2) in vec4 a_color;
+layout(location = 3) in float a_state;
+uniform vec2 u_scale;
+uniform vec2 u_offset;
+uniform float u_size;     // device px
+uniform float u_cols;
+uniform vec2 u_tileUV;
+out vec4 v_color;
+out vec2 v_uv;
+flat out int v_state;
+void main() {
+  gl_Position = vec4(a_pos * u_scale + u_offset, 0.0, 1.0);
+  if (!(a_pos.x == a_pos.x) || !(a_pos.y == a_pos.y)) gl_Position = vec4(-9.0, -9.0, 0.0, 1.0);
+  int st = int(a_state + 0.5);
+  gl_PointSize = u_size * ((st & 2) != 0 ? 1.5 : 1.0);
+  v_color = a_color;
+  float col = mod(a_tile, u_cols), row = floor(a_tile / u_cols + 1e-4);
+  v_uv = (vec2(col, row) + 0.5) * u_tileUV;
+  v_state = st;
+}`;
+
+const DOT_FS = `#version 300 es
+precision mediump float;
+in vec4 v_color;
+in vec2 v_uv;
+flat in int v_state;
+uniform sampler2D u_atlas;
+uniform float u_dotLod;
+out vec4 o;
+void main() {
+  vec3 c = v_color.a > 0.0 ? v_color.rgb : textureLod(u_atlas, v_uv, u_dotLod).rgb;
+  if ((v_state & 2) != 0) c = vec3(1.0, 0.85, 0.3);
+  if ((v_state & 12) != 0) c = vec3(1.0);
+  float a = 1.0;
+  if ((v_state & 1) != 0) { c *= 0.35; a = 0.35; }
+  o = vec4(c * a, a);
 }`;
 
 const LINE_VS = `#version 300 es
@@ -202,14 +246,18 @@ export class MapView {
     this.onClick = onClick;
     this.onInteract = onInteract;
     this.onBox = onBox;
-    const gl = canvas.getContext('webgl2', { antialias: true, premultipliedAlpha: true, alpha: true, depth: true });
+    // No MSAA: tiles antialias their own edges in the shader, and multisampling the whole canvas
+    // is what costs most on software renderers.
+    const gl = canvas.getContext('webgl2', { antialias: false, premultipliedAlpha: true, alpha: true, depth: true });
     if (!gl) throw new Error('this browser has no WebGL2, which the map needs');
     this.gl = gl;
     this.points = compile(gl, VS, FS);
     this.points3 = compile(gl, VS3, FS);
     this.lines = compile(gl, LINE_VS, LINE_FS);
     this.lines3 = compile(gl, LINE_VS3, LINE_FS);
+    this.dots = compile(gl, DOT_VS, DOT_FS);
     this.vao = gl.createVertexArray();
+    this.dotVao = gl.createVertexArray();
     this.lineVao = gl.createVertexArray();
     this.buf = { pos: gl.createBuffer(), tile: gl.createBuffer(), color: gl.createBuffer(), state: gl.createBuffer() };
     this.lineIdx = gl.createBuffer();
@@ -224,6 +272,13 @@ export class MapView {
     attr(1, this.buf.tile, 1, gl.FLOAT, false);
     attr(2, this.buf.color, 4, gl.UNSIGNED_BYTE, true);
     attr(3, this.buf.state, 1, gl.UNSIGNED_BYTE, false);
+    gl.bindVertexArray(this.dotVao);
+    for (const [loc, buf, size, type, norm] of [[0, this.buf.pos, 2, gl.FLOAT, false], [1, this.buf.tile, 1, gl.FLOAT, false],
+      [2, this.buf.color, 4, gl.UNSIGNED_BYTE, true], [3, this.buf.state, 1, gl.UNSIGNED_BYTE, false]]) {
+      gl.bindBuffer(gl.ARRAY_BUFFER, buf);
+      gl.enableVertexAttribArray(loc);
+      gl.vertexAttribPointer(loc, size, type, norm, 0, 0);
+    }
     gl.bindVertexArray(this.lineVao);
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.pos);
     gl.enableVertexAttribArray(0);
@@ -251,6 +306,7 @@ export class MapView {
     this.screenDirty = true;
     this.anim = null;                         // {from, to, t0, ms} while positions move
     this.frame = 0;
+    this.stats = { draws: 0, ms: 0 };         // frames drawn, and the main thread's time in them
     this.width = 1;
     this.height = 1;
     this.box = document.createElement('div');
@@ -315,7 +371,7 @@ export class MapView {
     if (dims === this.dims) return;
     const gl = this.gl;
     this.dims = dims;
-    for (const vao of [this.vao, this.lineVao]) {
+    for (const vao of [this.vao, this.lineVao, this.dotVao]) {
       gl.bindVertexArray(vao);
       gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.pos);
       gl.vertexAttribPointer(0, dims, gl.FLOAT, false, 0, 0);
@@ -664,7 +720,13 @@ export class MapView {
 
   redraw() {
     if (this.frame) return;
-    this.frame = requestAnimationFrame(() => { this.frame = 0; this.#draw(); });
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      const t0 = performance.now();
+      this.#draw();
+      this.stats.draws++;
+      this.stats.ms += performance.now() - t0;
+    });
   }
 
   #step() {
@@ -734,6 +796,22 @@ export class MapView {
         gl.bindVertexArray(this.lineVao);
         gl.drawElements(gl.LINES, this.lineCount, gl.UNSIGNED_INT, 0);
       }
+      if (size < DOT_PX) {
+        const d = this.dots;
+        gl.useProgram(d.prog);
+        gl.uniform2fv(d.u.u_scale, scale);
+        gl.uniform2fv(d.u.u_offset, offset);
+        gl.uniform1f(d.u.u_size, Math.max(1, Math.round(size * 0.85 * this.dpr)));
+        gl.uniform1f(d.u.u_cols, this.atlas.cols);
+        gl.uniform2fv(d.u.u_tileUV, [this.atlas.tile / this.atlas.width, this.atlas.tile / this.atlas.height]);
+        gl.uniform1f(d.u.u_dotLod, this.dotLod || 0);
+        gl.activeTexture(gl.TEXTURE0);
+        gl.bindTexture(gl.TEXTURE_2D, this.texture);
+        gl.uniform1i(d.u.u_atlas, 0);
+        gl.disable(gl.DEPTH_TEST);
+        gl.bindVertexArray(this.dotVao);
+        gl.drawArrays(gl.POINTS, 0, this.n);
+      }
       p = this.points;
       gl.useProgram(p.prog);
       gl.uniform2fv(p.u.u_scale, scale);
@@ -754,7 +832,7 @@ export class MapView {
     gl.bindTexture(gl.TEXTURE_2D, this.texture);
     gl.uniform1i(p.u.u_atlas, 0);
     gl.bindVertexArray(this.vao);
-    gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, this.n);
+    if (three || size >= DOT_PX) gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, this.n);
     if (this.hover >= 0 && this.hover < this.n) {
       // The hovered point again, on top and larger: point the instance attributes at it.
       const i = this.hover;

@@ -111,3 +111,26 @@ test('audio file names', () => {
   for (const n of ['a.wav', 'B.FLAC', 'x.aiff', 'y.ogg', 'z.mp3', 'w.m4a', 'v.opus']) assert.ok(isAudioName(n), n);
   for (const n of ['notes.txt', 'cover.jpg', 'wav', '.DS_Store', 'a.wav.txt']) assert.ok(!isAudioName(n), n);
 });
+
+test('spread stays linear: 100,000 points, all in one place or spread out', () => {
+  const r = rng(5);
+  for (const [n, w] of [[60000, 0], [20000, 1e-3], [20000, 1]]) {
+    const src = new Float32Array(n * 2).map(() => (r() - 0.5) * w);
+    const out = spread(src, n, 1.6);
+    assert.ok(out.every(Number.isFinite), `${n} points of spread ${w}: every one placed`);
+  }
+  // half of them in one place (duplicates): bounded work per point, all parted from that place
+  const dup = new Float32Array(40000).map((_, k) => (k < 20000 ? 0.5 : r()));
+  const parted = spread(dup, 20000, 1);
+  assert.ok(parted.every(Number.isFinite));
+  const keys = new Set();
+  for (let i = 0; i < 10000; i++) keys.add(`${parted[2 * i].toFixed(5)},${parted[2 * i + 1].toFixed(5)}`);
+  assert.ok(keys.size > 5000, `duplicates are parted (${keys.size} distinct places)`);
+  // a dense cloud is parted: fewer close pairs after than before (counted on a sample)
+  const n = 8000;
+  const src = new Float32Array(n * 2).map(() => r() * 0.2);
+  const out = spread(src, n, 1);
+  const close = (p) => { let c = 0; for (let i = 0; i < 400; i++) for (let j = i + 1; j < n; j++) if (Math.hypot(p[2 * i] - p[2 * j], p[2 * i + 1] - p[2 * j + 1]) < 0.01) c++; return c; };
+  const stretched = spread(src, n, 1, { maxIter: 0 });
+  assert.ok(close(out) < close(stretched), 'overlaps are parted');
+});

@@ -278,3 +278,152 @@ test('quality figures, colour by cluster and distance, grid, box select and a 3-
   assert.deepEqual(errors, [], 'no console errors');
   await page.close();
 });
+
+test('a dataset folder from the CLI shows its stored 3-D layout when 3-D is chosen', async () => {
+  const out = path.join(tmpRoot, 'ds3');
+  const sounds = path.join(tmpRoot, 'few');
+  for (const sub of ['tones', 'noise', 'clicks']) fs.cpSync(path.join(FIX, sub), path.join(sounds, sub), { recursive: true });
+  const r = spawnSync(process.execPath, [path.join(DIST, 'sonomap.mjs'), 'analyze', sounds, '--out', out, '--labels', 'folder', '--quiet'],
+    { encoding: 'utf8', timeout: 120000 });
+  assert.equal(r.status, 0, `the CLI made a dataset: ${r.stderr}`);
+  const proj = JSON.parse(fs.readFileSync(path.join(out, 'projections.json'), 'utf8'));
+  assert.ok(proj.layouts['umap-3d'], 'the CLI wrote a 3-D layout');
+  const n = proj.layouts['umap-3d'].length;
+  const { page, errors } = await openPage(`${server.url}?dataset=ds3/`);
+  assert.match(await waitStatus(page, /^(Mapped|Could not)/, 60000), new RegExp(`^Mapped ${n} sounds · loaded from ds3/`));
+  assert.equal(await S(page, () => window.sonomap.dims), 2);
+  assert.equal(await page.locator('#dims option[value="3"]').isDisabled(), false);
+  await page.selectOption('#dims', '3');
+  assert.equal(await S(page, () => window.sonomap.dims), 3);
+  assert.match(await status(page), /loaded from ds3\//, 'no projection was run');
+  // the layout shown is the stored one, centred and stretched per axis
+  const shown = await S(page, () => Array.from(window.sonomap.layout));
+  const l3 = proj.layouts['umap-3d'];
+  for (let k = 0; k < 3; k++) {
+    const col = l3.map((row) => row[k]);
+    const lo = Math.min(...col), hi = Math.max(...col);
+    col.forEach((v, i) => assert.ok(Math.abs(((v - lo) / (hi - lo)) * 2 - 1 - shown[3 * i + k]) < 1e-3, `point ${i} axis ${k}`));
+  }
+  await hoverPlays(page);
+  // the clusters and quality figures the CLI stored are shown (no features are loaded)
+  const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
+  await page.selectOption('#dims', '2');
+  if (config.quality?.trustworthiness !== undefined) {
+    const q = await S(page, () => window.sonomap.quality);
+    assert.equal(q?.trustworthiness, config.quality.trustworthiness, 'the stored quality of the main layout');
+  }
+  assert.equal(await page.locator('#color-by option[value="distance"]').isDisabled(), true, 'no features, no distances');
+  const stored = proj.metadata.cluster;
+  if (stored.some((c) => c >= 0)) {
+    await page.selectOption('#color-by', 'cluster');
+    await page.waitForFunction(() => window.sonomap.clusters, null, { timeout: 5000 });
+    assert.deepEqual(Array.from(await S(page, () => Array.from(window.sonomap.clusters.index))), stored);
+    assert.ok(await page.locator('#chart').isVisible(), 'clusters against labels');
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+const SCALE_N = Number(process.env.SONOMAP_SCALE_N || 20000);
+const SCALE_D = Number(process.env.SONOMAP_SCALE_D || 64);
+
+test(`scale: ${SCALE_N} synthetic rows × ${SCALE_D} mapped through the projection worker, the page stays responsive`, async () => {
+  const { page, errors } = await openPage(server.url);
+  const n = SCALE_N, d = SCALE_D, groups = 12;
+  // Clustered rows made in the page (a seeded generator), labelled by their cluster; a ticker
+  // records the longest gap between its beats while the map is made.
+  await S(page, ({ n, d, groups }) => {
+    let s = 12345;
+    const rnd = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
+    const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
+    const centres = Array.from({ length: groups }, () => Float32Array.from({ length: d }, () => gauss() * 3));
+    const X = new Float32Array(n * d);
+    const labels = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const g = i % groups;
+      labels[i] = `group ${g + 1}`;
+      for (let j = 0; j < d; j++) X[i * d + j] = centres[g][j] + gauss();
+    }
+    window.__lag = { max: 0, beats: 0, statuses: [] };
+    let last = performance.now();
+    window.__ticker = setInterval(() => {
+      const t = performance.now();
+      window.__lag.max = Math.max(window.__lag.max, t - last);
+      window.__lag.beats++;
+      const st = document.getElementById('status').textContent;
+      if (window.__lag.statuses.at(-1) !== st) window.__lag.statuses.push(st);
+      last = t;
+    }, 50);
+    window.__result = null;
+    window.sonomap.mapFeatures(X, n, d, { projection: 'umap', dims: 2, labels })
+      .then((r) => { window.__result = r; }, (e) => { window.__result = { error: e.message }; });
+  }, { n, d, groups });
+  // while it maps, the page answers and says how far it is: the first layouts are drawn, a
+  // search is answered and the view zooms before the map is done
+  await page.waitForFunction(() => /^Mapping/.test(document.getElementById('status').textContent), null, { timeout: 30000 });
+  await page.waitForFunction(() => window.sonomap.count > 0, null, { timeout: 120000, polling: 100 });
+  const during = await S(page, () => {
+    const search = document.getElementById('search');
+    search.value = 'group 1';
+    search.dispatchEvent(new Event('input'));
+    const before = window.sonomap.screenPoint(0);
+    document.getElementById('map').dispatchEvent(new KeyboardEvent('keydown', { key: '+', bubbles: true }));
+    const after = window.sonomap.screenPoint(0);
+    const answer = { count: document.getElementById('search-count').textContent, moved: Math.hypot(after.x - before.x, after.y - before.y), status: document.getElementById('status').textContent };
+    search.value = '';
+    search.dispatchEvent(new Event('input'));
+    document.getElementById('map').dispatchEvent(new KeyboardEvent('keydown', { key: '0', bubbles: true }));
+    return answer;
+  });
+  assert.match(during.status, /^Mapping/, 'still mapping');
+  assert.match(during.count, new RegExp(`^\\d+ of ${n}$`), 'a search is answered while mapping');
+  assert.ok(during.moved > 0, 'the view zooms while mapping');
+  await page.waitForFunction(() => window.__result, null, { timeout: 600000, polling: 250 });
+  const res = await S(page, () => ({ ...window.__result, lag: window.__lag }));
+  assert.equal(res.error, undefined);
+  clearInterval(await S(page, () => window.__ticker));
+  assert.equal(res.status, `Mapped ${n} points`);
+  assert.ok(res.lag.statuses.some((t) => /^Mapping .* \d+ %$/.test(t)), `progress was reported (${res.lag.statuses.slice(0, 4).join(' | ')})`);
+  console.log(`# ${n} × ${d} → 2-D UMAP in ${(res.ms / 1000).toFixed(1)} s; longest main-thread gap ${Math.round(res.lag.max)} ms; ${res.lag.beats} beats`);
+  assert.equal(await S(page, () => window.sonomap.count), n);
+  assert.ok(await S(page, () => window.sonomap.layout.every(Number.isFinite)), 'every row placed');
+  // quality on 1,000 sampled rows; well separated groups keep their labels
+  await page.waitForFunction(() => window.sonomap.quality, null, { timeout: 120000 });
+  const q = await S(page, () => window.sonomap.quality);
+  assert.equal(q.queries, 1000);
+  assert.ok(q.labelAccuracy > 0.9, `1-NN label accuracy ${q.labelAccuracy}`);
+  console.log(`# quality at ${n}: T ${q.trustworthiness.toFixed(3)} C ${q.continuity.toFixed(3)} 1-NN ${q.labelAccuracy.toFixed(3)}`);
+  // hover picks a point (its tooltip), search answers
+  const seen = (await visiblePoints(page)).slice(0, 20);
+  let named = false;
+  for (const i of seen) {
+    const p = await S(page, (k) => window.sonomap.screenPoint(k), i);
+    await page.mouse.move(p.x, p.y);
+    const tip = await page.locator('#tooltip').textContent();
+    if (!(await page.locator('#tooltip').isHidden()) && /^row \d+/.test(tip)) { named = true; break; }
+  }
+  assert.ok(named, 'hovering a point shows its tooltip');
+  await page.fill('#search', 'group 3');
+  const inThird = Array.from({ length: n }, (_, i) => i % groups === 2).filter(Boolean).length;
+  assert.equal(await page.locator('#search-count').textContent(), `${inThird} of ${n}`);
+  await page.fill('#search', '');
+  // clusters at this size, against the groups
+  await page.selectOption('#color-by', 'cluster');
+  await page.fill('#clusters-k', String(groups));
+  await page.locator('#clusters-k').dispatchEvent('change');
+  await page.waitForFunction((k) => window.sonomap.clusters?.k === k && window.sonomap.clusterTable, groups, { timeout: 120000 });
+  const table = await S(page, () => window.sonomap.clusterTable);
+  const purity = table.reduce((a, row) => a + Math.max(...row), 0) / n;
+  assert.ok(purity > 0.9, `k-means finds the groups (purity ${purity.toFixed(3)})`);
+  await page.mouse.move(5, 790);
+  await page.screenshot({ path: path.join(OUTDIR, 'scale.png') });
+  // the grid, up to 20,000 points
+  if (n <= 20000) {
+    await page.click('#grid');
+    await page.waitForFunction(() => window.sonomap.grid, null, { timeout: 120000 });
+    await page.waitForTimeout(900);
+    assert.equal(isLattice(await S(page, () => Array.from(window.sonomap.layout))).distinct, n, 'one cell per point');
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});

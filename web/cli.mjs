@@ -11,6 +11,8 @@ import { labeller, parseLabelCsv, LABEL_SCHEMES } from './labels.js';
 import { npyEncode, npyDecode } from './npy.js';
 
 const VERSION = '0.1.0';
+// Rows sampled for the quality figures: enough for two decimals, cheap at 100k points.
+const QUALITY_QUERIES = 500;
 const AUDIO_EXT = /\.(wav|wave|aif|aiff|aifc|flac|ogg|oga|mp3|m4a|aac|opus|webm)$/i;
 const wasmPath = () => new URL('./sonomap.wasm', import.meta.url);
 
@@ -311,8 +313,8 @@ async function mapItems(engine, items, { projection, dims, seed, clusters, spher
       if (proj === projection && k === dims) {
         const kk = Math.min(10, n - 2);
         quality = { layout: `${proj}-${k}d` };
-        if (kk >= 1) Object.assign(quality, m.quality(kk, Math.min(n, 2000)));
-        if (labelNames.length > 1) quality.labelAccuracy = m.labelAccuracy(labels, Math.min(n, 2000));
+        if (kk >= 1) Object.assign(quality, m.quality(kk, Math.min(n, QUALITY_QUERIES)));
+        if (labelNames.length > 1) quality.labelAccuracy = m.labelAccuracy(labels, Math.min(n, QUALITY_QUERIES));
         const kc = clusters === 'auto' ? (labelNames.length > 1 ? labelNames.length : Math.min(12, Math.round(Math.sqrt(n / 2)))) : clusters;
         if (kc >= 2 && kc < n) {
           const c = m.cluster(kc, spherical);

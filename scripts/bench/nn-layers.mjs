@@ -7,7 +7,7 @@
 // by call, for A/B tests of the kernels' tuning constants on a machine whose speed drifts.
 // Per layer it keeps the fastest of the calls (robust to preemption). A development aid, not part
 // of `make bench` or `make test`.
-//   node scripts/bench/nn-layers.mjs [--reps 20] [--batch 1,16] [--defs 'A=1,B=2;A=3'] [--quiet]
+//   node scripts/bench/nn-layers.mjs [--reps 20] [--batch 1,16] [--defs 'A=1,B=2;A=3;SRC=/tmp/old'] [--quiet]
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -23,7 +23,6 @@ const VARIANTS = arg('--defs', '').split(';');
 if (!fs.existsSync('build/bench/simd-peak.wasm')) { console.error('run `make bench-nn` once first (simd-peak.wasm)'); process.exit(1); }
 
 const { L } = yamnetLayers();
-const src = fs.readdirSync('wasm/nn').filter((f) => f.endsWith('.c')).map((f) => `wasm/nn/${f}`);
 fs.mkdirSync('build/bench', { recursive: true });
 const maxN = Math.max(...BATCHES);
 const acc = new Float64Array(L.length);
@@ -31,8 +30,11 @@ let last = 0;
 
 async function variant(defs) {
   const out = `build/bench/nn-prof${process.pid}.wasm`;
-  const D = defs.split(',').filter(Boolean).map((d) => `-D${d}`);
-  const cc = spawnSync('emcc', ['-std=c11', '-O3', '-msimd128', '-DNDEBUG', '-DSM_NN_PROFILE', ...D, '-Iwasm', ...src,
+  // SRC=<dir> builds <dir>/nn/*.c (with -I<dir>) instead of wasm/: a saved copy of an older tree
+  const src = defs.split(',').find((d) => d.startsWith('SRC='))?.slice(4) || 'wasm';
+  const D = defs.split(',').filter((d) => d && !d.startsWith('SRC=')).map((d) => `-D${d}`);
+  const files = fs.readdirSync(`${src}/nn`).filter((f) => f.endsWith('.c')).map((f) => `${src}/nn/${f}`);
+  const cc = spawnSync('emcc', ['-std=c11', '-O3', '-msimd128', '-DNDEBUG', '-DSM_NN_PROFILE', ...D, `-I${src}`, ...files,
     '--no-entry', '-sSTANDALONE_WASM', '-sALLOW_MEMORY_GROWTH', '-sERROR_ON_UNDEFINED_SYMBOLS=0',
     '-sEXPORTED_FUNCTIONS=_malloc,_free,_sm_model_load,_sm_model_embed,_sm_model_macs', '-o', out], { encoding: 'utf8' });
   if (cc.status !== 0) { console.error(cc.stderr); process.exit(1); }

@@ -203,6 +203,9 @@ int main(void) {
     test_dw3(1, 48, 32, 32, s, SM_NN_ACT_RELU6);
     test_dw3(1, 6, 4, 512, s, SM_NN_ACT_RELU6);
     test_dw3(2, 3, 2, 1024, s, SM_NN_ACT_RELU6);
+    /* the channel counts that dw_row instantiates with constant offsets, odd map sizes */
+    int cs[] = {32, 64, 128, 256, 512, 1024};
+    for (int i = 0; i < 6; i++) test_dw3(1, 5, 3 + i % 3, cs[i], s, i % 3);
   }
   /* GEMM row splits: 5..9 rows (tiles of 3+2, 3+3, 4+3, 4+4, 3+3+3) */
   for (int m = 5; m <= 9; m++) test_gemm(m, 37, 20, SM_NN_ACT_RELU6);

@@ -39,10 +39,13 @@ static inline v4 dw_edge(const float *r0, const float *r1, const float *r2, size
 }
 
 /* One output row, channels [0, c4) in blocks of 4. r[ky]: input rows (a real row when that row
- * is padding, and then live[ky] is 0 and its weights are zero). */
-static void dw_row(const float *const r[3], const int live[3], int w, int c, int c4, int ow,
-                   int stride, int pl, const float *wt, const float *bias, int act, float *o) {
-  const size_t cs = (size_t)c;
+ * is padding, and then live[ky] is 0 and its weights are zero). Always inlined into dw_row, which
+ * instantiates it with the common channel counts and strides as constants: then every tap's
+ * offset (a multiple of c) is a constant that wasm folds into the load instruction, and the
+ * kernel walks with one pointer per input row instead of computing an address per tap. */
+static inline __attribute__((always_inline)) void
+dw_row_body(const float *const r[3], const int live[3], int w, const size_t cs, int c4, int ow,
+            const int stride, int pl, const float *wt, const float *bias, int act, float *o) {
   const v4 z = v_splat(0.0f);
   /* interior output columns: every tap inside the row */
   int xa = (pl + stride - 1) / stride; /* first ox with x0 = ox*stride - pl >= 0 */
@@ -110,6 +113,23 @@ static void dw_row(const float *const r[3], const int live[3], int w, int c, int
       v_st(oc + (size_t)ox * cs, v_act(s, act));
     }
   }
+}
+
+static void dw_row(const float *const r[3], const int live[3], int w, int c, int c4, int ow,
+                   int stride, int pl, const float *wt, const float *bias, int act, float *o) {
+#define DW_CASE(C)                                                                             \
+  case C:                                                                                      \
+    if (stride == 1)                                                                           \
+      dw_row_body(r, live, w, C, c4, ow, 1, pl, wt, bias, act, o);                              \
+    else                                                                                       \
+      dw_row_body(r, live, w, C, c4, ow, 2, pl, wt, bias, act, o);                              \
+    return;
+  if (c4 == c) switch (c) {
+      DW_CASE(32) DW_CASE(64) DW_CASE(128) DW_CASE(256) DW_CASE(512) DW_CASE(1024)
+      default: break;
+    }
+#undef DW_CASE
+  dw_row_body(r, live, w, (size_t)c, c4, ow, stride, pl, wt, bias, act, o);
 }
 
 void sm_k_dw3(const float *in, int n, int h, int w, int c, const float *wt, const float *bias,

@@ -249,12 +249,13 @@ static void run_layer(const sm_net *net, int i, int fast, const float *cur, int 
   }
 }
 
-/* Patches per group for layer i on the fast path: the largest power of two (at most nb) whose
- * input + output activations fit in net->group_bytes (SM_NN_GROUP_BYTES when 0), at least 1.
- * Early layers (big maps, small weights) thus run patch by patch or a few patches at a time, so
- * that their activations stay in L2 from one layer to the next; the late layers (small maps,
- * large weights) get the whole batch, so that the GEMMs reuse each weight panel over many rows.
- * The pooling and the dense layers always take the whole batch. */
+/* Patches per group for layer i on the fast path: the largest power of two (at most nb, at
+ * least 1) whose input + output activations fit in net->group_bytes (SM_NN_GROUP_BYTES when 0).
+ * Early layers (big maps) thus run patch by patch or a few patches at a time, so that their
+ * activations stay in L2 from one layer to the next; late layers (small maps) take more patches
+ * at a time, so that their GEMMs reuse each weight panel over more rows. (Giving the
+ * weight-heavy layers the whole batch regardless measured slower: their A and C then fall out
+ * of L2.) The pooling and the dense layers always take the whole batch. */
 static int group_of(const sm_net *net, int i, int nb) {
   const sm_nn_layer *L = &net->L[i];
   if (i >= net->gap) return nb;

@@ -7,6 +7,8 @@ export const FORMAT = 'sonomap-dataset';
 export const VERSION = 1;
 
 const round = (v, k = 5) => Number(v.toFixed(k));
+const SPRITE_NAMES = ['sprite.png', 'sprite.jpg', 'spritesheet.png', 'spritesheet.jpg'];
+const AUDIO_NAMES = ['audio.flac', 'audio.wav', 'spriteclip.flac', 'spriteclip.wav', 'audio.mp3'];
 
 /** model → {config, projections, filesTxt, labelsTsv}. */
 export function buildDataset(m) {
@@ -107,8 +109,9 @@ export function parseDataset(config, proj) {
     name: config?.name ?? 'dataset', items, layouts,
     mainLayout: config?.mainLayout && layouts[config.mainLayout] ? config.mainLayout : Object.keys(layouts)[0],
     labelnames: names,
-    sprite: { file: sprite.file ?? 'sprite.png', tile: sprite.tile ?? null, cols: sprite.cols ?? Math.ceil(Math.sqrt(n)), count: n },
-    audio: { file: audio.file ?? 'audio.wav', rate: audio.rate ?? 16000 },
+    // Files named by the config, else the names such folders commonly use, tried in order.
+    sprite: { file: sprite.file ?? 'sprite.png', files: sprite.file ? [sprite.file] : SPRITE_NAMES, tile: sprite.tile ?? null, cols: sprite.cols ?? Math.ceil(Math.sqrt(n)), count: n },
+    audio: { file: audio.file ?? 'audio.flac', files: audio.file ? [audio.file] : AUDIO_NAMES, rate: audio.rate ?? 16000 },
     quality: config?.quality ?? null, failed: config?.failed ?? [],
   };
 }

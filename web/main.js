@@ -973,6 +973,15 @@ async function fetchJson(url, what) {
   }
 }
 
+/** The result of load(name) for the first name that loads; else the first name's error. */
+async function firstThatLoads(names, load) {
+  let first = null;
+  for (const f of names) {
+    try { return await load(f); } catch (e) { first ??= e; }
+  }
+  throw first ?? new Error('nothing to load');
+}
+
 async function loadDataset(param) {
   const run = reset();
   showEmpty(false);
@@ -993,8 +1002,7 @@ async function loadDataset(param) {
     let sprite;
     try {
       const img = new Image();
-      img.src = new URL(model.sprite.file, base).href;
-      await img.decode();
+      await firstThatLoads(model.sprite.files, async (f) => { img.src = new URL(f, base).href; await img.decode(); });
       const cols = model.sprite.cols || Math.ceil(Math.sqrt(n));
       sprite = { image: img, cols, tile: model.sprite.tile || Math.floor(img.naturalWidth / cols), count: n };
     } catch {
@@ -1022,7 +1030,8 @@ async function loadDataset(param) {
     showQuality(app.model.loadedQuality?.layout === main ? app.model.loadedQuality : null);
     // The spriteclip, decoded by the engine in a worker (16 kHz mono), else by the browser.
     try {
-      const bytes = await (await fetchOk(new URL(model.audio.file, base), model.audio.file)).arrayBuffer();
+      const bytes = await firstThatLoads(model.audio.files,
+        async (f) => (await fetchOk(new URL(f, base), f)).arrayBuffer());
       const audio = await decodeSpriteclip(bytes);
       if (run !== app.run) return;
       player.setAudio(audio.samples, audio.rate);

@@ -1,0 +1,56 @@
+// harness.mjs — what the browser tests share: scripts/serve.mjs on a free port, Debian's
+// Chromium through playwright-core with the flags DESIGN.md gives, and pages that record their
+// errors and requests.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required'];
+
+/** Serves `root`; resolves {url, close()}. */
+export function serve(root) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['scripts/serve.mjs', root, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) resolve({ url: m[1], close: () => proc.kill() });
+    });
+    proc.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
+  });
+}
+
+/** A fresh Chromium profile; resolves {context, close()}. */
+export async function launch(options = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-chromium-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium', headless: false, args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 800 }, ...options,
+  });
+  return { context, close: async () => { await context.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
+}
+
+/** A page recording console errors, page errors and every request URL. */
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  const errors = [], requests = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(url);
+  return { page, errors, requests };
+}
+
+/** Waits until the status line matches re; returns its text. */
+export async function waitStatus(page, re, timeout = 120000) {
+  await page.waitForFunction((src) => new RegExp(src).test(document.getElementById('status').textContent),
+    re.source, { timeout, polling: 200 }).catch(async (e) => {
+    throw new Error(`status never matched ${re}: "${await page.locator('#status').textContent()}" (${e.message.split('\n')[0]})`);
+  });
+  return page.locator('#status').textContent();
+}

@@ -207,7 +207,7 @@ int main(void) {
     int cs[] = {32, 64, 128, 256, 512, 1024};
     for (int i = 0; i < 6; i++) test_dw3(1, 5, 3 + i % 3, cs[i], s, i % 3);
   }
-  /* GEMM row splits: 5..9 rows (tiles of 3+2, 3+3, 4+3, 4+4, 3+3+3) */
+  /* GEMM row splits: 5..9 rows (one tile of 5, of 6; then 4+3, 4+4, 3+3+3) */
   for (int m = 5; m <= 9; m++) test_gemm(m, 37, 20, SM_NN_ACT_RELU6);
   test_conv3(1, 7, 5, 1, 9, 2, SM_NN_ACT_NONE);  /* first-layer shape, odd sizes */
   test_gap(3, 6, 1024);

@@ -12,7 +12,7 @@
 #ifndef SM_K_CHUNK_BYTES
 #define SM_K_CHUNK_BYTES (128 * 1024) /* A rows per pass of the weight panels (see sm_k_gemm) */
 #endif
-#define MR 4 /* most rows of one GEMM tile (5 or 6 rows spill: x86 has 16 vector registers) */
+#define MR 4 /* rows of a GEMM tile (5 or 6 rows spill a little: x86 has 16 vector registers) */
 
 size_t sm_k_packed_size(int N, int K) {
   return (size_t)((N + NR - 1) / NR) * NR * ((size_t)K + 1);
@@ -60,13 +60,15 @@ void sm_k_pack(const float *w, const float *bias, int N, int K, float *p) {
     for (int r = 0; r < ROWS; r++) memcpy(C + r * ldc, t[r], (size_t)nr * sizeof(float));     \
   }
 
+DEF_TILE(tile6, 6)
+DEF_TILE(tile5, 5)
 DEF_TILE(tile4, 4)
 DEF_TILE(tile3, 3)
 DEF_TILE(tile2, 2)
 DEF_TILE(tile1, 1)
 
 typedef void (*tile_fn)(const float *, size_t, int, const float *, int, int, float *, size_t);
-static const tile_fn tiles[MR + 1] = {NULL, tile1, tile2, tile3, tile4};
+static const tile_fn tiles[7] = {NULL, tile1, tile2, tile3, tile4, tile5, tile6};
 
 void sm_k_gemm(const float *A, int M, int K, const float *packed, int N, int act, float *C) {
   int tact = act == SM_NN_ACT_SIGMOID ? SM_NN_ACT_NONE : act;
@@ -77,8 +79,11 @@ void sm_k_gemm(const float *A, int M, int K, const float *packed, int N, int act
   if (mc < MR) mc = MR;
   for (int m0 = 0; m0 < M; m0 += mc) {
     int m1 = M - m0 < mc ? M : m0 + mc;
-    /* the chunk's rows in tiles of at most MR rows, as even as can be (6 rows: 3 + 3) */
-    int rows = m1 - m0, nt = (rows + MR - 1) / MR;
+    /* the chunk's rows in tiles of at most MR rows, as even as can be (7 rows: 4 + 3); but 5 or 6
+     * rows (a 3 x 2 map at batch 1) in one tile: those GEMMs stream large weight matrices that
+     * do not stay in cache, and one pass over each panel beats two (measured: the 6-row tile
+     * spills a little in V8, so it is slower than 4 rows where the panel is reused from L1) */
+    int rows = m1 - m0, nt = rows <= 6 ? 1 : (rows + MR - 1) / MR;
     for (int j0 = 0; j0 < N; j0 += NR) {
       const float *bp = packed + (size_t)(j0 / NR) * pstride;
       int nr = N - j0 < NR ? N - j0 : NR;

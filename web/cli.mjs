@@ -44,40 +44,52 @@ analyze options:
   --quiet                     no progress lines
 `;
 
-// ---------------------------------------------------------------- worker thread: one file at a time
+// ---------------------------------------------------------------- worker thread
+// A message carries a few files; with a model their patches are embedded together, so the
+// network runs on batches across files rather than one patch at a time.
 if (!isMainThread && workerData?.sonomapWorker) {
   const engine = await loadEngine(fs.readFileSync(wasmPath()));
   const model = workerData.model ? engine.loadModel(workerData.model) : null;
-  parentPort.on('message', async ({ id, file, rel, opts }) => {
+  const analyse = async ({ file, rel, opts }) => {
+    // The file is read straight into the engine's memory: held once, however large.
+    const fd = fs.openSync(file, 'r');
     try {
-      // The file is read straight into the engine's memory: held once, however large.
-      const fd = fs.openSync(file, 'r');
-      let result;
-      try {
-        const size = fs.fstatSync(fd).size;
-        result = await engine.analyzeInto(size, (view) => {
-          for (let off = 0; off < size;) {
-            const got = fs.readSync(fd, view, off, Math.min(size - off, 1 << 24), off);
-            if (got <= 0) throw new Error(`${rel}: the file shrank while being read`);
-            off += got;
-          }
-        }, { mode: opts.mode });
-      } finally { fs.closeSync(fd); }
-      if (result.error) {
-        const reason = result.needsBrowserDecode
-          ? `${result.format || 'this format'} is decoded by the page's browser decoder; the CLI reads WAV, AIFF, FLAC and Ogg Vorbis`
-          : result.error;
-        parentPort.postMessage({ id, error: reason });
-        return;
-      }
-      if (model) embedSegments(model, result);
-      const part = fileItems(rel, result, { ...opts, label: opts.label });
-      const transfer = [part.audio.buffer.slice(0)];
-      const audio = new Float32Array(transfer[0]);
-      parentPort.postMessage({ id, items: part.items, audio }, transfer);
-    } catch (e) {
-      parentPort.postMessage({ id, error: e.message });
+      const size = fs.fstatSync(fd).size;
+      const result = await engine.analyzeInto(size, (view) => {
+        for (let off = 0; off < size;) {
+          const got = fs.readSync(fd, view, off, Math.min(size - off, 1 << 24), off);
+          if (got <= 0) throw new Error('the file shrank while being read');
+          off += got;
+        }
+      }, { mode: opts.mode });
+      if (result.error && result.needsBrowserDecode)
+        result.error = `${result.format || 'this format'} is decoded by the page's browser decoder; the CLI reads WAV, AIFF, FLAC and Ogg Vorbis`;
+      return result;
+    } finally { fs.closeSync(fd); }
+  };
+  parentPort.on('message', async ({ id, jobs }) => {
+    const results = [];
+    for (const job of jobs) {
+      try { results.push(await analyse(job)); } catch (e) { results.push({ error: e.message }); }
     }
+    const good = results.filter((r) => !r.error);
+    if (model && good.length) {
+      try { embedSegments(model, { segments: good.flatMap((r) => r.segments) }); } catch (e) {
+        for (const r of good) r.error = `the model could not run: ${e.message}`;
+      }
+    }
+    const out = [], transfer = [];
+    jobs.forEach((job, k) => {
+      const r = results[k];
+      if (r.error) { out.push({ error: r.error }); return; }
+      try {
+        const part = fileItems(job.rel, r, job.opts);
+        const audio = part.audio.slice();  // just this file's span, not the whole signal
+        transfer.push(audio.buffer);
+        out.push({ items: part.items, audio });
+      } catch (e) { out.push({ error: e.message }); }
+    });
+    parentPort.postMessage({ id, results: out }, transfer);
   });
 } else if (isMainThread) {
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
@@ -225,7 +237,10 @@ async function analyze(args) {
   const failed = [];
   const parts = new Array(files.length);
   let done = 0;
-  const n = Math.min(jobs, files.length);
+  // Files per message: with a model in clip modes, enough patches for an efficient batch
+  // (fewer when that would leave a worker idle); otherwise one at a time.
+  const batch = modelBytes && mode !== 'long' ? Math.max(1, Math.min(8, Math.floor(files.length / Math.max(1, jobs)))) : 1;
+  const n = Math.min(jobs, Math.ceil(files.length / batch));
   await new Promise((resolve) => {
     let next = 0;
     let alive = n;
@@ -233,15 +248,18 @@ async function analyze(args) {
       const worker = new Worker(new URL(import.meta.url), { workerData: { sonomapWorker: true, model: modelBytes } });
       const feed = () => {
         if (next >= files.length) { worker.terminate(); if (--alive === 0) resolve(); return; }
-        const id = next++;
-        const f = files[id];
-        worker.postMessage({ id, file: f.file, rel: f.rel, opts: { mode, feature, clipSeconds, label: label(f.rel) } });
+        const id = next;
+        next = Math.min(files.length, next + batch);
+        const jobs = files.slice(id, next).map((f) => ({ file: f.file, rel: f.rel, opts: { mode, feature, clipSeconds, label: label(f.rel) } }));
+        worker.postMessage({ id, jobs });
       };
       worker.on('message', (msg) => {
-        const f = files[msg.id];
-        if (msg.error) { failed.push({ file: f.rel, reason: msg.error }); pr.log(`${f.rel}: ${msg.error}`); }
-        else parts[msg.id] = { items: msg.items, audio: msg.audio };
-        pr.tick(++done, files.length, failed.length);
+        msg.results.forEach((r, k) => {
+          const f = files[msg.id + k];
+          if (r.error) { failed.push({ file: f.rel, reason: r.error }); pr.log(`${f.rel}: ${r.error}`); }
+          else parts[msg.id + k] = { items: r.items, audio: r.audio };
+          pr.tick(++done, files.length, failed.length);
+        });
         feed();
       });
       worker.on('error', (e) => { pr.log(`worker failed: ${e.message}`); worker.terminate(); if (--alive === 0) resolve(); });

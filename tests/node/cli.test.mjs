@@ -198,3 +198,22 @@ test('project: rows with NaN are left out, reported, and kept in place as NaN', 
   assert.ok(Number.isNaN(lay.data[6]) && Number.isNaN(lay.data[34]));
   assert.ok(Number.isFinite(lay.data[0]) && Number.isFinite(lay.data[79]));
 });
+
+test('a long clip plays the stretch around its peak, not its start', () => {
+  const f = path.join(tmp, 'late-peak.wav');
+  // 6 s of quiet noise with a loud tone burst at 5.0-5.3 s
+  const s = spawnSync('sox', ['-q', '-n', '-r', '22050', '-b', '16', f, 'synth', '6', 'whitenoise', 'vol', '0.01',
+    ':', 'synth', '0.3', 'sine', '800', 'vol', '0.9', ':', 'synth', '0.2', 'whitenoise', 'vol', '0.01']);
+  assert.equal(s.status, 0);
+  const out = path.join(tmp, 'late');
+  const r = run(['analyze', f, path.join(FIX, 'tones', 'tone-0.wav'), '--out', out, '--projection', 'pca', '--quiet']);
+  assert.equal(r.code, 0, r.err);
+  const proj = JSON.parse(fs.readFileSync(path.join(out, 'projections.json'), 'utf8'));
+  const i = proj.metadata.filenames.indexOf('late-peak.wav');
+  assert.ok(proj.metadata.start[i] > 5, `the peak window starts at ${proj.metadata.start[i]} s`);
+  const clip = engine.analyzeFile(fs.readFileSync(path.join(out, 'audio.flac'))).audio;
+  const a = Math.round(proj.metadata.clip_start[i] * 16000), b = a + Math.round(proj.metadata.clip_duration[i] * 16000);
+  let peak = 0;
+  for (let k = a; k < b; k++) peak = Math.max(peak, Math.abs(clip[k]));
+  assert.ok(peak > 0.5, `the burst is inside the clip's span of the spriteclip (peak ${peak})`);
+});

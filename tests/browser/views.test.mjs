@@ -388,7 +388,7 @@ test(`scale: ${SCALE_N} synthetic rows × ${SCALE_D} mapped through the projecti
   assert.equal(await S(page, () => window.sonomap.count), n);
   assert.ok(await S(page, () => window.sonomap.layout.every(Number.isFinite)), 'every row placed');
   // quality on 1,000 sampled rows; well separated groups keep their labels
-  await page.waitForFunction(() => window.sonomap.quality, null, { timeout: 120000 });
+  await page.waitForFunction(() => window.sonomap.quality, null, { timeout: Math.max(120000, n * 6) });
   const q = await S(page, () => window.sonomap.quality);
   assert.equal(q.queries, 1000);
   assert.ok(q.labelAccuracy > 0.9, `1-NN label accuracy ${q.labelAccuracy}`);

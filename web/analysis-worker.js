@@ -2,6 +2,8 @@
 //   {type: 'file', file: File|Blob, path, opts}  analyse an encoded file (MP3, AAC/ADTS and
 //        Opus decoded here with WebCodecs; other formats the engine does not read come back
 //        with needsBrowserDecode for the page's decodeAudioData). result.decodedBy says which.
+//   {type: 'files', files: [{file, path, label}], opts}  several files in one job (their patches
+//        embedded in one batch) → result {results: [{ok, result | error, needsBrowserDecode}]}
 //   {type: 'pcm', channels: Float32Array[], rate, path, opts}  analyse PCM the page decoded
 //        opts: {mode, feature, clipSeconds, label, tile} (with a model, every segment also gets
 //        its embedding and top tags; without one, feature 'embedding' falls back to
@@ -20,9 +22,9 @@ let engine = null;
 let model = null;
 let modelBytes = null;
 
-function summarise(path, r, opts) {
+function summarise(path, r, opts, embedded = false) {
   if (!r.segments || r.segments.length === 0) throw new Error('no segments came out of the analysis');
-  if (model) embedSegments(model, r);
+  if (model && !embedded) embedSegments(model, r);
   const feature = model ? opts.feature : opts.feature === 'embedding' ? 'fingerprint' : opts.feature;
   const { items, audio } = fileItems(path, r, { ...opts, feature });
   const t = opts.tile;
@@ -40,41 +42,69 @@ function transfers(result) {
   const t = new Set();
   for (const k of ['tiles', 'audio', 'bytes']) if (result[k]?.buffer) t.add(result[k].buffer);
   for (const it of result.items || []) if (it.features?.buffer) t.add(it.features.buffer);
+  for (const r of result.results || []) if (r.ok) for (const b of transfers(r.result)) t.add(b);
   return [...t];
 }
 
 const own = (a) => (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice());
 
+/** One encoded file → {r} (its analysis, decoded by the engine or by WebCodecs here) or
+ *  {error, needsBrowserDecode}. */
+async function analyseFile(file, opts) {
+  if (file.size === 0) return { error: 'the file is empty' };
+  // Streamed straight into the engine's memory, so a long recording is held once.
+  const r = await engine.analyzeInto(file.size, async (view) => {
+    const reader = file.stream().getReader();
+    for (let off = 0; ;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (off + value.length > view.length) throw new Error('the file grew while being read');
+      view.set(value, off);
+      off += value.length;
+    }
+  }, { mode: opts.mode });
+  if (r.error && r.needsBrowserDecode) {
+    // MP3, AAC (ADTS) and Opus: WebCodecs here in the worker; anything else, or a browser
+    // without it, goes back to the page for decodeAudioData.
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let pcm = null;
+    try { pcm = await decodeWithWebCodecs(bytes); } catch (err) { return { error: `${r.error}; ${err.message}`, needsBrowserDecode: true }; }
+    if (!pcm) return { error: r.error, needsBrowserDecode: true };
+    const rp = engine.analyzePcm(pcm.channels, pcm.rate, { mode: opts.mode });
+    if (rp.error) return { error: rp.error };
+    rp.channels = pcm.sourceChannels;
+    rp.decodedBy = pcm.decoder;
+    return { r: rp };
+  }
+  if (r.error) return { error: r.error, needsBrowserDecode: r.needsBrowserDecode };
+  r.decodedBy = 'engine';
+  return { r };
+}
+
 async function handle(m) {
   switch (m.type) {
     case 'file': {
-      if (m.file.size === 0) return { error: 'the file is empty' };
-      // Streamed straight into the engine's memory, so a long recording is held once.
-      let bytes = null;
-      const r = await engine.analyzeInto(m.file.size, async (view) => {
-        const reader = m.file.stream().getReader();
-        for (let off = 0; ;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          if (off + value.length > view.length) throw new Error('the file grew while being read');
-          view.set(value, off);
-          off += value.length;
-        }
-      }, { mode: m.opts.mode });
-      if (r.error && r.needsBrowserDecode) bytes = new Uint8Array(await m.file.arrayBuffer());
-      if (r.error && r.needsBrowserDecode) {
-        // MP3, AAC (ADTS) and Opus: WebCodecs here in the worker; anything else, or a browser
-        // without it, goes back to the page for decodeAudioData.
-        let pcm = null;
-        try { pcm = await decodeWithWebCodecs(bytes); } catch (err) { return { error: `${r.error}; ${err.message}`, needsBrowserDecode: true }; }
-        if (!pcm) return { error: r.error, needsBrowserDecode: true };
-        const rp = engine.analyzePcm(pcm.channels, pcm.rate, { mode: m.opts.mode });
-        if (rp.error) return { error: rp.error };
-        rp.channels = pcm.sourceChannels;
-        return { result: { ...summarise(m.path, rp, m.opts), decodedBy: pcm.decoder } };
+      const a = await analyseFile(m.file, m.opts);
+      if (a.error) return a;
+      return { result: { ...summarise(m.path, a.r, m.opts), decodedBy: a.r.decodedBy } };
+    }
+    case 'files': {
+      // A few files at once: with a model, the patches of all of them are embedded in one
+      // batch, which keeps the network's GEMMs efficient. Each file still gets its own answer.
+      const all = [];
+      for (const f of m.files) {
+        try { all.push(await analyseFile(f.file, m.opts)); } catch (err) { all.push({ error: String(err?.message || err) }); }
       }
-      if (r.error) return { error: r.error, needsBrowserDecode: r.needsBrowserDecode };
-      return { result: { ...summarise(m.path, r, m.opts), decodedBy: 'engine' } };
+      const good = all.filter((a) => a.r && a.r.segments?.length);
+      if (model && good.length) embedSegments(model, { segments: good.flatMap((a) => a.r.segments) });
+      const results = all.map((a, k) => {
+        if (a.error) return { ok: false, error: a.error, needsBrowserDecode: !!a.needsBrowserDecode };
+        try {
+          const opts = { ...m.opts, label: m.files[k].label };
+          return { ok: true, result: { ...summarise(m.files[k].path, a.r, opts, true), decodedBy: a.r.decodedBy } };
+        } catch (err) { return { ok: false, error: String(err?.message || err) }; }
+      });
+      return { result: { results } };
     }
     case 'pcm': {
       const r = engine.analyzePcm(m.channels, m.rate, { mode: m.opts.mode });

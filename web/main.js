@@ -10,6 +10,7 @@
 //   .items         [{file, label, tags: [{name, score}], duration (s), centroid (Hz)}] per point
 //   .failures      [{file, reason}] files that could not be analysed
 //   .lastPlayed    {index, file, start, duration, pan, loop} of the last sound started, or null
+//   .jobSizes      files per analysis job of the current map (several when a model batches them)
 //   .decodedBy     {decoder: files} for the current map: 'engine', 'webcodecs mp3', 'page decodeAudioData', ...
 //   .audioState    the AudioContext's state ('none' before the first sound)
 //   .plays         how many sounds have been started
@@ -176,15 +177,20 @@ async function analyseOne(pool, entry, opts) {
     return await pool.run({ type: 'file', file: entry.file, path: entry.path, opts });
   } catch (err) {
     if (!err.needsBrowserDecode) throw err;
-    let pcm;
-    try {
-      pcm = await decodeInPage(entry.file);
-    } catch (e) {
-      throw new Error(`${err.message}; the browser could not decode it either (${e.message})`);
-    }
-    return pool.run({ type: 'pcm', channels: pcm.channels, rate: pcm.rate, path: entry.path, opts },
-      pcm.channels.map((c) => c.buffer));
+    return analyseDecoded(pool, entry, opts, err.message);
   }
+}
+
+/** A file neither the engine nor WebCodecs read: decoded here by the browser, analysed as PCM. */
+async function analyseDecoded(pool, entry, opts, why) {
+  let pcm;
+  try {
+    pcm = await decodeInPage(entry.file);
+  } catch (e) {
+    throw new Error(`${why}; the browser could not decode it either (${e.message})`);
+  }
+  return pool.run({ type: 'pcm', channels: pcm.channels, rate: pcm.rate, path: entry.path, opts },
+    pcm.channels.map((c) => c.buffer));
 }
 
 /** A dropped/picked model file: kept for this and later maps (every analysis worker loads it). */
@@ -252,19 +258,43 @@ async function analyse(found) {
   }
   projector(module);   // starts its worker while the files are analysed
   const parts = new Array(entries.length).fill(null);
-  await Promise.all(entries.map(async (entry, i) => {
-    try {
-      const part = await analyseOne(pool, entry, { ...opts, label: labels[i] });
-      if (run !== app.run) return;
-      if (!part.items.length) throw new Error('no sound came out of the analysis');
-      parts[i] = part;
-      app.decodedBy[part.decodedBy] = (app.decodedBy[part.decodedBy] ?? 0) + 1;
-      progress.fileDone(true);
-    } catch (err) {
-      if (run !== app.run) return;
-      progress.fail(entry.path, reason(err));
+  const settle = (i, part, err) => {
+    if (run !== app.run) return;
+    if (!err && !part.items.length) err = new Error('no sound came out of the analysis');
+    if (err) {
+      progress.fail(entries[i].path, reason(err));
       progress.fileDone(false);
+      return;
     }
+    parts[i] = part;
+    app.decodedBy[part.decodedBy] = (app.decodedBy[part.decodedBy] ?? 0) + 1;
+    progress.fileDone(true);
+  };
+  // With a model, whole clips go to the workers a few at a time so their patches are embedded
+  // in one batch; otherwise (and in long mode, where one file is already many patches) singly.
+  const batch = modelFile && mode !== 'long' ? Math.max(1, Math.min(8, Math.floor(entries.length / (2 * pool.size)))) : 1;
+  const jobs = [];
+  for (let i = 0; i < entries.length; i += batch) jobs.push(entries.slice(i, i + batch).map((e, k) => i + k));
+  app.jobSizes = jobs.map((j) => j.length);
+  await Promise.all(jobs.map(async (idx) => {
+    if (idx.length === 1) {
+      const i = idx[0];
+      try { settle(i, await analyseOne(pool, entries[i], { ...opts, label: labels[i] })); } catch (err) { settle(i, null, err); }
+      return;
+    }
+    let results;
+    try {
+      ({ results } = await pool.run({ type: 'files', files: idx.map((i) => ({ file: entries[i].file, path: entries[i].path, label: labels[i] })), opts }));
+    } catch (err) {
+      for (const i of idx) settle(i, null, err);
+      return;
+    }
+    await Promise.all(results.map(async (r, k) => {
+      const i = idx[k];
+      if (r.ok) return settle(i, r.result);
+      if (!r.needsBrowserDecode) return settle(i, null, new Error(r.error));
+      try { settle(i, await analyseDecoded(pool, entries[i], { ...opts, label: labels[i] }, r.error)); } catch (err) { settle(i, null, err); }
+    }));
   }));
   if (run !== app.run) return;
   pool.close();
@@ -1132,6 +1162,7 @@ const debug = {
   },
   get audioState() { return player.state; },
   get decodedBy() { return { ...app.decodedBy }; },
+  get jobSizes() { return (app.jobSizes || []).slice(); },
   get plays() { return player.plays; },
   get dims() { return app.shown ? app.dims : 0; },
   get colorBy() { return app.colorBy; },

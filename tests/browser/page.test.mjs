@@ -288,6 +288,9 @@ test('a YAMNet .tflite dropped with the sounds maps them by embeddings and tags 
     await checkMap(page, sounds.length);
     const items = await page.evaluate(() => window.sonomap.items);
     assert.ok(items.every((it) => it.tags.length === 5), 'every sound has its top tags');
+    const sizes = await page.evaluate(() => window.sonomap.jobSizes);
+    assert.ok(sizes.length < sounds.length && sizes.reduce((a, b) => a + b, 0) === sounds.length,
+      `files go to the workers in batches so their patches are embedded together (${sizes})`);
     const toneTags = items.filter((it) => it.file.startsWith('sine')).flatMap((it) => it.tags.map((t) => t.name));
     assert.ok(toneTags.includes('Sine wave'), `the sines are tagged Sine wave (${[...new Set(toneTags)].join(', ')})`);
     // tags are searchable and shown in the tooltip

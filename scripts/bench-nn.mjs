@@ -7,7 +7,10 @@
 // headless Chromium (Debian's /usr/bin/chromium through playwright-core), same table for both.
 // The measurement itself is scripts/bench/nn-core.mjs. Timing-based: never part of `make test`.
 //   node scripts/bench-nn.mjs [--rounds 5] [--time 0.4] [--no-peers] [--no-node] [--no-browser]
-//                             [--wasm other.wasm]   (Node only: an A/B build of the engine)
+//                             [--wasm other.wasm] [--base earlier.wasm]
+// --wasm measures another build of the engine instead of dist/sonomap.wasm; --base adds an earlier
+// build as one more runner in the same interleaved rounds (before/after as same-run ratios).
+// Both are paths under the repository root (the browser fetches them from there).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +24,8 @@ const args = process.argv.slice(2);
 const opt = (k, d) => { const i = args.indexOf(k); return i >= 0 ? Number(args[i + 1]) : d; };
 const ROUNDS = opt('--rounds', 5), TIME = opt('--time', 0.4);
 const PEERS = !args.includes('--no-peers');
+const WASM = args.includes('--wasm') ? args[args.indexOf('--wasm') + 1] : undefined;
+const BASE = args.includes('--base') ? args[args.indexOf('--base') + 1] : undefined;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 function buildPeak() {
@@ -35,7 +40,7 @@ function buildPeak() {
 async function nodeRun() {
   const env = {
     label: `node ${process.version}`,
-    wasm: args.includes('--wasm') ? args[args.indexOf('--wasm') + 1] : undefined,
+    wasm: WASM, baseWasm: BASE,
     async bytes(p) { return fs.readFileSync(p); },
     async tfjs() { return { tf: await import('@tensorflow/tfjs-core'), tfWasm: await import('@tensorflow/tfjs-backend-wasm') }; },
     tfjsWasmDir: path.join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/',
@@ -70,7 +75,8 @@ async function browserRun() {
     const page = browser.pages()[0] || await browser.newPage();
     page.on('console', (m) => { if (m.type() === 'log') console.log(m.text()); else if (m.type() === 'error') console.error(`  [chromium] ${m.text()}`); });
     page.on('pageerror', (e) => console.error(`  [chromium] ${e.message}`));
-    await page.goto(`${url}/build/bench/nn.html?rounds=${ROUNDS}&time=${TIME}&peers=${PEERS ? 1 : 0}`);
+    const extra = (WASM ? `&wasm=${encodeURIComponent(WASM)}` : '') + (BASE ? `&base=${encodeURIComponent(BASE)}` : '');
+    await page.goto(`${url}/build/bench/nn.html?rounds=${ROUNDS}&time=${TIME}&peers=${PEERS ? 1 : 0}${extra}`);
     const h = await page.waitForFunction(() => window.benchResult || window.benchError, null, { timeout: 0, polling: 500 });
     const res = await h.jsonValue();
     if (typeof res === 'string') throw new Error(`in Chromium: ${res}`);
@@ -88,14 +94,15 @@ async function main() {
   const results = [];
   if (!args.includes('--no-node')) results.push(await nodeRun());
   if (!args.includes('--no-browser')) { console.log(''); results.push(await browserRun()); }
-  if (results.length > 1 && PEERS) {
-    console.log('\nsummary (medians): sonomap share of the same-run peak, and sonomap / tfjs-wasm, sonomap / onnxruntime-web');
+  if (results.length > 1 && (PEERS || BASE)) {
+    console.log(`\nsummary (medians): sonomap share of the same-run peak, and sonomap / tfjs-wasm, sonomap / onnxruntime-web${BASE ? ', sonomap / base (and the base\'s share)' : ''}`);
     for (const r of results)
       for (const n of [1, 16]) {
         const rows = r.rows.filter((x) => x.batch === n), ours = rows[0];
         const vs = (name) => { const x = rows.find((y) => y.runner === name); return x ? `${x.ratio.toFixed(2)}x` : 'n/a'; };
         console.log(`  ${r.label.padEnd(34)} batch ${String(n).padStart(2)}: ${(100 * ours.share).toFixed(1).padStart(5)}% of peak, ` +
-          `${vs('tfjs-backend-wasm')} tfjs, ${vs('onnxruntime-web')} ort`);
+          `${vs('tfjs-backend-wasm')} tfjs, ${vs('onnxruntime-web')} ort` +
+          (BASE ? `, ${vs('sonomap base')} base (${(100 * rows.find((y) => y.runner === 'sonomap base').share).toFixed(1)}%)` : ''));
       }
   }
 }

@@ -19,6 +19,8 @@ const env = {
   tfjsWasmDir: '/node_modules/@tensorflow/tfjs-backend-wasm/dist/',
   async ort() { return ort; },
   ortWasmDir: '/node_modules/onnxruntime-web/dist/',
+  wasm: params.get('wasm') || undefined,
+  baseWasm: params.get('base') || undefined,
 };
 runBench(env, {
   rounds: Number(params.get('rounds') || 5),

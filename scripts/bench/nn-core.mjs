@@ -61,8 +61,8 @@ export function smnnBytes(L) {
 }
 
 // ---- runners: each has run(n) -> scores of the first patch (Float32Array) ----
-async function oursRunner(env, L, input) {
-  const eng = await loadEngine(await env.bytes(env.wasm || 'dist/sonomap.wasm'));
+async function oursRunner(env, L, input, file = env.wasm || 'dist/sonomap.wasm', name = 'sonomap wasm') {
+  const eng = await loadEngine(await env.bytes(file));
   const x = eng.x;
   const bytes = smnnBytes(L);
   const err = eng.alloc(256), mp = eng.copyIn(bytes);
@@ -72,7 +72,7 @@ async function oursRunner(env, L, input) {
   const maxN = Math.max(...BATCHES);
   const pin = eng.copyIn(input), pe = eng.alloc(maxN * 1024 * 4), ps = eng.alloc(maxN * 521 * 4);
   return {
-    name: 'sonomap wasm',
+    name, note: file,
     macs: x.sm_model_macs(m),
     run(n) {
       if (x.sm_model_embed(m, pin, n, pe, ps) !== 0) throw new Error('sm_model_embed failed');
@@ -228,7 +228,8 @@ function maxAbs(a, b) { let d = 0; for (let i = 0; i < a.length; i++) d = Math.m
 function median(a) { const s = [...a].sort((x, y) => x - y), m = s.length >> 1; return s.length & 1 ? s[m] : (s[m - 1] + s[m]) / 2; }
 
 /** env: { bytes(path) -> Promise<Uint8Array>, tfjs() -> {tf, tfWasm}, tfjsWasmDir, ort() -> ort,
- *  ortWasmDir, label }. opts: { rounds, time, peers }. log: line printer. Returns the summary. */
+ *  ortWasmDir, label, wasm (the engine to measure; dist/sonomap.wasm when absent), baseWasm (an
+ *  earlier engine build to compare with, optional) }. opts: { rounds, time, peers }. log: line printer. Returns the summary. */
 export async function runBench(env, { rounds = 5, time = 0.4, peers = true } = {}, log = console.log) {
   const { L, macs: jsMacs } = yamnetLayers();
   const maxN = Math.max(...BATCHES);
@@ -237,6 +238,8 @@ export async function runBench(env, { rounds = 5, time = 0.4, peers = true } = {
   const ours = await oursRunner(env, L, input);
   if (Math.abs(ours.macs - jsMacs) > 0.5) throw new Error(`sm_model_macs ${ours.macs} != architecture's ${jsMacs}`);
   const runners = [ours];
+  // an earlier build of the engine (--base), measured in the same rounds: before/after ratios
+  if (env.baseWasm) runners.push(await oursRunner(env, L, input, env.baseWasm, 'sonomap base'));
   if (peers) {
     for (const [name, mk] of [['tfjs-backend-wasm', tfjsRunner], ['onnxruntime-web', ortRunner]]) {
       try { runners.push(await mk(env, L, input)); } catch (e) { log(`  (${name} unavailable: ${String(e.message || e).split('\n')[0]})`); }

@@ -136,16 +136,17 @@ static void test_net(int backend, const char *name, int big) {
   CHECK(e5 <= 1e-4, "%s batch-1 vs batched: %.3g", name, e5);
   /* patch groups (fast path): every layer patch by patch, then budgets that give groups of
    * 2, 4, 8 and ragged last groups (the 21 patches run as 16 + 5) */
-  size_t budgets[] = {1, 20000, 60000, 250000};
-  for (int k = 0; backend == SM_NN_FAST && k < 4; k++) {
+  size_t budgets[] = {1, 20000, 60000, 250000, 20000, 60000};
+  for (int k = 0; backend == SM_NN_FAST && k < 6; k++) {
     net->group_bytes = budgets[k];
+    net->group_weight_bytes = k >= 4 ? 1000 : 0; /* then the wider layers take the whole batch */
     CHECK(sm_net_forward(net, backend, x, n, e1, s1) == 0, "%s forward", name);
     double ge = relerr(e1, e0, (size_t)n * net->emb_dim), gs = relerr(s1, s0, (size_t)n * net->nclasses);
     note(ge); note(gs);
     CHECK(ge <= 1e-4 && gs <= 1e-4, "%s network, group budget %zu: emb rel err %.3g, scores %.3g",
           name, budgets[k], ge, gs);
   }
-  net->group_bytes = 0;
+  net->group_bytes = net->group_weight_bytes = 0;
   printf("%s network%s vs reference: emb %.2e, scores %.2e (relative)\n", name, big ? " (64x64)" : "", ee, es);
   free(x); free(e0); free(s0); free(e1); free(s1);
   sm_net_free(net);

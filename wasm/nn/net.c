@@ -249,16 +249,18 @@ static void run_layer(const sm_net *net, int i, int fast, const float *cur, int 
   }
 }
 
-/* Patches per group for layer i on the fast path: the largest power of two (at most nb, at
- * least 1) whose input + output activations fit in net->group_bytes (SM_NN_GROUP_BYTES when 0).
- * Early layers (big maps) thus run patch by patch or a few patches at a time, so that their
- * activations stay in L2 from one layer to the next; late layers (small maps) take more patches
- * at a time, so that their GEMMs reuse each weight panel over more rows. (Giving the
- * weight-heavy layers the whole batch regardless measured slower: their A and C then fall out
- * of L2.) The pooling and the dense layers always take the whole batch. */
+/* Patches per group for layer i on the fast path. A layer with net->group_weight_bytes
+ * (SM_NN_GROUP_WEIGHT_BYTES when 0) of weights or more takes the whole batch: its weights do not
+ * stay in cache from one group to the next, so each group would stream them again. Any other layer takes the largest power of two
+ * (at most nb, at least 1) of patches whose input + output activations fit in net->group_bytes
+ * (SM_NN_GROUP_BYTES when 0): early layers (big maps) thus run patch by patch or a few patches
+ * at a time, and their activations stay in L2 from one layer to the next. The pooling and the
+ * dense layers always take the whole batch. */
 static int group_of(const sm_net *net, int i, int nb) {
   const sm_nn_layer *L = &net->L[i];
   if (i >= net->gap) return nb;
+  size_t wmax = net->group_weight_bytes ? net->group_weight_bytes : SM_NN_GROUP_WEIGHT_BYTES;
+  if (sm_nn_weight_count(L->op, L->cin, L->cout) * sizeof(float) >= wmax) return nb;
   size_t budget = net->group_bytes ? net->group_bytes : SM_NN_GROUP_BYTES;
   size_t per = ((size_t)L->in_h * L->in_w * L->cin + (size_t)L->out_h * L->out_w * L->cout) *
                sizeof(float);

@@ -22,8 +22,14 @@ enum sm_nn_backend { SM_NN_REF = 0, SM_NN_FAST = 1, SM_NN_XNNPACK = 2 };
 #define SM_NN_MAX_ACT (1 << 24)   /* floats of one layer's output for one patch */
 #define SM_NN_MAX_LABELS 65536
 #define SM_NN_BATCH 16            /* patches per internal chunk of sm_net_forward */
+/* Fast path, patch groups (net.c, group_of): activations of one layer's group, and the weights
+ * above which a layer takes the whole batch. Tuned on YAMNet in wasm (scripts/bench/nn-layers.mjs);
+ * -D overrides them for such A/B runs. */
 #ifndef SM_NN_GROUP_BYTES
-#define SM_NN_GROUP_BYTES (512 * 1024) /* activations of one layer's patch group (fast path) */
+#define SM_NN_GROUP_BYTES (256 * 1024)
+#endif
+#ifndef SM_NN_GROUP_WEIGHT_BYTES
+#define SM_NN_GROUP_WEIGHT_BYTES (1024 * 1024)
 #endif
 
 typedef struct {
@@ -47,7 +53,8 @@ typedef struct sm_net {
   float *ws;        /* forward workspace */
   size_t ws_cap;
   void *xnn;        /* XNNPACK operators (native builds with SM_HAVE_XNNPACK) */
-  size_t group_bytes; /* fast path: activation budget of a patch group (0: SM_NN_GROUP_BYTES) */
+  size_t group_bytes;        /* fast path: activation budget of a patch group (0: SM_NN_GROUP_BYTES) */
+  size_t group_weight_bytes; /* fast path: weights of a whole-batch layer (0: SM_NN_GROUP_WEIGHT_BYTES) */
 } sm_net;
 
 const char *sm_nn_op_name(int op);

@@ -109,13 +109,16 @@ typedef struct sm_map_options {
   int32_t knn;         /* enum sm_knn_method [SM_KNN_AUTO: exact up to 8,000 rows] */
   int32_t clusters;    /* k-means clusters computed with the map, 0: none [0] */
   int32_t spherical;   /* clusters by spherical k-means (cosine) [0] */
+  int32_t standardize; /* 1: each column to zero mean and unit deviation (constant columns to
+                          zero) before PCA and kNN; 0: columns as given [1] */
 } sm_map_options;
 
 typedef struct sm_map sm_map;
 
 SM_API void sm_map_options_init(sm_map_options *o);
 /* X is n x d row-major. Rows holding NaN/Inf are left out (sm_map_excluded); columns are
- * standardised (constant columns get zero weight); d > pca_dims is reduced by PCA; then the
+ * standardised (constant columns get zero weight) unless o->standardize is 0; d > pca_dims is
+ * reduced by PCA (axes fitted on at most 20,000 sampled rows, every row projected); then the
  * projection runs in steps. Returns NULL with a reason in err (errlen bytes) only when nothing
  * can be mapped (no rows, no finite rows, bad options, out of memory). */
 SM_API sm_map *sm_map_new_with(const float *X, int n, int d, const sm_map_options *o,

@@ -8,7 +8,7 @@ const PATCH = 96 * 64;
 const FP = 32 * 32;
 const NDESC = 6;
 const ERRLEN = 512;
-const MAP_OPTIONS_BYTES = 52;  // sizeof(sm_map_options): 13 four-byte fields
+const MAP_OPTIONS_BYTES = 56;  // sizeof(sm_map_options): 14 four-byte fields
 
 /** Compile (or take) the module and instantiate it. src: URL string, ArrayBuffer, Uint8Array
  *  or WebAssembly.Module. */
@@ -252,6 +252,7 @@ export class Engine {
     }
     set(11, o.clusters);
     set(12, o.spherical ? 1 : 0);
+    if (o.standardize !== undefined) set(13, o.standardize ? 1 : 0); // per-column z-scores [true]
   }
 
   /** Assign a 2-D cloud (xy: Float32Array n*stride) to the cells of a cols x rows grid → Int32Array(n)

@@ -103,6 +103,70 @@ int main(void) {
     free(A), free(B);
   }
 
+  /* standardize: 1 (default) makes a column's unit irrelevant, 0 leaves it; 2 is refused */
+  {
+    int n = 80, d = 5;
+    float *A = make_clusters(n, d, 3, 1.0, 12, NULL), *B = malloc(sizeof(float) * n * d);
+    for (int i = 0; i < n * d; i++)
+      B[i] = (i % d == 0 ? 1000.0f : 1.0f) * A[i];
+    sm_map_options o;
+    sm_map_options_init(&o);
+    CHECK(o.standardize == 1, "standardize defaults to 1");
+    o.projection = SM_PROJ_PCA;
+    double diff[2];
+    for (int st = 0; st < 2; st++) {
+      o.standardize = st;
+      sm_map *a = sm_map_new_with(A, n, d, &o, err, sizeof err);
+      sm_map *b = sm_map_new_with(B, n, d, &o, err, sizeof err);
+      CHECK(a && b, "standardize %d: maps", st);
+      diff[st] = INFINITY;
+      if (a && b) {
+        diff[st] = 0;
+        for (int i = 0; i < 2 * n; i++) {
+          double t = fabs(sm_map_layout(a)[i] - sm_map_layout(b)[i]);
+          diff[st] = t > diff[st] ? t : diff[st];
+        }
+      }
+      sm_map_free(a), sm_map_free(b);
+    }
+    CHECK(diff[1] < 1e-3, "standardized: a column's unit changes nothing (%g)", diff[1]);
+    CHECK(diff[0] > 0.1, "not standardized: a column x1000 changes the map (%g)", diff[0]);
+    o.standardize = 2;
+    CHECK(sm_map_new_with(A, n, d, &o, err, sizeof err) == NULL && strstr(err, "standardize"),
+          "standardize 2 refused: %s", err);
+    /* sm_layout_quality on the map's own rows (standardize 0, no PCA) = sm_map_quality */
+    o.standardize = 0;
+    sm_map *a = sm_map_new_with(A, n, d, &o, err, sizeof err);
+    double t1 = 0, c1 = 0, t2 = 0, c2 = 0;
+    CHECK(a && sm_map_quality(a, 7, 0, &t1, &c1) == 0 &&
+              sm_layout_quality(A, n, d, sm_map_layout(a), 2, 7, 0, a ? 42 : 0, &t2, &c2) == 0,
+          "both quality calls run");
+    CHECK(t1 == t2 && c1 == c2 && t1 < 1.0, "sm_layout_quality = sm_map_quality (%g %g)", t1, t2);
+    CHECK(sm_layout_quality(A, n, d, NULL, 2, 7, 0, 1, &t2, &c2) == -1, "no layout refused");
+    sm_map_free(a);
+    free(A), free(B);
+  }
+
+  /* more rows than the PCA fit samples (20,000): axes from a sample, every row projected;
+   * the layout still separates well separated clusters */
+  {
+    const int n = 20500, d = 60;
+    int *truth = malloc(sizeof(int) * n);
+    float *A = make_clusters(n, d, 4, 3.0, 8, truth);
+    sm_map_options o;
+    sm_map_options_init(&o);
+    o.projection = SM_PROJ_PCA, o.pca_dims = 10;
+    sm_map *m = sm_map_new_with(A, n, d, &o, err, sizeof err);
+    CHECK(m != NULL, "PCA map of %d rows: %s", n, err);
+    if (m) {
+      double acc = sm_map_label_accuracy(m, truth, 2000);
+      printf("PCA of %d rows (axes from a 20,000-row sample): 1-NN accuracy %.4f\n", n, acc);
+      CHECK(acc > 0.9, "sampled PCA axes separate 4 clusters: %.4f", acc);
+      sm_map_free(m);
+    }
+    free(A), free(truth);
+  }
+
   /* NaN / Inf rows: excluded, reported, NaN in the layout */
   {
     int n = 50, d = 5;

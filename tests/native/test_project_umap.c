@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "project/fastmath.h"
 #include "project/umap.h"
 #include "project_data.h"
 #include "sonomap.h"
@@ -17,6 +18,24 @@ static int all_finite(const float *y, size_t n) {
 }
 
 int main(void) {
+  /* the power used by the SGD (fastmath.h) against libm, and its four-lane form */
+  double worst = 0;
+  for (double x = 1e-6; x < 1e4; x *= 1.01)
+    for (int k = 0; k < 3; k++) {
+      float e = k == 0 ? 0.8950f : (k == 1 ? 0.5f : 1.7f);
+      double r = pow((float)x, e), rel = fabs(prj_powf((float)x, e) - r) / r;
+      worst = rel > worst ? rel : worst;
+    }
+  CHECK(worst < 1e-5, "prj_powf within 1e-5 of pow (worst %g)", worst);
+  const float d2s[4] = {0.0f, 1e-3f, 2.5f, 400.0f};
+  float g4[4];
+  prj_umap_rep4(d2s, 1.577f, 0.895f, 2.0f, g4);
+  int rep_ok = g4[0] == 0.0f;
+  for (int l = 1; l < 4; l++)
+    rep_ok &= fabs(g4[l] - 2.0 / ((0.001 + d2s[l]) * (1.577 * pow(d2s[l], 0.895) + 1.0))) <=
+              1e-5 * g4[l];
+  CHECK(rep_ok, "repulsion coefficients of four distances at once");
+
   double a, b;
   prj_umap_find_ab(1.0, 0.1, &a, &b);
   CHECK_NEAR(a, 1.577, 0.005, "a for min_dist 0.1, spread 1");

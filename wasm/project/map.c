@@ -17,6 +17,7 @@
 
 #define EXACT_KNN_MAX 8000
 #define KMEANS_STARTS 4
+#define PCA_FIT_ROWS 20000 /* PCA preprocessing axes from at most this many rows */
 
 struct sm_map {
   sm_map_options o;
@@ -48,6 +49,7 @@ void sm_map_options_init(sm_map_options *o) {
   o->knn = SM_KNN_AUTO;
   o->clusters = 0;
   o->spherical = 0;
+  o->standardize = 1;
 }
 
 static const float *current(const sm_map *m) {
@@ -216,6 +218,10 @@ sm_map *sm_map_new_with(const float *X, int n, int d, const sm_map_options *opt,
     o.pca_dims = 50;
   if (o.iterations < 0 || o.iterations > 100000)
     o.iterations = 0;
+  if (o.standardize != 0 && o.standardize != 1) {
+    snprintf(err, errlen, "standardize must be 0 or 1 (got %d)", (int)o.standardize);
+    return NULL;
+  }
 
   sm_map *m = calloc(1, sizeof *m);
   if (!m)
@@ -248,47 +254,85 @@ sm_map *sm_map_new_with(const float *X, int n, int d, const sm_map_options *opt,
     snprintf(err, errlen, "nothing to map: all %d rows hold NaN or Inf", n);
     return NULL;
   }
-  /* standardise: z = (x - mean) / sd, constant columns weigh nothing */
-  for (int r = 0; r < m->nk; r++)
+  /* standardise: z = (x - mean) / sd, constant columns weigh nothing; applied on the fly
+   * through a view of the input (no standardised copy of the n x d rows) */
+  float *shift = NULL, *scale = NULL;
+  if (o.standardize) {
+    for (int r = 0; r < m->nk; r++)
+      for (int j = 0; j < d; j++)
+        mean[j] += X[(size_t)m->kept[r] * d + j];
     for (int j = 0; j < d; j++)
-      mean[j] += X[(size_t)m->kept[r] * d + j];
-  for (int j = 0; j < d; j++)
-    mean[j] /= m->nk;
-  for (int r = 0; r < m->nk; r++)
-    for (int j = 0; j < d; j++) {
-      double t = X[(size_t)m->kept[r] * d + j] - mean[j];
-      sd[j] += t * t;
+      mean[j] /= m->nk;
+    for (int r = 0; r < m->nk; r++)
+      for (int j = 0; j < d; j++) {
+        double t = X[(size_t)m->kept[r] * d + j] - mean[j];
+        sd[j] += t * t;
+      }
+    shift = malloc(sizeof(float) * d);
+    scale = malloc(sizeof(float) * d);
+    if (!shift || !scale) {
+      free(mean), free(sd), free(shift), free(scale);
+      goto oom;
     }
-  for (int j = 0; j < d; j++) {
-    sd[j] = sqrt(sd[j] / m->nk);
-    sd[j] = sd[j] > 1e-12 * (1.0 + fabs(mean[j])) ? 1.0 / sd[j] : 0.0; /* now 1 / sd or 0 */
+    for (int j = 0; j < d; j++) {
+      double s = sqrt(sd[j] / m->nk);
+      double inv = s > 1e-12 * (1.0 + fabs(mean[j])) ? 1.0 / s : 0.0;
+      scale[j] = (float)inv;
+      shift[j] = (float)(mean[j] * inv);
+    }
   }
-  float *Z = malloc(sizeof(float) * (size_t)m->nk * d);
-  if (!Z) {
-    free(mean), free(sd);
-    goto oom;
-  }
-  for (int r = 0; r < m->nk; r++)
-    for (int j = 0; j < d; j++)
-      Z[(size_t)r * d + j] = (float)((X[(size_t)m->kept[r] * d + j] - mean[j]) * sd[j]);
   free(mean), free(sd);
+  prj_view view = {X, d, m->nk < n ? m->kept : NULL, shift, scale};
   if (d > o.pca_dims) {
+    /* the axes from at most PCA_FIT_ROWS rows (a seeded sample, in input order), every row
+     * projected on them */
+    int nfit = m->nk;
+    int *fit_rows = NULL;
+    if (m->nk > PCA_FIT_ROWS) {
+      fit_rows = malloc(sizeof(int) * (size_t)m->nk);
+      if (!fit_rows) {
+        free(shift), free(scale);
+        goto oom;
+      }
+      prj_rng pick;
+      prj_rng_seed(&pick, o.seed, 0x5a3);
+      nfit = 0; /* selection sampling (Knuth's algorithm S): PCA_FIT_ROWS rows, in order */
+      for (int r = 0; r < m->nk && nfit < PCA_FIT_ROWS; r++)
+        if (prj_rng_below(&pick, (uint32_t)(m->nk - r)) < (uint32_t)(PCA_FIT_ROWS - nfit))
+          fit_rows[nfit++] = m->kept[r];
+    }
+    prj_view fv = view;
+    if (fit_rows)
+      fv.rows = fit_rows;
     prj_pca p;
-    if (prj_pca_fit(Z, m->nk, d, o.pca_dims, o.seed, &p, err, errlen)) {
-      free(Z);
+    int rc = prj_pca_fit_view(&fv, nfit, o.pca_dims, o.seed, &p, err, errlen);
+    free(fit_rows);
+    if (rc) {
+      free(shift), free(scale);
       sm_map_free(m);
       return NULL;
     }
     m->df = o.pca_dims;
     m->F = malloc(sizeof(float) * (size_t)m->nk * m->df);
-    int bad = !m->F || prj_pca_transform(&p, Z, m->nk, m->F);
+    int bad = !m->F || prj_pca_transform_view(&p, &view, m->nk, m->F);
     prj_pca_free(&p);
-    free(Z);
+    free(shift), free(scale);
     if (bad)
       goto oom;
   } else {
     m->df = d;
-    m->F = Z;
+    m->F = malloc(sizeof(float) * (size_t)m->nk * d);
+    if (!m->F) {
+      free(shift), free(scale);
+      goto oom;
+    }
+    for (int r = 0; r < m->nk; r++) {
+      const float *x = X + (size_t)m->kept[r] * d;
+      float *f = m->F + (size_t)r * d;
+      for (int j = 0; j < d; j++)
+        f[j] = shift ? x[j] * scale[j] - shift[j] : x[j];
+    }
+    free(shift), free(scale);
   }
   if (o.metric == SM_METRIC_COSINE)
     for (int r = 0; r < m->nk; r++) {
@@ -405,6 +449,13 @@ int sm_map_quality(const sm_map *m, int k, int queries, double *trust, double *c
     return -1;
   return prj_quality_tc(m->F, m->nk, m->df, current(m), m->dims, k, queries, m->o.seed, trust,
                         cont);
+}
+
+int sm_layout_quality(const float *X, int n, int d, const float *Y, int dims, int k, int queries,
+                      uint32_t seed, double *trust, double *cont) {
+  if (!X || !Y || !trust || !cont || n < 1 || d < 1 || dims < 1)
+    return -1;
+  return prj_quality_tc(X, n, d, Y, dims, k, queries, seed, trust, cont);
 }
 
 double sm_map_label_accuracy(const sm_map *m, const int *labels, int queries) {

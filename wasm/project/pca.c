@@ -84,6 +84,16 @@ static void fix_sign(float *axis, int d) {
       axis[j] = -axis[j];
 }
 
+/* row r of a view: a pointer into X when the view neither shifts nor scales, else buf */
+static inline const float *view_row(const prj_view *v, long r, float *buf) {
+  const float *x = v->X + (size_t)(v->rows ? v->rows[r] : r) * v->d;
+  if (!v->shift && !v->scale)
+    return x;
+  for (int j = 0; j < v->d; j++)
+    buf[j] = x[j] * (v->scale ? v->scale[j] : 1.0f) - (v->shift ? v->shift[j] : 0.0f);
+  return buf;
+}
+
 /* Orthonormalise the columns of M (rows x l, row-major) in place through the eigenvectors of
  * its Gram matrix; columns without support (rank deficiency) become zero. */
 static int orthonormalise(float *M, long rows, int l) {
@@ -123,11 +133,29 @@ static int orthonormalise(float *M, long rows, int l) {
   return 0;
 }
 
-/* Y (n x l) = Xc W, W (d x l) */
-static void times(const float *X, const float *mean, int n, int d, const float *W, int l, float *Y,
-                  float *xc) {
-  for (int r = 0; r < n; r++) {
-    const float *x = X + (size_t)r * d;
+/* Y (n x l) = Xc W, W (d x l); rows four at a time so each row of W is loaded once for four */
+static void times(const prj_view *v, const float *mean, int n, int d, const float *W, int l,
+                  float *Y, float *xc) {
+  float *rb = xc + 4 * (size_t)d; /* view scratch */
+  int r = 0;
+  for (; r + 4 <= n; r += 4) {
+    for (int q = 0; q < 4; q++) {
+      const float *x = view_row(v, r + q, rb);
+      for (int j = 0; j < d; j++)
+        xc[(size_t)q * d + j] = x[j] - mean[j];
+    }
+    float *y = Y + (size_t)r * l;
+    memset(y, 0, sizeof(float) * 4 * l);
+    for (int j = 0; j < d; j++) {
+      const float *w = W + (size_t)j * l;
+      prj_axpy(y, xc[j], w, l);
+      prj_axpy(y + l, xc[d + j], w, l);
+      prj_axpy(y + 2 * l, xc[2 * d + j], w, l);
+      prj_axpy(y + 3 * l, xc[3 * d + j], w, l);
+    }
+  }
+  for (; r < n; r++) {
+    const float *x = view_row(v, r, rb);
     for (int j = 0; j < d; j++)
       xc[j] = x[j] - mean[j];
     float *y = Y + (size_t)r * l;
@@ -138,14 +166,14 @@ static void times(const float *X, const float *mean, int n, int d, const float *
 }
 
 /* Z (d x l) = Xc^T Y, accumulated in float per block of rows, in double across blocks */
-static void times_t(const float *X, const float *mean, int n, int d, const float *Y, int l,
+static void times_t(const prj_view *v, const float *mean, int n, int d, const float *Y, int l,
                     float *Z, float *blk, double *acc, float *xc) {
   memset(acc, 0, sizeof(double) * d * l);
   for (int r0 = 0; r0 < n; r0 += 256) {
     int r1 = r0 + 256 < n ? r0 + 256 : n;
     memset(blk, 0, sizeof(float) * d * l);
     for (int r = r0; r < r1; r++) {
-      const float *x = X + (size_t)r * d;
+      const float *x = view_row(v, r, xc);
       const float *y = Y + (size_t)r * l;
       for (int j = 0; j < d; j++)
         prj_axpy(blk + (size_t)j * l, x[j] - mean[j], y, l);
@@ -155,11 +183,17 @@ static void times_t(const float *X, const float *mean, int n, int d, const float
   }
   for (size_t i = 0; i < (size_t)d * l; i++)
     Z[i] = (float)acc[i];
-  (void)xc;
 }
 
 int prj_pca_fit(const float *X, int n, int d, int k, uint64_t seed, prj_pca *out, char *err,
                 size_t errlen) {
+  prj_view v = {X, d, NULL, NULL, NULL};
+  return prj_pca_fit_view(&v, n, k, seed, out, err, errlen);
+}
+
+int prj_pca_fit_view(const prj_view *v, int n, int k, uint64_t seed, prj_pca *out, char *err,
+                     size_t errlen) {
+  const int d = v->d;
   memset(out, 0, sizeof *out);
   if (n < 1 || d < 1 || k < 1 || k > d) {
     snprintf(err, errlen, "PCA: bad shape (n=%d, d=%d, k=%d)", n, d, k);
@@ -171,18 +205,23 @@ int prj_pca_fit(const float *X, int n, int d, int k, uint64_t seed, prj_pca *out
   out->axes = calloc((size_t)k * d, sizeof(float));
   out->var = calloc(k, sizeof(double));
   double *mean = calloc(d, sizeof(double)), *colvar = calloc(d, sizeof(double));
-  if (!out->mean || !out->axes || !out->var || !mean || !colvar)
+  float *rb = malloc(sizeof(float) * d);
+  if (!out->mean || !out->axes || !out->var || !mean || !colvar || !rb)
     goto oom;
-  for (int r = 0; r < n; r++)
+  for (int r = 0; r < n; r++) {
+    const float *x = view_row(v, r, rb);
     for (int j = 0; j < d; j++)
-      mean[j] += X[(size_t)r * d + j];
+      mean[j] += x[j];
+  }
   for (int j = 0; j < d; j++)
     out->mean[j] = (float)(mean[j] / n);
-  for (int r = 0; r < n; r++)
+  for (int r = 0; r < n; r++) {
+    const float *x = view_row(v, r, rb);
     for (int j = 0; j < d; j++) {
-      double t = (double)X[(size_t)r * d + j] - out->mean[j];
+      double t = (double)x[j] - out->mean[j];
       colvar[j] += t * t;
     }
+  }
   double denom = n > 1 ? n - 1 : 1;
   out->total_var = 0;
   for (int j = 0; j < d; j++)
@@ -198,8 +237,9 @@ int prj_pca_fit(const float *X, int n, int d, int k, uint64_t seed, prj_pca *out
       goto oom;
     }
     for (int r = 0; r < n; r++) {
+      const float *x = view_row(v, r, rb);
       for (int j = 0; j < d; j++)
-        xc[j] = (double)X[(size_t)r * d + j] - out->mean[j];
+        xc[j] = (double)x[j] - out->mean[j];
       for (int a = 0; a < d; a++)
         for (int b = a; b < d; b++)
           C[a * d + b] += xc[a] * xc[b];
@@ -214,14 +254,14 @@ int prj_pca_fit(const float *X, int n, int d, int k, uint64_t seed, prj_pca *out
         out->axes[(size_t)c * d + j] = (float)V[j * d + c];
       fix_sign(out->axes + (size_t)c * d, d);
     }
-    free(C), free(w), free(V), free(xc);
+    free(C), free(w), free(V), free(xc), free(rb);
     return 0;
   }
 
   /* randomised: range finder with power iterations, then Rayleigh-Ritz on the small side */
   int l = k + OVERSAMPLE < d ? k + OVERSAMPLE : d;
   float *W = malloc(sizeof(float) * d * l), *Y = malloc(sizeof(float) * (size_t)n * l);
-  float *blk = malloc(sizeof(float) * d * l), *xc = malloc(sizeof(float) * d);
+  float *blk = malloc(sizeof(float) * d * l), *xc = malloc(sizeof(float) * 5 * d);
   double *acc = malloc(sizeof(double) * d * l), *G = calloc((size_t)l * l, sizeof(double));
   double *w = malloc(sizeof(double) * l), *U = malloc(sizeof(double) * l * l);
   if (!W || !Y || !blk || !xc || !acc || !G || !w || !U) {
@@ -233,16 +273,16 @@ int prj_pca_fit(const float *X, int n, int d, int k, uint64_t seed, prj_pca *out
   for (size_t i = 0; i < (size_t)d * l; i++)
     W[i] = (float)prj_rng_normal(&rng);
   int fail = 0;
-  times(X, out->mean, n, d, W, l, Y, xc);
+  times(v, out->mean, n, d, W, l, Y, xc);
   fail |= orthonormalise(Y, n, l);
   for (int it = 0; it < POWER_ITERS && !fail; it++) {
-    times_t(X, out->mean, n, d, Y, l, W, blk, acc, xc);
+    times_t(v, out->mean, n, d, Y, l, W, blk, acc, xc);
     fail |= orthonormalise(W, d, l);
-    times(X, out->mean, n, d, W, l, Y, xc);
+    times(v, out->mean, n, d, W, l, Y, xc);
     fail |= orthonormalise(Y, n, l);
   }
   if (!fail) {
-    times_t(X, out->mean, n, d, Y, l, W, blk, acc, xc); /* W = Xc^T Q = B^T, d x l */
+    times_t(v, out->mean, n, d, Y, l, W, blk, acc, xc); /* W = Xc^T Q = B^T, d x l */
     for (int j = 0; j < d; j++)
       for (int a = 0; a < l; a++)
         for (int b = a; b < l; b++)
@@ -267,22 +307,29 @@ int prj_pca_fit(const float *X, int n, int d, int k, uint64_t seed, prj_pca *out
   free(W), free(Y), free(blk), free(xc), free(acc), free(G), free(w), free(U);
   if (fail)
     goto oom;
+  free(rb);
   return 0;
 oom:
-  free(mean), free(colvar);
+  free(mean), free(colvar), free(rb);
   prj_pca_free(out);
   snprintf(err, errlen, "PCA: out of memory (n=%d, d=%d)", n, d);
   return -1;
 }
 
 int prj_pca_transform(const prj_pca *p, const float *X, int n, float *Y) {
+  prj_view v = {X, p->d, NULL, NULL, NULL};
+  return prj_pca_transform_view(p, &v, n, Y);
+}
+
+int prj_pca_transform_view(const prj_pca *p, const prj_view *v, int n, float *Y) {
   int d = p->d, k = p->k;
-  float *xc = malloc(sizeof(float) * d);
+  float *xc = malloc(sizeof(float) * 2 * d);
   if (!xc)
     return -1;
   for (int r = 0; r < n; r++) {
+    const float *x = view_row(v, r, xc + d);
     for (int j = 0; j < d; j++)
-      xc[j] = X[(size_t)r * d + j] - p->mean[j];
+      xc[j] = x[j] - p->mean[j];
     for (int c = 0; c < k; c++)
       Y[(size_t)r * k + c] = prj_dot(xc, p->axes + (size_t)c * d, d);
   }

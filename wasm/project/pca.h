@@ -15,6 +15,23 @@ typedef struct prj_pca {
   double total_var; /* sum of the column variances of the input */
 } prj_pca;
 
+/* Rows seen through a view: row r is X[rows[r]] (rows NULL: X[r]), then, when shift/scale are
+ * given, x_j * scale_j - shift_j per column (scaled first, so huge finite inputs stay finite). Lets the engine fit and transform standardised
+ * rows, skipping excluded ones, without a standardised copy of the whole input. */
+typedef struct prj_view {
+  const float *X;
+  int d;
+  const int *rows;    /* NULL: all rows in order */
+  const float *shift; /* d or NULL */
+  const float *scale; /* d or NULL */
+} prj_view;
+
+/* The fit on n rows of a view (see prj_pca_fit). */
+int prj_pca_fit_view(const prj_view *v, int n, int k, uint64_t seed, prj_pca *out, char *err,
+                     size_t errlen);
+/* Y (n x p.k) for n rows of a view. */
+int prj_pca_transform_view(const prj_pca *p, const prj_view *v, int n, float *Y);
+
 /* Fit the top k (1 <= k <= d) axes of X (n x d, n >= 1). Signs are fixed so that the largest
  * |component| of each axis is positive. Returns 0, or -1 with a reason in err. */
 int prj_pca_fit(const float *X, int n, int d, int k, uint64_t seed, prj_pca *out, char *err,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "project/fastmath.h"
 #include "project/rng.h"
 
 #define NEG_RATE 5
@@ -159,6 +160,41 @@ prj_umap *prj_umap_new(const int *knn_idx, const float *knn_dist, int n, int k, 
     p = deg[hi]++;
     u->head[p] = hi, u->tail[p] = lo, u->w[p] = de[e].w;
   }
+  /* interleave the rows: edge r of every point, then edge r + 1 of every point..., so that
+   * consecutive samples move different points and do not wait on each other */
+  {
+    int *h2 = malloc(sizeof(int) * (u->ne + 1)), *t2 = malloc(sizeof(int) * (u->ne + 1));
+    float *w2 = malloc(sizeof(float) * (u->ne + 1));
+    if (!h2 || !t2 || !w2) {
+      free(h2), free(t2), free(w2);
+      goto oom;
+    }
+    int maxdeg = 0; /* deg[i] is now the end of row i, deg[i - 1] its start */
+    for (int i = 0; i < n; i++) {
+      int len = deg[i] - (i ? deg[i - 1] : 0);
+      maxdeg = len > maxdeg ? len : maxdeg;
+    }
+    long *at = calloc((size_t)maxdeg + 1, sizeof(long)); /* counting sort by rank in the row */
+    if (!at) {
+      free(h2), free(t2), free(w2);
+      goto oom;
+    }
+    for (int i = 0; i < n; i++)
+      for (int r = 0; r < deg[i] - (i ? deg[i - 1] : 0); r++)
+        at[r + 1]++;
+    for (int r = 0; r < maxdeg; r++)
+      at[r + 1] += at[r];
+    for (int i = 0; i < n; i++) {
+      long st = i ? deg[i - 1] : 0;
+      for (long e = st; e < deg[i]; e++) {
+        long q = at[e - st]++;
+        h2[q] = u->head[e], t2[q] = u->tail[e], w2[q] = u->w[e];
+      }
+    }
+    free(at);
+    free(u->head), free(u->tail), free(u->w);
+    u->head = h2, u->tail = t2, u->w = w2;
+  }
   for (long e = 0; e < u->ne; e++) {
     u->eps[e] = (double)wmax / u->w[e];
     u->next[e] = u->eps[e];
@@ -191,45 +227,95 @@ oom:
 
 static inline float clip(float v) { return v > CLIP ? CLIP : (v < -CLIP ? -CLIP : v); }
 
-static void epoch(prj_umap *u, int ep) {
-  const int dims = u->dims, n = u->n;
+/* One epoch for a fixed dims (the compiler specialises it per value). The power d2^b goes
+ * through prj_powf (fastmath.h): the same bits natively and in wasm. */
+static inline __attribute__((always_inline)) void epoch_dims(prj_umap *u, int ep, const int dims) {
+  const int n = u->n;
   const float a = (float)u->a, b = (float)u->b;
   const float alpha = (float)(1.0 - (double)ep / u->n_epochs);
+  const float two_ab = 2.0f * a * b, two_gb = 2.0f * GAMMA * b;
   float *Y = u->Y;
-  for (long e = 0; e < u->ne; e++) {
-    if (u->next[e] > ep)
+  double *next = u->next, *next_neg = u->next_neg;
+  const double *eps = u->eps, *eps_neg = u->eps_neg;
+  const int *head = u->head, *tail = u->tail;
+  const long ne = u->ne;
+  for (long e = 0; e < ne; e++) {
+    if (next[e] > ep)
       continue;
-    int j = u->head[e], k = u->tail[e];
-    float *cur = Y + (size_t)j * dims, *oth = Y + (size_t)k * dims;
-    float d2 = 0.0f;
+    float *cur = Y + (size_t)head[e] * dims, *oth = Y + (size_t)tail[e] * dims;
+    float dv[3], d2 = 0.0f;
     for (int c = 0; c < dims; c++)
-      d2 += (cur[c] - oth[c]) * (cur[c] - oth[c]);
-    float gc = 0.0f;
+      dv[c] = cur[c] - oth[c], d2 += dv[c] * dv[c];
     if (d2 > 0.0f) {
-      float pb = powf(d2, b); /* d2^(b-1) = pb / d2: one power per sample */
-      gc = -2.0f * a * b * (pb / d2) / (a * pb + 1.0f);
-    }
-    for (int c = 0; c < dims; c++) {
-      float g = clip(gc * (cur[c] - oth[c])) * alpha;
-      cur[c] += g;
-      oth[c] -= g;
-    }
-    u->next[e] += u->eps[e];
-    int nneg = (int)((ep - u->next_neg[e]) / u->eps_neg[e]);
-    for (int p = 0; p < nneg; p++) {
-      int kk = (int)prj_rng_below(&u->rng, (uint32_t)n);
-      oth = Y + (size_t)kk * dims;
-      d2 = 0.0f;
-      for (int c = 0; c < dims; c++)
-        d2 += (cur[c] - oth[c]) * (cur[c] - oth[c]);
-      if (d2 > 0.0f) {
-        gc = 2.0f * GAMMA * b / ((0.001f + d2) * (a * powf(d2, b) + 1.0f));
-        for (int c = 0; c < dims; c++)
-          cur[c] += clip(gc * (cur[c] - oth[c])) * alpha;
+      float pb = prj_powf(d2, b); /* d2^(b-1) = pb / d2: one power per sample */
+      float gc = -two_ab * (pb / d2) / (a * pb + 1.0f);
+      for (int c = 0; c < dims; c++) {
+        float g = clip(gc * dv[c]) * alpha;
+        cur[c] += g;
+        oth[c] -= g;
       }
     }
-    u->next_neg[e] += nneg * u->eps_neg[e];
+    next[e] += eps[e];
+    /* negative samples, all against the same `cur` (their pushes are summed), four at a time:
+     * no batch waits for another, so the power and divisions of a sample overlap */
+    int nneg = (int)((ep - next_neg[e]) / eps_neg[e]);
+    float acc[3] = {0.0f, 0.0f, 0.0f};
+    int p = 0;
+#ifdef __wasm_simd128__
+    if (dims == 2) { /* the same arithmetic as the loop below, in lanes */
+      const v128_t cx = wasm_f32x4_splat(cur[0]), cy = wasm_f32x4_splat(cur[1]);
+      const v128_t lo = wasm_f32x4_splat(-CLIP), hi = wasm_f32x4_splat(CLIP);
+      for (; p < nneg; p += 4) {
+        int id[4];
+        for (int l = 0; l < 4; l++) /* spare lanes take cur itself: d2 = 0 pushes nothing */
+          id[l] = p + l < nneg ? (int)prj_rng_below(&u->rng, (uint32_t)n) : head[e];
+        v128_t p01 = wasm_v128_load64_zero(Y + 2 * (size_t)id[0]);
+        p01 = wasm_v128_load64_lane(Y + 2 * (size_t)id[1], p01, 1);
+        v128_t p23 = wasm_v128_load64_zero(Y + 2 * (size_t)id[2]);
+        p23 = wasm_v128_load64_lane(Y + 2 * (size_t)id[3], p23, 1);
+        v128_t dx = wasm_f32x4_sub(cx, wasm_i32x4_shuffle(p01, p23, 0, 2, 4, 6));
+        v128_t dy = wasm_f32x4_sub(cy, wasm_i32x4_shuffle(p01, p23, 1, 3, 5, 7));
+        v128_t d2v = wasm_f32x4_add(wasm_f32x4_mul(dx, dx), wasm_f32x4_mul(dy, dy));
+        v128_t g = prj_umap_rep4v(d2v, a, b, two_gb);
+        v128_t gx = wasm_f32x4_min(wasm_f32x4_max(wasm_f32x4_mul(g, dx), lo), hi);
+        v128_t gy = wasm_f32x4_min(wasm_f32x4_max(wasm_f32x4_mul(g, dy), lo), hi);
+        acc[0] += (wasm_f32x4_extract_lane(gx, 0) + wasm_f32x4_extract_lane(gx, 1)) +
+                  (wasm_f32x4_extract_lane(gx, 2) + wasm_f32x4_extract_lane(gx, 3));
+        acc[1] += (wasm_f32x4_extract_lane(gy, 0) + wasm_f32x4_extract_lane(gy, 1)) +
+                  (wasm_f32x4_extract_lane(gy, 2) + wasm_f32x4_extract_lane(gy, 3));
+      }
+    }
+#endif
+    for (; p < nneg; p += 4) {
+      float nd2[4], gc[4], ndv[4][3];
+      for (int l = 0; l < 4; l++) {
+        nd2[l] = 0.0f;
+        for (int c = 0; c < dims; c++)
+          ndv[l][c] = 0.0f;
+        if (p + l >= nneg)
+          continue;
+        const float *o = Y + (size_t)prj_rng_below(&u->rng, (uint32_t)n) * dims;
+        for (int c = 0; c < dims; c++)
+          ndv[l][c] = cur[c] - o[c], nd2[l] += ndv[l][c] * ndv[l][c];
+      }
+      prj_umap_rep4(nd2, a, b, two_gb, gc);
+      for (int c = 0; c < dims; c++)
+        acc[c] += (clip(gc[0] * ndv[0][c]) + clip(gc[1] * ndv[1][c])) +
+                  (clip(gc[2] * ndv[2][c]) + clip(gc[3] * ndv[3][c]));
+    }
+    for (int c = 0; c < dims; c++)
+      cur[c] += acc[c] * alpha;
+    next_neg[e] += nneg * eps_neg[e];
   }
+}
+
+static void epoch(prj_umap *u, int ep) {
+  if (u->dims == 2)
+    epoch_dims(u, ep, 2);
+  else if (u->dims == 3)
+    epoch_dims(u, ep, 3);
+  else
+    epoch_dims(u, ep, 1);
 }
 
 int prj_umap_step(prj_umap *u, int epochs) {

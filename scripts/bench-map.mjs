@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// bench-map.mjs — sonomap's projection (dist/sonomap.wasm: UMAP, t-SNE) against umap-js 1.4.0,
+// tsne-js 1.0.3 and @keckelt/tsne 1.0.2 on the same clustered synthetic data (N = 2k, 10k, 50k;
+// D = 128, 1024), first under Node, then in headless Chromium (Debian's /usr/bin/chromium via
+// playwright-core), each side in the same runtime. Prints time ratios with trustworthiness
+// beside them (both layouts rated by sonomap's engine on the same rows), and the 100k x 1024 ->
+// 2-D UMAP time in Chromium. The measurement is scripts/bench/map-core.mjs. Timing-based: never
+// part of `make test`.
+//   node scripts/bench-map.mjs [--quick] [--no-node] [--no-browser] [--no-peers] [--peers-50k]
+//                              [--no-big]
+//   --quick: N = 2k and 10k at D = 128, t-SNE 300 iterations, no 100k run.
+//   --peers-50k: also run umap-js at N = 50k (several minutes per run on a 2-core machine).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { runMapBench } from './bench/map-core.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(ROOT);
+const args = process.argv.slice(2);
+const has = (k) => args.includes(k);
+const opts = { quick: has('--quick'), peers: !has('--no-peers'), peers50k: has('--peers-50k') };
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+async function nodeRun() {
+  const { UMAP } = await import('umap-js');
+  return runMapBench({
+    label: `node ${process.version}`,
+    wasm: async () => fs.readFileSync('dist/sonomap.wasm'),
+    now: () => performance.now(),
+    umap: async () => UMAP,
+    keckelt: async () => (await import('@keckelt/tsne')).TSNE,
+    tsnejs: async () => (await import('tsne-js')).default,
+    log: (s) => console.log(s),
+  }, { ...opts, big: false });
+}
+
+async function browserRun(big) {
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: ['scripts/bench/map-browser.mjs'], bundle: true, format: 'esm', platform: 'browser',
+    outfile: 'build/bench/map-browser.js', logLevel: 'error',
+  });
+  fs.writeFileSync('build/bench/map.html', '<!doctype html><meta charset="utf-8"><title>bench-map</title><link rel="icon" href="data:,">' +
+    '<script src="/node_modules/tsne-js/build/tsne.min.js"></script>' +
+    '<script type="module" src="/build/bench/map-browser.js"></script>\n');
+  const server = spawn(process.execPath, ['scripts/serve.mjs', ROOT, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let browser, profile;
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let buf = '';
+      server.stdout.on('data', (d) => { buf += d; const m = buf.match(/https?:\/\/\S+/); if (m) resolve(m[0].replace(/\/$/, '')); });
+      server.on('exit', (c) => reject(new Error(`serve.mjs exited (${c})`)));
+    });
+    const { chromium } = await import('playwright-core');
+    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-bench-chromium-'));
+    browser = await chromium.launchPersistentContext(profile, { // a fresh --user-data-dir
+      executablePath: CHROMIUM, headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const page = browser.pages()[0] || await browser.newPage();
+    page.on('console', (m) => { if (m.type() === 'log') console.log(m.text()); else if (m.type() === 'error') console.error(`  [chromium] ${m.text()}`); });
+    page.on('pageerror', (e) => console.error(`  [chromium] ${e.message}`));
+    const q = new URLSearchParams({ quick: opts.quick ? 1 : 0, nopeers: opts.peers ? 0 : 1, peers50k: opts.peers50k ? 1 : 0, big: big ? 1 : 0 });
+    await page.goto(`${url}/build/bench/map.html?${q}`);
+    const h = await page.waitForFunction(() => window.benchResult || window.benchError, null, { timeout: 0, polling: 1000 });
+    const res = await h.jsonValue();
+    if (typeof res === 'string') throw new Error(`in Chromium: ${res}`);
+    return res;
+  } finally {
+    if (browser) await browser.close();
+    server.kill();
+    if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+function summary(results) {
+  console.log(`\nsummary (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, ${os.cpus()[0]?.model || '?'}):`);
+  for (const r of results)
+    for (const x of r.rows) {
+      const head = `  ${r.label.padEnd(30)} ${x.algo.padEnd(4)} ${String(x.n).padStart(6)} x ${String(x.d).padEnd(4)}`;
+      if (x.peer) console.log(`${head} ${x.ratio.toFixed(1).padStart(6)}x vs ${x.peer.padEnd(13)} T ${x.tOurs.toFixed(4)} vs ${x.tPeer.toFixed(4)}`);
+      else if (x.n >= 100000) console.log(`${head} ${x.ours.toFixed(1).padStart(6)} s (target < 60 s) T ${x.tOurs.toFixed(4)}`);
+    }
+}
+
+async function main() {
+  if (!fs.existsSync('dist/sonomap.wasm')) throw new Error('dist/sonomap.wasm missing: run make');
+  const results = [];
+  if (!has('--no-node')) results.push(await nodeRun());
+  if (!has('--no-browser')) results.push(await browserRun(!opts.quick && !has('--no-big')));
+  summary(results);
+}
+
+main().catch((e) => { console.error(`bench-map: ${e.stack || e.message}`); process.exit(1); });

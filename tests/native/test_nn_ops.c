@@ -180,6 +180,11 @@ int main(void) {
   test_gemm(6, 1024, 521, SM_NN_ACT_NONE);
   test_gemm(300, 200, 24, SM_NN_ACT_RELU);   /* several row chunks, ragged tails */
   test_gemm(1001, 40, 20, SM_NN_ACT_RELU6);
+  /* weights small enough for the tile-outer order (K = 9, 32, 64), and just too large */
+  test_gemm(1537, 9, 32, SM_NN_ACT_RELU6);
+  test_gemm(203, 32, 64, SM_NN_ACT_RELU);
+  test_gemm(98, 64, 130, SM_NN_ACT_NONE);
+  test_gemm(50, 80, 200, SM_NN_ACT_SIGMOID);
   for (int s = 1; s <= 2; s++)
     for (int a = 0; a < 3; a++) {
       test_conv3(2, 9, 7, 1, 5, s, acts[a]);
@@ -211,6 +216,13 @@ int main(void) {
   /* GEMM row splits: 5..9 rows (one tile of 5, of 6; then 4+3, 4+4, 3+3+3) */
   for (int m = 5; m <= 9; m++) test_gemm(m, 37, 20, SM_NN_ACT_RELU6);
   test_conv3(1, 7, 5, 1, 9, 2, SM_NN_ACT_NONE);  /* first-layer shape, odd sizes */
+  /* one input channel (the zero-bordered im2col): tiny and odd maps, both strides */
+  for (int s = 1; s <= 2; s++) {
+    test_conv3(1, 1, 1, 1, 4, s, SM_NN_ACT_NONE);
+    test_conv3(2, 2, 3, 1, 8, s, SM_NN_ACT_RELU);
+    test_conv3(1, 5, 2, 1, 3, s, SM_NN_ACT_RELU6);
+    test_conv3(1, 8, 11, 1, 16, s, SM_NN_ACT_NONE);
+  }
   test_gap(3, 6, 1024);
   test_gap(2, 5, 7);
   for (int big = 0; big < 2; big++) {

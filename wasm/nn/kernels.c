@@ -12,6 +12,9 @@
 #ifndef SM_K_CHUNK_BYTES
 #define SM_K_CHUNK_BYTES (128 * 1024) /* A rows per pass of the weight panels (see sm_k_gemm) */
 #endif
+#ifndef SM_K_SMALL_W_BYTES
+#define SM_K_SMALL_W_BYTES (40 * 1024) /* packed weights that sm_k_gemm keeps in L1 whole */
+#endif
 #define MR 4 /* rows of a GEMM tile (5 or 6 rows spill a little: x86 has 16 vector registers) */
 
 size_t sm_k_packed_size(int N, int K) {
@@ -77,6 +80,7 @@ void sm_k_gemm(const float *A, int M, int K, const float *packed, int N, int act
    * each panel (K x 8) stays in L1 while the chunk's row tiles use it. */
   int mc = (int)((SM_K_CHUNK_BYTES / sizeof(float)) / (size_t)(K > 0 ? K : 1)) / MR * MR;
   if (mc < MR) mc = MR;
+  size_t wbytes = (size_t)((N + NR - 1) / NR) * pstride * sizeof(float);
   for (int m0 = 0; m0 < M; m0 += mc) {
     int m1 = M - m0 < mc ? M : m0 + mc;
     /* the chunk's rows in tiles of at most MR rows, as even as can be (7 rows: 4 + 3); but 5 or 6
@@ -84,6 +88,19 @@ void sm_k_gemm(const float *A, int M, int K, const float *packed, int N, int act
      * do not stay in cache, and one pass over each panel beats two (measured: the 6-row tile
      * spills a little in V8, so it is slower than 4 rows where the panel is reused from L1) */
     int rows = m1 - m0, nt = rows <= 6 ? 1 : (rows + MR - 1) / MR;
+    if (wbytes <= SM_K_SMALL_W_BYTES) {
+      /* all the weights fit in L1: each row tile takes every panel in turn, so its rows of A
+       * stay in L1 and its rows of C are written whole, once (the first layers: K = 9, 32) */
+      int i0 = m0;
+      for (int t = 0; t < nt; t++) {
+        int mr = rows / nt + (t < rows % nt);
+        for (int j0 = 0; j0 < N; j0 += NR)
+          tiles[mr](A + (size_t)i0 * K, (size_t)K, K, packed + (size_t)(j0 / NR) * pstride,
+                    N - j0 < NR ? N - j0 : NR, tact, C + (size_t)i0 * N + j0, (size_t)N);
+        i0 += mr;
+      }
+      continue;
+    }
     for (int j0 = 0; j0 < N; j0 += NR) {
       const float *bp = packed + (size_t)(j0 / NR) * pstride;
       int nr = N - j0 < NR ? N - j0 : NR;
@@ -101,7 +118,36 @@ void sm_k_gemm(const float *A, int M, int K, const float *packed, int N, int act
 }
 
 size_t sm_k_conv3_col(int h, int w, int cin, int stride) {
-  return (size_t)sm_nn_same_out(h, stride) * sm_nn_same_out(w, stride) * 9 * cin;
+  size_t col = (size_t)sm_nn_same_out(h, stride) * sm_nn_same_out(w, stride) * 9 * cin;
+  /* one input channel: a zero-bordered copy of the patch follows the columns */
+  if (cin == 1) col += (size_t)(h + 2) * (w + 2);
+  return col;
+}
+
+/* im2col of one single-channel patch: copy it into a zero border of one pixel (the 'same'
+ * padding of a 3x3 window is at most one pixel per side), then gather every output pixel's nine
+ * taps without a bounds test. */
+static void im2col1(const float *x, int h, int w, int oh, int ow, int stride, int pt, int pl,
+                    float *pad, float *c) {
+  int pw = w + 2;
+  memset(pad, 0, (size_t)pw * sizeof(float));
+  for (int y = 0; y < h; y++) {
+    float *row = pad + (size_t)(y + 1) * pw;
+    row[0] = 0.0f;
+    memcpy(row + 1, x + (size_t)y * w, (size_t)w * sizeof(float));
+    row[w + 1] = 0.0f;
+  }
+  memset(pad + (size_t)(h + 1) * pw, 0, (size_t)pw * sizeof(float));
+  for (int oy = 0; oy < oh; oy++) {
+    const float *r0 = pad + (size_t)(oy * stride - pt + 1) * pw - pl + 1;
+    const float *r1 = r0 + pw, *r2 = r1 + pw;
+    for (int ox = 0; ox < ow; ox++, c += 9) {
+      int ix = ox * stride;
+      c[0] = r0[ix], c[1] = r0[ix + 1], c[2] = r0[ix + 2];
+      c[3] = r1[ix], c[4] = r1[ix + 1], c[5] = r1[ix + 2];
+      c[6] = r2[ix], c[7] = r2[ix + 1], c[8] = r2[ix + 2];
+    }
+  }
 }
 
 void sm_k_conv3(const float *in, int n, int h, int w, int cin, const float *packed, int cout,
@@ -111,23 +157,23 @@ void sm_k_conv3(const float *in, int n, int h, int w, int cin, const float *pack
   size_t K = (size_t)9 * cin;
   for (int b = 0; b < n; b++) {
     const float *x = in + (size_t)b * h * w * cin;
-    float *c = col;
-    for (int oy = 0; oy < oh; oy++)
-      for (int ox = 0; ox < ow; ox++)
-        for (int ky = 0; ky < 3; ky++) {
-          int iy = oy * stride + ky - pt;
-          for (int kx = 0; kx < 3; kx++, c += cin) {
-            int ix = ox * stride + kx - pl;
-            int in = iy >= 0 && iy < h && ix >= 0 && ix < w;
-            const float *src = x + ((size_t)(in ? iy : 0) * w + (in ? ix : 0)) * cin;
-            if (cin == 1) /* the first layer: one float per tap, no memcpy call */
-              *c = in ? *src : 0.0f;
-            else if (in)
-              memcpy(c, src, (size_t)cin * sizeof(float));
-            else
-              memset(c, 0, (size_t)cin * sizeof(float));
+    if (cin == 1) {
+      im2col1(x, h, w, oh, ow, stride, pt, pl, col + (size_t)oh * ow * 9, col);
+    } else {
+      float *c = col;
+      for (int oy = 0; oy < oh; oy++)
+        for (int ox = 0; ox < ow; ox++)
+          for (int ky = 0; ky < 3; ky++) {
+            int iy = oy * stride + ky - pt;
+            for (int kx = 0; kx < 3; kx++, c += cin) {
+              int ix = ox * stride + kx - pl;
+              if (iy >= 0 && iy < h && ix >= 0 && ix < w)
+                memcpy(c, x + ((size_t)iy * w + ix) * cin, (size_t)cin * sizeof(float));
+              else
+                memset(c, 0, (size_t)cin * sizeof(float));
+            }
           }
-        }
+    }
     sm_k_gemm(col, oh * ow, (int)K, packed, cout, act, out + (size_t)b * oh * ow * cout);
   }
 }

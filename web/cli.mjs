@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { loadEngine } from './engine.js';
-import { fileItems, joinSpriteclip, embedSegments, FEATURE_KINDS, DEFAULT_CLIP_SECONDS } from './features.js';
+import { fileItems, joinSpriteclip, embedSegments, featureBlocks, standardise, FEATURE_KINDS, DEFAULT_CLIP_SECONDS } from './features.js';
 import { buildDataset } from './dataset.js';
 import { labeller, parseLabelCsv, LABEL_SCHEMES } from './labels.js';
 import { npyEncode, npyDecode } from './npy.js';
@@ -271,7 +271,7 @@ async function analyze(args) {
   if (!items.length) { pr.log(`sonomap: nothing could be analysed (${failed.length} failed)`); return 1; }
 
   const audio = joinSpriteclip(ok);
-  const model = await mapItems(engine, items, { projection, dims, seed, clusters, spherical: feature === 'embedding', log: pr.log, quiet: args.quiet });
+  const model = await mapItems(engine, items, { projection, dims, seed, clusters, feature, log: pr.log, quiet: args.quiet });
 
   // Sprite sheet and spriteclip.
   const tile = args.tile ? intOpt('tile', args.tile, 8, 512) : Math.max(8, Math.min(128, Math.floor(4096 / Math.ceil(Math.sqrt(items.length)))));
@@ -309,10 +309,13 @@ async function analyze(args) {
 
 /** Map the items' features: the chosen projection in 2-D and 3-D, plus PCA; k-means clusters
  *  (stored on the items) and the quality figures of the main layout. */
-async function mapItems(engine, items, { projection, dims, seed, clusters, spherical, log, quiet }) {
+async function mapItems(engine, items, { projection, dims, seed, clusters, feature, log, quiet }) {
   const n = items.length, d = items[0].features.length;
-  const X = new Float32Array(n * d);
-  items.forEach((it, i) => X.set(it.features, i * d));
+  const raw = new Float32Array(n * d);
+  items.forEach((it, i) => raw.set(it.features, i * d));
+  // Scaled the way the page scales them, so a folder gives the same map in both.
+  const X = standardise(raw, n, d, featureBlocks(d, feature));
+  const spherical = feature === 'embedding';
   const labelNames = [...new Set(items.map((it) => it.label).filter(Boolean))].sort();
   const labels = Int32Array.from(items, (it) => (it.label ? labelNames.indexOf(it.label) : -1));
   const layouts = {};
@@ -321,7 +324,7 @@ async function mapItems(engine, items, { projection, dims, seed, clusters, spher
   if (projection !== 'pca') wanted.push(['pca', 2], ['pca', 3]);
   for (const [proj, k] of wanted) {
     const t0 = Date.now();
-    const m = engine.createMap(X, n, d, { projection: proj, dims: k, seed });
+    const m = engine.createMap(X, n, d, { projection: proj, dims: k, seed, standardize: false });
     try {
       if (m.excluded.length) throw new Error(`${m.excluded.length} rows have non-finite features`);
       const total = m.totalSteps;

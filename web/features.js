@@ -118,3 +118,51 @@ export function joinSpriteclip(parts, rate = 16000, gapSeconds = 0.05) {
   }
   return out;
 }
+
+/** How the feature columns are scaled before mapping: the 32×32 fingerprint as one block (one
+ *  scale, so quiet pixels are not blown up), the six descriptors each to unit variance with a
+ *  weight that gives them about a fifth of the total variance; embeddings as one block. The
+ *  page and the CLI use the same rule, so the same sounds give the same map. */
+export function featureBlocks(d, kind) {
+  if (kind === 'embedding') return [{ start: 0, end: d, weight: 1, scale: 'global' }];
+  if (kind === 'fingerprint' && d === 1030) {
+    return [{ start: 0, end: 1024, weight: 1, scale: 'global' },
+      { start: 1024, end: 1030, weight: Math.sqrt((0.25 * 1024) / 6), scale: 'column' }];
+  }
+  return [{ start: 0, end: d, weight: 1, scale: 'column' }];
+}
+
+/** A standardised copy of X (n x d) by blocks [{start, end, weight, scale: 'column'|'global'}].
+ *  Rows holding NaN/Inf are left out of the statistics and kept as they are (the engine then
+ *  excludes and reports them). */
+export function standardise(X, n, d, blocks = featureBlocks(d)) {
+  const out = new Float32Array(X.length);
+  out.set(X);
+  const finite = new Uint8Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    let ok = 1;
+    for (let j = 0, o = i * d; j < d; j++) if (!Number.isFinite(X[o + j])) { ok = 0; break; }
+    finite[i] = ok;
+    m += ok;
+  }
+  if (m === 0) return out;
+  for (const b of blocks) {
+    const w = b.weight ?? 1, len = b.end - b.start;
+    const mean = new Float64Array(len), vari = new Float64Array(len);
+    for (let i = 0; i < n; i++) if (finite[i]) for (let j = 0, o = i * d + b.start; j < len; j++) mean[j] += X[o + j];
+    for (let j = 0; j < len; j++) mean[j] /= m;
+    for (let i = 0; i < n; i++) if (finite[i]) for (let j = 0, o = i * d + b.start; j < len; j++) { const v = X[o + j] - mean[j]; vari[j] += v * v; }
+    let global = 0;
+    for (let j = 0; j < len; j++) { vari[j] /= m; global += vari[j]; }
+    global = Math.sqrt(global / Math.max(1, len));
+    for (let i = 0; i < n; i++) {
+      if (!finite[i]) continue;
+      for (let j = 0, o = i * d + b.start; j < len; j++) {
+        const sd = b.scale === 'global' ? global : Math.sqrt(vari[j]);
+        out[o + j] = sd > 1e-12 ? ((X[o + j] - mean[j]) / sd) * w : 0;
+      }
+    }
+  }
+  return out;
+}

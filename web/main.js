@@ -10,6 +10,7 @@
 //   .items         [{file, label, tags: [{name, score}], duration (s), centroid (Hz)}] per point
 //   .failures      [{file, reason}] files that could not be analysed
 //   .lastPlayed    {index, file, start, duration, pan, loop} of the last sound started, or null
+//   .rawLayout     the projection's own layout (n x dims), before it is fitted to the window
 //   .jobSizes      files per analysis job of the current map (several when a model batches them)
 //   .decodedBy     {decoder: files} for the current map: 'engine', 'webcodecs mp3', 'page decodeAudioData', ...
 //   .audioState    the AudioContext's state ('none' before the first sound)
@@ -42,7 +43,7 @@ import { filesFromInput, pickFolder, wireDrop, pathLabels } from './files.js';
 import { buildAtlas } from './atlas.js';
 import { labelColors, labelColor, groupColors, rampColor, Legend } from './legend.js';
 import { clusterLabelTable, clusterLabelChart } from './charts.js';
-import { joinSpriteclip, DEFAULT_CLIP_SECONDS } from './features.js';
+import { joinSpriteclip, featureBlocks, DEFAULT_CLIP_SECONDS } from './features.js';
 import { parseDataset } from './dataset.js';
 import { decodeInPage } from './decode.js';
 import { exportDataset } from './export.js';
@@ -346,18 +347,6 @@ function modelFromParts(parts, mode, features) {
     X, d, paths, unit: mode === 'long' ? 'moment' : 'sound',
     labelInfo: labelColors(items.map((it) => it.label || '')),
   };
-}
-
-/** How the projection worker standardises the feature columns: the 32×32 fingerprint as one
- *  block (one scale, so quiet pixels are not blown up), the six descriptors each to unit
- *  variance with a weight that gives them about a fifth of the total variance. */
-function featureBlocks(d, features) {
-  if (features === 'embedding') return [{ start: 0, end: d, weight: 1, scale: 'global' }];
-  if (d === 1030) {
-    return [{ start: 0, end: 1024, weight: 1, scale: 'global' },
-      { start: 1024, end: 1030, weight: Math.sqrt((0.25 * 1024) / 6), scale: 'column' }];
-  }
-  return [{ start: 0, end: d, weight: 1, scale: 'column' }];
 }
 
 /** Labels as the engine takes them (Int32Array, -1 unlabelled), or null. */
@@ -1142,6 +1131,7 @@ const debug = {
   get status() { return ui.status.textContent; },
   get count() { return app.shown && app.model ? app.model.items.length : 0; },
   get layout() { return app.shown && app.layout ? app.layout.slice() : new Float32Array(0); },
+  get rawLayout() { return app.shown && app.rawLayout ? Array.from(app.rawLayout) : []; },
   screenPoint(i) {
     if (!view || !app.shown) return null;
     const p = view.screenOf(i);

@@ -20,6 +20,7 @@
 // Rows the engine leaves out (excluded) come back as NaN. The last finished map is kept (for
 // clusters) until the next 'map' starts.
 import { loadEngine } from './engine.js';
+import { standardise } from './features.js';
 
 let engine = null;
 let current = 0;
@@ -30,36 +31,6 @@ const QUALITY_QUERIES = 1000;
 function dropKept() {
   kept?.map.free();
   kept = null;
-}
-
-/** Standardises X in place, block by block. */
-function standardise(X, n, d, blocks) {
-  const list = blocks && blocks.length ? blocks : [{ start: 0, end: d, weight: 1, scale: 'column' }];
-  for (const b of list) {
-    const w = b.weight ?? 1;
-    const mean = new Float64Array(b.end - b.start);
-    const vari = new Float64Array(b.end - b.start);
-    for (let i = 0; i < n; i++) {
-      const o = i * d;
-      for (let j = b.start; j < b.end; j++) mean[j - b.start] += X[o + j];
-    }
-    for (let j = 0; j < mean.length; j++) mean[j] /= n;
-    for (let i = 0; i < n; i++) {
-      const o = i * d;
-      for (let j = b.start; j < b.end; j++) { const v = X[o + j] - mean[j - b.start]; vari[j - b.start] += v * v; }
-    }
-    let global = 0;
-    for (let j = 0; j < vari.length; j++) { vari[j] /= n; global += vari[j]; }
-    global = Math.sqrt(global / Math.max(1, vari.length));
-    for (let i = 0; i < n; i++) {
-      const o = i * d;
-      for (let j = b.start; j < b.end; j++) {
-        const sd = b.scale === 'global' ? global : Math.sqrt(vari[j - b.start]);
-        X[o + j] = sd > 1e-12 ? ((X[o + j] - mean[j - b.start]) / sd) * w : 0;
-      }
-    }
-  }
-  return X;
 }
 
 const channel = new MessageChannel();
@@ -100,7 +71,7 @@ async function runMap(m) {
   if (n >= 3) {
     for (const p of [projection, 'pca']) {
       try {
-        map = engine.createMap(X, n, d, { projection: p, dims, seed });
+        map = engine.createMap(X, n, d, { projection: p, dims, seed, standardize: false });
         if (p !== projection) { note = `${projection.toUpperCase()} could not be made (${note}); showing PCA`; projection = p; }
         break;
       } catch (err) {

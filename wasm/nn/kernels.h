@@ -4,8 +4,9 @@
  *
  * GEMM: C[M x N] = act(A[M x K] * W^T + bias), W given as N x K (cout x cin). W and bias are
  * packed once, at load, into panels of 8 output channels: [8 bias][K x 8 weights] per panel.
- * The micro-kernel keeps a 4 x 8 block of C in eight f32x4 accumulators; rows are taken in
- * chunks of about 128 KiB of A so that each packed panel is reused from L1 over a chunk. */
+ * The micro-kernel keeps a 4 x 8 block of C in eight f32x4 accumulators (5 or 6 rows when that is
+ * all of M); rows are taken in chunks of about 128 KiB of A so that each packed panel is reused
+ * from L1 over a chunk, unless all the packed weights fit in L1 (then tile by tile, every panel). */
 #ifndef SM_NN_KERNELS_H
 #define SM_NN_KERNELS_H
 

@@ -41,16 +41,20 @@ export async function openPage(context, url) {
   const errors = [], requests = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('request', (r) => requests.push(r.url()));
+  // Every request of the page and of its workers (they count against "nothing leaves localhost").
+  const onRequest = (r) => requests.push(r.url());
+  context.on('request', onRequest);
+  page.on('close', () => context.off('request', onRequest));
   await page.goto(url);
   return { page, errors, requests };
 }
 
 /** Waits until the status line matches re; returns its text. */
 export async function waitStatus(page, re, timeout = 120000) {
-  await page.waitForFunction((src) => new RegExp(src).test(document.getElementById('status').textContent),
-    re.source, { timeout, polling: 200 }).catch(async (e) => {
+  const h = await page.waitForFunction((src) => new RegExp(src).test(document.getElementById('status').textContent),
+    re.source, { timeout, polling: 100 }).catch(async (e) => {
     throw new Error(`status never matched ${re}: "${await page.locator('#status').textContent()}" (${e.message.split('\n')[0]})`);
   });
+  await h.dispose();
   return page.locator('#status').textContent();
 }

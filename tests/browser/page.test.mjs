@@ -8,20 +8,17 @@
 //     missing one (a clear message, the drop card back).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { serve, launch, openPage as open, waitStatus as wait } from './harness.mjs';
 
 const ROOT = process.cwd();
 const DIST = path.join(ROOT, 'dist');
 const FIX = path.join(ROOT, 'build/fixtures/browser');
 const OUTDIR = path.join(ROOT, 'tests/out');
 const BROKEN = ['broken/notes.wav', 'broken/truncated.wav'];
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required'];
 
 function listFiles(dir) {
   const out = [];
@@ -33,22 +30,7 @@ function listFiles(dir) {
   return out.sort();
 }
 
-/** Starts scripts/serve.mjs on a free port; resolves {url, proc}. */
-function serve(root) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [path.join(ROOT, 'scripts/serve.mjs'), root, '0'],
-      { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (m) resolve({ url: m[1], proc });
-    });
-    proc.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
-  });
-}
-
-let server, browser, userDir, tmpRoot;
+let server, browser, chromium, tmpRoot;
 
 before(async () => {
   assert.ok(fs.existsSync(path.join(DIST, 'index.html')), 'dist/ is built (make)');
@@ -59,44 +41,19 @@ before(async () => {
   tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-site-'));
   fs.cpSync(DIST, tmpRoot, { recursive: true, filter: (src) => !src.includes(`${path.sep}demo`) });
   server = await serve(tmpRoot);
-  userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-chromium-'));
-  browser = await chromium.launchPersistentContext(userDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: false,   // --headless is in ARGS, as DESIGN.md gives the flags
-    args: ARGS,
-    viewport: { width: 1280, height: 800 },
-    acceptDownloads: true,
-  });
+  chromium = await launch({ acceptDownloads: true });
+  browser = chromium.context;
 });
 
 after(async () => {
-  await browser?.close();
-  server?.proc.kill();
-  for (const d of [userDir, tmpRoot]) if (d) fs.rmSync(d, { recursive: true, force: true });
+  await chromium?.close();
+  server?.close();
+  if (tmpRoot) fs.rmSync(tmpRoot, { recursive: true, force: true });
 });
 
-/** A page that records console errors, page errors and every request. */
-async function openPage(url) {
-  const page = await browser.newPage();
-  const errors = [];
-  const requests = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  browser.on('request', (r) => requests.push(r.url()));
-  await page.goto(url);
-  return { page, errors, requests };
-}
-
+const openPage = (url) => open(browser, url);
 const status = (page) => page.locator('#status').textContent();
-
-async function waitStatus(page, re, timeout = 180000) {
-  const handle = await page.waitForFunction((src) => new RegExp(src).test(document.getElementById('status').textContent),
-    re.source, { timeout, polling: 200 }).catch(async (e) => {
-    throw new Error(`status never matched ${re}: "${await status(page)}" (${e.message.split('\n')[0]})`);
-  });
-  await handle.dispose();
-  return status(page);
-}
+const waitStatus = (page, re, timeout = 180000) => wait(page, re, timeout);
 
 function assertLocal(requests) {
   const origin = new URL(server.url).origin;

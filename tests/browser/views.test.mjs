@@ -9,35 +9,18 @@
 //     projection worker with window.sonomap.mapFeatures; the page keeps answering while it maps.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { serve, launch, openPage as open, waitStatus } from './harness.mjs';
 
 const ROOT = process.cwd();
 const DIST = path.join(ROOT, 'dist');
 const FIX = path.join(ROOT, 'build/fixtures/browser');
 const OUTDIR = path.join(ROOT, 'tests/out');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required'];
 
-function serve(root) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [path.join(ROOT, 'scripts/serve.mjs'), root, '0'],
-      { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (m) resolve({ url: m[1], proc });
-    });
-    proc.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
-  });
-}
-
-let server, browser, userDir, tmpRoot;
+let server, browser, chromium, tmpRoot;
 
 before(async () => {
   assert.ok(fs.existsSync(path.join(DIST, 'index.html')), 'dist/ is built (make)');
@@ -46,36 +29,18 @@ before(async () => {
   tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-views-'));
   fs.cpSync(DIST, tmpRoot, { recursive: true, filter: (src) => !src.includes(`${path.sep}demo`) });
   server = await serve(tmpRoot);
-  userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-chromium-'));
-  browser = await chromium.launchPersistentContext(userDir, {
-    executablePath: '/usr/bin/chromium', headless: false, args: ARGS, viewport: { width: 1280, height: 800 },
-  });
+  chromium = await launch();
+  browser = chromium.context;
 });
 
 after(async () => {
-  await browser?.close();
-  server?.proc.kill();
-  for (const d of [userDir, tmpRoot]) if (d) fs.rmSync(d, { recursive: true, force: true });
+  await chromium?.close();
+  server?.close();
+  if (tmpRoot) fs.rmSync(tmpRoot, { recursive: true, force: true });
 });
 
-async function openPage(url) {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await page.goto(url);
-  return { page, errors };
-}
-
+const openPage = (url) => open(browser, url);
 const status = (page) => page.locator('#status').textContent();
-async function waitStatus(page, re, timeout = 120000) {
-  const h = await page.waitForFunction((src) => new RegExp(src).test(document.getElementById('status').textContent),
-    re.source, { timeout, polling: 100 }).catch(async (e) => {
-    throw new Error(`status never matched ${re}: "${await status(page)}" (${e.message.split('\n')[0]})`);
-  });
-  await h.dispose();
-  return status(page);
-}
 const S = (page, expr, arg) => page.evaluate(expr, arg);
 
 /** Points whose centres are on the canvas (not under a panel). */

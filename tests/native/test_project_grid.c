@@ -55,6 +55,26 @@ int main(void) {
     CHECK(distinct(cell, n, 6), "distinct cells");
     CHECK_NEAR(prj_grid_cost(xy, n, 2, cols, rows, cell), best, 1e-9, "exact = enumerated optimum");
   }
+  /* optimality with ties (duplicate points, points on cell centres) and 8 points on 3 x 3 */
+  for (int trial = 0; trial < 4; trial++) {
+    int n = 8, cols = 3, rows = 3;
+    float xy[16];
+    int cell[8], tmp[8];
+    for (int i = 0; i < 2 * n; i++)
+      xy[i] = (float)prj_rng_normal(&r);
+    if (trial & 1)
+      for (int i = 0; i < 4; i++) /* four copies of one point */
+        xy[2 * i] = xy[0], xy[2 * i + 1] = xy[1];
+    if (trial & 2)
+      for (int i = 0; i < n; i++) /* on a lattice */
+        xy[2 * i] = (float)(i % 3), xy[2 * i + 1] = (float)((i * 5) % 3);
+    CHECK(prj_grid_exact(xy, n, 2, cols, rows, cell) == 0, "exact runs");
+    best = INFINITY;
+    enumerate(xy, n, cols, rows, tmp, 0, 0);
+    CHECK(distinct(cell, n, 9), "distinct cells (ties %d)", trial);
+    double got = prj_grid_cost(xy, n, 2, cols, rows, cell);
+    CHECK(fabs(got - best) <= 1e-9, "ties %d: exact %.9f = optimum %.9f", trial, got, best);
+  }
   /* a jittered 20 x 15 grid (shuffled) lands on itself, exact and split */
   const int cols = 20, rows = 15, n = cols * rows;
   float *xy = malloc(sizeof(float) * 3 * n);

@@ -43,55 +43,175 @@ double prj_grid_cost(const float *xy, int n, int stride, int cols, int rows, con
   return s;
 }
 
+/* The exact solver: Jonker-Volgenant (1987) on the square problem padded with m - n dummy points
+ * that cost nothing in any cell: column reduction, reduction transfer, two rounds of augmenting
+ * row reduction, then shortest augmenting paths (Dijkstra on reduced costs) for the rows still
+ * free. Costs are computed on the fly (no m x m matrix). */
+typedef struct {
+  const float *p;
+  const double *cx, *cy;
+  int n;
+} jv_cost;
+
+static inline double jv_c(const jv_cost *c, int i, int j) {
+  if (i >= c->n)
+    return 0.0;
+  double dx = c->p[2 * i] - c->cx[j], dy = c->p[2 * i + 1] - c->cy[j];
+  return dx * dx + dy * dy;
+}
+
 int prj_grid_exact(const float *xy, int n, int stride, int cols, int rows, int *cell) {
-  int m = cols * rows;
+  const int m = cols * rows;
   float *p = normalise(xy, n, stride);
-  /* 1-based rows (points) 1..n, columns (cells) 1..m; way[] traces the augmenting path */
-  double *u = calloc((size_t)n + 1, sizeof(double)), *v = calloc((size_t)m + 1, sizeof(double));
-  double *minv = malloc(sizeof(double) * (m + 1));
-  int *match = calloc((size_t)m + 1, sizeof(int)), *way = malloc(sizeof(int) * (m + 1));
-  char *used = malloc((size_t)m + 1);
+  double *cx = malloc(sizeof(double) * (size_t)m), *cy = malloc(sizeof(double) * (size_t)m);
+  double *v = malloc(sizeof(double) * (size_t)m), *d = malloc(sizeof(double) * (size_t)m);
+  int *x = malloc(sizeof(int) * (size_t)m), *y = malloc(sizeof(int) * (size_t)m);
+  int *freer = malloc(sizeof(int) * (size_t)m), *col = malloc(sizeof(int) * (size_t)m);
+  int *pred = malloc(sizeof(int) * (size_t)m), *matches = calloc((size_t)m, sizeof(int));
   int rc = -1;
-  if (!p || !u || !v || !minv || !match || !way || !used)
+  if (!p || !cx || !cy || !v || !d || !x || !y || !freer || !col || !pred || !matches)
     goto done;
-  for (int i = 1; i <= n; i++) {
-    match[0] = i;
-    int j0 = 0;
-    for (int j = 0; j <= m; j++)
-      minv[j] = INFINITY, used[j] = 0;
-    do {
-      used[j0] = 1;
-      int i0 = match[j0], j1 = 0;
-      double delta = INFINITY;
-      for (int j = 1; j <= m; j++) {
-        if (used[j])
-          continue;
-        double cur = cost(p, i0 - 1, j - 1, cols, rows) - u[i0] - v[j];
-        if (cur < minv[j])
-          minv[j] = cur, way[j] = j0;
-        if (minv[j] < delta)
-          delta = minv[j], j1 = j;
-      }
-      for (int j = 0; j <= m; j++) {
-        if (used[j])
-          u[match[j]] += delta, v[j] -= delta;
-        else
-          minv[j] -= delta;
-      }
-      j0 = j1;
-    } while (match[j0] != 0);
-    do {
-      int j1 = way[j0];
-      match[j0] = match[j1];
-      j0 = j1;
-    } while (j0);
+  for (int j = 0; j < m; j++)
+    cx[j] = ((j % cols) + 0.5) / cols, cy[j] = ((j / cols) + 0.5) / rows;
+  const jv_cost C = {p, cx, cy, n};
+  for (int i = 0; i < m; i++)
+    x[i] = -1;
+  /* column reduction */
+  for (int j = m - 1; j >= 0; j--) {
+    double mn = jv_c(&C, 0, j);
+    int imin = 0;
+    for (int i = 1; i < m; i++) {
+      double h = jv_c(&C, i, j);
+      if (h < mn)
+        mn = h, imin = i;
+      if (mn == 0.0 && i >= n) /* a dummy row: nothing is cheaper */
+        break;
+    }
+    v[j] = mn;
+    if (++matches[imin] == 1)
+      x[imin] = j, y[j] = imin;
+    else
+      y[j] = -1;
   }
-  for (int j = 1; j <= m; j++)
-    if (match[j])
-      cell[match[j] - 1] = j - 1;
+  /* reduction transfer */
+  int nfree = 0;
+  for (int i = 0; i < m; i++) {
+    if (matches[i] == 0) {
+      freer[nfree++] = i;
+    } else if (matches[i] == 1) {
+      int j1 = x[i];
+      double mn = INFINITY;
+      for (int j = 0; j < m; j++)
+        if (j != j1) {
+          double h = jv_c(&C, i, j) - v[j];
+          mn = h < mn ? h : mn;
+        }
+      if (isfinite(mn))
+        v[j1] -= mn;
+    } /* a row several columns chose keeps the first; those columns stay free (y = -1) */
+  }
+  /* augmenting row reduction, twice */
+  for (int round = 0; round < 2; round++) {
+    int k = 0, prev = nfree;
+    nfree = 0;
+    long guard = 0, guard_max = (long)prev + 4 * (long)m; /* eviction chains can crawl on near-ties */
+    while (k < prev && guard++ < guard_max) {
+      int i = freer[k++];
+      double umin = jv_c(&C, i, 0) - v[0], usub = INFINITY;
+      int j1 = 0, j2 = -1;
+      for (int j = 1; j < m; j++) {
+        double h = jv_c(&C, i, j) - v[j];
+        if (h < usub) {
+          if (h >= umin)
+            usub = h, j2 = j;
+          else
+            usub = umin, umin = h, j2 = j1, j1 = j;
+        }
+      }
+      int i0 = y[j1];
+      if (umin < usub)
+        v[j1] -= usub - umin;
+      else if (i0 >= 0 && j2 >= 0)
+        j1 = j2, i0 = y[j2];
+      x[i] = j1, y[j1] = i;
+      if (i0 >= 0 && i0 != i) {
+        x[i0] = -1;
+        if (umin < usub)
+          freer[--k] = i0;
+        else
+          freer[nfree++] = i0;
+      }
+    }
+    while (k < prev) /* only if the guard stopped the round */
+      freer[nfree++] = freer[k++];
+  }
+  /* shortest augmenting paths for the rows still free */
+  for (int f = 0; f < nfree; f++) {
+    int fr = freer[f];
+    if (x[fr] >= 0)
+      continue;
+    for (int j = 0; j < m; j++)
+      d[j] = jv_c(&C, fr, j) - v[j], pred[j] = fr, col[j] = j;
+    int low = 0, up = 0, last = 0, end = -1;
+    double mn = 0.0;
+    while (end < 0) {
+      if (up == low) { /* the columns at the new minimum distance */
+        last = low - 1;
+        mn = d[col[up++]];
+        for (int k = up; k < m; k++) {
+          int j = col[k];
+          double h = d[j];
+          if (h <= mn) {
+            if (h < mn)
+              up = low, mn = h;
+            col[k] = col[up], col[up++] = j;
+          }
+        }
+        for (int k = low; k < up; k++)
+          if (y[col[k]] < 0) {
+            end = col[k];
+            break;
+          }
+      }
+      if (end >= 0)
+        break;
+      int j1 = col[low++], i = y[j1];
+      double h = jv_c(&C, i, j1) - v[j1] - mn;
+      for (int k = up; k < m; k++) {
+        int j = col[k];
+        double v2 = jv_c(&C, i, j) - v[j] - h;
+        if (v2 < d[j]) {
+          pred[j] = i;
+          if (v2 == mn) {
+            if (y[j] < 0) {
+              end = j;
+              break;
+            }
+            col[k] = col[up], col[up++] = j;
+          }
+          d[j] = v2;
+        }
+      }
+    }
+    for (int k = 0; k <= last; k++) {
+      int j1 = col[k];
+      v[j1] += d[j1] - mn;
+    }
+    for (;;) {
+      int i = pred[end], j1 = end;
+      y[end] = i;
+      end = x[i];
+      x[i] = j1;
+      if (i == fr)
+        break;
+    }
+  }
+  for (int i = 0; i < n; i++)
+    cell[i] = x[i];
   rc = 0;
 done:
-  free(p), free(u), free(v), free(minv), free(match), free(way), free(used);
+  free(p), free(cx), free(cy), free(v), free(d), free(x), free(y), free(freer), free(col);
+  free(pred), free(matches);
   return rc;
 }
 

@@ -1,7 +1,7 @@
 /* grid.h — assignment of a 2-D cloud to the cells of a grid (sm_grid_assign in sonomap.h).
  * Exact: the minimum total squared distance between the normalised points and the cell
- * centres, by shortest augmenting paths with dual potentials (the augmentation phase of
- * Jonker-Volgenant, O(n^2 cells) worst case). Beyond SM_GRID_EXACT_MAX points: a recursive
+ * centres, by Jonker-Volgenant (column reduction, reduction transfer, augmenting row reduction,
+ * shortest augmenting paths) on the problem padded square with zero-cost dummy points. Beyond SM_GRID_EXACT_MAX points: a recursive
  * balanced split of the grid along its longer side, points sorted along that axis. */
 #ifndef PRJ_GRID_H
 #define PRJ_GRID_H

@@ -7,9 +7,11 @@
 // 2-D UMAP time in Chromium. The measurement is scripts/bench/map-core.mjs. Timing-based: never
 // part of `make test`.
 //   node scripts/bench-map.mjs [--quick] [--no-node] [--no-browser] [--no-peers] [--peers-50k]
-//                              [--no-big]
+//                              [--no-big] [--tsne-js]
 //   --quick: N = 2k and 10k at D = 128, t-SNE 300 iterations, no 100k run.
 //   --peers-50k: also run umap-js at N = 50k (several minutes per run on a 2-core machine).
+//   --tsne-js: also tsne-js 1.0.3 at N = 2k, a 30-iteration run on both sides (about 17 s per
+//   tsne-js iteration here); @keckelt/tsne is the t-SNE peer otherwise.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +23,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT);
 const args = process.argv.slice(2);
 const has = (k) => args.includes(k);
-const opts = { quick: has('--quick'), peers: !has('--no-peers'), peers50k: has('--peers-50k') };
+const opts = { quick: has('--quick'), peers: !has('--no-peers'), peers50k: has('--peers-50k'), tsnejs: has('--tsne-js') };
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 async function nodeRun() {
@@ -64,7 +66,7 @@ async function browserRun(big) {
     const page = browser.pages()[0] || await browser.newPage();
     page.on('console', (m) => { if (m.type() === 'log') console.log(m.text()); else if (m.type() === 'error') console.error(`  [chromium] ${m.text()}`); });
     page.on('pageerror', (e) => console.error(`  [chromium] ${e.message}`));
-    const q = new URLSearchParams({ quick: opts.quick ? 1 : 0, nopeers: opts.peers ? 0 : 1, peers50k: opts.peers50k ? 1 : 0, big: big ? 1 : 0 });
+    const q = new URLSearchParams({ tsnejs: opts.tsnejs ? 1 : 0, quick: opts.quick ? 1 : 0, nopeers: opts.peers ? 0 : 1, peers50k: opts.peers50k ? 1 : 0, big: big ? 1 : 0 });
     await page.goto(`${url}/build/bench/map.html?${q}`);
     const h = await page.waitForFunction(() => window.benchResult || window.benchError, null, { timeout: 0, polling: 1000 });
     const res = await h.jsonValue();

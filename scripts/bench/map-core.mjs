@@ -60,7 +60,7 @@ async function timeOurs(eng, X, n, d, opts, now, yieldTo) {
 
 /**
  * env: { label, wasm (URL or bytes), now(), umap(), tsnejs() (class or null), keckelt(), log(line) }
- * opts: { quick, peers50k, big, peers }
+ * opts: { quick, peers50k, big, peers, tsnejs }
  * Returns { label, rows: [...] } with one row per measurement.
  */
 export async function runMapBench(env, opts) {
@@ -102,7 +102,8 @@ export async function runMapBench(env, opts) {
       // t-SNE (D = 128 only, and not beyond 50k: the D = 1024 rows differ only by the PCA step).
       // The peers are exact O(N^2) in time and memory (N x N float64 matrices): N = 2,000 only;
       // tsne-js runs about a second per iteration there, so it gets a short run of TSNEJS_ITERS
-      // iterations against sonomap running the same count.
+      // iterations against sonomap running the same count, and only with --tsne-js (about 500 s at
+      // 30 iterations on a 2-core machine).
       if (d !== 128) continue;
       const t = await timeOurs(eng, X, n, d, { projection: 'tsne', dims: 2, seed: 1, iterations: tsneIters }, now, env.yieldTo);
       const base = { algo: 'tSNE', n, d, iters: tsneIters, ours: t.total, setup: t.setup, tOurs: quality(eng, X, n, d, t.Y, 2) };
@@ -124,7 +125,7 @@ export async function runMapBench(env, opts) {
       rk.ratio = rk.peerTime / rk.ours;
       out.rows.push(rk);
       log(fmt(rk));
-      const Tj = await env.tsnejs();
+      const Tj = opts.tsnejs ? await env.tsnejs() : null;
       if (Tj) {
         const it = opts.quick ? 10 : 30;
         const s = await timeOurs(eng, X, n, d, { projection: 'tsne', dims: 2, seed: 1, iterations: it }, now, env.yieldTo);

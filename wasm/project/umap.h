@@ -2,7 +2,18 @@
  * smooth kNN distances (binary search for sigma, rho = nearest non-zero distance), fuzzy
  * union symmetrisation, SGD with negative sampling on the epochs-per-sample schedule and a
  * linearly decaying learning rate. The layout advances epoch by epoch (prj_umap_step) and is a
- * valid embedding between steps. The initial layout is the caller's (the engine uses PCA). */
+ * valid embedding between steps. The initial layout is the caller's: the engine uses the top
+ * principal components, not umap-learn's spectral layout (eigenvectors of the graph Laplacian).
+ * PCA init keeps the global arrangement as well (Kobak & Linderman, Nat. Biotechnol. 2021) and
+ * costs one pass over the preprocessed rows, whereas a spectral init needs an iterative sparse
+ * eigensolver (Lanczos / LOBPCG) that converges slowly on graphs made of separate clusters
+ * (disconnected components need their own layout), which is the common case for sound sets.
+ *
+ * The SGD follows umap-learn's schedule (epochs per sample, negative rate 5, gradient clip 4,
+ * linear learning-rate decay) with three departures for speed that keep it deterministic:
+ * edges are visited row-interleaved (edge r of every point, then edge r + 1), the negative
+ * samples of one positive sample are all taken against the same position and their pushes
+ * summed, and x^b is computed by fastmath.h, so native and wasm builds agree bit for bit. */
 #ifndef PRJ_UMAP_H
 #define PRJ_UMAP_H
 

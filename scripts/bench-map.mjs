@@ -15,16 +15,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runMapBench } from './bench/map-core.mjs';
+import { runInChromium } from './bench/chromium.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT);
 const args = process.argv.slice(2);
 const has = (k) => args.includes(k);
 const opts = { quick: has('--quick'), peers: !has('--no-peers'), peers50k: has('--peers-50k'), tsnejs: has('--tsne-js') };
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 async function nodeRun() {
   const { UMAP } = await import('umap-js');
@@ -40,43 +39,11 @@ async function nodeRun() {
 }
 
 async function browserRun(big) {
-  const esbuild = await import('esbuild');
-  await esbuild.build({
-    entryPoints: ['scripts/bench/map-browser.mjs'], bundle: true, format: 'esm', platform: 'browser',
-    outfile: 'build/bench/map-browser.js', logLevel: 'error',
+  const q = new URLSearchParams({ tsnejs: opts.tsnejs ? 1 : 0, quick: opts.quick ? 1 : 0, nopeers: opts.peers ? 0 : 1, peers50k: opts.peers50k ? 1 : 0, big: big ? 1 : 0 });
+  return runInChromium({
+    root: ROOT, name: 'map', entry: 'scripts/bench/map-browser.mjs', query: q.toString(),
+    head: '<script src="/node_modules/tsne-js/build/tsne.min.js"></script>',
   });
-  fs.writeFileSync('build/bench/map.html', '<!doctype html><meta charset="utf-8"><title>bench-map</title><link rel="icon" href="data:,">' +
-    '<script src="/node_modules/tsne-js/build/tsne.min.js"></script>' +
-    '<script type="module" src="/build/bench/map-browser.js"></script>\n');
-  const server = spawn(process.execPath, ['scripts/serve.mjs', ROOT, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let browser, profile;
-  try {
-    const url = await new Promise((resolve, reject) => {
-      let buf = '';
-      server.stdout.on('data', (d) => { buf += d; const m = buf.match(/https?:\/\/\S+/); if (m) resolve(m[0].replace(/\/$/, '')); });
-      server.on('exit', (c) => reject(new Error(`serve.mjs exited (${c})`)));
-    });
-    const { chromium } = await import('playwright-core');
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-bench-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, { // a fresh --user-data-dir
-      executablePath: CHROMIUM, headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const page = browser.pages()[0] || await browser.newPage();
-    page.on('console', (m) => { if (m.type() === 'log') console.log(m.text()); else if (m.type() === 'error') console.error(`  [chromium] ${m.text()}`); });
-    page.on('pageerror', (e) => console.error(`  [chromium] ${e.message}`));
-    const q = new URLSearchParams({ tsnejs: opts.tsnejs ? 1 : 0, quick: opts.quick ? 1 : 0, nopeers: opts.peers ? 0 : 1, peers50k: opts.peers50k ? 1 : 0, big: big ? 1 : 0 });
-    await page.goto(`${url}/build/bench/map.html?${q}`);
-    const h = await page.waitForFunction(() => window.benchResult || window.benchError, null, { timeout: 0, polling: 1000 });
-    const res = await h.jsonValue();
-    if (typeof res === 'string') throw new Error(`in Chromium: ${res}`);
-    return res;
-  } finally {
-    if (browser) await browser.close();
-    server.kill();
-    if (profile) fs.rmSync(profile, { recursive: true, force: true });
-  }
 }
 
 function summary(results) {

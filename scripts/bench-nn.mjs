@@ -14,9 +14,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runBench } from './bench/nn-core.mjs';
+import { runInChromium } from './bench/chromium.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT);
@@ -26,7 +27,6 @@ const ROUNDS = opt('--rounds', 5), TIME = opt('--time', 0.4);
 const PEERS = !args.includes('--no-peers');
 const WASM = args.includes('--wasm') ? args[args.indexOf('--wasm') + 1] : undefined;
 const BASE = args.includes('--base') ? args[args.indexOf('--base') + 1] : undefined;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 function buildPeak() {
   const out = 'build/bench/simd-peak.wasm', src = 'scripts/bench/simd-peak.c';
@@ -50,42 +50,12 @@ async function nodeRun() {
 }
 
 async function browserRun() {
-  const esbuild = await import('esbuild');
-  await esbuild.build({
-    entryPoints: ['scripts/bench/nn-browser.mjs'], bundle: true, format: 'esm', platform: 'browser',
-    outfile: 'build/bench/nn-browser.js', logLevel: 'error', external: ['fs', 'path', 'os', 'worker_threads', 'perf_hooks', 'crypto', 'url', 'module'],
+  const extra = (WASM ? `&wasm=${encodeURIComponent(WASM)}` : '') + (BASE ? `&base=${encodeURIComponent(BASE)}` : '');
+  return runInChromium({
+    root: ROOT, name: 'nn', entry: 'scripts/bench/nn-browser.mjs', polling: 500,
+    query: `rounds=${ROUNDS}&time=${TIME}&peers=${PEERS ? 1 : 0}${extra}`,
+    build: { external: ['fs', 'path', 'os', 'worker_threads', 'perf_hooks', 'crypto', 'url', 'module'] },
   });
-  fs.writeFileSync('build/bench/nn.html', '<!doctype html><meta charset="utf-8"><title>bench-nn</title><link rel="icon" href="data:,">' +
-    '<script type="module" src="/build/bench/nn-browser.js"></script>\n');
-  const server = spawn(process.execPath, ['scripts/serve.mjs', ROOT, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let browser, profile;
-  try {
-    const url = await new Promise((resolve, reject) => {
-      let buf = '';
-      server.stdout.on('data', (d) => { buf += d; const m = buf.match(/https?:\/\/\S+/); if (m) resolve(m[0].replace(/\/$/, '')); });
-      server.on('exit', (c) => reject(new Error(`serve.mjs exited (${c})`)));
-    });
-    const { chromium } = await import('playwright-core');
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-bench-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, { // a fresh --user-data-dir
-      executablePath: CHROMIUM, headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const page = browser.pages()[0] || await browser.newPage();
-    page.on('console', (m) => { if (m.type() === 'log') console.log(m.text()); else if (m.type() === 'error') console.error(`  [chromium] ${m.text()}`); });
-    page.on('pageerror', (e) => console.error(`  [chromium] ${e.message}`));
-    const extra = (WASM ? `&wasm=${encodeURIComponent(WASM)}` : '') + (BASE ? `&base=${encodeURIComponent(BASE)}` : '');
-    await page.goto(`${url}/build/bench/nn.html?rounds=${ROUNDS}&time=${TIME}&peers=${PEERS ? 1 : 0}${extra}`);
-    const h = await page.waitForFunction(() => window.benchResult || window.benchError, null, { timeout: 0, polling: 500 });
-    const res = await h.jsonValue();
-    if (typeof res === 'string') throw new Error(`in Chromium: ${res}`);
-    return res;
-  } finally {
-    if (browser) await browser.close();
-    server.kill();
-    if (profile) fs.rmSync(profile, { recursive: true, force: true });
-  }
 }
 
 async function main() {

@@ -13,6 +13,8 @@ import { npyEncode, npyDecode } from './npy.js';
 const VERSION = '0.1.0';
 // Rows sampled for the quality figures: enough for two decimals, cheap at 100k points.
 const QUALITY_QUERIES = 500;
+// Largest map that also gets a grid layout.
+const GRID_MAX = 20000;
 const AUDIO_EXT = /\.(wav|wave|aif|aiff|aifc|flac|ogg|oga|mp3|m4a|aac|opus|webm)$/i;
 const wasmPath = () => new URL('./sonomap.wasm', import.meta.url);
 
@@ -345,6 +347,18 @@ async function mapItems(engine, items, { projection, dims, seed, clusters, featu
       }
     } finally { m.free(); }
     if (!quiet) log(`${proj} ${k}-D of ${n} points in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  // The grid layout: the 2-D map assigned to the cells of a square grid (as AudioNotebooks'
+  // grid spritesheets), up to GRID_MAX points.
+  const flat = layouts[`${projection}-2d`];
+  if (flat && n >= 2 && n <= GRID_MAX) {
+    const t0 = Date.now();
+    const cols = Math.ceil(Math.sqrt(n)), rows = Math.ceil(n / cols);
+    const cell = engine.gridAssign(flat, n, cols, rows);
+    const grid = new Float32Array(2 * n);
+    for (let i = 0; i < n; i++) { grid[2 * i] = cell[i] % cols; grid[2 * i + 1] = Math.floor(cell[i] / cols); }
+    layouts['grid-2d'] = grid;
+    if (!quiet) log(`grid ${cols} x ${rows} of ${n} points in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
   if (quality && quality.trustworthiness !== undefined) {
     const r = (v) => Math.round(v * 1000) / 1000;

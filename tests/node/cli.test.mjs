@@ -39,7 +39,13 @@ test('analyze: 100 mixed-format files and 3 broken ones → a complete dataset f
   assert.deepEqual(proj.idx, [...Array(100).keys()]);
   assert.equal(proj.projections.length, 100);
   assert.ok(proj.projections.every((r) => r.length === 3 && r.every(Number.isFinite)));
-  for (const name of ['umap-2d', 'umap-3d', 'pca-2d', 'pca-3d']) assert.equal(proj.layouts[name]?.length, 100, name);
+  for (const name of ['umap-2d', 'umap-3d', 'pca-2d', 'pca-3d', 'grid-2d']) assert.equal(proj.layouts[name]?.length, 100, name);
+  // the grid layout puts every point in its own cell of a 10 x 10 grid
+  const cells = new Set(proj.layouts['grid-2d'].map(([x, y]) => {
+    assert.ok(Number.isInteger(x) && Number.isInteger(y) && x >= 0 && x < 10 && y >= 0 && y < 10, `cell ${x},${y}`);
+    return y * 10 + x;
+  }));
+  assert.equal(cells.size, 100);
   assert.deepEqual(proj.metadata.labelnames, ['noise', 'plucks', 'pulses', 'sweeps', 'tones']);
   const files = fs.readFileSync(path.join(out, 'files.txt'), 'utf8').trim().split('\n');
   assert.deepEqual(files, proj.metadata.filenames);

@@ -52,9 +52,9 @@ static inline float prj_powf(float x, float b) { return prj_exp2f(b * prj_log2f(
  * out = d2 > 0 ? c / ((0.001 + d2) (a d2^b + 1)) : 0, bit-identical on both builds. */
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>
-static inline v128_t prj_umap_rep4v(v128_t x, float a, float b, float c) {
-  v128_t pos = wasm_f32x4_gt(x, wasm_f32x4_splat(0.0f));
-  v128_t xc = wasm_f32x4_max(x, wasm_f32x4_splat(1e-30f));
+/* x^b in four lanes, the same steps as prj_powf */
+static inline v128_t prj_pow4v(v128_t x, float b) {
+  v128_t xc = wasm_f32x4_pmax(x, wasm_f32x4_splat(1e-30f));
   v128_t bits = xc;
   v128_t e = wasm_i32x4_sub(wasm_u32x4_shr(bits, 23), wasm_i32x4_splat(127));
   v128_t m = wasm_v128_or(wasm_v128_and(bits, wasm_i32x4_splat(0x007fffff)),
@@ -71,8 +71,8 @@ static inline v128_t prj_umap_rep4v(v128_t x, float a, float b, float c) {
   p = wasm_f32x4_add(wasm_f32x4_splat(2.88539008f), wasm_f32x4_mul(t2, p));
   v128_t lg = wasm_f32x4_add(wasm_f32x4_convert_i32x4(e), wasm_f32x4_mul(t, p));
   v128_t y = wasm_f32x4_mul(wasm_f32x4_splat(b), lg);
-  y = wasm_f32x4_max(y, wasm_f32x4_splat(-126.0f));
-  y = wasm_f32x4_min(y, wasm_f32x4_splat(126.0f));
+  y = wasm_f32x4_pmax(y, wasm_f32x4_splat(-126.0f));
+  y = wasm_f32x4_pmin(y, wasm_f32x4_splat(126.0f));
   v128_t fi = wasm_f32x4_floor(wasm_f32x4_add(y, wasm_f32x4_splat(0.5f)));
   v128_t f = wasm_f32x4_mul(wasm_f32x4_sub(y, fi), wasm_f32x4_splat(0.693147181f));
   v128_t q = wasm_f32x4_add(wasm_f32x4_splat(0.00833333333f),
@@ -82,9 +82,17 @@ static inline v128_t prj_umap_rep4v(v128_t x, float a, float b, float c) {
   q = wasm_f32x4_add(wasm_f32x4_splat(0.5f), wasm_f32x4_mul(f, q));
   q = wasm_f32x4_add(one, wasm_f32x4_mul(f, q));
   q = wasm_f32x4_add(one, wasm_f32x4_mul(f, q));
-  v128_t sc = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(fi), wasm_i32x4_splat(127)),
-                             23);
-  v128_t pw = wasm_f32x4_mul(q, sc);
+  /* 2^fi from the bits of fi + 1.5 * 2^23 (exact: fi is a whole number of magnitude <= 126,
+   * its low bits are fi; the shift drops the rest), cheaper than a float-to-int conversion */
+  v128_t fib = wasm_f32x4_add(fi, wasm_f32x4_splat(12582912.0f));
+  v128_t sc = wasm_i32x4_shl(wasm_i32x4_add(fib, wasm_i32x4_splat(127)), 23);
+  return wasm_f32x4_mul(q, sc);
+}
+
+static inline v128_t prj_umap_rep4v(v128_t x, float a, float b, float c) {
+  v128_t pos = wasm_f32x4_gt(x, wasm_f32x4_splat(0.0f));
+  v128_t one = wasm_f32x4_splat(1.0f);
+  v128_t pw = prj_pow4v(x, b);
   v128_t den = wasm_f32x4_mul(wasm_f32x4_add(wasm_f32x4_splat(0.001f), x),
                               wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(a), pw), one));
   v128_t g = wasm_f32x4_div(wasm_f32x4_splat(c), den);
@@ -93,7 +101,28 @@ static inline v128_t prj_umap_rep4v(v128_t x, float a, float b, float c) {
 static inline void prj_umap_rep4(const float d2[4], float a, float b, float c, float out[4]) {
   wasm_v128_store(out, prj_umap_rep4v(wasm_v128_load(d2), a, b, c));
 }
+/* UMAP's attractive gradient coefficient for four squared distances at once:
+ * out = d2 > 0 ? (-c (d2^b / d2)) / (a d2^b + 1) : 0 (c = 2ab), bit-identical on both builds. */
+static inline void prj_umap_att4(const float d2[4], float a, float b, float c, float out[4]) {
+  v128_t x = wasm_v128_load(d2);
+  v128_t pos = wasm_f32x4_gt(x, wasm_f32x4_splat(0.0f));
+  v128_t pw = prj_pow4v(x, b);
+  v128_t g = wasm_f32x4_div(wasm_f32x4_mul(wasm_f32x4_splat(-c), wasm_f32x4_div(pw, x)),
+                            wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(a), pw),
+                                           wasm_f32x4_splat(1.0f)));
+  wasm_v128_store(out, wasm_v128_and(g, pos));
+}
 #else
+static inline void prj_umap_att4(const float d2[4], float a, float b, float c, float out[4]) {
+  for (int l = 0; l < 4; l++) {
+    if (!(d2[l] > 0.0f)) {
+      out[l] = 0.0f;
+      continue;
+    }
+    float pw = prj_powf(d2[l], b);
+    out[l] = (-c * (pw / d2[l])) / (a * pw + 1.0f);
+  }
+}
 static inline void prj_umap_rep4(const float d2[4], float a, float b, float c, float out[4]) {
   for (int l = 0; l < 4; l++)
     out[l] = d2[l] > 0.0f ? c / ((0.001f + d2[l]) * (a * prj_powf(d2[l], b) + 1.0f)) : 0.0f;

@@ -227,86 +227,144 @@ oom:
 
 static inline float clip(float v) { return v > CLIP ? CLIP : (v < -CLIP ? -CLIP : v); }
 
-/* One epoch for a fixed dims (the compiler specialises it per value). The power d2^b goes
- * through prj_powf (fastmath.h): the same bits natively and in wasm. */
-static inline __attribute__((always_inline)) void epoch_dims(prj_umap *u, int ep, const int dims) {
-  const int n = u->n;
-  const float a = (float)u->a, b = (float)u->b;
-  const float alpha = (float)(1.0 - (double)ep / u->n_epochs);
-  const float two_ab = 2.0f * a * b, two_gb = 2.0f * GAMMA * b;
-  float *Y = u->Y;
-  double *next = u->next, *next_neg = u->next_neg;
-  const double *eps = u->eps, *eps_neg = u->eps_neg;
-  const int *head = u->head, *tail = u->tail;
-  const long ne = u->ne;
-  for (long e = 0; e < ne; e++) {
-    if (next[e] > ep)
-      continue;
-    float *cur = Y + (size_t)head[e] * dims, *oth = Y + (size_t)tail[e] * dims;
-    float dv[3], d2 = 0.0f;
+/* Samples are taken in groups of four due edges, so that no sample waits on the one before it
+ * (one sample alone is a chain of power, divisions and clipping: latency, not work):
+ *  1. the four attractive moves read their distances first, take their coefficients in four
+ *     lanes at once, then move the points in edge order;
+ *  2. the group's negative samples (about five per edge) are drawn in edge order into one stream
+ *     of lanes, four at a time, each pushing its own edge's head (as it stands after step 1);
+ *     the pushes are summed per edge in lane order and applied after the whole group.
+ * The order of every operation is fixed, so a seed gives one layout, natively and in wasm. The
+ * power d2^b goes through fastmath.h: the same bits on both builds. */
+typedef struct {
+  const int *head, *tail;
+  double *next, *next_neg;
+  const double *eps, *eps_neg;
+  float *Y;
+  prj_rng *rng;
+  uint32_t n;
+  float a, b, two_ab, two_gb, alpha;
+  double ep;
+} epoch_ctx;
+
+static inline __attribute__((always_inline)) void group_dims(const epoch_ctx *x, const long *grp,
+                                                             int ng, const int dims) {
+  float *Y = x->Y;
+  float d2[4], dv[4][3], gc[4];
+  for (int s = 0; s < 4; s++) {
+    d2[s] = 0.0f;
     for (int c = 0; c < dims; c++)
-      dv[c] = cur[c] - oth[c], d2 += dv[c] * dv[c];
-    if (d2 > 0.0f) {
-      float pb = prj_powf(d2, b); /* d2^(b-1) = pb / d2: one power per sample */
-      float gc = -two_ab * (pb / d2) / (a * pb + 1.0f);
+      dv[s][c] = 0.0f;
+    if (s >= ng)
+      continue;
+    const float *cur = Y + (size_t)x->head[grp[s]] * dims, *oth = Y + (size_t)x->tail[grp[s]] * dims;
+    for (int c = 0; c < dims; c++)
+      dv[s][c] = cur[c] - oth[c], d2[s] += dv[s][c] * dv[s][c];
+  }
+  prj_umap_att4(d2, x->a, x->b, x->two_ab, gc);
+  int nneg[4];
+  for (int s = 0; s < ng; s++) {
+    long e = grp[s];
+    if (d2[s] > 0.0f) {
+      float *cur = Y + (size_t)x->head[e] * dims, *oth = Y + (size_t)x->tail[e] * dims;
       for (int c = 0; c < dims; c++) {
-        float g = clip(gc * dv[c]) * alpha;
+        float g = clip(gc[s] * dv[s][c]) * x->alpha;
         cur[c] += g;
         oth[c] -= g;
       }
     }
-    next[e] += eps[e];
-    /* negative samples, all against the same `cur` (their pushes are summed), four at a time:
-     * no batch waits for another, so the power and divisions of a sample overlap */
-    int nneg = (int)((ep - next_neg[e]) / eps_neg[e]);
-    float acc[3] = {0.0f, 0.0f, 0.0f};
-    int p = 0;
-#ifdef __wasm_simd128__
-    if (dims == 2) { /* the same arithmetic as the loop below, in lanes */
-      const v128_t cx = wasm_f32x4_splat(cur[0]), cy = wasm_f32x4_splat(cur[1]);
-      const v128_t lo = wasm_f32x4_splat(-CLIP), hi = wasm_f32x4_splat(CLIP);
-      for (; p < nneg; p += 4) {
-        int id[4];
-        for (int l = 0; l < 4; l++) /* spare lanes take cur itself: d2 = 0 pushes nothing */
-          id[l] = p + l < nneg ? (int)prj_rng_below(&u->rng, (uint32_t)n) : head[e];
-        v128_t p01 = wasm_v128_load64_zero(Y + 2 * (size_t)id[0]);
-        p01 = wasm_v128_load64_lane(Y + 2 * (size_t)id[1], p01, 1);
-        v128_t p23 = wasm_v128_load64_zero(Y + 2 * (size_t)id[2]);
-        p23 = wasm_v128_load64_lane(Y + 2 * (size_t)id[3], p23, 1);
-        v128_t dx = wasm_f32x4_sub(cx, wasm_i32x4_shuffle(p01, p23, 0, 2, 4, 6));
-        v128_t dy = wasm_f32x4_sub(cy, wasm_i32x4_shuffle(p01, p23, 1, 3, 5, 7));
-        v128_t d2v = wasm_f32x4_add(wasm_f32x4_mul(dx, dx), wasm_f32x4_mul(dy, dy));
-        v128_t g = prj_umap_rep4v(d2v, a, b, two_gb);
-        v128_t gx = wasm_f32x4_min(wasm_f32x4_max(wasm_f32x4_mul(g, dx), lo), hi);
-        v128_t gy = wasm_f32x4_min(wasm_f32x4_max(wasm_f32x4_mul(g, dy), lo), hi);
-        acc[0] += (wasm_f32x4_extract_lane(gx, 0) + wasm_f32x4_extract_lane(gx, 1)) +
-                  (wasm_f32x4_extract_lane(gx, 2) + wasm_f32x4_extract_lane(gx, 3));
-        acc[1] += (wasm_f32x4_extract_lane(gy, 0) + wasm_f32x4_extract_lane(gy, 1)) +
-                  (wasm_f32x4_extract_lane(gy, 2) + wasm_f32x4_extract_lane(gy, 3));
-      }
-    }
-#endif
-    for (; p < nneg; p += 4) {
-      float nd2[4], gc[4], ndv[4][3];
-      for (int l = 0; l < 4; l++) {
-        nd2[l] = 0.0f;
-        for (int c = 0; c < dims; c++)
-          ndv[l][c] = 0.0f;
-        if (p + l >= nneg)
-          continue;
-        const float *o = Y + (size_t)prj_rng_below(&u->rng, (uint32_t)n) * dims;
-        for (int c = 0; c < dims; c++)
-          ndv[l][c] = cur[c] - o[c], nd2[l] += ndv[l][c] * ndv[l][c];
-      }
-      prj_umap_rep4(nd2, a, b, two_gb, gc);
-      for (int c = 0; c < dims; c++)
-        acc[c] += (clip(gc[0] * ndv[0][c]) + clip(gc[1] * ndv[1][c])) +
-                  (clip(gc[2] * ndv[2][c]) + clip(gc[3] * ndv[3][c]));
-    }
-    for (int c = 0; c < dims; c++)
-      cur[c] += acc[c] * alpha;
-    next_neg[e] += nneg * eps_neg[e];
+    x->next[e] += x->eps[e];
+    nneg[s] = (int)((x->ep - x->next_neg[e]) / x->eps_neg[e]);
+    x->next_neg[e] += nneg[s] * x->eps_neg[e];
   }
+  /* negatives: round j draws the j-th sample of each edge of the group (lane s: edge s) */
+  float cur[4][3], acc[4][3];
+  int maxn = 0;
+  for (int s = 0; s < 4; s++) {
+    for (int c = 0; c < dims; c++)
+      cur[s][c] = s < ng ? Y[(size_t)x->head[grp[s]] * dims + c] : 0.0f, acc[s][c] = 0.0f;
+    if (s >= ng)
+      nneg[s] = 0;
+    maxn = nneg[s] > maxn ? nneg[s] : maxn;
+  }
+#ifdef __wasm_simd128__
+  if (dims == 2) { /* the same arithmetic as the loop below, in lanes */
+    const v128_t lo = wasm_f32x4_splat(-CLIP), hi = wasm_f32x4_splat(CLIP);
+    const v128_t cx = wasm_f32x4_make(cur[0][0], cur[1][0], cur[2][0], cur[3][0]);
+    const v128_t cy = wasm_f32x4_make(cur[0][1], cur[1][1], cur[2][1], cur[3][1]);
+    const v128_t nn = wasm_i32x4_make(nneg[0], nneg[1], nneg[2], nneg[3]);
+    v128_t ax = wasm_f32x4_splat(0.0f), ay = ax;
+    for (int j = 0; j < maxn; j++) {
+      int id[4];
+      for (int l = 0; l < 4; l++) /* lanes past their edge's count: any point, result unused */
+        id[l] = j < nneg[l] ? (int)prj_rng_below(x->rng, x->n) : 0;
+      v128_t p01 = wasm_v128_load64_zero(Y + 2 * (size_t)id[0]);
+      p01 = wasm_v128_load64_lane(Y + 2 * (size_t)id[1], p01, 1);
+      v128_t p23 = wasm_v128_load64_zero(Y + 2 * (size_t)id[2]);
+      p23 = wasm_v128_load64_lane(Y + 2 * (size_t)id[3], p23, 1);
+      v128_t dx = wasm_f32x4_sub(cx, wasm_i32x4_shuffle(p01, p23, 0, 2, 4, 6));
+      v128_t dy = wasm_f32x4_sub(cy, wasm_i32x4_shuffle(p01, p23, 1, 3, 5, 7));
+      v128_t d2v = wasm_f32x4_add(wasm_f32x4_mul(dx, dx), wasm_f32x4_mul(dy, dy));
+      v128_t g = prj_umap_rep4v(d2v, x->a, x->b, x->two_gb);
+      v128_t gx = wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_mul(g, dx), lo), hi);
+      v128_t gy = wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_mul(g, dy), lo), hi);
+      v128_t live = wasm_i32x4_gt(nn, wasm_i32x4_splat(j));
+      ax = wasm_v128_bitselect(wasm_f32x4_add(ax, gx), ax, live);
+      ay = wasm_v128_bitselect(wasm_f32x4_add(ay, gy), ay, live);
+    }
+    float sx[4], sy[4];
+    wasm_v128_store(sx, ax);
+    wasm_v128_store(sy, ay);
+    for (int s = 0; s < ng; s++) {
+      float *p = Y + (size_t)x->head[grp[s]] * 2;
+      p[0] += sx[s] * x->alpha;
+      p[1] += sy[s] * x->alpha;
+    }
+    return;
+  }
+#endif
+  for (int j = 0; j < maxn; j++) {
+    float nd2[4], ndv[4][3], g4[4];
+    for (int l = 0; l < 4; l++) {
+      nd2[l] = 0.0f;
+      for (int c = 0; c < dims; c++)
+        ndv[l][c] = 0.0f;
+      if (j >= nneg[l])
+        continue;
+      const float *o = Y + (size_t)prj_rng_below(x->rng, x->n) * dims;
+      for (int c = 0; c < dims; c++)
+        ndv[l][c] = cur[l][c] - o[c], nd2[l] += ndv[l][c] * ndv[l][c];
+    }
+    prj_umap_rep4(nd2, x->a, x->b, x->two_gb, g4);
+    for (int l = 0; l < ng; l++)
+      if (j < nneg[l])
+        for (int c = 0; c < dims; c++)
+          acc[l][c] += clip(g4[l] * ndv[l][c]);
+  }
+  for (int s = 0; s < ng; s++)
+    for (int c = 0; c < dims; c++)
+      Y[(size_t)x->head[grp[s]] * dims + c] += acc[s][c] * x->alpha;
+}
+
+/* One epoch for a fixed dims (the compiler specialises it per value). */
+static inline __attribute__((always_inline)) void epoch_dims(prj_umap *u, int ep, const int dims) {
+  epoch_ctx x = {u->head, u->tail, u->next, u->next_neg, u->eps, u->eps_neg, u->Y, &u->rng,
+                 (uint32_t)u->n, (float)u->a, (float)u->b, 0.0f, 0.0f,
+                 (float)(1.0 - (double)ep / u->n_epochs), (double)ep};
+  x.two_ab = 2.0f * x.a * x.b, x.two_gb = 2.0f * GAMMA * x.b;
+  const double *next = u->next;
+  const long ne = u->ne;
+  long grp[4];
+  int ng = 0;
+  for (long e = 0; e < ne; e++) {
+    if (next[e] > ep)
+      continue;
+    grp[ng++] = e;
+    if (ng == 4)
+      group_dims(&x, grp, 4, dims), ng = 0;
+  }
+  if (ng)
+    group_dims(&x, grp, ng, dims);
 }
 
 static void epoch(prj_umap *u, int ep) {

@@ -10,10 +10,12 @@
  * (disconnected components need their own layout), which is the common case for sound sets.
  *
  * The SGD follows umap-learn's schedule (epochs per sample, negative rate 5, gradient clip 4,
- * linear learning-rate decay) with three departures for speed that keep it deterministic:
- * edges are visited row-interleaved (edge r of every point, then edge r + 1), the negative
- * samples of one positive sample are all taken against the same position and their pushes
- * summed, and x^b is computed by fastmath.h, so native and wasm builds agree bit for bit. */
+ * linear learning-rate decay) with four departures for speed that keep it deterministic:
+ * edges are visited row-interleaved (edge r of every point, then edge r + 1); due edges are
+ * taken four at a time, their attractive distances all read before any of the four moves; the
+ * negative samples of one positive sample are all taken against the same position and their
+ * pushes summed (the four edges' samples side by side in SIMD lanes); and x^b is computed by
+ * fastmath.h, so native and wasm builds agree bit for bit. */
 #ifndef PRJ_UMAP_H
 #define PRJ_UMAP_H
 

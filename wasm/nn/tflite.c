@@ -336,6 +336,41 @@ static int get_op(tfl *m, uint32_t j, opinfo *o) {
 static int op_in(tfl *m, const opinfo *o, uint32_t k) {
   return k < o->nin ? rd_i32(&m->f, o->in + 4ull * k) : -1;
 }
+
+/* Dequantizes operator j's weights (wt) and its optional bias (input 2; int32 biases without
+ * scales of their own take input scale x weight scale) and appends the layer to net. */
+static int add_weighted(tfl *m, const opinfo *o, uint32_t j, const tensor *in_t, const tensor *wt,
+                        int nnop, int act, int stride, int cout, sm_net *net, char *err,
+                        size_t errlen) {
+  int rc = -1;
+  float *wbuf = malloc((size_t)elems(wt) * sizeof(float));
+  float *bbuf = calloc((size_t)cout, sizeof(float));
+  float *fb = calloc((size_t)cout, sizeof(float));
+  if (!wbuf || !bbuf || !fb) {
+    sm_nn_fail(err, errlen, "out of memory");
+    goto done;
+  }
+  if (dequant(m, wt, "weights", wbuf, NULL, 0)) goto done;
+  int bi = op_in(m, o, 2);
+  if (bi >= 0) {
+    tensor bt;
+    if (get_tensor(m, bi, &bt)) goto done;
+    if (elems(&bt) != (uint64_t)cout) {
+      sm_nn_fail(err, errlen, "tflite: operator %u (%s): %llu biases for %d channels", j,
+                 op_name(o->code), (unsigned long long)elems(&bt), cout);
+      goto done;
+    }
+    bias_fallback(m, in_t, wt, fb, cout);
+    if (dequant(m, &bt, "bias", bbuf, fb, wt->nscales > 1 ? cout : 1)) goto done;
+  }
+  rc = sm_net_add(net, nnop, act, stride, cout, wbuf, bbuf, err, errlen) ? -1 : 0;
+done:
+  free(wbuf);
+  free(bbuf);
+  free(fb);
+  return rc;
+}
+
 static int op_out(tfl *m, const opinfo *o, uint32_t k) {
   return k < o->nout ? rd_i32(&m->f, o->out + 4ull * k) : -1;
 }
@@ -445,7 +480,6 @@ static sm_net *build(tfl *m) {
   sm_net *net = sm_net_new(ti.shape[1], ti.shape[2], ti.shape[3], err, errlen);
   if (!net) return NULL;
   tensor in_t = ti; /* quantization of the current activation, for implied bias scales */
-  float *wbuf = NULL, *bbuf = NULL, *fb = NULL;
   for (uint32_t j = start; j < m->nops; j++) {
     if (get_op(m, j, &o)) goto fail;
     int data = op_in(m, &o, o.code == OP_SPLIT ? 1 : 0);
@@ -492,7 +526,7 @@ static sm_net *build(tfl *m) {
                      op_name(o.code), actc);
           goto fail;
         }
-        tensor wt, bt;
+        tensor wt;
         if (get_tensor(m, op_in(m, &o, 1), &wt)) goto fail;
         if (wt.ndim != 4 || sw != sh || dil_w != 1 || dil_h != 1 || mult != 1) {
           sm_nn_fail(err, errlen, "tflite: operator %u (%s): unsupported shape/stride/dilation", j,
@@ -522,28 +556,7 @@ static sm_net *build(tfl *m) {
                      op_name(o.code));
           goto fail;
         }
-        wbuf = malloc(nw * sizeof(float));
-        bbuf = calloc((size_t)cout, sizeof(float));
-        fb = calloc((size_t)cout, sizeof(float));
-        if (!wbuf || !bbuf || !fb) {
-          sm_nn_fail(err, errlen, "out of memory");
-          goto fail;
-        }
-        if (dequant(m, &wt, "weights", wbuf, NULL, 0)) goto fail;
-        int bi = op_in(m, &o, 2);
-        if (bi >= 0) {
-          if (get_tensor(m, bi, &bt)) goto fail;
-          if (elems(&bt) != (uint64_t)cout) {
-            sm_nn_fail(err, errlen, "tflite: operator %u (%s): %llu biases for %d channels", j,
-                       op_name(o.code), (unsigned long long)elems(&bt), cout);
-            goto fail;
-          }
-          bias_fallback(m, &in_t, &wt, fb, cout);
-          if (dequant(m, &bt, "bias", bbuf, fb, wt.nscales > 1 ? cout : 1)) goto fail;
-        }
-        if (sm_net_add(net, op, act, sw, cout, wbuf, bbuf, err, errlen)) goto fail;
-        free(wbuf); free(bbuf); free(fb);
-        wbuf = bbuf = fb = NULL;
+        if (add_weighted(m, &o, j, &in_t, &wt, op, act, sw, cout, net, err, errlen)) goto fail;
         tensor ot;
         if (get_tensor(m, out, &ot)) goto fail;
         const sm_nn_layer *L = &net->L[net->n - 1];
@@ -586,7 +599,7 @@ static sm_net *build(tfl *m) {
           sm_nn_fail(err, errlen, "tflite: operator %u (FULLY_CONNECTED): unsupported options", j);
           goto fail;
         }
-        tensor wt, bt;
+        tensor wt;
         if (get_tensor(m, op_in(m, &o, 1), &wt)) goto fail;
         if (wt.ndim != 2 || wt.shape[1] != cin || h != 1 || w != 1) {
           sm_nn_fail(err, errlen, "tflite: operator %u (FULLY_CONNECTED): weights do not fit a "
@@ -598,27 +611,7 @@ static sm_net *build(tfl *m) {
           sm_nn_fail(err, errlen, "tflite: operator %u (FULLY_CONNECTED): %d outputs", j, cout);
           goto fail;
         }
-        wbuf = malloc((size_t)cout * cin * sizeof(float));
-        bbuf = calloc((size_t)cout, sizeof(float));
-        fb = calloc((size_t)cout, sizeof(float));
-        if (!wbuf || !bbuf || !fb) {
-          sm_nn_fail(err, errlen, "out of memory");
-          goto fail;
-        }
-        if (dequant(m, &wt, "weights", wbuf, NULL, 0)) goto fail;
-        int bi = op_in(m, &o, 2);
-        if (bi >= 0) {
-          if (get_tensor(m, bi, &bt)) goto fail;
-          if (elems(&bt) != (uint64_t)cout) {
-            sm_nn_fail(err, errlen, "tflite: operator %u (FULLY_CONNECTED): bias count", j);
-            goto fail;
-          }
-          bias_fallback(m, &in_t, &wt, fb, cout);
-          if (dequant(m, &bt, "bias", bbuf, fb, wt.nscales > 1 ? cout : 1)) goto fail;
-        }
-        if (sm_net_add(net, SM_NN_DENSE, act, 1, cout, wbuf, bbuf, err, errlen)) goto fail;
-        free(wbuf); free(bbuf); free(fb);
-        wbuf = bbuf = fb = NULL;
+        if (add_weighted(m, &o, j, &in_t, &wt, SM_NN_DENSE, act, 1, cout, net, err, errlen)) goto fail;
         if (get_tensor(m, out, &in_t)) goto fail;
         break;
       }
@@ -645,9 +638,6 @@ static sm_net *build(tfl *m) {
   if (sm_net_finish(net, err, errlen)) goto fail;
   return net;
 fail:
-  free(wbuf);
-  free(bbuf);
-  free(fb);
   sm_net_free(net);
   return NULL;
 }

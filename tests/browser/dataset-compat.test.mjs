@@ -4,15 +4,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, openPage, waitStatus } from './harness.mjs';
+import { serve, launch, copySite, openPage, waitStatus } from './harness.mjs';
 
 let server, browser, root;
 
 before(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-compat-'));
-  fs.cpSync('dist', root, { recursive: true, filter: (src) => !src.includes(`${path.sep}demo`) });
+  root = copySite('compat');
   // The sounds through the CLI, then rewritten the way scatter-sounds lays a folder out.
   const tmp = path.join(root, 'cli');
   const r = spawnSync(process.execPath, ['dist/sonomap.mjs', 'analyze', 'build/fixtures/cli/tones', 'build/fixtures/cli/noise',

@@ -58,3 +58,11 @@ export async function waitStatus(page, re, timeout = 120000) {
   await h.dispose();
   return page.locator('#status').textContent();
 }
+
+/** A temporary copy of dist/ (without the demo map) to serve, so a test can put dataset folders
+ *  inside the site. Remove it with fs.rmSync(dir, {recursive: true, force: true}). */
+export function copySite(name = 'site') {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sonomap-${name}-`));
+  fs.cpSync('dist', dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}demo`) });
+  return dir;
+}

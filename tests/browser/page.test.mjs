@@ -10,9 +10,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, openPage as open, waitStatus as wait } from './harness.mjs';
+import { serve, launch, copySite, openPage as open, waitStatus as wait } from './harness.mjs';
 
 const ROOT = process.cwd();
 const DIST = path.join(ROOT, 'dist');
@@ -37,9 +36,8 @@ before(async () => {
   assert.ok(fs.existsSync(path.join(DIST, 'sonomap.wasm')), 'dist/sonomap.wasm is built (make)');
   assert.ok(fs.existsSync(FIX), 'fixtures are made (make fixtures)');
   fs.mkdirSync(OUTDIR, { recursive: true });
-  // The site is served from a copy of dist/ so the dataset the CLI writes can sit inside it.
-  tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-site-'));
-  fs.cpSync(DIST, tmpRoot, { recursive: true, filter: (src) => !src.includes(`${path.sep}demo`) });
+  // The site is a copy of dist/ so the dataset the CLI writes can sit inside it.
+  tmpRoot = copySite('site');
   server = await serve(tmpRoot);
   chromium = await launch({ acceptDownloads: true });
   browser = chromium.context;

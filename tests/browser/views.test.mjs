@@ -11,9 +11,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, openPage as open, waitStatus } from './harness.mjs';
+import { serve, launch, copySite, openPage as open, waitStatus } from './harness.mjs';
 
 const ROOT = process.cwd();
 const DIST = path.join(ROOT, 'dist');
@@ -26,8 +25,7 @@ before(async () => {
   assert.ok(fs.existsSync(path.join(DIST, 'index.html')), 'dist/ is built (make)');
   assert.ok(fs.existsSync(FIX), 'fixtures are made (make fixtures)');
   fs.mkdirSync(OUTDIR, { recursive: true });
-  tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-views-'));
-  fs.cpSync(DIST, tmpRoot, { recursive: true, filter: (src) => !src.includes(`${path.sep}demo`) });
+  tmpRoot = copySite('views');
   server = await serve(tmpRoot);
   chromium = await launch();
   browser = chromium.context;

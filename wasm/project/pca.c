@@ -9,9 +9,13 @@
 #include "project/rng.h"
 #include "project/vec.h"
 
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
+
 #define EXACT_MAX_D 64 /* covariance + Jacobi up to this dimension */
 #define OVERSAMPLE 10
-#define POWER_ITERS 3
+#define POWER_ITERS 2
 
 void prj_eigh(double *A, int n, double *w, double *V) {
   for (int i = 0; i < n; i++)
@@ -133,51 +137,98 @@ static int orthonormalise(float *M, long rows, int l) {
   return 0;
 }
 
-/* Y (n x l) = Xc W, W (d x l); rows four at a time so each row of W is loaded once for four */
+/* out[p * ldo + c] = sum over t = 0..nt-1, in that order, of a[t * at + p * ap] * b[t * ldb + c]
+ * for p < np (at most 4) and c < nc: each sum starts at 0 and adds one product at a time, so
+ * the SIMD tiles (4 x 8 and 4 x 4 in registers) and the scalar loop give the same bits. */
+static void outer_sum(const float *a, long at, long ap, int np, const float *b, long ldb, int nt,
+                      int nc, float *out, long ldo) {
+  int c = 0;
+#ifdef __wasm_simd128__
+  if (np == 4) {
+    for (; c + 8 <= nc; c += 8) {
+      v128_t s00 = wasm_f32x4_splat(0.0f), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00,
+             s30 = s00, s31 = s00;
+      const float *bt = b + c, *a0 = a;
+      for (int t = 0; t < nt; t++, bt += ldb, a0 += at) {
+        v128_t b0 = wasm_v128_load(bt), b1 = wasm_v128_load(bt + 4);
+        v128_t x0 = wasm_f32x4_splat(a0[0]), x1 = wasm_f32x4_splat(a0[ap]);
+        v128_t x2 = wasm_f32x4_splat(a0[2 * ap]), x3 = wasm_f32x4_splat(a0[3 * ap]);
+        s00 = wasm_f32x4_add(s00, wasm_f32x4_mul(x0, b0));
+        s01 = wasm_f32x4_add(s01, wasm_f32x4_mul(x0, b1));
+        s10 = wasm_f32x4_add(s10, wasm_f32x4_mul(x1, b0));
+        s11 = wasm_f32x4_add(s11, wasm_f32x4_mul(x1, b1));
+        s20 = wasm_f32x4_add(s20, wasm_f32x4_mul(x2, b0));
+        s21 = wasm_f32x4_add(s21, wasm_f32x4_mul(x2, b1));
+        s30 = wasm_f32x4_add(s30, wasm_f32x4_mul(x3, b0));
+        s31 = wasm_f32x4_add(s31, wasm_f32x4_mul(x3, b1));
+      }
+      float *o = out + c;
+      wasm_v128_store(o, s00), wasm_v128_store(o + 4, s01);
+      wasm_v128_store(o + ldo, s10), wasm_v128_store(o + ldo + 4, s11);
+      wasm_v128_store(o + 2 * ldo, s20), wasm_v128_store(o + 2 * ldo + 4, s21);
+      wasm_v128_store(o + 3 * ldo, s30), wasm_v128_store(o + 3 * ldo + 4, s31);
+    }
+    for (; c + 4 <= nc; c += 4) {
+      v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
+      const float *bt = b + c, *a0 = a;
+      for (int t = 0; t < nt; t++, bt += ldb, a0 += at) {
+        v128_t b0 = wasm_v128_load(bt);
+        s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_f32x4_splat(a0[0]), b0));
+        s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_f32x4_splat(a0[ap]), b0));
+        s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(wasm_f32x4_splat(a0[2 * ap]), b0));
+        s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(wasm_f32x4_splat(a0[3 * ap]), b0));
+      }
+      float *o = out + c;
+      wasm_v128_store(o, s0), wasm_v128_store(o + ldo, s1);
+      wasm_v128_store(o + 2 * ldo, s2), wasm_v128_store(o + 3 * ldo, s3);
+    }
+  }
+#endif
+  for (; c < nc; c += 8) { /* the same sums, eight columns at a time */
+    int w = nc - c < 8 ? nc - c : 8;
+    for (int p = 0; p < np; p++) {
+      float s[8] = {0};
+      const float *bt = b + c, *ar = a + p * ap;
+      for (int t = 0; t < nt; t++, bt += ldb, ar += at)
+        for (int q = 0; q < w; q++)
+          s[q] += ar[0] * bt[q];
+      for (int q = 0; q < w; q++)
+        out[p * ldo + c + q] = s[q];
+    }
+  }
+}
+
+/* Y (n x l) = Xc W, four centred rows at a time */
 static void times(const prj_view *v, const float *mean, int n, int d, const float *W, int l,
                   float *Y, float *xc) {
   float *rb = xc + 4 * (size_t)d; /* view scratch */
-  int r = 0;
-  for (; r + 4 <= n; r += 4) {
-    for (int q = 0; q < 4; q++) {
+  for (int r = 0; r < n; r += 4) {
+    int m = n - r < 4 ? n - r : 4;
+    for (int q = 0; q < m; q++) {
       const float *x = view_row(v, r + q, rb);
       for (int j = 0; j < d; j++)
         xc[(size_t)q * d + j] = x[j] - mean[j];
     }
-    float *y = Y + (size_t)r * l;
-    memset(y, 0, sizeof(float) * 4 * l);
-    for (int j = 0; j < d; j++) {
-      const float *w = W + (size_t)j * l;
-      prj_axpy(y, xc[j], w, l);
-      prj_axpy(y + l, xc[d + j], w, l);
-      prj_axpy(y + 2 * l, xc[2 * d + j], w, l);
-      prj_axpy(y + 3 * l, xc[3 * d + j], w, l);
-    }
-  }
-  for (; r < n; r++) {
-    const float *x = view_row(v, r, rb);
-    for (int j = 0; j < d; j++)
-      xc[j] = x[j] - mean[j];
-    float *y = Y + (size_t)r * l;
-    memset(y, 0, sizeof(float) * l);
-    for (int j = 0; j < d; j++)
-      prj_axpy(y, xc[j], W + (size_t)j * l, l);
+    outer_sum(xc, 1, d, m, W, l, d, l, Y + (size_t)r * l, l);
   }
 }
 
-/* Z (d x l) = Xc^T Y, accumulated in float per block of rows, in double across blocks */
+/* Z (d x l) = Xc^T Y, summed in float over blocks of TBLK centred rows, in double across them */
+#define TBLK 256
 static void times_t(const prj_view *v, const float *mean, int n, int d, const float *Y, int l,
                     float *Z, float *blk, double *acc, float *xc) {
+  float *rb = xc + (size_t)TBLK * d; /* view scratch */
   memset(acc, 0, sizeof(double) * d * l);
-  for (int r0 = 0; r0 < n; r0 += 256) {
-    int r1 = r0 + 256 < n ? r0 + 256 : n;
-    memset(blk, 0, sizeof(float) * d * l);
-    for (int r = r0; r < r1; r++) {
-      const float *x = view_row(v, r, xc);
-      const float *y = Y + (size_t)r * l;
+  for (int r0 = 0; r0 < n; r0 += TBLK) {
+    int m = n - r0 < TBLK ? n - r0 : TBLK;
+    for (int r = 0; r < m; r++) {
+      const float *x = view_row(v, r0 + r, rb);
       for (int j = 0; j < d; j++)
-        prj_axpy(blk + (size_t)j * l, x[j] - mean[j], y, l);
+        xc[(size_t)r * d + j] = x[j] - mean[j];
     }
+    for (int j = 0; j < d; j += 4)
+      outer_sum(xc + j, d, 1, d - j < 4 ? d - j : 4, Y + (size_t)r0 * l, l, m, l,
+                blk + (size_t)j * l, l);
     for (size_t i = 0; i < (size_t)d * l; i++)
       acc[i] += blk[i];
   }
@@ -261,7 +312,7 @@ int prj_pca_fit_view(const prj_view *v, int n, int k, uint64_t seed, prj_pca *ou
   /* randomised: range finder with power iterations, then Rayleigh-Ritz on the small side */
   int l = k + OVERSAMPLE < d ? k + OVERSAMPLE : d;
   float *W = malloc(sizeof(float) * d * l), *Y = malloc(sizeof(float) * (size_t)n * l);
-  float *blk = malloc(sizeof(float) * d * l), *xc = malloc(sizeof(float) * 5 * d);
+  float *blk = malloc(sizeof(float) * d * l), *xc = malloc(sizeof(float) * (TBLK + 1) * (size_t)d);
   double *acc = malloc(sizeof(double) * d * l), *G = calloc((size_t)l * l, sizeof(double));
   double *w = malloc(sizeof(double) * l), *U = malloc(sizeof(double) * l * l);
   if (!W || !Y || !blk || !xc || !acc || !G || !w || !U) {

@@ -4,19 +4,35 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "project/knn.h"
 #include "project/rng.h"
 #include "project/vec.h"
 
-typedef struct {
-  float d;
-  int i;
-} pair;
+/* the k nearest of the n values in v (v[self] excluded), by (value, index), into top[0..k) */
+static void select_k(const float *v, int n, int self, int k, float *hd, int *top) {
+  int cnt = 0;
+  for (int j = 0; j < n; j++)
+    if (j != self && (cnt < k || !prj_heap_worse(v[j], j, hd[0], top[0])))
+      prj_heap_push(hd, top, &cnt, k, v[j], j);
+}
 
-static int cmp_pair(const void *pa, const void *pb) {
-  const pair *a = pa, *b = pb;
-  if (a->d != b->d)
-    return a->d < b->d ? -1 : 1;
-  return a->i - b->i;
+/* rank of j among all others of the query by (value, index): 1 + how many come before it.
+ * v[self] is +inf, so it never counts. */
+static int rank_of(const float *v, int n, int j) {
+  const float t = v[j];
+  int c = 0;
+  for (int l = 0; l < n; l++)
+    c += v[l] < t;
+  for (int l = 0; l < j; l++) /* ties go by index */
+    c += v[l] == t;
+  return c + 1;
+}
+
+static int member(const int *set, int k, int j) {
+  for (int r = 0; r < k; r++)
+    if (set[r] == j)
+      return 1;
+  return 0;
 }
 
 /* the query points: all, or a seeded sample without repetition (partial Fisher-Yates) */
@@ -53,39 +69,36 @@ int prj_quality_tc(const float *X, int n, int dx, const float *Y, int dy, int k,
     return 0;
   int m = queries;
   int *q = pick_queries(n, &m, seed);
-  pair *px = malloc(sizeof(pair) * n), *py = malloc(sizeof(pair) * n);
-  int *rx = malloc(sizeof(int) * n), *ry = malloc(sizeof(int) * n);
-  if (!q || !px || !py || !rx || !ry) {
-    free(q), free(px), free(py), free(rx), free(ry);
+  float *vx = malloc(sizeof(float) * n), *vy = malloc(sizeof(float) * n);
+  float *hd = malloc(sizeof(float) * k);
+  int *nx = malloc(sizeof(int) * k), *ny = malloc(sizeof(int) * k);
+  if (!q || !vx || !vy || !hd || !nx || !ny) {
+    free(q), free(vx), free(vy), free(hd), free(nx), free(ny);
     return -1;
   }
+  /* per query: both distance rows, both k-neighbour sets by selection, then a rank by counting
+   * for each neighbour missing from the other set (the same sums as sorting both rows) */
   double st = 0.0, sc = 0.0;
   for (int a = 0; a < m; a++) {
-    int i = q[a], c = 0;
+    int i = q[a];
     for (int j = 0; j < n; j++) {
-      if (j == i)
-        continue;
-      px[c].d = prj_l2sq(X + (size_t)i * dx, X + (size_t)j * dx, dx), px[c].i = j;
-      py[c].d = prj_l2sq(Y + (size_t)i * dy, Y + (size_t)j * dy, dy), py[c].i = j;
-      c++;
+      vx[j] = prj_l2sq(X + (size_t)i * dx, X + (size_t)j * dx, dx);
+      vy[j] = prj_l2sq(Y + (size_t)i * dy, Y + (size_t)j * dy, dy);
     }
-    qsort(px, c, sizeof(pair), cmp_pair);
-    qsort(py, c, sizeof(pair), cmp_pair);
-    for (int r = 0; r < c; r++)
-      rx[px[r].i] = r + 1, ry[py[r].i] = r + 1;
+    vx[i] = vy[i] = INFINITY;
+    select_k(vx, n, i, k, hd, nx);
+    select_k(vy, n, i, k, hd, ny);
     for (int r = 0; r < k; r++) {
-      int j = py[r].i; /* in the layout's k-NN but not the data's */
-      if (rx[j] > k)
-        st += rx[j] - k;
-      j = px[r].i; /* in the data's k-NN but not the layout's */
-      if (ry[j] > k)
-        sc += ry[j] - k;
+      if (!member(nx, k, ny[r])) /* in the layout's k-NN but not the data's */
+        st += rank_of(vx, n, ny[r]) - k;
+      if (!member(ny, k, nx[r])) /* in the data's k-NN but not the layout's */
+        sc += rank_of(vy, n, nx[r]) - k;
     }
   }
   double norm = 2.0 / ((double)m * k * (2.0 * n - 3.0 * k - 1.0));
   *trust = 1.0 - norm * st;
   *cont = 1.0 - norm * sc;
-  free(q), free(px), free(py), free(rx), free(ry);
+  free(q), free(vx), free(vy), free(hd), free(nx), free(ny);
   return 0;
 }
 

@@ -8,7 +8,7 @@
 /* X: n x dx (the data the layout stands for), Y: n x dy (the layout), euclidean. queries: how
  * many points (sampled with `seed`) the sums run over; <= 0 or >= n means all of them. k is
  * lowered when n is too small for it (2n - 3k - 1 > 0); with n < 3 both figures are 1.
- * Cost: queries x n x (dx + dy + log n). Returns 0, or -1 when out of memory. */
+ * Cost: queries x n x (dx + dy + a few k). Returns 0, or -1 when out of memory. */
 int prj_quality_tc(const float *X, int n, int dx, const float *Y, int dy, int k, int queries,
                    uint64_t seed, double *trust, double *cont);
 

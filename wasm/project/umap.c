@@ -23,7 +23,21 @@ struct prj_umap {
   float *w;
   double *eps, *next, *eps_neg, *next_neg;
   prj_rng rng;
+  uint32_t lanes[4][4]; /* negative-sample streams: word w of lane l at [w][l] */
 };
+
+/* Four xoshiro128+ streams side by side, one per SIMD lane; each round draws one index in
+ * [0, n) per lane (the high half of r * n). The scalar version is the same arithmetic. */
+static inline void lanes_draw(uint32_t st[4][4], uint32_t n, int id[4]) {
+  for (int l = 0; l < 4; l++) {
+    uint32_t s0 = st[0][l], s1 = st[1][l], s2 = st[2][l], s3 = st[3][l];
+    uint32_t r = s0 + s3, t = s1 << 9;
+    s2 ^= s0, s3 ^= s1, s1 ^= s2, s0 ^= s3, s2 ^= t;
+    s3 = (s3 << 11) | (s3 >> 21);
+    st[0][l] = s0, st[1][l] = s1, st[2][l] = s2, st[3][l] = s3;
+    id[l] = (int)(((uint64_t)r * n) >> 32);
+  }
+}
 
 typedef struct {
   uint64_t key; /* (min << 32) | max */
@@ -98,6 +112,11 @@ prj_umap *prj_umap_new(const int *knn_idx, const float *knn_dist, int n, int k, 
     goto oom;
   u->n = n, u->dims = dims, u->n_epochs = n_epochs, u->a = a, u->b = b;
   prj_rng_seed(&u->rng, seed, 0x0ad);
+  for (int l = 0; l < 4; l++) {
+    uint64_t a = prj_rng_next(&u->rng), b = prj_rng_next(&u->rng);
+    u->lanes[0][l] = (uint32_t)a, u->lanes[1][l] = (uint32_t)(a >> 32);
+    u->lanes[2][l] = (uint32_t)b, u->lanes[3][l] = (uint32_t)(b >> 32) | 1u; /* never all zero */
+  }
 
   double mean_all = 0.0;
   for (long e = 0; e < nd; e++)
@@ -241,7 +260,7 @@ typedef struct {
   double *next, *next_neg;
   const double *eps, *eps_neg;
   float *Y;
-  prj_rng *rng;
+  uint32_t (*lanes)[4];
   uint32_t n;
   float a, b, two_ab, two_gb, alpha;
   double ep;
@@ -251,28 +270,63 @@ static inline __attribute__((always_inline)) void group_dims(const epoch_ctx *x,
                                                              int ng, const int dims) {
   float *Y = x->Y;
   float d2[4], dv[4][3], gc[4];
-  for (int s = 0; s < 4; s++) {
-    d2[s] = 0.0f;
-    for (int c = 0; c < dims; c++)
-      dv[s][c] = 0.0f;
-    if (s >= ng)
-      continue;
-    const float *cur = Y + (size_t)x->head[grp[s]] * dims, *oth = Y + (size_t)x->tail[grp[s]] * dims;
-    for (int c = 0; c < dims; c++)
-      dv[s][c] = cur[c] - oth[c], d2[s] += dv[s][c] * dv[s][c];
+#ifdef __wasm_simd128__
+  if (dims == 2) { /* the same arithmetic as the loops below, in lanes (spare lanes: edge 0) */
+    const float *hp[4], *tp[4];
+    for (int s = 0; s < 4; s++) {
+      long e = grp[s < ng ? s : 0];
+      hp[s] = Y + 2 * (size_t)x->head[e], tp[s] = Y + 2 * (size_t)x->tail[e];
+    }
+    v128_t h01 = wasm_v128_load64_lane(hp[1], wasm_v128_load64_zero(hp[0]), 1);
+    v128_t h23 = wasm_v128_load64_lane(hp[3], wasm_v128_load64_zero(hp[2]), 1);
+    v128_t t01 = wasm_v128_load64_lane(tp[1], wasm_v128_load64_zero(tp[0]), 1);
+    v128_t t23 = wasm_v128_load64_lane(tp[3], wasm_v128_load64_zero(tp[2]), 1);
+    v128_t dx = wasm_f32x4_sub(wasm_i32x4_shuffle(h01, h23, 0, 2, 4, 6),
+                               wasm_i32x4_shuffle(t01, t23, 0, 2, 4, 6));
+    v128_t dy = wasm_f32x4_sub(wasm_i32x4_shuffle(h01, h23, 1, 3, 5, 7),
+                               wasm_i32x4_shuffle(t01, t23, 1, 3, 5, 7));
+    v128_t dd = wasm_f32x4_add(wasm_f32x4_mul(dx, dx), wasm_f32x4_mul(dy, dy));
+    v128_t g = prj_umap_att4v(dd, x->a, x->b, x->two_ab);
+    const v128_t lo = wasm_f32x4_splat(-CLIP), hi = wasm_f32x4_splat(CLIP);
+    const v128_t al = wasm_f32x4_splat(x->alpha);
+    v128_t gx = wasm_f32x4_mul(wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_mul(g, dx), lo), hi), al);
+    v128_t gy = wasm_f32x4_mul(wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_mul(g, dy), lo), hi), al);
+    float mx[4], my[4];
+    wasm_v128_store(d2, dd), wasm_v128_store(mx, gx), wasm_v128_store(my, gy);
+    for (int s = 0; s < ng; s++)
+      if (d2[s] > 0.0f) {
+        float *cur = Y + 2 * (size_t)x->head[grp[s]], *oth = Y + 2 * (size_t)x->tail[grp[s]];
+        cur[0] += mx[s], oth[0] -= mx[s];
+        cur[1] += my[s], oth[1] -= my[s];
+      }
+  } else
+#endif
+  {
+    for (int s = 0; s < 4; s++) {
+      d2[s] = 0.0f;
+      for (int c = 0; c < dims; c++)
+        dv[s][c] = 0.0f;
+      if (s >= ng)
+        continue;
+      const float *cur = Y + (size_t)x->head[grp[s]] * dims,
+                  *oth = Y + (size_t)x->tail[grp[s]] * dims;
+      for (int c = 0; c < dims; c++)
+        dv[s][c] = cur[c] - oth[c], d2[s] += dv[s][c] * dv[s][c];
+    }
+    prj_umap_att4(d2, x->a, x->b, x->two_ab, gc);
+    for (int s = 0; s < ng; s++)
+      if (d2[s] > 0.0f) {
+        float *cur = Y + (size_t)x->head[grp[s]] * dims, *oth = Y + (size_t)x->tail[grp[s]] * dims;
+        for (int c = 0; c < dims; c++) {
+          float g = clip(gc[s] * dv[s][c]) * x->alpha;
+          cur[c] += g;
+          oth[c] -= g;
+        }
+      }
   }
-  prj_umap_att4(d2, x->a, x->b, x->two_ab, gc);
   int nneg[4];
   for (int s = 0; s < ng; s++) {
     long e = grp[s];
-    if (d2[s] > 0.0f) {
-      float *cur = Y + (size_t)x->head[e] * dims, *oth = Y + (size_t)x->tail[e] * dims;
-      for (int c = 0; c < dims; c++) {
-        float g = clip(gc[s] * dv[s][c]) * x->alpha;
-        cur[c] += g;
-        oth[c] -= g;
-      }
-    }
     x->next[e] += x->eps[e];
     nneg[s] = (int)((x->ep - x->next_neg[e]) / x->eps_neg[e]);
     x->next_neg[e] += nneg[s] * x->eps_neg[e];
@@ -293,15 +347,24 @@ static inline __attribute__((always_inline)) void group_dims(const epoch_ctx *x,
     const v128_t cx = wasm_f32x4_make(cur[0][0], cur[1][0], cur[2][0], cur[3][0]);
     const v128_t cy = wasm_f32x4_make(cur[0][1], cur[1][1], cur[2][1], cur[3][1]);
     const v128_t nn = wasm_i32x4_make(nneg[0], nneg[1], nneg[2], nneg[3]);
+    const v128_t nv = wasm_i32x4_splat((int32_t)x->n);
+    v128_t s0 = wasm_v128_load(x->lanes[0]), s1 = wasm_v128_load(x->lanes[1]);
+    v128_t s2 = wasm_v128_load(x->lanes[2]), s3 = wasm_v128_load(x->lanes[3]);
     v128_t ax = wasm_f32x4_splat(0.0f), ay = ax;
     for (int j = 0; j < maxn; j++) {
-      int id[4];
-      for (int l = 0; l < 4; l++) /* lanes past their edge's count: any point, result unused */
-        id[l] = j < nneg[l] ? (int)prj_rng_below(x->rng, x->n) : 0;
-      v128_t p01 = wasm_v128_load64_zero(Y + 2 * (size_t)id[0]);
-      p01 = wasm_v128_load64_lane(Y + 2 * (size_t)id[1], p01, 1);
-      v128_t p23 = wasm_v128_load64_zero(Y + 2 * (size_t)id[2]);
-      p23 = wasm_v128_load64_lane(Y + 2 * (size_t)id[3], p23, 1);
+      /* lanes_draw in lanes (lanes past their edge's count draw too; result unused) */
+      v128_t r = wasm_i32x4_add(s0, s3), t = wasm_i32x4_shl(s1, 9);
+      s2 = wasm_v128_xor(s2, s0), s3 = wasm_v128_xor(s3, s1);
+      s1 = wasm_v128_xor(s1, s2), s0 = wasm_v128_xor(s0, s3);
+      s2 = wasm_v128_xor(s2, t);
+      s3 = wasm_v128_or(wasm_i32x4_shl(s3, 11), wasm_u32x4_shr(s3, 21));
+      v128_t idv = wasm_i32x4_shuffle(wasm_u64x2_extmul_low_u32x4(r, nv),
+                                      wasm_u64x2_extmul_high_u32x4(r, nv), 1, 3, 5, 7);
+      idv = wasm_i32x4_shl(idv, 1); /* float offset of the point */
+      v128_t p01 = wasm_v128_load64_zero(Y + wasm_i32x4_extract_lane(idv, 0));
+      p01 = wasm_v128_load64_lane(Y + wasm_i32x4_extract_lane(idv, 1), p01, 1);
+      v128_t p23 = wasm_v128_load64_zero(Y + wasm_i32x4_extract_lane(idv, 2));
+      p23 = wasm_v128_load64_lane(Y + wasm_i32x4_extract_lane(idv, 3), p23, 1);
       v128_t dx = wasm_f32x4_sub(cx, wasm_i32x4_shuffle(p01, p23, 0, 2, 4, 6));
       v128_t dy = wasm_f32x4_sub(cy, wasm_i32x4_shuffle(p01, p23, 1, 3, 5, 7));
       v128_t d2v = wasm_f32x4_add(wasm_f32x4_mul(dx, dx), wasm_f32x4_mul(dy, dy));
@@ -312,6 +375,8 @@ static inline __attribute__((always_inline)) void group_dims(const epoch_ctx *x,
       ax = wasm_v128_bitselect(wasm_f32x4_add(ax, gx), ax, live);
       ay = wasm_v128_bitselect(wasm_f32x4_add(ay, gy), ay, live);
     }
+    wasm_v128_store(x->lanes[0], s0), wasm_v128_store(x->lanes[1], s1);
+    wasm_v128_store(x->lanes[2], s2), wasm_v128_store(x->lanes[3], s3);
     float sx[4], sy[4];
     wasm_v128_store(sx, ax);
     wasm_v128_store(sy, ay);
@@ -325,13 +390,15 @@ static inline __attribute__((always_inline)) void group_dims(const epoch_ctx *x,
 #endif
   for (int j = 0; j < maxn; j++) {
     float nd2[4], ndv[4][3], g4[4];
+    int id[4];
+    lanes_draw(x->lanes, x->n, id);
     for (int l = 0; l < 4; l++) {
       nd2[l] = 0.0f;
       for (int c = 0; c < dims; c++)
         ndv[l][c] = 0.0f;
       if (j >= nneg[l])
         continue;
-      const float *o = Y + (size_t)prj_rng_below(x->rng, x->n) * dims;
+      const float *o = Y + (size_t)id[l] * dims;
       for (int c = 0; c < dims; c++)
         ndv[l][c] = cur[l][c] - o[c], nd2[l] += ndv[l][c] * ndv[l][c];
     }
@@ -348,7 +415,7 @@ static inline __attribute__((always_inline)) void group_dims(const epoch_ctx *x,
 
 /* One epoch for a fixed dims (the compiler specialises it per value). */
 static inline __attribute__((always_inline)) void epoch_dims(prj_umap *u, int ep, const int dims) {
-  epoch_ctx x = {u->head, u->tail, u->next, u->next_neg, u->eps, u->eps_neg, u->Y, &u->rng,
+  epoch_ctx x = {u->head, u->tail, u->next, u->next_neg, u->eps, u->eps_neg, u->Y, u->lanes,
                  (uint32_t)u->n, (float)u->a, (float)u->b, 0.0f, 0.0f,
                  (float)(1.0 - (double)ep / u->n_epochs), (double)ep};
   x.two_ab = 2.0f * x.a * x.b, x.two_gb = 2.0f * GAMMA * x.b;

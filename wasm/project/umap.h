@@ -14,8 +14,9 @@
  * edges are visited row-interleaved (edge r of every point, then edge r + 1); due edges are
  * taken four at a time, their attractive distances all read before any of the four moves; the
  * negative samples of one positive sample are all taken against the same position and their
- * pushes summed (the four edges' samples side by side in SIMD lanes); and x^b is computed by
- * fastmath.h, so native and wasm builds agree bit for bit. */
+ * pushes summed (the four edges' samples side by side in SIMD lanes, each lane drawing its
+ * points from its own xoshiro128+ stream); and x^b is computed by fastmath.h, so native and
+ * wasm builds agree bit for bit. */
 #ifndef PRJ_UMAP_H
 #define PRJ_UMAP_H
 

@@ -119,15 +119,26 @@ SM_API void sm_map_options_init(sm_map_options *o);
 /* X is n x d row-major. Rows holding NaN/Inf are left out (sm_map_excluded); columns are
  * standardised (constant columns get zero weight) unless o->standardize is 0; d > pca_dims is
  * reduced by PCA (axes fitted on at most 20,000 sampled rows, every row projected); then the
- * projection runs in steps. Returns NULL with a reason in err (errlen bytes) only when nothing
- * can be mapped (no rows, no finite rows, bad options, out of memory). */
+ * projection runs in steps. The map starts as the PCA layout of the rows (visible at once);
+ * the neighbour graph of UMAP / t-SNE is built afterwards, in bounded chunks, by
+ * sm_map_prepare (or by the first sm_map_step). Returns NULL with a reason in err (errlen
+ * bytes) only when nothing can be mapped (no rows, no finite rows, bad options, out of
+ * memory). */
 SM_API sm_map *sm_map_new_with(const float *X, int n, int d, const sm_map_options *o,
                                char *err, size_t errlen);
 /* The same with default options but these three. */
 SM_API sm_map *sm_map_new(const float *X, int n, int d, int projection, int dims, uint32_t seed,
                           char *err, size_t errlen);
-/* Advance by up to `work` iterations; returns the iterations still to do (0 when done), or -1
- * on failure (sm_map_error; the layout stays the last valid one). */
+/* One bounded chunk of the setup (a part of the neighbour search, then the graph); returns
+ * the chunks still to do (0: ready to step), or -1 on failure (sm_map_error). The layout stays
+ * the PCA one meanwhile. */
+SM_API int sm_map_prepare(sm_map *m);
+SM_API int sm_map_prepare_total(const sm_map *m); /* chunks of the whole setup */
+/* What the map is doing: "neighbours", "graph", "layout" (iterating) or "done". */
+SM_API const char *sm_map_stage(const sm_map *m);
+/* Advance by up to `work` iterations (finishing the setup first if needed); returns the
+ * iterations still to do (0 when done), or -1 on failure (sm_map_error; the layout stays the
+ * last valid one). */
 SM_API int sm_map_step(sm_map *m, int work);
 SM_API int sm_map_total_steps(const sm_map *m);
 /* Current layout, n x dims, row-major, row i = input row i (NaN for excluded rows); valid

@@ -192,7 +192,15 @@ export class Engine {
     return {
       excluded,
       totalSteps: x.sm_map_total_steps(m),
-      /** Advance; returns the steps still to do. Throws with the engine's reason on failure. */
+      /** Chunks of the setup (neighbour search, graph) before the first step. */
+      prepareTotal: x.sm_map_prepare_total(m),
+      /** One bounded chunk of the setup; returns the chunks still to do (0: ready). The layout
+       *  is the PCA one until the projection starts. Throws with the engine's reason. */
+      prepare() { return check(x.sm_map_prepare(m)); },
+      /** 'neighbours' | 'graph' | 'layout' | 'done' */
+      stage() { return eng.str(x.sm_map_stage(m)); },
+      /** Advance (finishing the setup first); returns the steps still to do. Throws with the
+       *  engine's reason on failure. */
       step(work = 1) { return check(x.sm_map_step(m, work)); },
       /** n x dims, row i = input row i; NaN rows for the excluded ones. */
       layout() { return eng.f32(x.sm_map_layout(m), n * dims); },

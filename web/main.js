@@ -390,10 +390,10 @@ async function projectModel(kind, dims = Number(ui.dims.value) || 2) {
   try {
     const res = await projector(module).run(
       { X: m.X, n, d: m.d, blocks: featureBlocks(m.d, m.features), projection: kind, dims, seed: SEED, labels: labelCodes(m) },
-      (layout, done, total) => {
+      (layout, done, total, stage) => {
         if (run !== app.run) return;
-        showLayout(layout, false, dims);
-        progress.mapping(n, m.unit, done, total, kind);
+        if (layout) showLayout(layout, false, dims);
+        progress.mapping(n, m.unit, done, total, kind, stage);
       },
       (quality) => {
         if (run !== app.run) return;

@@ -22,10 +22,15 @@ export function analysingText({ done, total, failed, eta }) {
   return parts.join(' · ');
 }
 
-export function mappingText({ points, unit, done, total, projection }) {
+const NAMES = { umap: 'UMAP', tsne: 't-SNE', pca: 'PCA' };
+const STAGES = { neighbours: 'finding neighbours', graph: 'building the graph' };
+
+/** stage: 'neighbours' | 'graph' (the setup; done/total count its chunks) or 'layout' */
+export function mappingText({ points, unit, done, total, projection, stage }) {
   const pct = total > 0 ? ` ${Math.round((100 * done) / total)} %` : '';
-  const how = projection ? ` with ${projection.toUpperCase()}` : '';
-  return `Mapping ${plural(points, unit)}${how}…${pct}`;
+  const how = projection ? ` with ${NAMES[projection] || projection.toUpperCase()}` : '';
+  const what = STAGES[stage] ? `: ${STAGES[stage]}` : '';
+  return `Mapping ${plural(points, unit)}${how}${what}…${STAGES[stage] ? '' : pct}`;
 }
 
 export function mappedText({ points, unit, failed, extra }) {
@@ -126,9 +131,11 @@ export class Progress {
     this.failuresEl.hidden = true;
   }
 
-  mapping(points, unit, done = 0, total = 0, projection = '') {
-    this.fraction(0.8 + (total > 0 ? (0.2 * done) / total : 0));
-    this.say(mappingText({ points, unit, done, total, projection }), { now: done === 0 });
+  mapping(points, unit, done = 0, total = 0, projection = '', stage = 'layout') {
+    // the bar: setup chunks fill the first third of the mapping share, iterations the rest
+    const f = total > 0 ? done / total : 0;
+    this.fraction(0.8 + 0.2 * (STAGES[stage] ? f / 3 : 1 / 3 + (2 * f) / 3));
+    this.say(mappingText({ points, unit, done, total, projection, stage }), { now: done === 0 });
   }
 
   mapped(points, unit, extra = '') {

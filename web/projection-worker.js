@@ -11,7 +11,9 @@
 //   {type: 'grid', id, xy: Float32Array(n*2), n, cols, rows}   grid assignment (sm_grid_assign)
 // Messages out:
 //   {type: 'ready'} | {type: 'init-error', error}
-//   {type: 'layout', id, layout: Float32Array(n*dims), done, total}   while it settles
+//   {type: 'layout', id, layout: Float32Array(n*dims), done, total, stage}   while it settles;
+//        stage 'neighbours' / 'graph' (the setup, done/total of its chunks, the layout is the
+//        PCA one) or 'layout' (done/total iterations)
 //   {type: 'done', id, layout, excluded: number[], projection, note}   note: why a fallback ran
 //   {type: 'quality', id, quality: {trustworthiness, continuity, k, queries, labelAccuracy, ms}}
 //        after 'done' (labelAccuracy NaN without labels)
@@ -72,17 +74,27 @@ async function runMap(m) {
     for (const p of [projection, 'pca']) {
       try {
         map = engine.createMap(X, n, d, { projection: p, dims, seed, standardize: false });
+        // the PCA layout at once, then the neighbour search and the graph in chunks
+        const excluded = map.excluded || [];
+        let left = map.prepareTotal;
+        let first = true;
+        while (left > 0) {
+          const layout = first ? expand(map.layout(), n, dims, excluded) : null;
+          self.postMessage({ type: 'layout', id, layout, done: map.prepareTotal - left, total: map.prepareTotal, stage: map.stage() },
+            layout ? [layout.buffer] : []);
+          first = false;
+          await yieldNow();
+          if (id !== current) { map.free(); return; }
+          left = map.prepare();
+        }
         if (p !== projection) { note = `${projection.toUpperCase()} could not be made (${note}); showing PCA`; projection = p; }
         break;
       } catch (err) {
         note = String(err?.message || err);
+        map?.free();
+        map = null;
       }
     }
-  }
-  if (!map) {
-    const why = n < 3 ? `${n} point${n === 1 ? '' : 's'} need no projection` : `no projection could be made (${note})`;
-    self.postMessage({ type: 'done', id, layout: circle(n, dims), excluded: [], projection: 'none', note: why });
-    return;
   }
   let keep = false;
   try {
@@ -102,7 +114,7 @@ async function runMap(m) {
       if (remaining > 0 && now - lastPost > 60) {
         lastPost = now;
         const layout = expand(map.layout(), n, dims, excluded);
-        self.postMessage({ type: 'layout', id, layout, done: total - remaining, total }, [layout.buffer]);
+        self.postMessage({ type: 'layout', id, layout, done: total - remaining, total, stage: 'layout' }, [layout.buffer]);
       }
     }
     const layout = expand(map.layout(), n, dims, excluded);

@@ -1,7 +1,8 @@
 // projection.js — the page's side of the projection worker: one worker, one map at a time.
 //   const p = new Projector(workerUrl, wasmModule);
 //   const {layout, excluded, note} = await p.run({X, n, d, blocks, projection, dims, seed, labels},
-//                                                (layout, done, total) => ..., (quality) => ...);
+//                                                (layout, done, total, stage) => ..., (quality) => ...);
+//   layout is null while the setup runs without a new layout to show.
 //   const {clusters} = await p.cluster(k, spherical);   // on the last finished map
 //   const {cells} = await p.grid(xy, n, cols, rows);
 // A new run() cancels the one before (its promise rejects with err.cancelled = true); the
@@ -48,7 +49,7 @@ export class Projector {
     }
     const p = this.pending;
     if (!p || m.id !== p.id) return;
-    if (m.type === 'layout') p.onLayout?.(m.layout, m.done, m.total);
+    if (m.type === 'layout') p.onLayout?.(m.layout, m.done, m.total, m.stage);
     else if (m.type === 'done') { this.pending = null; this.onQuality = { id: p.id, fn: p.onQuality }; p.resolve(m); }
     else if (m.type === 'error') { this.pending = null; p.reject(new Error(m.error)); }
   }

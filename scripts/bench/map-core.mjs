@@ -49,6 +49,7 @@ function quality(eng, X, n, d, Y, dims) {
 async function timeOurs(eng, X, n, d, opts, now, yieldTo) {
   const t0 = now();
   const map = eng.createMap(X, n, d, opts);
+  while (map.prepare() > 0) if (yieldTo) await yieldTo(); // the neighbour search and the graph
   const t1 = now();
   let left = map.totalSteps;
   while (left > 0) { left = map.step(10); if (yieldTo) await yieldTo(); }

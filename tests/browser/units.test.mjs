@@ -21,6 +21,8 @@ test('status wording follows the contract', () => {
   assert.equal(mappedText({ points: 1, unit: 'sound', failed: 0 }), 'Mapped 1 sound');
   assert.equal(mappedText({ points: 120, unit: 'moment', failed: 0, extra: 'loaded from demo/' }), 'Mapped 120 moments · loaded from demo/');
   assert.equal(mappingText({ points: 48, unit: 'sound', done: 50, total: 200, projection: 'umap' }), 'Mapping 48 sounds with UMAP… 25 %');
+  assert.equal(mappingText({ points: 48, unit: 'sound', done: 1, total: 2, projection: 'umap', stage: 'neighbours' }), 'Mapping 48 sounds with UMAP: finding neighbours…');
+  assert.equal(mappingText({ points: 48, unit: 'sound', done: 1, total: 2, projection: 'tsne', stage: 'graph' }), 'Mapping 48 sounds with t-SNE: building the graph…');
   assert.equal(formatEta(3), 'a few seconds left');
   assert.equal(formatEta(95), 'about 2 min left');
   assert.equal(formatEta(-1), '');

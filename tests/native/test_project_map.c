@@ -262,5 +262,42 @@ int main(void) {
     }
     free(A), free(truth);
   }
+  /* the setup in chunks: the PCA layout at once, then the neighbours, the graph, the layout;
+   * stepping straight away (the setup done inside the first step) gives the same layout */
+  for (int proj = SM_PROJ_UMAP; proj <= SM_PROJ_TSNE; proj++) {
+    const int n = 400, d = 12;
+    float *A = make_clusters(n, d, 4, 2.0, 21, NULL);
+    char err[200] = "";
+    sm_map_options o;
+    sm_map_options_init(&o);
+    o.projection = proj, o.iterations = 30;
+    sm_map *a = sm_map_new_with(A, n, d, &o, err, sizeof err), *b = sm_map_new_with(A, n, d, &o, err, sizeof err);
+    CHECK(a && b, "%s: chunked setup maps: %s", name[proj], err);
+    if (a && b) {
+      CHECK(!strcmp(sm_map_stage(a), "neighbours"), "%s starts finding neighbours (%s)", name[proj], sm_map_stage(a));
+      const float *Y = sm_map_layout(a);
+      int finite = 1;
+      float spread = 0;
+      for (int i = 0; i < n * 2; i++)
+        finite &= isfinite(Y[i]), spread = fabsf(Y[i]) > spread ? fabsf(Y[i]) : spread;
+      CHECK(finite && spread > 0, "%s: the PCA layout is there before the setup", name[proj]);
+      int left, chunks = 0, prev = sm_map_prepare_total(a) + 1;
+      while ((left = sm_map_prepare(a)) > 0 && chunks < 100) {
+        CHECK(left < prev, "%s: setup counts down (%d -> %d)", name[proj], prev, left);
+        prev = left, chunks++;
+      }
+      CHECK(left == 0 && chunks >= 1 && !strcmp(sm_map_stage(a), "layout"), "%s: setup done in %d chunks, stage %s", name[proj], chunks, sm_map_stage(a));
+      while (sm_map_step(a, 7) > 0) {
+      }
+      while (sm_map_step(b, 30) > 0) {
+      }
+      CHECK(!strcmp(sm_map_stage(a), "done"), "%s: stage done", name[proj]);
+      CHECK(!memcmp(sm_map_layout(a), sm_map_layout(b), sizeof(float) * n * 2), "%s: prepared in chunks = prepared by the first step", name[proj]);
+    }
+    sm_map_free(a), sm_map_free(b);
+    free(A);
+  }
+  sm_map *pm = sm_map_new(NULL, 0, 0, SM_PROJ_PCA, 2, 1, NULL, 0);
+  CHECK(!pm && sm_map_prepare(NULL) == -1 && !strcmp(sm_map_stage(NULL), "done"), "NULL maps");
   return check_report("test_project_map");
 }

@@ -19,6 +19,8 @@
 #define KMEANS_STARTS 4
 #define PCA_FIT_ROWS 20000 /* PCA preprocessing axes from at most this many rows */
 
+enum { STAGE_NEIGHBOURS, STAGE_GRAPH, STAGE_READY };
+
 struct sm_map {
   sm_map_options o;
   int n, nk, df, dims;
@@ -29,6 +31,13 @@ struct sm_map {
   float *fixed;  /* nk x dims: the PCA layout, or the single point */
   prj_umap *umap;
   prj_tsne *tsne;
+  /* setup in chunks: the neighbour search, then the graph */
+  int stage;     /* STAGE_* */
+  int k;         /* neighbours per row */
+  int *kidx;     /* nk x k */
+  float *kd2;    /* nk x k squared distances */
+  double var0;   /* variance along the first principal axis */
+  int prep_total, prep_done;
   int total, done;
   int *clusters, nclusters;
   char err[160];
@@ -89,27 +98,12 @@ static int pca_layout(const sm_map *m, float *Y, double *var0, char *err, size_t
   return 0;
 }
 
-static int knn_graph(sm_map *m, int k, int **idx, float **d2, char *err, size_t errlen) {
-  *idx = malloc(sizeof(int) * (size_t)m->nk * k);
-  *d2 = malloc(sizeof(float) * (size_t)m->nk * k);
-  if (!*idx || !*d2)
-    goto oom;
-  int approx = m->o.knn == SM_KNN_APPROX || (m->o.knn == SM_KNN_AUTO && m->nk > EXACT_KNN_MAX);
-  int rc = approx ? prj_nndescent(m->F, m->nk, m->df, k, m->o.seed, *idx, *d2)
-                  : prj_knn_exact(m->F, m->nk, m->df, k, *idx, *d2);
-  if (rc)
-    goto oom;
-  return 0;
-oom:
-  free(*idx), free(*d2);
-  *idx = NULL, *d2 = NULL;
-  snprintf(err, errlen, "kNN: out of memory (%d rows, k=%d)", m->nk, k);
-  return -1;
-}
-
+/* The start of a projection: the PCA layout, shown until the projection takes over, and
+ * what the chunked setup (prepare_chunk) will build. */
 static int setup_projection(sm_map *m, char *err, size_t errlen) {
   const sm_map_options *o = &m->o;
   size_t nd = (size_t)m->nk * m->dims;
+  m->stage = STAGE_READY;
   m->fixed = calloc(nd, sizeof(float));
   if (!m->fixed) {
     snprintf(err, errlen, "out of memory");
@@ -119,61 +113,115 @@ static int setup_projection(sm_map *m, char *err, size_t errlen) {
     m->total = 1;
     return 0;
   }
-  double var0 = 0.0;
-  if (pca_layout(m, m->fixed, &var0, err, errlen))
+  if (pca_layout(m, m->fixed, &m->var0, err, errlen))
     return -1;
-  prj_rng noise;
-  prj_rng_seed(&noise, o->seed, 0x1417);
+  float s = m->var0 > 0 ? (float)(1.0 / sqrt(m->var0)) : 1.0f; /* first axis: unit deviation */
+  for (size_t i = 0; i < nd; i++)
+    m->fixed[i] *= s;
   if (o->projection == SM_PROJ_PCA) {
-    float s = var0 > 0 ? (float)(1.0 / sqrt(var0)) : 1.0f; /* first axis: unit deviation */
-    for (size_t i = 0; i < nd; i++)
-      m->fixed[i] *= s;
     m->total = 1;
     return 0;
   }
-  int *idx;
-  float *d2;
-  if (o->projection == SM_PROJ_UMAP) {
-    int k = o->n_neighbors - 1 < m->nk - 1 ? o->n_neighbors - 1 : m->nk - 1;
-    if (k < 1)
-      k = 1;
-    if (knn_graph(m, k, &idx, &d2, err, errlen))
-      return -1;
-    for (size_t e = 0; e < (size_t)m->nk * k; e++)
-      d2[e] = o->metric == SM_METRIC_COSINE ? 0.5f * d2[e] : sqrtf(d2[e]);
-    int epochs = o->iterations > 0 ? o->iterations : (m->nk <= 10000 ? 500 : 200);
-    double a, b;
-    prj_umap_find_ab(o->spread, o->min_dist, &a, &b);
-    m->umap =
-        prj_umap_new(idx, d2, m->nk, k, m->fixed, m->dims, epochs, a, b, o->seed, err, errlen);
-    free(idx), free(d2);
-    if (!m->umap)
-      return -1;
-    m->total = epochs;
-    return 0;
-  }
-  /* t-SNE: PCA start scaled to a deviation of 1e-4 on the first axis (openTSNE's choice) */
-  int k = (int)(3.0 * o->perplexity);
+  int k = o->projection == SM_PROJ_UMAP ? o->n_neighbors - 1 : (int)(3.0 * o->perplexity);
   if (k > m->nk - 1)
     k = m->nk - 1;
   if (k < 1)
     k = 1;
-  if (knn_graph(m, k, &idx, &d2, err, errlen))
+  m->k = k;
+  m->kidx = malloc(sizeof(int) * (size_t)m->nk * k);
+  m->kd2 = malloc(sizeof(float) * (size_t)m->nk * k);
+  if (!m->kidx || !m->kd2) {
+    snprintf(err, errlen, "kNN: out of memory (%d rows, k=%d)", m->nk, k);
     return -1;
-  if (o->metric == SM_METRIC_COSINE)
-    for (size_t e = 0; e < (size_t)m->nk * k; e++)
-      d2[e] *= 0.5f;
-  float s = var0 > 0 ? (float)(1e-4 / sqrt(var0)) : 0.0f;
-  for (size_t i = 0; i < nd; i++)
-    m->fixed[i] = m->fixed[i] * s + (float)(1e-6 * prj_rng_normal(&noise));
-  int iters = o->iterations > 0 ? o->iterations : 1000;
-  m->tsne =
-      prj_tsne_new(idx, d2, m->nk, k, o->perplexity, m->fixed, m->dims, iters, 0.5, err, errlen);
-  free(idx), free(d2);
-  if (!m->tsne)
-    return -1;
-  m->total = iters;
+  }
+  if (o->projection == SM_PROJ_UMAP)
+    m->total = o->iterations > 0 ? o->iterations : (m->nk <= 10000 ? 500 : 200);
+  else
+    m->total = o->iterations > 0 ? o->iterations : 1000;
+  m->stage = STAGE_NEIGHBOURS;
+  m->prep_total = 2; /* the search, the graph */
   return 0;
+}
+
+/* One chunk of the setup; 0 when the map is ready to step, -1 on failure (m->err). */
+static int prepare_chunk(sm_map *m) {
+  const sm_map_options *o = &m->o;
+  if (m->stage == STAGE_NEIGHBOURS) {
+    int approx = o->knn == SM_KNN_APPROX || (o->knn == SM_KNN_AUTO && m->nk > EXACT_KNN_MAX);
+    int rc = approx ? prj_nndescent(m->F, m->nk, m->df, m->k, o->seed, m->kidx, m->kd2)
+                    : prj_knn_exact(m->F, m->nk, m->df, m->k, m->kidx, m->kd2);
+    if (rc) {
+      snprintf(m->err, sizeof m->err, "kNN: out of memory (%d rows, k=%d)", m->nk, m->k);
+      return -1;
+    }
+    m->prep_done++;
+    m->stage = STAGE_GRAPH;
+    return 1;
+  }
+  if (m->stage != STAGE_GRAPH)
+    return 0;
+  const int k = m->k;
+  float *d2 = m->kd2;
+  size_t nd = (size_t)m->nk * m->dims;
+  char *err = m->err;
+  size_t errlen = sizeof m->err;
+  if (o->projection == SM_PROJ_UMAP) {
+    for (size_t e = 0; e < (size_t)m->nk * k; e++)
+      d2[e] = o->metric == SM_METRIC_COSINE ? 0.5f * d2[e] : sqrtf(d2[e]);
+    double a, b;
+    prj_umap_find_ab(o->spread, o->min_dist, &a, &b);
+    m->umap = prj_umap_new(m->kidx, d2, m->nk, k, m->fixed, m->dims, m->total, a, b, o->seed, err,
+                           errlen);
+  } else {
+    /* t-SNE: PCA start scaled to a deviation of 1e-4 on the first axis (openTSNE's choice) */
+    if (o->metric == SM_METRIC_COSINE)
+      for (size_t e = 0; e < (size_t)m->nk * k; e++)
+        d2[e] *= 0.5f;
+    prj_rng noise;
+    prj_rng_seed(&noise, o->seed, 0x1417);
+    float *init = malloc(sizeof(float) * nd);
+    if (!init) {
+      snprintf(err, errlen, "t-SNE: out of memory");
+      return -1;
+    }
+    for (size_t i = 0; i < nd; i++) /* fixed has unit deviation on the first axis */
+      init[i] = m->fixed[i] * 1e-4f + (float)(1e-6 * prj_rng_normal(&noise));
+    m->tsne = prj_tsne_new(m->kidx, d2, m->nk, k, o->perplexity, init, m->dims, m->total, 0.5, err,
+                           errlen);
+    free(init);
+  }
+  free(m->kidx), free(m->kd2);
+  m->kidx = NULL, m->kd2 = NULL;
+  if (!m->umap && !m->tsne)
+    return -1;
+  m->prep_done++;
+  m->stage = STAGE_READY;
+  return 0;
+}
+
+int sm_map_prepare(sm_map *m) {
+  if (!m)
+    return -1;
+  if (m->stage == STAGE_READY)
+    return 0;
+  if (prepare_chunk(m) < 0)
+    return -1;
+  if (m->stage == STAGE_READY)
+    return 0;
+  int left = m->prep_total - m->prep_done;
+  return left > 0 ? left : 1;
+}
+
+int sm_map_prepare_total(const sm_map *m) { return m ? m->prep_total : 0; }
+
+const char *sm_map_stage(const sm_map *m) {
+  if (!m)
+    return "done";
+  if (m->stage == STAGE_NEIGHBOURS)
+    return "neighbours";
+  if (m->stage == STAGE_GRAPH)
+    return "graph";
+  return m->done >= m->total ? "done" : "layout";
 }
 
 sm_map *sm_map_new_with(const float *X, int n, int d, const sm_map_options *opt, char *err,
@@ -372,6 +420,11 @@ sm_map *sm_map_new(const float *X, int n, int d, int projection, int dims, uint3
 int sm_map_step(sm_map *m, int work) {
   if (!m)
     return -1;
+  int r;
+  while ((r = sm_map_prepare(m)) > 0) {
+  }
+  if (r < 0)
+    return -1;
   if (work < 0)
     work = 0;
   int left;
@@ -384,10 +437,9 @@ int sm_map_step(sm_map *m, int work) {
       return -1;
     }
   } else {
-    if (work > 0)
-      m->done = m->total;
-    left = m->total - m->done;
+    left = work > 0 ? 0 : m->total - m->done;
   }
+  m->done = m->total - left;
   if (work > 0)
     publish(m);
   return left;
@@ -477,6 +529,7 @@ void sm_map_free(sm_map *m) {
   prj_umap_free(m->umap);
   prj_tsne_free(m->tsne);
   free(m->kept), free(m->excluded), free(m->F), free(m->layout), free(m->fixed);
+  free(m->kidx), free(m->kd2);
   free(m->clusters);
   free(m);
 }

@@ -374,17 +374,16 @@ int prj_pca_transform(const prj_pca *p, const float *X, int n, float *Y) {
 
 int prj_pca_transform_view(const prj_pca *p, const prj_view *v, int n, float *Y) {
   int d = p->d, k = p->k;
-  float *xc = malloc(sizeof(float) * 2 * d);
-  if (!xc)
+  float *xc = malloc(sizeof(float) * 5 * (size_t)d), *at = malloc(sizeof(float) * (size_t)d * k);
+  if (!xc || !at) {
+    free(xc), free(at);
     return -1;
-  for (int r = 0; r < n; r++) {
-    const float *x = view_row(v, r, xc + d);
-    for (int j = 0; j < d; j++)
-      xc[j] = x[j] - p->mean[j];
-    for (int c = 0; c < k; c++)
-      Y[(size_t)r * k + c] = prj_dot(xc, p->axes + (size_t)c * d, d);
   }
-  free(xc);
+  for (int c = 0; c < k; c++) /* at: d x k, the axes as columns */
+    for (int j = 0; j < d; j++)
+      at[(size_t)j * k + c] = p->axes[(size_t)c * d + j];
+  times(v, p->mean, n, d, at, k, Y, xc);
+  free(xc), free(at);
   return 0;
 }
 

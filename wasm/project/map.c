@@ -17,7 +17,10 @@
 
 #define EXACT_KNN_MAX 8000
 #define KMEANS_STARTS 4
-#define PCA_FIT_ROWS 20000 /* PCA preprocessing axes from at most this many rows */
+/* PCA preprocessing axes from a sample of max(FIT_MIN, n / 5) rows, at most FIT_MAX (all rows
+ * when n <= FIT_MIN): the leading axes settle long before every row is seen */
+#define PCA_FIT_MIN 5000
+#define PCA_FIT_MAX 20000
 
 enum { STAGE_NEIGHBOURS, STAGE_GRAPH, STAGE_READY };
 
@@ -332,11 +335,12 @@ sm_map *sm_map_new_with(const float *X, int n, int d, const sm_map_options *opt,
   free(mean), free(sd);
   prj_view view = {X, d, m->nk < n ? m->kept : NULL, shift, scale};
   if (d > o.pca_dims) {
-    /* the axes from at most PCA_FIT_ROWS rows (a seeded sample, in input order), every row
-     * projected on them */
+    /* the axes from a seeded sample of the rows (in input order), every row projected on them */
+    int want = m->nk / 5 > PCA_FIT_MIN ? m->nk / 5 : PCA_FIT_MIN;
+    want = want < PCA_FIT_MAX ? want : PCA_FIT_MAX;
     int nfit = m->nk;
     int *fit_rows = NULL;
-    if (m->nk > PCA_FIT_ROWS) {
+    if (m->nk > want) {
       fit_rows = malloc(sizeof(int) * (size_t)m->nk);
       if (!fit_rows) {
         free(shift), free(scale);
@@ -344,9 +348,9 @@ sm_map *sm_map_new_with(const float *X, int n, int d, const sm_map_options *opt,
       }
       prj_rng pick;
       prj_rng_seed(&pick, o.seed, 0x5a3);
-      nfit = 0; /* selection sampling (Knuth's algorithm S): PCA_FIT_ROWS rows, in order */
-      for (int r = 0; r < m->nk && nfit < PCA_FIT_ROWS; r++)
-        if (prj_rng_below(&pick, (uint32_t)(m->nk - r)) < (uint32_t)(PCA_FIT_ROWS - nfit))
+      nfit = 0; /* selection sampling (Knuth's algorithm S): `want` rows, in order */
+      for (int r = 0; r < m->nk && nfit < want; r++)
+        if (prj_rng_below(&pick, (uint32_t)(m->nk - r)) < (uint32_t)(want - nfit))
           fit_rows[nfit++] = m->kept[r];
     }
     prj_view fv = view;

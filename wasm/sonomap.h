@@ -119,9 +119,9 @@ SM_API void sm_map_options_init(sm_map_options *o);
 /* X is n x d row-major. Rows holding NaN/Inf are left out (sm_map_excluded); columns are
  * standardised (constant columns get zero weight) unless o->standardize is 0; d > pca_dims is
  * reduced by PCA (axes fitted on max(5,000, n / 5) sampled rows, at most 20,000, every row
- * projected); then the projection runs in steps. The map starts as the PCA layout of the rows (visible at once);
- * the neighbour graph of UMAP / t-SNE is built afterwards, in bounded chunks, by
- * sm_map_prepare (or by the first sm_map_step). Returns NULL with a reason in err (errlen
+ * projected); then the projection runs in steps. The map starts as the PCA layout of the
+ * rows (visible at once); the neighbour graph of UMAP / t-SNE is built afterwards, in bounded
+ * chunks, by sm_map_prepare (or by the first sm_map_step). Returns NULL with a reason in err (errlen
  * bytes) only when nothing can be mapped (no rows, no finite rows, bad options, out of
  * memory). */
 SM_API sm_map *sm_map_new_with(const float *X, int n, int d, const sm_map_options *o,

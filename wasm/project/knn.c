@@ -2,6 +2,7 @@
 #include "project/knn.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "project/vec.h"
 
@@ -55,41 +56,72 @@ void prj_heap_sort(float *hd, int *hi, int cnt) {
   }
 }
 
-#define QB 64  /* queries per block */
-#define RB 512 /* reference rows per block */
+#define QB 64  /* queries per block (16 groups of four) */
+#define RB 256 /* reference rows per block, a multiple of 8 */
 
+/* Exact kNN in two passes per pair block: q . r for 4 queries x RB references at once
+ * (prj_dot_4xt on a transposed copy of the rows), which rules out every pair whose
+ * |q|^2 + |r|^2 - 2 q.r exceeds the query's current k-th distance by more than its rounding
+ * bound; the pairs left get their distance from prj_l2sq and go to the heap. Those pairs are
+ * a superset of the k nearest, so the result is the one the direct computation gives, bit
+ * for bit, whatever the rounding of the filter. */
 int prj_knn_exact(const float *X, int n, int d, int k, int *idx, float *d2) {
-  if (n < 2 || k < 1 || k > n - 1)
+  if (!X || n < 2 || d < 1 || k < 1 || k > n - 1)
     return -1;
+  const int nb = (n + RB - 1) / RB;
   int *cnt = calloc(n, sizeof(int));
-  if (!cnt)
-    return -1;
+  float *nrm = malloc(sizeof(float) * n);
+  float *xt = malloc(sizeof(float) * (size_t)nb * RB * d); /* block b: d x RB, transposed */
+  float *qb = malloc(sizeof(float) * 4 * (size_t)d);
+  float *dots = malloc(sizeof(float) * 4 * RB);
+  int rc = -1;
+  if (!cnt || !nrm || !xt || !qb || !dots)
+    goto done;
+  for (int i = 0; i < n; i++)
+    nrm[i] = prj_dot(X + (size_t)i * d, X + (size_t)i * d, d);
+  for (int b = 0; b < nb; b++) {
+    float *t = xt + (size_t)b * RB * d;
+    for (int r = 0; r < RB; r++) {
+      int i = b * RB + r;
+      for (int c = 0; c < d; c++)
+        t[(size_t)c * RB + r] = i < n ? X[(size_t)i * d + c] : 0.0f;
+    }
+  }
+  /* |approx - exact| <= about 4 d u (|q|^2 + |r|^2) (u = 2^-24); twice that, to be safe */
+  const float tol = (float)(8.0 * (d + 2) * 5.9604644775390625e-8);
   for (int q0 = 0; q0 < n; q0 += QB) {
     int q1 = q0 + QB < n ? q0 + QB : n;
-    for (int r0 = 0; r0 < n; r0 += RB) {
-      int r1 = r0 + RB < n ? r0 + RB : n;
-      int q = q0;
-      for (; q + 4 <= q1; q += 4) {
-        const float *a = X + (size_t)q * d;
-        for (int r = r0; r < r1; r++) {
-          float o[4];
-          prj_l2sq_x4(a, a + d, a + 2 * d, a + 3 * d, X + (size_t)r * d, d, o);
-          for (int j = 0; j < 4; j++) {
-            size_t row = (size_t)(q + j) * k;
-            if (r != q + j && (cnt[q + j] < k || o[j] <= d2[row]))
-              prj_heap_push(d2 + row, idx + row, &cnt[q + j], k, o[j], r);
+    for (int b = 0; b < nb; b++) {
+      int r0 = b * RB, r1 = r0 + RB < n ? r0 + RB : n;
+      int m = (r1 - r0 + 7) & ~7;
+      for (int g = q0; g < q1; g += 4) {
+        int gn = q1 - g < 4 ? q1 - g : 4;
+        memset(qb, 0, sizeof(float) * 4 * (size_t)d);
+        memcpy(qb, X + (size_t)g * d, sizeof(float) * (size_t)gn * d);
+        prj_dot_4xt(qb, d, xt + (size_t)b * RB * d, RB, m, dots);
+        for (int j = 0; j < gn; j++) {
+          int q = g + j;
+          const float *xq = X + (size_t)q * d, *dq = dots + j * m;
+          float *hd = d2 + (size_t)q * k;
+          int *hi = idx + (size_t)q * k;
+          const float nq = nrm[q];
+          for (int r = r0; r < r1; r++) {
+            if (cnt[q] == k) {
+              float nr = nrm[r], approx = (nq + nr) - 2.0f * dq[r - r0];
+              if (approx - tol * (nq + nr) > hd[0])
+                continue;
+            }
+            if (r != q)
+              prj_heap_push(hd, hi, &cnt[q], k, prj_l2sq(xq, X + (size_t)r * d, d), r);
           }
         }
       }
-      for (; q < q1; q++)
-        for (int r = r0; r < r1; r++)
-          if (r != q)
-            prj_heap_push(d2 + (size_t)q * k, idx + (size_t)q * k, &cnt[q], k,
-                          prj_l2sq(X + (size_t)q * d, X + (size_t)r * d, d), r);
     }
   }
   for (int q = 0; q < n; q++)
     prj_heap_sort(d2 + (size_t)q * k, idx + (size_t)q * k, k);
-  free(cnt);
-  return 0;
+  rc = 0;
+done:
+  free(cnt), free(nrm), free(xt), free(qb), free(dots);
+  return rc;
 }

@@ -64,6 +64,32 @@ void prj_l2sq_x4(const float *q0, const float *q1, const float *q2, const float 
   out[3] = hsum(a3) + s3;
 }
 
+void prj_dot_4xt(const float *q, int d, const float *rt, int ld, int m, float *out) {
+  const float *q0 = q, *q1 = q + d, *q2 = q + 2 * d, *q3 = q + 3 * d;
+  for (int r = 0; r < m; r += 8) {
+    v128_t a0 = wasm_f32x4_splat(0.0f), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0,
+           b3 = a0;
+    const float *c = rt + r;
+    for (int t = 0; t < d; t++, c += ld) {
+      v128_t lo = wasm_v128_load(c), hi = wasm_v128_load(c + 4);
+      v128_t s0 = wasm_f32x4_splat(q0[t]), s1 = wasm_f32x4_splat(q1[t]);
+      v128_t s2 = wasm_f32x4_splat(q2[t]), s3 = wasm_f32x4_splat(q3[t]);
+      a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(s0, lo)),
+      b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(s0, hi));
+      a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(s1, lo)),
+      b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(s1, hi));
+      a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(s2, lo)),
+      b2 = wasm_f32x4_add(b2, wasm_f32x4_mul(s2, hi));
+      a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(s3, lo)),
+      b3 = wasm_f32x4_add(b3, wasm_f32x4_mul(s3, hi));
+    }
+    wasm_v128_store(out + r, a0), wasm_v128_store(out + r + 4, b0);
+    wasm_v128_store(out + m + r, a1), wasm_v128_store(out + m + r + 4, b1);
+    wasm_v128_store(out + 2 * m + r, a2), wasm_v128_store(out + 2 * m + r + 4, b2);
+    wasm_v128_store(out + 3 * m + r, a3), wasm_v128_store(out + 3 * m + r + 4, b3);
+  }
+}
+
 void prj_axpy(float *y, float a, const float *x, int d) {
   v128_t av = wasm_f32x4_splat(a);
   int i = 0;
@@ -129,6 +155,22 @@ void prj_l2sq_x4(const float *q0, const float *q1, const float *q2, const float 
   out[1] = ((a1[0] + a1[1]) + (a1[2] + a1[3])) + s1;
   out[2] = ((a2[0] + a2[1]) + (a2[2] + a2[3])) + s2;
   out[3] = ((a3[0] + a3[1]) + (a3[2] + a3[3])) + s3;
+}
+
+void prj_dot_4xt(const float *q, int d, const float *rt, int ld, int m, float *out) {
+  for (int r = 0; r < m; r += 8) {
+    float acc[4][8] = {{0}};
+    const float *c = rt + r;
+    for (int t = 0; t < d; t++, c += ld)
+      for (int j = 0; j < 4; j++) {
+        float s = q[j * d + t];
+        for (int l = 0; l < 8; l++)
+          acc[j][l] += s * c[l];
+      }
+    for (int j = 0; j < 4; j++)
+      for (int l = 0; l < 8; l++)
+        out[j * m + r + l] = acc[j][l];
+  }
 }
 
 void prj_axpy(float *y, float a, const float *x, int d) {

@@ -37,6 +37,7 @@ struct sm_map {
   /* setup in chunks: the neighbour search, then the graph */
   int stage;     /* STAGE_* */
   int k;         /* neighbours per row */
+  prj_nnd *nnd;  /* the approximate search while it runs */
   int *kidx;     /* nk x k */
   float *kd2;    /* nk x k squared distances */
   double var0;   /* variance along the first principal axis */
@@ -142,7 +143,15 @@ static int setup_projection(sm_map *m, char *err, size_t errlen) {
   else
     m->total = o->iterations > 0 ? o->iterations : 1000;
   m->stage = STAGE_NEIGHBOURS;
-  m->prep_total = 2; /* the search, the graph */
+  m->prep_total = 2; /* the exact search in one chunk, the graph in one */
+  if (o->knn == SM_KNN_APPROX || (o->knn == SM_KNN_AUTO && m->nk > EXACT_KNN_MAX)) {
+    m->nnd = prj_nnd_new(m->F, m->nk, m->df, k, o->seed);
+    if (!m->nnd) {
+      snprintf(err, errlen, "kNN: out of memory (%d rows, k=%d)", m->nk, k);
+      return -1;
+    }
+    m->prep_total = prj_nnd_total(m->nnd) + 1;
+  }
   return 0;
 }
 
@@ -150,14 +159,24 @@ static int setup_projection(sm_map *m, char *err, size_t errlen) {
 static int prepare_chunk(sm_map *m) {
   const sm_map_options *o = &m->o;
   if (m->stage == STAGE_NEIGHBOURS) {
-    int approx = o->knn == SM_KNN_APPROX || (o->knn == SM_KNN_AUTO && m->nk > EXACT_KNN_MAX);
-    int rc = approx ? prj_nndescent(m->F, m->nk, m->df, m->k, o->seed, m->kidx, m->kd2)
-                    : prj_knn_exact(m->F, m->nk, m->df, m->k, m->kidx, m->kd2);
+    int rc = 0;
+    if (m->nnd) { /* one chunk of the approximate search */
+      int left = prj_nnd_step(m->nnd);
+      if (left > 0) {
+        m->prep_done = m->prep_total - 1 - left;
+        return 1;
+      }
+      rc = left < 0 ? -1 : prj_nnd_result(m->nnd, m->kidx, m->kd2);
+      prj_nnd_free(m->nnd);
+      m->nnd = NULL;
+    } else {
+      rc = prj_knn_exact(m->F, m->nk, m->df, m->k, m->kidx, m->kd2);
+    }
     if (rc) {
       snprintf(m->err, sizeof m->err, "kNN: out of memory (%d rows, k=%d)", m->nk, m->k);
       return -1;
     }
-    m->prep_done++;
+    m->prep_done = m->prep_total - 1;
     m->stage = STAGE_GRAPH;
     return 1;
   }
@@ -534,6 +553,7 @@ void sm_map_free(sm_map *m) {
   prj_tsne_free(m->tsne);
   free(m->kept), free(m->excluded), free(m->F), free(m->layout), free(m->fixed);
   free(m->kidx), free(m->kd2);
+  prj_nnd_free(m->nnd);
   free(m->clusters);
   free(m);
 }

@@ -1,5 +1,7 @@
 /* Grid layout: the exact assignment is optimal (against enumeration), cells are distinct, a
- * jittered grid lands on itself, the split approximation stays close to the optimum. */
+ * jittered grid lands on itself, the approximation (split into leaves solved exactly, window
+ * re-solves) stays close to the optimum and beats the pure split; edge cases of the
+ * approximation (no point, one point, a full grid, a 1 x n grid, duplicate points). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,29 @@ static void enumerate(const float *xy, int n, int cols, int rows, int *cell, int
       cell[i] = j;
       enumerate(xy, n, cols, rows, cell, i + 1, used | (1 << j));
     }
+}
+
+/* a UMAP-like cloud: Gaussian blobs of different sizes and weights plus uniform noise */
+static void blobs(prj_rng *r, float *xy, int n) {
+  double cx[6], cy[6], s[6], w[6], tot = 0;
+  for (int b = 0; b < 6; b++) {
+    cx[b] = 10 * prj_rng_uniform(r), cy[b] = 8 * prj_rng_uniform(r);
+    s[b] = 0.2 + prj_rng_uniform(r), w[b] = 0.2 + 3 * prj_rng_uniform(r) * prj_rng_uniform(r);
+    tot += w[b];
+  }
+  for (int i = 0; i < n; i++) {
+    if (prj_rng_uniform(r) < 0.06) {
+      xy[2 * i] = (float)(12 * prj_rng_uniform(r) - 1);
+      xy[2 * i + 1] = (float)(10 * prj_rng_uniform(r) - 1);
+      continue;
+    }
+    double t = tot * prj_rng_uniform(r);
+    int b = 0;
+    while (b < 5 && t > w[b])
+      t -= w[b], b++;
+    xy[2 * i] = (float)(cx[b] + s[b] * prj_rng_normal(r));
+    xy[2 * i + 1] = (float)(cy[b] + 0.7 * s[b] * prj_rng_normal(r));
+  }
 }
 
 static int distinct(const int *cell, int n, int m) {
@@ -108,6 +133,71 @@ int main(void) {
          c_split / c_exact);
   CHECK(distinct(ce, m, 420) && distinct(cs, m, 420), "distinct cells");
   CHECK(c_exact <= c_split + 1e-9 && c_split < 1.15 * c_exact, "split within 15%% of optimal");
+  /* blob and uniform clouds on grids just large enough, below the public exact size so that the
+   * optimum is known, the approximation forced: hybrid near the optimum, better than the pure
+   * split (leaves of one cell, no windows) */
+  for (int kind = 0; kind < 2; kind++) {
+    const int nb = 600, bc = 25, br = 25;
+    float *xb = malloc(sizeof(float) * 2 * nb);
+    int *c0 = malloc(sizeof(int) * nb), *c1 = malloc(sizeof(int) * nb), *c2 = malloc(sizeof(int) * nb);
+    if (kind == 0)
+      blobs(&r, xb, nb);
+    else
+      for (int i = 0; i < 2 * nb; i++)
+        xb[i] = (float)prj_rng_uniform(&r);
+    CHECK(prj_grid_exact(xb, nb, 2, bc, br, c0) == 0, "exact");
+    CHECK(prj_grid_split_leaf(xb, nb, 2, bc, br, 1, 0, c1) == 0, "pure split");
+    CHECK(prj_grid_split(xb, nb, 2, bc, br, c2) == 0, "hybrid");
+    CHECK(distinct(c0, nb, bc * br) && distinct(c1, nb, bc * br) && distinct(c2, nb, bc * br),
+          "distinct cells");
+    double e = prj_grid_cost(xb, nb, 2, bc, br, c0), p = prj_grid_cost(xb, nb, 2, bc, br, c1),
+           h = prj_grid_cost(xb, nb, 2, bc, br, c2);
+    printf("grid %d %s points: exact %.4f, pure split %.4f (%.3f), hybrid %.4f (%.3f)\n", nb,
+           kind ? "uniform" : "blob", e, p, p / e, h, h / e);
+    CHECK(e <= h + 1e-9, "%s: the exact cost is the least", kind ? "uniform" : "blobs");
+    CHECK(h < (kind ? 1.12 : 1.03) * e, "%s: hybrid within %s of the optimum (%.3f)",
+          kind ? "uniform" : "blobs", kind ? "12%" : "3%", h / e);
+    CHECK(h < (kind ? 0.8 : 0.95) * p, "%s: hybrid beats the pure split (%.3f)",
+          kind ? "uniform" : "blobs", h / p);
+    /* deterministic */
+    CHECK(prj_grid_split(xb, nb, 2, bc, br, c1) == 0 && memcmp(c1, c2, sizeof(int) * nb) == 0,
+          "hybrid twice: the same cells");
+    /* one leaf covering the whole grid is the exact solver */
+    CHECK(prj_grid_split_leaf(xb, nb, 2, bc, br, bc * br, 0, c1) == 0 &&
+              fabs(prj_grid_cost(xb, nb, 2, bc, br, c1) - e) < 1e-9,
+          "a single leaf is exact");
+    free(xb), free(c0), free(c1), free(c2);
+  }
+  /* edge cases of the approximation */
+  {
+    const int ne = 700;
+    float *xe = malloc(sizeof(float) * 2 * ne);
+    int *ce2 = malloc(sizeof(int) * ne);
+    blobs(&r, xe, ne);
+    CHECK(prj_grid_split(xe, 0, 2, 4, 4, ce2) == 0, "no points");
+    CHECK(prj_grid_split(xe, 1, 2, 1, 1, ce2) == 0 && ce2[0] == 0, "one point, one cell");
+    CHECK(prj_grid_split(xe, 1, 2, 5, 3, ce2) == 0 && ce2[0] >= 0 && ce2[0] < 15, "one point");
+    CHECK(prj_grid_split(xe, ne, 2, 35, 20, ce2) == 0 && distinct(ce2, ne, ne), "full 35 x 20");
+    CHECK(prj_grid_split(xe, ne, 2, 1, ne, ce2) == 0 && distinct(ce2, ne, ne), "1 x n");
+    CHECK(prj_grid_split(xe, ne, 2, ne + 3, 1, ce2) == 0 && distinct(ce2, ne, ne + 3), "n+3 x 1");
+    /* on a 1 x n grid the optimum sorts the points by y (ties by anything): the hybrid finds it */
+    int sorted = 1;
+    CHECK(prj_grid_split(xe, ne, 2, 1, ne, ce2) == 0, "1 x n");
+    for (int i = 0; i < ne; i++)
+      for (int k = 0; k < ne; k++)
+        if (xe[2 * i + 1] < xe[2 * k + 1] && ce2[i] > ce2[k])
+          sorted = 0;
+    CHECK(sorted, "1 x n: cells in the order of y");
+    for (int i = 100; i < 400; i++) /* 300 copies of one point, 100 of another */
+      xe[2 * i] = xe[0], xe[2 * i + 1] = xe[1];
+    for (int i = 400; i < 500; i++)
+      xe[2 * i] = xe[2], xe[2 * i + 1] = xe[3];
+    CHECK(prj_grid_split(xe, ne, 2, 27, 27, ce2) == 0 && distinct(ce2, ne, 27 * 27), "duplicates");
+    for (int i = 0; i < ne; i++) /* all one point */
+      xe[2 * i] = 3.0f, xe[2 * i + 1] = -1.0f;
+    CHECK(prj_grid_split(xe, ne, 2, 27, 27, ce2) == 0 && distinct(ce2, ne, 27 * 27), "one place");
+    free(xe), free(ce2);
+  }
   /* beyond the exact size: the split path through the public call */
   const int big = 3000;
   float *b = malloc(sizeof(float) * 2 * big);

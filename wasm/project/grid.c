@@ -27,7 +27,7 @@ static float *normalise(const float *xy, int n, int stride) {
 }
 
 static inline double cost(const float *p, int i, int j, int cols, int rows) {
-  double cx = ((j % cols) + 0.5) / cols, cy = ((j / cols) + 0.5) / rows;
+  double cx = ((j % cols) + 0.5) / cols, cy = ((j / cols) + 0.5) / rows; /* as cell_centre */
   double dx = p[2 * i] - cx, dy = p[2 * i + 1] - cy;
   return dx * dx + dy * dy;
 }
@@ -46,34 +46,77 @@ double prj_grid_cost(const float *xy, int n, int stride, int cols, int rows, con
 /* The exact solver: Jonker-Volgenant (1987) on the square problem padded with m - n dummy points
  * that cost nothing in any cell: column reduction, reduction transfer, two rounds of augmenting
  * row reduction, then shortest augmenting paths (Dijkstra on reduced costs) for the rows still
- * free. Costs are computed on the fly (no m x m matrix). */
+ * free. Costs are computed on the fly (no m x m matrix). The solver works on n compact points
+ * q[2 * i], q[2 * i + 1] and m arbitrary cell centres (cx, cy), so the whole grid and the leaves
+ * and windows of the approximation share it. */
 typedef struct {
   const float *p;
-  const double *cx, *cy;
-  int n;
+  const double *cx, *cy, *a; /* a: the n x m costs when precomputed, else NULL */
+  int n, m;
 } jv_cost;
 
 static inline double jv_c(const jv_cost *c, int i, int j) {
   if (i >= c->n)
     return 0.0;
+  if (c->a)
+    return c->a[(size_t)i * c->m + j];
   double dx = c->p[2 * i] - c->cx[j], dy = c->p[2 * i + 1] - c->cy[j];
   return dx * dx + dy * dy;
 }
 
-int prj_grid_exact(const float *xy, int n, int stride, int cols, int rows, int *cell) {
-  const int m = cols * rows;
-  float *p = normalise(xy, n, stride);
-  double *cx = malloc(sizeof(double) * (size_t)m), *cy = malloc(sizeof(double) * (size_t)m);
-  double *v = malloc(sizeof(double) * (size_t)m), *d = malloc(sizeof(double) * (size_t)m);
-  int *x = malloc(sizeof(int) * (size_t)m), *y = malloc(sizeof(int) * (size_t)m);
-  int *freer = malloc(sizeof(int) * (size_t)m), *col = malloc(sizeof(int) * (size_t)m);
-  int *pred = malloc(sizeof(int) * (size_t)m), *matches = calloc((size_t)m, sizeof(int));
-  int rc = -1;
-  if (!p || !cx || !cy || !v || !d || !x || !y || !freer || !col || !pred || !matches)
-    goto done;
+/* workspace for problems of up to cap cells; cx, cy are the caller's to fill */
+typedef struct {
+  int cap;
+  size_t acap;  /* entries of a */
+  double *cx, *cy, *v, *d, *a;
+  int *x, *y, *freer, *col, *pred, *matches;
+} jv_work;
+
+static void jv_free(jv_work *w) {
+  free(w->cx), free(w->cy), free(w->v), free(w->d), free(w->x), free(w->y), free(w->freer);
+  free(w->col), free(w->pred), free(w->matches), free(w->a);
+}
+
+/* the cost matrix is kept when it has at most JV_MATRIX_MAX entries (else costs on the fly) */
+#define JV_MATRIX_MAX ((size_t)1 << 21)
+
+static int jv_alloc(jv_work *w, int cap, size_t acap) {
+  size_t c = (size_t)(cap > 0 ? cap : 1);
+  w->cap = cap;
+  w->acap = acap <= JV_MATRIX_MAX ? acap : 0;
+  w->a = w->acap ? malloc(sizeof(double) * w->acap) : NULL;
+  if (w->acap && !w->a)
+    w->acap = 0; /* on the fly */
+  w->cx = malloc(sizeof(double) * c), w->cy = malloc(sizeof(double) * c);
+  w->v = malloc(sizeof(double) * c), w->d = malloc(sizeof(double) * c);
+  w->x = malloc(sizeof(int) * c), w->y = malloc(sizeof(int) * c);
+  w->freer = malloc(sizeof(int) * c), w->col = malloc(sizeof(int) * c);
+  w->pred = malloc(sizeof(int) * c), w->matches = malloc(sizeof(int) * c);
+  if (!w->cx || !w->cy || !w->v || !w->d || !w->x || !w->y || !w->freer || !w->col || !w->pred ||
+      !w->matches) {
+    jv_free(w);
+    return -1;
+  }
+  return 0;
+}
+
+/* n points q onto the m cells w->cx, w->cy (n <= m <= w->cap): out[i] = the cell index (0..m) */
+static void jv_solve(jv_work *w, const float *q, int n, int m, int *out) {
+  double *v = w->v, *d = w->d;
+  int *x = w->x, *y = w->y, *freer = w->freer, *col = w->col, *pred = w->pred;
+  int *matches = w->matches;
+  if (m <= 0)
+    return;
+  double *a = (size_t)n * m <= w->acap ? w->a : NULL;
+  jv_cost C = {q, w->cx, w->cy, NULL, n, m};
+  if (a) {
+    for (int i = 0; i < n; i++)
+      for (int j = 0; j < m; j++)
+        a[(size_t)i * m + j] = jv_c(&C, i, j);
+    C.a = a; /* the same values, read back */
+  }
   for (int j = 0; j < m; j++)
-    cx[j] = ((j % cols) + 0.5) / cols, cy[j] = ((j / cols) + 0.5) / rows;
-  const jv_cost C = {p, cx, cy, n};
+    matches[j] = 0;
   for (int i = 0; i < m; i++)
     x[i] = -1;
   /* column reduction */
@@ -207,12 +250,27 @@ int prj_grid_exact(const float *xy, int n, int stride, int cols, int rows, int *
     }
   }
   for (int i = 0; i < n; i++)
-    cell[i] = x[i];
-  rc = 0;
-done:
-  free(p), free(cx), free(cy), free(v), free(d), free(x), free(y), free(freer), free(col);
-  free(pred), free(matches);
-  return rc;
+    out[i] = x[i];
+}
+
+static void cell_centre(int j, int cols, int rows, double *cx, double *cy) {
+  *cx = ((j % cols) + 0.5) / cols, *cy = ((j / cols) + 0.5) / rows;
+}
+
+int prj_grid_exact(const float *xy, int n, int stride, int cols, int rows, int *cell) {
+  const int m = cols * rows;
+  float *p = normalise(xy, n, stride);
+  jv_work w;
+  if (!p || jv_alloc(&w, m, (size_t)n * m)) {
+    free(p);
+    return -1;
+  }
+  for (int j = 0; j < m; j++)
+    cell_centre(j, cols, rows, &w.cx[j], &w.cy[j]);
+  jv_solve(&w, p, n, m, cell);
+  jv_free(&w);
+  free(p);
+  return 0;
 }
 
 typedef struct {
@@ -227,19 +285,51 @@ static int cmp_keyed(const void *pa, const void *pb) {
   return a->i - b->i;
 }
 
-/* assign points ks[0..np) to the cells of the sub-grid (x0, y0, w, h); w * h >= np */
-static void split(const float *p, keyed *ks, int np, int x0, int y0, int w, int h, int cols,
-                  int rows, int *cell) {
+/* the approximation's state: normalised points, the grid, the leaf size, a JV workspace for
+ * leaves and windows and its compact point buffer */
+typedef struct {
+  const float *p;
+  int cols, rows, leaf;
+  jv_work w;
+  float *q;
+  int *cells, *out, *pts;
+} split_ctx;
+
+/* solve the points pts[0..np) exactly on the cells cells[0..m) (np <= m <= leaf) */
+static void solve_cells(split_ctx *s, const int *pts, int np, int m, int *cell) {
+  for (int k = 0; k < m; k++)
+    cell_centre(s->cells[k], s->cols, s->rows, &s->w.cx[k], &s->w.cy[k]);
+  for (int a = 0; a < np; a++)
+    s->q[2 * a] = s->p[2 * pts[a]], s->q[2 * a + 1] = s->p[2 * pts[a] + 1];
+  jv_solve(&s->w, s->q, np, m, s->out);
+  for (int a = 0; a < np; a++)
+    cell[pts[a]] = s->cells[s->out[a]];
+}
+
+/* assign points ks[0..np) to the cells of the sub-grid (x0, y0, w, h); w * h >= np. Down to
+ * single cells (leaf <= 1), or to sub-grids of at most leaf cells solved exactly. */
+static void split(split_ctx *s, keyed *ks, int np, int x0, int y0, int w, int h, int *cell) {
+  const int cols = s->cols, rows = s->rows;
   if (np == 0)
     return;
   if (w * h == 1) {
     cell[ks[0].i] = y0 * cols + x0;
     return;
   }
+  if (w * h <= s->leaf) {
+    int m = 0;
+    for (int r = y0; r < y0 + h; r++)
+      for (int c = x0; c < x0 + w; c++)
+        s->cells[m++] = r * cols + c;
+    for (int a = 0; a < np; a++)
+      s->pts[a] = ks[a].i;
+    solve_cells(s, s->pts, np, m, cell);
+    return;
+  }
   /* split the side that is longer in normalised units */
   int along_x = (double)w / cols >= (double)h / rows ? (w > 1) : (h == 1);
   for (int a = 0; a < np; a++)
-    ks[a].key = p[2 * ks[a].i + (along_x ? 0 : 1)];
+    ks[a].key = s->p[2 * ks[a].i + (along_x ? 0 : 1)];
   qsort(ks, np, sizeof(keyed), cmp_keyed);
   int w1 = along_x ? w / 2 : w, h1 = along_x ? h : h / 2;
   long A = (long)w1 * h1, B = (long)w * h - A;
@@ -248,60 +338,143 @@ static void split(const float *p, keyed *ks, int np, int x0, int y0, int w, int 
     m1 = A;
   if (m1 < np - B)
     m1 = np - B;
-  split(p, ks, (int)m1, x0, y0, w1, h1, cols, rows, cell);
+  split(s, ks, (int)m1, x0, y0, w1, h1, cell);
   if (along_x)
-    split(p, ks + m1, np - (int)m1, x0 + w1, y0, w - w1, h, cols, rows, cell);
+    split(s, ks + m1, np - (int)m1, x0 + w1, y0, w - w1, h, cell);
   else
-    split(p, ks + m1, np - (int)m1, x0, y0 + h1, w, h - h1, cols, rows, cell);
+    split(s, ks + m1, np - (int)m1, x0, y0 + h1, w, h - h1, cell);
+}
+
+/* re-solve exactly the occupants of windows of ww x wh cells taken every st-th row and column
+ * (st 1: contiguous; larger: moves over st cells at once), tiling the grid from offset (ox, oy):
+ * never raises the cost (the current assignment is feasible in each window) */
+static void windows(split_ctx *s, int *occ, int ww, int wh, int st, int ox, int oy, int *cell) {
+  const int cols = s->cols, rows = s->rows, sw = st * ww, sh = st * wh;
+  for (int y0 = oy > 0 ? oy - sh : 0; y0 < rows; y0 += sh)
+    for (int x0 = ox > 0 ? ox - sw : 0; x0 < cols; x0 += sw)
+      for (int by = 0; by < st; by++)
+        for (int bx = 0; bx < st; bx++) {
+          int m = 0, np = 0;
+          for (int r = y0 + by; r < y0 + sh && r < rows; r += st)
+            for (int c = x0 + bx; c < x0 + sw && c < cols; c += st) {
+              if (r < 0 || c < 0)
+                continue;
+              int j = r * cols + c;
+              s->cells[m++] = j;
+              if (occ[j] >= 0)
+                s->pts[np++] = occ[j];
+            }
+          if (np < 2)
+            continue;
+          for (int k = 0; k < m; k++)
+            occ[s->cells[k]] = -1;
+          solve_cells(s, s->pts, np, m, cell);
+          for (int a = 0; a < np; a++)
+            occ[cell[s->pts[a]]] = s->pts[a];
+        }
+}
+
+/* swap the occupants of adjacent cells (or move into an empty one) while it lowers the cost */
+static void polish(const float *p, int cols, int rows, int *occ, int *cell, int sweeps) {
+  const int m = cols * rows;
+  for (int sweep = 0; sweep < sweeps; sweep++) {
+    long swaps = 0;
+    for (int j = 0; j < m; j++)
+      for (int dir = 0; dir < 2; dir++) {
+        int k = dir == 0 ? ((j % cols) + 1 < cols ? j + 1 : -1) : (j + cols < m ? j + cols : -1);
+        if (k < 0 || (occ[j] < 0 && occ[k] < 0))
+          continue;
+        int a = occ[j], b = occ[k];
+        double now =
+            (a >= 0 ? cost(p, a, j, cols, rows) : 0) + (b >= 0 ? cost(p, b, k, cols, rows) : 0);
+        double then =
+            (a >= 0 ? cost(p, a, k, cols, rows) : 0) + (b >= 0 ? cost(p, b, j, cols, rows) : 0);
+        if (then < now - 1e-12) {
+          occ[j] = b, occ[k] = a;
+          if (a >= 0)
+            cell[a] = k;
+          if (b >= 0)
+            cell[b] = j;
+          swaps++;
+        }
+      }
+    if (!swaps)
+      break;
+  }
+}
+
+int prj_grid_split_leaf(const float *xy, int n, int stride, int cols, int rows, int leaf,
+                        int cycles, int *cell) {
+  const int m = cols * rows;
+  if (leaf < 1)
+    leaf = 1;
+  if (leaf > m)
+    leaf = m;
+  /* windows: about leaf cells, square in cells, no larger than the grid */
+  int ww = 1;
+  while ((ww + 1) * (ww + 1) <= leaf)
+    ww++;
+  if (ww > cols)
+    ww = cols;
+  int wh = leaf / ww;
+  if (wh > rows)
+    wh = rows;
+  if (ww * wh < 2)
+    cycles = 0;
+  int cap = leaf > ww * wh ? leaf : ww * wh;
+  split_ctx s = {0};
+  s.cols = cols, s.rows = rows, s.leaf = leaf;
+  float *p = normalise(xy, n, stride);
+  keyed *ks = malloc(sizeof(keyed) * (size_t)(n > 0 ? n : 1));
+  int *occ = malloc(sizeof(int) * (size_t)m);
+  s.q = malloc(sizeof(float) * 2 * (size_t)cap);
+  s.cells = malloc(sizeof(int) * (size_t)cap), s.out = malloc(sizeof(int) * (size_t)cap);
+  s.pts = malloc(sizeof(int) * (size_t)cap);
+  int rc = -1, have_w = 0;
+  if (!p || !ks || !occ || !s.q || !s.cells || !s.out || !s.pts)
+    goto done;
+  if (leaf > 1 || cycles > 0) {
+    if (jv_alloc(&s.w, cap, (size_t)cap * cap))
+      goto done;
+    have_w = 1;
+  }
+  s.p = p;
+  for (int i = 0; i < n; i++)
+    ks[i].i = i;
+  split(&s, ks, n, 0, 0, cols, rows, cell);
+  for (int j = 0; j < m; j++)
+    occ[j] = -1;
+  for (int i = 0; i < n; i++)
+    occ[cell[i]] = i;
+  /* cycles of window re-solves, coarse to fine: windows of cells every st-th row and column
+   * for st = the largest power of two whose windows span no more than the grid, down to
+   * contiguous windows; the cycles start at different offsets (half a window, a quarter, half
+   * across only, half down only), none on the leaf borders */
+  int top = 1;
+  while (2 * top * ww <= cols || 2 * top * wh <= rows)
+    top *= 2;
+  for (int cycle = 0; cycle < cycles; cycle++)
+    for (int st = top; st >= 1; st /= 2)
+      for (int k = 0; k < (st > 1 ? 1 : 4); k++) { /* contiguous: four offsets */
+        int t = (cycle + k) % 4;
+        int ox = t == 0 || t == 2 ? ww / 2 : 0, oy = t == 0 || t == 3 ? wh / 2 : 0;
+        if (t == 1)
+          ox = ww / 4, oy = wh / 4;
+        windows(&s, occ, ww, wh, st, ox * st, oy * st, cell);
+      }
+  polish(p, cols, rows, occ, cell, 16);
+  rc = 0;
+done:
+  if (have_w)
+    jv_free(&s.w);
+  free(p), free(ks), free(occ), free(s.q), free(s.cells), free(s.out), free(s.pts);
+  return rc;
 }
 
 int prj_grid_split(const float *xy, int n, int stride, int cols, int rows, int *cell) {
-  float *p = normalise(xy, n, stride);
-  keyed *ks = malloc(sizeof(keyed) * (size_t)(n > 0 ? n : 1));
-  if (!p || !ks) {
-    free(p), free(ks);
-    return -1;
-  }
-  for (int i = 0; i < n; i++)
-    ks[i].i = i;
-  split(p, ks, n, 0, 0, cols, rows, cols, rows, cell);
-  free(ks);
-  /* polish: swap the occupants of adjacent cells (or move into an empty one) while it lowers
-   * the cost; a few sweeps */
-  int m = cols * rows, *occ = malloc(sizeof(int) * (size_t)m);
-  if (occ) {
-    for (int j = 0; j < m; j++)
-      occ[j] = -1;
-    for (int i = 0; i < n; i++)
-      occ[cell[i]] = i;
-    for (int sweep = 0; sweep < 16; sweep++) {
-      long swaps = 0;
-      for (int j = 0; j < m; j++)
-        for (int dir = 0; dir < 2; dir++) {
-          int k = dir == 0 ? ((j % cols) + 1 < cols ? j + 1 : -1) : (j + cols < m ? j + cols : -1);
-          if (k < 0 || (occ[j] < 0 && occ[k] < 0))
-            continue;
-          int a = occ[j], b = occ[k];
-          double now =
-              (a >= 0 ? cost(p, a, j, cols, rows) : 0) + (b >= 0 ? cost(p, b, k, cols, rows) : 0);
-          double then =
-              (a >= 0 ? cost(p, a, k, cols, rows) : 0) + (b >= 0 ? cost(p, b, j, cols, rows) : 0);
-          if (then < now - 1e-12) {
-            occ[j] = b, occ[k] = a;
-            if (a >= 0)
-              cell[a] = k;
-            if (b >= 0)
-              cell[b] = j;
-            swaps++;
-          }
-        }
-      if (!swaps)
-        break;
-    }
-    free(occ);
-  }
-  free(p);
-  return 0;
+  int cycles = PRJ_GRID_WORK / (n > 0 ? n : 1);
+  cycles = cycles < 1 ? 1 : cycles > PRJ_GRID_CYCLES_MAX ? PRJ_GRID_CYCLES_MAX : cycles;
+  return prj_grid_split_leaf(xy, n, stride, cols, rows, PRJ_GRID_LEAF, cycles, cell);
 }
 
 int sm_grid_assign(const float *xy, int n, int stride, int cols, int rows, int *cell, char *err,

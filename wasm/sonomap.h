@@ -106,7 +106,8 @@ typedef struct sm_map_options {
   int32_t iterations;  /* UMAP epochs / t-SNE iterations; 0: UMAP 500 up to 10,000 rows, else
                           200; t-SNE 1000 [0] */
   int32_t pca_dims;    /* PCA preprocessing to this many components when d is larger [50] */
-  int32_t knn;         /* enum sm_knn_method [SM_KNN_AUTO: exact up to 8,000 rows] */
+  int32_t knn;         /* enum sm_knn_method [SM_KNN_AUTO: exact up to 8,000 rows (10,000
+                          when k > 30), NN-descent beyond] */
   int32_t clusters;    /* k-means clusters computed with the map, 0: none [0] */
   int32_t spherical;   /* clusters by spherical k-means (cosine) [0] */
   int32_t standardize; /* 1: each column to zero mean and unit deviation (constant columns to

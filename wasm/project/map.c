@@ -15,7 +15,9 @@
 #include "project/umap.h"
 #include "sonomap.h"
 
-#define EXACT_KNN_MAX 8000
+/* exact kNN up to this many rows, NN-descent beyond (the measured crossovers in wasm) */
+#define EXACT_KNN_MAX 8000         /* k <= 30 (UMAP) */
+#define EXACT_KNN_MAX_LARGE_K 10000 /* k > 30 (t-SNE's 3 x perplexity) */
 #define KMEANS_STARTS 4
 /* PCA preprocessing axes from a sample of max(FIT_MIN, n / 5) rows, at most FIT_MAX (all rows
  * when n <= FIT_MIN): the leading axes settle long before every row is seen */
@@ -144,7 +146,8 @@ static int setup_projection(sm_map *m, char *err, size_t errlen) {
     m->total = o->iterations > 0 ? o->iterations : 1000;
   m->stage = STAGE_NEIGHBOURS;
   m->prep_total = 2; /* the exact search in one chunk, the graph in one */
-  if (o->knn == SM_KNN_APPROX || (o->knn == SM_KNN_AUTO && m->nk > EXACT_KNN_MAX)) {
+  int exact_max = k > 30 ? EXACT_KNN_MAX_LARGE_K : EXACT_KNN_MAX;
+  if (o->knn == SM_KNN_APPROX || (o->knn == SM_KNN_AUTO && m->nk > exact_max)) {
     m->nnd = prj_nnd_new(m->F, m->nk, m->df, k, o->seed);
     if (!m->nnd) {
       snprintf(err, errlen, "kNN: out of memory (%d rows, k=%d)", m->nk, k);

@@ -11,7 +11,8 @@
 
 /* The plan, tuned on the benchmark's hard case (20 Gaussian clusters, isotropic noise, PCA-50:
  * high intrinsic dimension inside a cluster) for recall >= 0.95 at k = 14..15 up to 100k rows:
- * the search keeps extra_k(k) more neighbours than asked (recall 0.90 -> 0.96 at 100k), samples up
+ * beyond 20,000 rows the search keeps extra_k more neighbours than asked (recall 0.90 -> 0.96
+ * at 100k; at 10k it would cost 1.8x the time for 0.991 -> 0.9999), samples up
  * to 2k candidates of each kind per row, and stops when an iteration changes fewer than
  * DELTA n k entries. Beyond EXPAND_K it searches for EXPAND_K neighbours and then measures,
  * for each row, its neighbours and the rows that list it (both ways along the graph), and their
@@ -22,7 +23,14 @@
 #define MAX_CAND 60
 #define EXPAND_K 30
 #define SLICE_ROWS 20000 /* rows per chunk of a descent iteration or of the expansion */
-static int extra_k(int k) { return k < 16 ? (3 * k + 3) / 4 : 12; }
+/* extra neighbours kept while searching: none up to EXTRA_FROM rows (recall is >= 0.98 there
+ * without them), else (3k + 3) / 4; 12 for the expansion's search at EXPAND_K */
+#define EXTRA_FROM 20000
+static int extra_k(int k, int n) {
+  if (k >= EXPAND_K)
+    return 12;
+  return n > EXTRA_FROM ? (3 * k + 3) / 4 : 0;
+}
 
 struct prj_nnd {
   const float *X;
@@ -311,7 +319,7 @@ prj_nnd *prj_nnd_new(const float *X, int n, int d, int k, uint64_t seed) {
   g->X = X, g->n = n, g->d = d, g->k = k;
   g->ks = k > EXPAND_K ? EXPAND_K : 0;
   int kq = g->ks ? g->ks : k; /* the k the descent searches for */
-  g->kk = kq + extra_k(kq) < n - 1 ? kq + extra_k(kq) : n - 1;
+  g->kk = kq + extra_k(kq, n) < n - 1 ? kq + extra_k(kq, n) : n - 1;
   int kk = g->kk;
   g->maxc = 2 * kq < MAX_CAND ? 2 * kq : MAX_CAND;
   int trees = 5 + (int)lround(pow((double)n, 0.25));

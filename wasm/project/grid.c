@@ -419,8 +419,10 @@ int prj_grid_split_leaf(const float *xy, int n, int stride, int cols, int rows, 
   int wh = leaf / ww;
   if (wh > rows)
     wh = rows;
-  if (ww * wh < 2)
-    cycles = 0;
+  if (ww < cols && leaf / wh > ww) /* a flat grid: widen to about leaf cells */
+    ww = leaf / wh < cols ? leaf / wh : cols;
+  if (ww * wh < 2 || cols == 1 || rows == 1)
+    cycles = 0; /* on a line the split already sorts the points, and the leaves are exact */
   int cap = leaf > ww * wh ? leaf : ww * wh;
   split_ctx s = {0};
   s.cols = cols, s.rows = rows, s.leaf = leaf;

@@ -295,7 +295,7 @@ typedef struct {
   int *cells, *out, *pts;
 } split_ctx;
 
-/* solve the points pts[0..np) exactly on the cells cells[0..m) (np <= m <= leaf) */
+/* solve the points pts[0..np) exactly on the cells cells[0..m) (np <= m <= the workspace) */
 static void solve_cells(split_ctx *s, const int *pts, int np, int m, int *cell) {
   for (int k = 0; k < m; k++)
     cell_centre(s->cells[k], s->cols, s->rows, &s->w.cx[k], &s->w.cy[k]);

@@ -4,10 +4,12 @@
  * shortest augmenting paths) on the problem padded square with zero-cost dummy points.
  * Beyond SM_GRID_EXACT_MAX points, a hybrid: a recursive balanced split of the grid along its
  * longer side (points sorted along that axis) down to sub-grids of at most PRJ_GRID_LEAF cells,
- * each solved exactly by the same JV solver with the points sent there; then a few cycles of exact re-solves of the occupants of windows of about PRJ_GRID_LEAF cells (each
- * never raises the cost), coarse to fine: windows of cells taken every st-th row and column
- * (st = 2^k, the largest spanning about the grid, down to 2) move points far at once, then
- * contiguous windows at four offsets straddle the leaf borders; last, swaps of adjacent cells. */
+ * each solved exactly by the same JV solver with the points sent there; then a few cycles of
+ * exact re-solves of the occupants of windows of about PRJ_GRID_LEAF cells (each never raises
+ * the cost), coarse to fine: windows of cells taken every st-th row and column (st = 2^k, the
+ * largest spanning about the grid, down to 2) move points far at once, then contiguous windows
+ * at four offsets straddle the leaf borders; last, swaps of adjacent cells. Only + - * / and
+ * comparisons and index-broken ties: the same cells natively and in wasm. */
 #ifndef PRJ_GRID_H
 #define PRJ_GRID_H
 
@@ -22,7 +24,7 @@
 double prj_grid_cost(const float *xy, int n, int stride, int cols, int rows, const int *cell);
 /* the exact solver on its own (any n); 0, or -1 when out of memory */
 int prj_grid_exact(const float *xy, int n, int stride, int cols, int rows, int *cell);
-/* the approximation on its own (the parameters below); 0, or -1 when out of memory */
+/* the approximation on its own (the parameters above); 0, or -1 when out of memory */
 int prj_grid_split(const float *xy, int n, int stride, int cols, int rows, int *cell);
 /* the approximation with leaves of at most `leaf` cells and `cycles` cycles of windows; leaf 1
  * and no cycles is the pure split (single cells, then the swaps) */

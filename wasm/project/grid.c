@@ -403,6 +403,21 @@ static void polish(const float *p, int cols, int rows, int *occ, int *cell, int 
   }
 }
 
+/* a window of about `cells` cells, square in cells, no larger than the grid */
+static void window_size(int cells, int cols, int rows, int *ww, int *wh) {
+  int w = 1;
+  while ((w + 1) * (w + 1) <= cells)
+    w++;
+  if (w > cols)
+    w = cols;
+  int h = cells / w;
+  if (h > rows)
+    h = rows;
+  if (w < cols && cells / h > w) /* a flat grid: widen to about `cells` cells */
+    w = cells / h < cols ? cells / h : cols;
+  *ww = w, *wh = h;
+}
+
 int prj_grid_split_leaf(const float *xy, int n, int stride, int cols, int rows, int leaf,
                         int cycles, int *cell) {
   const int m = cols * rows;
@@ -410,20 +425,13 @@ int prj_grid_split_leaf(const float *xy, int n, int stride, int cols, int rows, 
     leaf = 1;
   if (leaf > m)
     leaf = m;
-  /* windows: about leaf cells, square in cells, no larger than the grid */
-  int ww = 1;
-  while ((ww + 1) * (ww + 1) <= leaf)
-    ww++;
-  if (ww > cols)
-    ww = cols;
-  int wh = leaf / ww;
-  if (wh > rows)
-    wh = rows;
-  if (ww < cols && leaf / wh > ww) /* a flat grid: widen to about leaf cells */
-    ww = leaf / wh < cols ? leaf / wh : cols;
+  /* windows: about leaf cells (strided), about PRJ_GRID_FINE * leaf (contiguous) */
+  int ww, wh, fw, fh;
+  window_size(leaf, cols, rows, &ww, &wh);
+  window_size(leaf * PRJ_GRID_FINE, cols, rows, &fw, &fh);
   if (ww * wh < 2 || cols == 1 || rows == 1)
     cycles = 0; /* on a line the split already sorts the points, and the leaves are exact */
-  int cap = leaf > ww * wh ? leaf : ww * wh;
+  int cap = leaf > fw * fh ? leaf : fw * fh;
   split_ctx s = {0};
   s.cols = cols, s.rows = rows, s.leaf = leaf;
   float *p = normalise(xy, n, stride);
@@ -458,11 +466,11 @@ int prj_grid_split_leaf(const float *xy, int n, int stride, int cols, int rows, 
   for (int cycle = 0; cycle < cycles; cycle++)
     for (int st = top; st >= 1; st /= 2)
       for (int k = 0; k < (st > 1 ? 1 : 4); k++) { /* contiguous: four offsets */
-        int t = (cycle + k) % 4;
-        int ox = t == 0 || t == 2 ? ww / 2 : 0, oy = t == 0 || t == 3 ? wh / 2 : 0;
+        int t = (cycle + k) % 4, w = st > 1 ? ww : fw, h = st > 1 ? wh : fh;
+        int ox = t == 0 || t == 2 ? w / 2 : 0, oy = t == 0 || t == 3 ? h / 2 : 0;
         if (t == 1)
-          ox = ww / 4, oy = wh / 4;
-        windows(&s, occ, ww, wh, st, ox * st, oy * st, cell);
+          ox = w / 4, oy = h / 4;
+        windows(&s, occ, w, h, st, ox * st, oy * st, cell);
       }
   polish(p, cols, rows, occ, cell, 16);
   rc = 0;

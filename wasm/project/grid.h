@@ -8,7 +8,7 @@
  * exact re-solves of the occupants of windows of about PRJ_GRID_LEAF cells (each never raises
  * the cost), coarse to fine: windows of cells taken every st-th row and column (st = 2^k, the
  * largest spanning about the grid, down to 2) move points far at once, then contiguous windows
- * at four offsets straddle the leaf borders; last, swaps of adjacent cells. Only + - * / and
+ * twice as large at four offsets straddle the leaf borders; last, swaps of adjacent cells. Only + - * / and
  * comparisons and index-broken ties: the same cells natively and in wasm. */
 #ifndef PRJ_GRID_H
 #define PRJ_GRID_H
@@ -19,6 +19,8 @@
 #define PRJ_GRID_LEAF 32
 #define PRJ_GRID_WORK 20000
 #define PRJ_GRID_CYCLES_MAX 4
+/* the contiguous windows have about PRJ_GRID_FINE * PRJ_GRID_LEAF cells */
+#define PRJ_GRID_FINE 2
 
 /* cost of an assignment: sum of squared distances of normalised points to their cell centres */
 double prj_grid_cost(const float *xy, int n, int stride, int cols, int rows, const int *cell);

@@ -7,8 +7,9 @@
 // 2-D UMAP time in Chromium. The measurement is scripts/bench/map-core.mjs. Timing-based: never
 // part of `make test`.
 //   node scripts/bench-map.mjs [--quick] [--no-node] [--no-browser] [--no-peers] [--peers-50k]
-//                              [--no-big] [--tsne-js]
-//   --quick: N = 2k and 10k at D = 128, t-SNE 300 iterations, no 100k run.
+//                              [--no-big] [--tsne-js] [--only umap|tsne]
+//   --quick: N = 2k and 10k at D = 128, t-SNE 200 iterations, no 100k run.
+//   --only umap / --only tsne: one of the two projections (the 100k run is UMAP).
 //   --peers-50k: also run umap-js at N = 50k (several minutes per run on a 2-core machine).
 //   --tsne-js: also tsne-js 1.0.3 at N = 2k, a 30-iteration run on both sides (about 17 s per
 //   tsne-js iteration here); @keckelt/tsne is the t-SNE peer otherwise.
@@ -23,7 +24,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT);
 const args = process.argv.slice(2);
 const has = (k) => args.includes(k);
-const opts = { quick: has('--quick'), peers: !has('--no-peers'), peers50k: has('--peers-50k'), tsnejs: has('--tsne-js') };
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
+if (only && only !== 'umap' && only !== 'tsne') throw new Error(`--only takes umap or tsne, not '${only}'`);
+const opts = { quick: has('--quick'), peers: !has('--no-peers'), peers50k: has('--peers-50k'), tsnejs: has('--tsne-js'), only };
 
 async function nodeRun() {
   const { UMAP } = await import('umap-js');
@@ -39,7 +42,7 @@ async function nodeRun() {
 }
 
 async function browserRun(big) {
-  const q = new URLSearchParams({ tsnejs: opts.tsnejs ? 1 : 0, quick: opts.quick ? 1 : 0, nopeers: opts.peers ? 0 : 1, peers50k: opts.peers50k ? 1 : 0, big: big ? 1 : 0 });
+  const q = new URLSearchParams({ tsnejs: opts.tsnejs ? 1 : 0, quick: opts.quick ? 1 : 0, nopeers: opts.peers ? 0 : 1, peers50k: opts.peers50k ? 1 : 0, big: big ? 1 : 0, only: opts.only });
   return runInChromium({
     root: ROOT, name: 'map', entry: 'scripts/bench/map-browser.mjs', query: q.toString(),
     head: '<script src="/node_modules/tsne-js/build/tsne.min.js"></script>',
@@ -60,7 +63,7 @@ async function main() {
   if (!fs.existsSync('dist/sonomap.wasm')) throw new Error('dist/sonomap.wasm missing: run make');
   const results = [];
   if (!has('--no-node')) results.push(await nodeRun());
-  if (!has('--no-browser')) results.push(await browserRun(!opts.quick && !has('--no-big')));
+  if (!has('--no-browser')) results.push(await browserRun(!opts.quick && !has('--no-big') && opts.only !== 'tsne'));
   summary(results);
 }
 

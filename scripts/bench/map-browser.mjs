@@ -17,5 +17,5 @@ runMapBench({
   keckelt: async () => Keckelt,
   tsnejs: async () => globalThis.TSNE || null,
   log: (s) => console.log(s),
-}, { quick: flag('quick'), tsnejs: flag('tsnejs'), peers: !flag('nopeers'), peers50k: flag('peers50k'), big: flag('big') })
+}, { quick: flag('quick'), tsnejs: flag('tsnejs'), peers: !flag('nopeers'), peers50k: flag('peers50k'), big: flag('big'), only: params.get('only') || '' })
   .then((r) => { window.benchResult = r; }, (e) => { window.benchError = String(e.stack || e); });

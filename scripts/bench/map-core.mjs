@@ -61,7 +61,7 @@ async function timeOurs(eng, X, n, d, opts, now, yieldTo) {
 
 /**
  * env: { label, wasm (URL or bytes), now(), umap(), tsnejs() (class or null), keckelt(), log(line) }
- * opts: { quick, peers50k, big, peers, tsnejs }
+ * opts: { quick, peers50k, big, peers, tsnejs, only ('umap' | 'tsne' | '') }
  * Returns { label, rows: [...] } with one row per measurement.
  */
 export async function runMapBench(env, opts) {
@@ -84,28 +84,30 @@ export async function runMapBench(env, opts) {
       const { X, rnd } = makeClusters(n, d, n + d);
       // UMAP: both sides run umap-js's default epoch count for this N
       const ep = umapJsEpochs(n);
-      const o = await timeOurs(eng, X, n, d, { projection: 'umap', dims: 2, seed: 1, iterations: ep }, now, env.yieldTo);
-      const r = { algo: 'UMAP', n, d, iters: ep, ours: o.total, setup: o.setup, tOurs: quality(eng, X, n, d, o.Y, 2) };
-      if (opts.peers && (n <= 10000 || opts.peers50k)) {
-        const UMAP = await env.umap();
-        const data = rows(X, n, d);
-        const t0 = now();
-        const u = new UMAP({ nComponents: 2, nNeighbors: 15, minDist: 0.1, spread: 1, nEpochs: ep, random: rnd });
-        const ne = u.initializeFit(data);
-        for (let i = 0; i < ne; i++) u.step();
-        const t1 = now();
-        const Y = flat(u.getEmbedding(), 2);
-        Object.assign(r, { peer: 'umap-js', peerTime: (t1 - t0) / 1000, tPeer: quality(eng, X, n, d, Y, 2) });
-        r.ratio = r.peerTime / r.ours;
-      } else r.note = opts.peers ? 'umap-js skipped at this N (minutes per run; --peers-50k runs it)' : '';
-      out.rows.push(r);
-      log(fmt(r));
+      if (opts.only !== 'tsne') {
+        const o = await timeOurs(eng, X, n, d, { projection: 'umap', dims: 2, seed: 1, iterations: ep }, now, env.yieldTo);
+        const r = { algo: 'UMAP', n, d, iters: ep, ours: o.total, setup: o.setup, tOurs: quality(eng, X, n, d, o.Y, 2) };
+        if (opts.peers && (n <= 10000 || opts.peers50k)) {
+          const UMAP = await env.umap();
+          const data = rows(X, n, d);
+          const t0 = now();
+          const u = new UMAP({ nComponents: 2, nNeighbors: 15, minDist: 0.1, spread: 1, nEpochs: ep, random: rnd });
+          const ne = u.initializeFit(data);
+          for (let i = 0; i < ne; i++) u.step();
+          const t1 = now();
+          const Y = flat(u.getEmbedding(), 2);
+          Object.assign(r, { peer: 'umap-js', peerTime: (t1 - t0) / 1000, tPeer: quality(eng, X, n, d, Y, 2) });
+          r.ratio = r.peerTime / r.ours;
+        } else r.note = opts.peers ? 'umap-js skipped at this N (minutes per run; --peers-50k runs it)' : '';
+        out.rows.push(r);
+        log(fmt(r));
+      }
       // t-SNE (D = 128 only, and not beyond 50k: the D = 1024 rows differ only by the PCA step).
       // The peers are exact O(N^2) in time and memory (N x N float64 matrices): N = 2,000 only;
       // tsne-js runs about a second per iteration there, so it gets a short run of TSNEJS_ITERS
       // iterations against sonomap running the same count, and only with --tsne-js (about 500 s at
       // 30 iterations on a 2-core machine).
-      if (d !== 128) continue;
+      if (d !== 128 || opts.only === 'umap') continue;
       const t = await timeOurs(eng, X, n, d, { projection: 'tsne', dims: 2, seed: 1, iterations: tsneIters }, now, env.yieldTo);
       const base = { algo: 'tSNE', n, d, iters: tsneIters, ours: t.total, setup: t.setup, tOurs: quality(eng, X, n, d, t.Y, 2) };
       const peersHere = opts.peers && n <= 2000;
@@ -142,7 +144,7 @@ export async function runMapBench(env, opts) {
         log(fmt(rj));
       }
     }
-  if (opts.big) {
+  if (opts.big && opts.only !== 'tsne') {
     const n = 100000, d = 1024;
     const { X } = makeClusters(n, d, 5);
     const o = await timeOurs(eng, X, n, d, { projection: 'umap', dims: 2, seed: 1 }, now, env.yieldTo);

@@ -1,11 +1,16 @@
 /* tsne.c — Barnes-Hut t-SNE, see tsne.h. */
 #include "project/tsne.h"
 
+#include "project/tsne_fft.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
 
 #define EXAG 12.0
 #define EXAG_ITERS 250
@@ -27,6 +32,8 @@ struct prj_tsne {
   node *nodes;
   long cap;
   int *perm, *tmp, *copy;
+  int method;        /* PRJ_TSNE_AUTO, _BH or _FFT */
+  prj_tsne_fft *fft; /* made on the first FFT iteration */
 };
 
 typedef struct {
@@ -242,9 +249,16 @@ static int build_tree(prj_tsne *t, long *out_nodes) {
   return 0;
 }
 
-static int iterate(prj_tsne *t) {
+static int uses_fft(const prj_tsne *t) {
+  if (t->dims != 2)
+    return 0;
+  return t->method == PRJ_TSNE_FFT || (t->method == PRJ_TSNE_AUTO && t->n >= PRJ_TSNE_FFT_MIN_N);
+}
+
+/* Barnes-Hut: t->neg[i] = sum_j q_ij^2 (y_i - y_j), *out_sumq = sum_{i != j} q_ij */
+static int repulsion_bh(prj_tsne *t, double *out_sumq) {
   const int n = t->n, dims = t->dims;
-  float *Y = t->Y;
+  const float *Y = t->Y;
   long nn;
   if (build_tree(t, &nn))
     return -1;
@@ -293,21 +307,82 @@ static int iterate(prj_tsne *t) {
     for (int c = 0; c < dims; c++)
       t->neg[(size_t)i * dims + c] = f[c];
   }
+  *out_sumq = sumq;
+  return 0;
+}
+
+/* attraction on point i: f = sum_j p_ij q_ij (y_i - y_j), four edges at a time in four lanes
+ * (lane l takes edges l, l + 4, ...; the lanes are summed as (0 + 1) + (2 + 3)), so the SIMD
+ * and the scalar builds add in the same order. */
+static inline void attract(const prj_tsne *t, int i, const int dims, float *f) {
+  const float *Y = t->Y, *yi = Y + (size_t)i * dims;
+  const long e0 = t->rowptr[i], e1 = t->rowptr[i + 1], e4 = e0 + ((e1 - e0) & ~3L);
+#ifdef __wasm_simd128__
+  v128_t acc[3], y[3];
+  for (int c = 0; c < dims; c++)
+    acc[c] = wasm_f32x4_splat(0.0f), y[c] = wasm_f32x4_splat(yi[c]);
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  for (long e = e0; e < e4; e += 4) {
+    const float *a = Y + (size_t)t->col[e] * dims, *b = Y + (size_t)t->col[e + 1] * dims,
+                *c2 = Y + (size_t)t->col[e + 2] * dims, *d = Y + (size_t)t->col[e + 3] * dims;
+    v128_t dx[3], d2 = wasm_f32x4_splat(0.0f);
+    for (int c = 0; c < dims; c++) {
+      dx[c] = wasm_f32x4_sub(y[c], wasm_f32x4_make(a[c], b[c], c2[c], d[c]));
+      d2 = wasm_f32x4_add(d2, wasm_f32x4_mul(dx[c], dx[c]));
+    }
+    v128_t q = wasm_f32x4_div(wasm_v128_load(t->val + e), wasm_f32x4_add(one, d2));
+    for (int c = 0; c < dims; c++)
+      acc[c] = wasm_f32x4_add(acc[c], wasm_f32x4_mul(q, dx[c]));
+  }
+  float lane[3][4];
+  for (int c = 0; c < dims; c++)
+    wasm_v128_store(lane[c], acc[c]);
+#else
+  float lane[3][4] = {{0}};
+  for (long e = e0; e < e4; e += 4)
+    for (int l = 0; l < 4; l++) {
+      const float *yj = Y + (size_t)t->col[e + l] * dims;
+      float dx[3], d2 = 0.0f;
+      for (int c = 0; c < dims; c++)
+        dx[c] = yi[c] - yj[c], d2 = d2 + dx[c] * dx[c];
+      float q = t->val[e + l] / (1.0f + d2);
+      for (int c = 0; c < dims; c++)
+        lane[c][l] = lane[c][l] + q * dx[c];
+    }
+#endif
+  for (long e = e4; e < e1; e++) { /* the last edges, in their lanes */
+    const float *yj = Y + (size_t)t->col[e] * dims;
+    float dx[3], d2 = 0.0f;
+    for (int c = 0; c < dims; c++)
+      dx[c] = yi[c] - yj[c], d2 = d2 + dx[c] * dx[c];
+    float q = t->val[e] / (1.0f + d2);
+    for (int c = 0; c < dims; c++)
+      lane[c][e - e4] = lane[c][e - e4] + q * dx[c];
+  }
+  for (int c = 0; c < dims; c++)
+    f[c] = (lane[c][0] + lane[c][1]) + (lane[c][2] + lane[c][3]);
+}
+
+static int iterate(prj_tsne *t) {
+  const int n = t->n, dims = t->dims;
+  float *Y = t->Y;
+  double sumq = 0.0;
+  if (uses_fft(t)) {
+    if (!t->fft && !(t->fft = prj_tsne_fft_new()))
+      return -1;
+    if (prj_tsne_fft_repulsion(t->fft, Y, n, t->neg, &sumq))
+      return -1;
+  } else if (repulsion_bh(t, &sumq))
+    return -1;
   const double exag = t->iter < EXAG_ITERS ? EXAG : 1.0;
   const float mom = t->iter < EXAG_ITERS ? 0.5f : 0.8f;
   const double inv_z = sumq > 0 ? 1.0 / sumq : 0.0;
   for (int i = 0; i < n; i++) {
-    const float *yi = Y + (size_t)i * dims;
-    double f[3] = {0, 0, 0};
-    for (long e = t->rowptr[i]; e < t->rowptr[i + 1]; e++) {
-      const float *yj = Y + (size_t)t->col[e] * dims;
-      double dx[3], d2 = 0.0;
-      for (int c = 0; c < dims; c++)
-        dx[c] = yi[c] - yj[c], d2 += dx[c] * dx[c];
-      double q = t->val[e] / (1.0 + d2);
-      for (int c = 0; c < dims; c++)
-        f[c] += q * dx[c];
-    }
+    float f[3] = {0, 0, 0};
+    if (dims == 2)
+      attract(t, i, 2, f);
+    else
+      attract(t, i, dims, f);
     for (int c = 0; c < dims; c++)
       t->grad[(size_t)i * dims + c] =
           (float)(4.0 * (exag * f[c] - t->neg[(size_t)i * dims + c] * inv_z));
@@ -343,6 +418,11 @@ int prj_tsne_step(prj_tsne *t, int iters) {
   return t->n_iter - t->iter;
 }
 
+void prj_tsne_set_repulsion(prj_tsne *t, int method) {
+  t->method = method == PRJ_TSNE_BH || method == PRJ_TSNE_FFT ? method : PRJ_TSNE_AUTO;
+}
+int prj_tsne_uses_fft(const prj_tsne *t) { return uses_fft(t); }
+
 int prj_tsne_total_iters(const prj_tsne *t) { return t->n_iter; }
 const float *prj_tsne_embedding(const prj_tsne *t) { return t->Y; }
 
@@ -356,5 +436,6 @@ void prj_tsne_free(prj_tsne *t) {
   free(t->Y), free(t->upd), free(t->gains), free(t->grad), free(t->neg);
   free(t->rowptr), free(t->col), free(t->val), free(t->nodes), free(t->perm), free(t->tmp);
   free(t->copy);
+  prj_tsne_fft_free(t->fft);
   free(t);
 }

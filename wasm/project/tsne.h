@@ -19,6 +19,16 @@ prj_tsne *prj_tsne_new(const int *knn_idx, const float *knn_d, int n, int k, dou
 /* Run up to `iters` more iterations; returns the iterations still to run, or -1 when out of
  * memory (the layout stays the last valid one). */
 int prj_tsne_step(prj_tsne *t, int iters);
+/* How the repulsion is computed: Barnes-Hut (quadtree / octree, theta) or, in 2-D, FFT-accelerated
+ * interpolation (tsne_fft.h). AUTO (the default) takes the FFT in 2-D from
+ * PRJ_TSNE_FFT_MIN_N points on, Barnes-Hut otherwise; 3-D is always Barnes-Hut. May be changed
+ * between steps. */
+enum { PRJ_TSNE_AUTO = 0, PRJ_TSNE_BH = 1, PRJ_TSNE_FFT = 2 };
+#ifndef PRJ_TSNE_FFT_MIN_N
+#define PRJ_TSNE_FFT_MIN_N 5000
+#endif
+void prj_tsne_set_repulsion(prj_tsne *t, int method);
+int prj_tsne_uses_fft(const prj_tsne *t); /* 1 when the next step uses the FFT */
 int prj_tsne_total_iters(const prj_tsne *t);
 const float *prj_tsne_embedding(const prj_tsne *t); /* n x dims */
 /* The symmetric P matrix (CSR: row i is col[rowptr[i] .. rowptr[i+1]), values sum to 1). */

@@ -24,13 +24,6 @@
 #define NODES 3 /* Lagrange nodes per interval */
 #define MAX_RADICES 32
 
-/* The FFT is plain arithmetic on buffers sized at setup; the sanitizers' checks on every lane
- * of every butterfly made the sanitized test build ~100x slower, so they are left out there. */
-#if defined(__GNUC__) || defined(__clang__)
-#define NOSAN __attribute__((no_sanitize("address", "undefined")))
-#else
-#define NOSAN
-#endif
 
 /* ---- four lanes ---- */
 #ifdef __wasm_simd128__
@@ -42,7 +35,7 @@ typedef v128_t f4;
 #define f4_load(p) wasm_v128_load(p)
 #define f4_store(p, v) wasm_v128_store(p, v)
 /* the 4 x 4 transpose of rows a, b, c, d */
-static inline NOSAN void f4_transpose(f4 *a, f4 *b, f4 *c, f4 *d) {
+static inline void f4_transpose(f4 *a, f4 *b, f4 *c, f4 *d) {
   f4 t0 = wasm_i32x4_shuffle(*a, *b, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(*a, *b, 2, 6, 3, 7);
   f4 t2 = wasm_i32x4_shuffle(*c, *d, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(*c, *d, 2, 6, 3, 7);
   *a = wasm_i64x2_shuffle(t0, t2, 0, 2), *b = wasm_i64x2_shuffle(t0, t2, 1, 3);
@@ -52,36 +45,36 @@ static inline NOSAN void f4_transpose(f4 *a, f4 *b, f4 *c, f4 *d) {
 typedef struct {
   float v[4];
 } f4;
-static inline NOSAN f4 f4_add(f4 a, f4 b) {
+static inline f4 f4_add(f4 a, f4 b) {
   for (int l = 0; l < 4; l++)
     a.v[l] = a.v[l] + b.v[l];
   return a;
 }
-static inline NOSAN f4 f4_sub(f4 a, f4 b) {
+static inline f4 f4_sub(f4 a, f4 b) {
   for (int l = 0; l < 4; l++)
     a.v[l] = a.v[l] - b.v[l];
   return a;
 }
-static inline NOSAN f4 f4_mul(f4 a, f4 b) {
+static inline f4 f4_mul(f4 a, f4 b) {
   for (int l = 0; l < 4; l++)
     a.v[l] = a.v[l] * b.v[l];
   return a;
 }
-static inline NOSAN f4 f4_splat(float x) {
+static inline f4 f4_splat(float x) {
   f4 r = {{x, x, x, x}};
   return r;
 }
-static inline NOSAN f4 f4_load(const float *p) {
+static inline f4 f4_load(const float *p) {
   f4 r;
   for (int l = 0; l < 4; l++)
     r.v[l] = p[l];
   return r;
 }
-static inline NOSAN void f4_store(float *p, f4 v) {
+static inline void f4_store(float *p, f4 v) {
   for (int l = 0; l < 4; l++)
     p[l] = v.v[l];
 }
-static inline NOSAN void f4_transpose(f4 *a, f4 *b, f4 *c, f4 *d) {
+static inline void f4_transpose(f4 *a, f4 *b, f4 *c, f4 *d) {
   f4 *r[4] = {a, b, c, d};
   float m[4][4];
   for (int i = 0; i < 4; i++)
@@ -96,15 +89,15 @@ typedef struct {
   f4 re, im;
 } c4;
 
-static inline NOSAN c4 c4_add(c4 a, c4 b) { return (c4){f4_add(a.re, b.re), f4_add(a.im, b.im)}; }
-static inline NOSAN c4 c4_sub(c4 a, c4 b) { return (c4){f4_sub(a.re, b.re), f4_sub(a.im, b.im)}; }
+static inline c4 c4_add(c4 a, c4 b) { return (c4){f4_add(a.re, b.re), f4_add(a.im, b.im)}; }
+static inline c4 c4_sub(c4 a, c4 b) { return (c4){f4_sub(a.re, b.re), f4_sub(a.im, b.im)}; }
 /* a times (wr + i wi), wr and wi splatted */
-static inline NOSAN c4 c4_twiddle(c4 a, f4 wr, f4 wi) {
+static inline c4 c4_twiddle(c4 a, f4 wr, f4 wi) {
   return (c4){f4_sub(f4_mul(a.re, wr), f4_mul(a.im, wi)),
               f4_add(f4_mul(a.re, wi), f4_mul(a.im, wr))};
 }
 /* a times -i (dir 1) or +i (dir -1) */
-static inline NOSAN c4 c4_rot(c4 a, int inverse) {
+static inline c4 c4_rot(c4 a, int inverse) {
   if (inverse)
     return (c4){f4_sub(f4_splat(0.0f), a.im), a.re};
   return (c4){a.im, f4_sub(f4_splat(0.0f), a.re)};
@@ -145,7 +138,7 @@ static void cos_sin(int i, int n, double *c, double *s) {
 
 /* Stockham FFT of the L four-lane elements in x (y: scratch); returns where the result is.
  * Forward: X_k = sum_j x_j exp(-2 pi i jk / L); inverse: the conjugate, not scaled. */
-static NOSAN c4 *fft4(const prj_tsne_fft *f, c4 *x, c4 *y, int inverse) {
+static c4 *fft4(const prj_tsne_fft *f, c4 *x, c4 *y, int inverse) {
   const int N = f->L;
   const f4 h3 = f4_splat(0.5f), s3 = f4_splat(0.866025403784438647f);
   int n = N, s = 1;
@@ -198,7 +191,7 @@ static NOSAN c4 *fft4(const prj_tsne_fft *f, c4 *x, c4 *y, int inverse) {
 /* Rows [0, nrows) of plane (re, im), four at a time (rows past L - 1 are never touched: nrows
  * is rounded up to 4 within L): the first ncols_in columns in (the rest taken as zero), FFT,
  * the first ncols_out columns back. */
-static NOSAN void rows_pass(prj_tsne_fft *f, float *re, float *im, int nrows, int ncols_in,
+static void rows_pass(prj_tsne_fft *f, float *re, float *im, int nrows, int ncols_in,
                       int ncols_out, int inverse) {
   const int L = f->L;
   for (int r = 0; r < nrows; r += 4) {
@@ -232,7 +225,7 @@ static NOSAN void rows_pass(prj_tsne_fft *f, float *re, float *im, int nrows, in
 
 /* Every column of (re, im), four at a time: the first nrows_in rows in (the rest zero),
  * forward FFT, then with kspec times the kernel and back; the first nrows_out rows out. */
-static NOSAN void cols_pass(prj_tsne_fft *f, float *re, float *im, int nrows_in, const float *kspec,
+static void cols_pass(prj_tsne_fft *f, float *re, float *im, int nrows_in, const float *kspec,
                       int nrows_out) {
   const int L = f->L;
   for (int c = 0; c < L; c += 4) {

@@ -133,20 +133,23 @@ static int try_pair(prj_nnd *g, int a, int b) {
   return offer(g, a, b, prj_l2sq(g->X + (size_t)a * g->d, g->X + (size_t)b * g->d, g->d));
 }
 
-/* join a with each of list[0..m): distances four at a time (|a - b|^2 sums exactly as
- * |b - a|^2, so as prj_l2sq would), then offered in list order */
-static long join_row(prj_nnd *g, int a, const int *list, int m) {
-  const int d = g->d;
-  const float *X = g->X, *xa = X + (size_t)a * d;
-  float *dist = g->dbuf;
+/* dist[j] = |list[j] - xa|^2, four at a time (|a - b|^2 sums exactly as |b - a|^2, so as
+ * prj_l2sq would) */
+static void dists_to(const float *X, int d, const float *xa, const int *list, int m, float *dist) {
   int j = 0;
   for (; j + 4 <= m; j += 4)
     prj_l2sq_x4(X + (size_t)list[j] * d, X + (size_t)list[j + 1] * d, X + (size_t)list[j + 2] * d,
                 X + (size_t)list[j + 3] * d, xa, d, dist + j);
   for (; j < m; j++)
     dist[j] = prj_l2sq(X + (size_t)list[j] * d, xa, d);
+}
+
+/* join a with each of list[0..m): the distances, then offered in list order */
+static long join_row(prj_nnd *g, int a, const int *list, int m) {
+  float *dist = g->dbuf;
+  dists_to(g->X, g->d, g->X + (size_t)a * g->d, list, m, dist);
   long c = 0;
-  for (j = 0; j < m; j++)
+  for (int j = 0; j < m; j++)
     c += offer(g, a, list[j], dist[j]);
   return c;
 }
@@ -293,18 +296,12 @@ static void expand(prj_nnd *g, int v0, int v1) {
         if (g->stamp[nu[b]] != v)
           g->stamp[nu[b]] = v, list[m++] = nu[b];
     }
-    const float *xv = X + (size_t)v * d;
-    int j = 0;
-    for (; j + 4 <= m; j += 4)
-      prj_l2sq_x4(X + (size_t)list[j] * d, X + (size_t)list[j + 1] * d, X + (size_t)list[j + 2] * d,
-                  X + (size_t)list[j + 3] * d, xv, d, dist + j);
-    for (; j < m; j++)
-      dist[j] = prj_l2sq(X + (size_t)list[j] * d, xv, d);
+    dists_to(X, d, X + (size_t)v * d, list, m, dist);
     /* each candidate comes once (stamp): no duplicate check */
     const int k = g->k;
     float *hd = g->fd + (size_t)v * k;
     int *hi = g->fi + (size_t)v * k;
-    for (j = 0; j < m; j++)
+    for (int j = 0; j < m; j++)
       if (g->fcnt[v] < k || !prj_heap_worse(dist[j], list[j], hd[0], hi[0]))
         prj_heap_push(hd, hi, &g->fcnt[v], k, dist[j], list[j]);
   }

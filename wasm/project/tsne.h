@@ -1,4 +1,6 @@
-/* tsne.h — Barnes-Hut t-SNE (van der Maaten 2014) in 2-D (quadtree) and 3-D (octree).
+/* tsne.h — t-SNE with the repulsion by Barnes-Hut (van der Maaten 2014; quadtree in 2-D,
+ * octree in 3-D) or, in 2-D from PRJ_TSNE_FFT_MIN_N points, by FFT-accelerated interpolation
+ * on a grid (Linderman et al. 2019, tsne_fft.h).
  * P from a kNN graph of 3 x perplexity neighbours (binary search on the Gaussian precision for
  * each point), symmetrised and normalised; gradient descent with early exaggeration 12 for the
  * first 250 iterations, momentum 0.5 then 0.8, per-coordinate gains (min 0.01), learning rate

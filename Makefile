@@ -7,6 +7,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 .DELETE_ON_ERROR:
+# Objects are kept between builds (they are intermediates of the pattern rules).
+.SECONDARY:
 
 BUILD := build
 DIST := dist

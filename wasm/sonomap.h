@@ -8,6 +8,22 @@
  * the matching *_free. Pointers returned by accessors stay valid until that object is freed.
  * Buffers returned through an out-length (sm_wav_encode, sm_sprite_encode) are released with
  * sm_free.
+ *
+ * Usage: a long recording, one point every 0.48 s, laid out by a model's embeddings. Each call
+ * that can fail says why: err, sm_analysis_error, sm_map_error.
+ *
+ *   char err[256];
+ *   sm_model *model = sm_model_load(model_bytes, model_len, err, sizeof err);
+ *   sm_analysis *a = sm_analyze_file(file_bytes, file_len, SM_MODE_LONG);
+ *   if (!model || !a || sm_analysis_error(a)) return -1;
+ *   int n = sm_analysis_segments(a), d = sm_model_embedding_size(model);
+ *   float *emb = malloc((size_t)n * d * sizeof *emb);
+ *   for (int i = 0; i < n; i++)  // one 96 x 64 log-mel patch per segment
+ *     sm_model_embed(model, sm_segment_logmel(a, i), 1, emb + (size_t)i * d, NULL);
+ *   sm_map *map = sm_map_new(emb, n, d, SM_PROJ_UMAP, 2, 42, err, sizeof err);
+ *   while (map && sm_map_step(map, 50) > 0)
+ *     draw(sm_map_layout(map), n);  // n x 2 floats, better after every step
+ *   sm_map_free(map); free(emb); sm_analysis_free(a); sm_model_free(model);
  */
 #ifndef SONOMAP_H
 #define SONOMAP_H

@@ -75,22 +75,11 @@ static inline uint64_t sm_bytes_be(sm_bytes *b, int n) {
   return q ? sm_get_be(q, n) : 0;
 }
 
-static inline uint8_t sm_bytes_u8(sm_bytes *b) { return (uint8_t)sm_bytes_le(b, 1); }
 static inline uint16_t sm_bytes_u16le(sm_bytes *b) { return (uint16_t)sm_bytes_le(b, 2); }
 static inline uint16_t sm_bytes_u16be(sm_bytes *b) { return (uint16_t)sm_bytes_be(b, 2); }
-static inline uint32_t sm_bytes_u24le(sm_bytes *b) { return (uint32_t)sm_bytes_le(b, 3); }
-static inline uint32_t sm_bytes_u24be(sm_bytes *b) { return (uint32_t)sm_bytes_be(b, 3); }
 static inline uint32_t sm_bytes_u32le(sm_bytes *b) { return (uint32_t)sm_bytes_le(b, 4); }
 static inline uint32_t sm_bytes_u32be(sm_bytes *b) { return (uint32_t)sm_bytes_be(b, 4); }
 static inline uint64_t sm_bytes_u64le(sm_bytes *b) { return sm_bytes_le(b, 8); }
 static inline uint64_t sm_bytes_u64be(sm_bytes *b) { return sm_bytes_be(b, 8); }
-
-/* 1 when the next 4 bytes equal tag (without consuming them). */
-static inline int sm_bytes_peek_tag(const sm_bytes *b, const char tag[4]) {
-  if (b->err || b->len - b->pos < 4) return 0;
-  const uint8_t *q = b->p + b->pos;
-  return q[0] == (uint8_t)tag[0] && q[1] == (uint8_t)tag[1] && q[2] == (uint8_t)tag[2] &&
-         q[3] == (uint8_t)tag[3];
-}
 
 #endif

@@ -27,8 +27,6 @@ const char *sm_decoder_error(const sm_decoder *d);    /* NULL when none */
 const char *sm_decoder_warning(const sm_decoder *d);  /* NULL when none */
 void sm_decoder_close(sm_decoder *d);
 
-/* ---- additions ---- */
-
 /* Integer sample width of the source (8..32; 16 for G.711), 0 for float and lossy formats. */
 int sm_decoder_bits(const sm_decoder *d);
 /* Like sm_decoder_read, but the integer samples as stored (e.g. -32768..32767 for 16 bits;

@@ -11,7 +11,6 @@
 #include "flac_subframe.h"
 #include "md5.h"
 
-#define FLAC_MAX_BLOCK 65536
 #define FLAC_MAX_CHANNELS 8
 
 size_t sm_id3v2_size(const uint8_t *buf, size_t len) {
@@ -26,11 +25,6 @@ size_t sm_id3v2_size(const uint8_t *buf, size_t len) {
     pos += total;
   }
   return pos;
-}
-
-int sm_flac_probe(const uint8_t *buf, size_t len) {
-  size_t at = sm_id3v2_size(buf, len);
-  return at <= len && len - at >= 4 && !memcmp(buf + at, "fLaC", 4);
 }
 
 typedef struct flac_hdr {

@@ -14,7 +14,4 @@
 /* Bytes taken by ID3v2 tags at the start of buf (0 when none; may exceed len when cut). */
 size_t sm_id3v2_size(const uint8_t *buf, size_t len);
 
-/* 1 when buf (after any ID3v2 tags) starts with "fLaC". */
-int sm_flac_probe(const uint8_t *buf, size_t len);
-
 #endif

@@ -77,7 +77,8 @@ size_t sm_frontend_frames(size_t n) { return n < SM_WIN ? 0 : 1 + (n - SM_WIN) /
 
 const float *sm_frontend_mel_matrix(const sm_frontend *f) { return f ? f->mel : NULL; }
 
-void sm_frontend_mel(const sm_frontend *f, const float *mag, float *logmel) {
+/* Log-mel of mag (SM_NBINS magnitudes) into logmel (SM_NMEL). */
+static void frontend_mel(const sm_frontend *f, const float *mag, float *logmel) {
   for (int m = 0; m < SM_NMEL; m++) {
     const float *w = f->band_w + f->band_off[m];
     float s = 0.0f;
@@ -95,7 +96,7 @@ void sm_frontend_frame(sm_frontend *f, const float *frame, float *mag, float *lo
     float re = f->spec[k].r, im = f->spec[k].i;
     m[k] = sqrtf(re * re + im * im);
   }
-  if (logmel) sm_frontend_mel(f, m, logmel);
+  if (logmel) frontend_mel(f, m, logmel);
 }
 
 size_t sm_frontend_run(sm_frontend *f, const float *x, size_t n, float *logmel, float *mag) {

@@ -37,9 +37,6 @@ const float *sm_frontend_mel_matrix(const sm_frontend *f);
 /* One frame: frame points at SM_WIN samples. mag (SM_NBINS) and/or logmel (SM_NMEL) may be NULL. */
 void sm_frontend_frame(sm_frontend *f, const float *frame, float *mag, float *logmel);
 
-/* Log-mel of mag (SM_NBINS magnitudes) into logmel (SM_NMEL). */
-void sm_frontend_mel(const sm_frontend *f, const float *mag, float *logmel);
-
 /* A whole signal: writes sm_frontend_frames(n) rows of logmel (frame-major, SM_NMEL each) and,
  * when mag is not NULL, of magnitudes (SM_NBINS each). Returns the number of frames. */
 size_t sm_frontend_run(sm_frontend *f, const float *x, size_t n, float *logmel, float *mag);

@@ -423,7 +423,6 @@ void prj_tsne_set_repulsion(prj_tsne *t, int method) {
 }
 int prj_tsne_uses_fft(const prj_tsne *t) { return uses_fft(t); }
 
-int prj_tsne_total_iters(const prj_tsne *t) { return t->n_iter; }
 const float *prj_tsne_embedding(const prj_tsne *t) { return t->Y; }
 
 void prj_tsne_p(const prj_tsne *t, const long **rowptr, const int **col, const float **val) {

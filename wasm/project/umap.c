@@ -449,7 +449,6 @@ int prj_umap_step(prj_umap *u, int epochs) {
   return u->n_epochs - u->epoch;
 }
 
-int prj_umap_total_epochs(const prj_umap *u) { return u->n_epochs; }
 const float *prj_umap_embedding(const prj_umap *u) { return u->Y; }
 
 int prj_umap_graph(const prj_umap *u, const int **head, const int **tail, const float **w) {

@@ -33,7 +33,6 @@ prj_umap *prj_umap_new(const int *knn_idx, const float *knn_dist, int n, int k, 
                        size_t errlen);
 /* Run up to `epochs` more epochs; returns the epochs still to run. */
 int prj_umap_step(prj_umap *u, int epochs);
-int prj_umap_total_epochs(const prj_umap *u);
 const float *prj_umap_embedding(const prj_umap *u); /* n x dims */
 /* The symmetric fuzzy graph (both directions of each edge), after pruning. */
 int prj_umap_graph(const prj_umap *u, const int **head, const int **tail, const float **w);

@@ -44,147 +44,183 @@ static void printable4(const uint8_t *id, char out[5]) {
   out[4] = 0;
 }
 
-static void *aiff_open(const uint8_t *buf, size_t len, sm_stream_info *info, sm_msgs *m) {
-  if (!sm_aiff_probe(buf, len)) {
-    sm_msg_set(m->err, "AIFF: not a FORM AIFF/AIFC file");
-    return NULL;
+/* What the COMM and SSND chunks say. */
+typedef struct aiff_chunks {
+  int have_comm, have_ssnd;
+  unsigned channels, sample_size;
+  uint32_t num_frames;
+  double rate;
+  int rate_ok;
+  const aiff_type *type;
+  size_t data_off;    /* the first sample frame */
+  uint64_t data_size; /* sample bytes there, cut to the end of the file */
+  int truncated;      /* the SSND chunk runs past the end of the file */
+} aiff_chunks;
+
+/* The COMM chunk (size bytes at b's position, avail left in the file). 0, or -1 with a reason. */
+static int read_comm(sm_bytes *b, uint32_t size, uint64_t avail, int aifc, aiff_chunks *c,
+                     sm_msgs *m) {
+  if (size > avail) {
+    sm_msg_set(m->err, "AIFF: COMM chunk runs past the end of the file");
+    return -1;
   }
+  if (size < 18) {
+    sm_msg_set(m->err, "AIFF: COMM chunk is %u bytes, too short", (unsigned)size);
+    return -1;
+  }
+  c->channels = sm_bytes_u16be(b);
+  c->num_frames = sm_bytes_u32be(b);
+  c->sample_size = sm_bytes_u16be(b);
+  c->rate_ok = sm_aiff_ext80(sm_bytes_take(b, 10), &c->rate);
+  if (aifc) {
+    if (size < 22) {
+      sm_msg_set(m->err, "AIFF: AIFC COMM chunk is %u bytes, has no compression type",
+                 (unsigned)size);
+      return -1;
+    }
+    const uint8_t *ct = sm_bytes_take(b, 4);
+    c->type = NULL;
+    for (size_t i = 0; i < sizeof aiff_types / sizeof aiff_types[0]; i++)
+      if (!memcmp(ct, aiff_types[i].id, 4)) c->type = &aiff_types[i];
+    if (!c->type) {
+      char name[5];
+      printable4(ct, name);
+      sm_msg_set(m->err, "AIFF: AIFC compression '%s' is not supported", name);
+      return -1;
+    }
+  }
+  c->have_comm = 1;
+  return 0;
+}
+
+/* The SSND chunk (size bytes at b's position): where the samples are. 0, or -1 with a reason. */
+static int read_ssnd(sm_bytes *b, uint32_t size, aiff_chunks *c, sm_msgs *m) {
+  uint32_t offset = sm_bytes_u32be(b);
+  (void)sm_bytes_u32be(b); /* block size */
+  if (b->err) {
+    sm_msg_set(m->err, "AIFF: SSND chunk runs past the end of the file");
+    return -1;
+  }
+  uint64_t dsize = size >= 8 ? (uint64_t)size - 8 : 0;
+  uint64_t left = sm_bytes_left(b);
+  if (offset > left) {
+    sm_msg_set(m->err, "AIFF: SSND offset %u runs past the end of the file", (unsigned)offset);
+    return -1;
+  }
+  if (offset > dsize) {
+    sm_msg_set(m->err, "AIFF: SSND offset %u is larger than the chunk", (unsigned)offset);
+    return -1;
+  }
+  c->data_off = b->pos + offset;
+  dsize -= offset;
+  left -= offset;
+  if (dsize > left) {
+    c->truncated = 1;
+    dsize = left;
+  }
+  c->data_size = dsize;
+  c->have_ssnd = 1;
+  return 0;
+}
+
+/* Walks the chunks after the FORM header up to the first COMM and SSND (others skipped). 0, or
+ * -1 with a reason. */
+static int read_chunks(const uint8_t *buf, size_t len, aiff_chunks *c, sm_msgs *m) {
   int aifc = !memcmp(buf + 8, "AIFC", 4);
   sm_bytes b;
   sm_bytes_init(&b, buf, len);
   sm_bytes_skip(&b, 12);
-
-  int have_comm = 0, have_ssnd = 0;
-  unsigned channels = 0, sample_size = 0;
-  uint32_t num_frames = 0;
-  double rate = 0;
-  int rate_ok = 0;
-  const aiff_type *type = &aiff_types[0];
-  size_t data_off = 0;
-  uint64_t data_size = 0;
-  int truncated = 0;
-
   while (sm_bytes_left(&b) >= 8) {
     const uint8_t *id = sm_bytes_take(&b, 4);
     uint32_t size = sm_bytes_u32be(&b);
     size_t body = b.pos;
     uint64_t avail = sm_bytes_left(&b);
-    if (!memcmp(id, "COMM", 4) && !have_comm) {
-      if (size > avail) {
-        sm_msg_set(m->err, "AIFF: COMM chunk runs past the end of the file");
-        return NULL;
-      }
-      if (size < 18) {
-        sm_msg_set(m->err, "AIFF: COMM chunk is %u bytes, too short", (unsigned)size);
-        return NULL;
-      }
-      channels = sm_bytes_u16be(&b);
-      num_frames = sm_bytes_u32be(&b);
-      sample_size = sm_bytes_u16be(&b);
-      rate_ok = sm_aiff_ext80(sm_bytes_take(&b, 10), &rate);
-      if (aifc) {
-        if (size < 22) {
-          sm_msg_set(m->err, "AIFF: AIFC COMM chunk is %u bytes, has no compression type",
-                     (unsigned)size);
-          return NULL;
-        }
-        const uint8_t *ct = sm_bytes_take(&b, 4);
-        type = NULL;
-        for (size_t i = 0; i < sizeof aiff_types / sizeof aiff_types[0]; i++)
-          if (!memcmp(ct, aiff_types[i].id, 4)) type = &aiff_types[i];
-        if (!type) {
-          char name[5];
-          printable4(ct, name);
-          sm_msg_set(m->err, "AIFF: AIFC compression '%s' is not supported", name);
-          return NULL;
-        }
-      }
-      have_comm = 1;
-    } else if (!memcmp(id, "SSND", 4) && !have_ssnd) {
-      uint32_t offset = sm_bytes_u32be(&b);
-      (void)sm_bytes_u32be(&b); /* block size */
-      if (b.err) {
-        sm_msg_set(m->err, "AIFF: SSND chunk runs past the end of the file");
-        return NULL;
-      }
-      uint64_t dsize = size >= 8 ? (uint64_t)size - 8 : 0;
-      uint64_t left = sm_bytes_left(&b);
-      if (offset > left) {
-        sm_msg_set(m->err, "AIFF: SSND offset %u runs past the end of the file", (unsigned)offset);
-        return NULL;
-      }
-      if (offset > dsize) {
-        sm_msg_set(m->err, "AIFF: SSND offset %u is larger than the chunk", (unsigned)offset);
-        return NULL;
-      }
-      data_off = b.pos + offset;
-      dsize -= offset;
-      left -= offset;
-      if (dsize > left) {
-        truncated = 1;
-        dsize = left;
-      }
-      data_size = dsize;
-      have_ssnd = 1;
-      if (have_comm) break;
+    if (!memcmp(id, "COMM", 4) && !c->have_comm) {
+      if (read_comm(&b, size, avail, aifc, c, m)) return -1;
+    } else if (!memcmp(id, "SSND", 4) && !c->have_ssnd) {
+      if (read_ssnd(&b, size, c, m)) return -1;
+      if (c->have_comm) break;
     }
     uint64_t next = (uint64_t)body + size + (size & 1);
     if (next > len) break;
     sm_bytes_seek(&b, (size_t)next);
   }
-  if (!have_comm) {
+  return 0;
+}
+
+/* The sample layout COMM describes, checked: channels, rate, sample kind and width into pcm.
+ * 0, or -1 with a reason. */
+static int check_format(const aiff_chunks *c, sm_pcm *pcm, sm_msgs *m) {
+  if (!c->have_comm) {
     sm_msg_set(m->err, "AIFF: no COMM chunk (file truncated?)");
-    return NULL;
+    return -1;
   }
-  if (channels == 0) {
+  if (c->channels == 0) {
     sm_msg_set(m->err, "AIFF: 0 channels");
-    return NULL;
+    return -1;
   }
-  if (channels > SM_DECODE_MAX_CHANNELS) {
-    sm_msg_set(m->err, "AIFF: %u channels (at most %d are supported)", channels,
+  if (c->channels > SM_DECODE_MAX_CHANNELS) {
+    sm_msg_set(m->err, "AIFF: %u channels (at most %d are supported)", c->channels,
                SM_DECODE_MAX_CHANNELS);
-    return NULL;
+    return -1;
   }
-  if (!rate_ok) {
+  if (!c->rate_ok) {
     sm_msg_set(m->err, "AIFF: sample rate is not a finite positive number");
-    return NULL;
+    return -1;
   }
-  if (!sm_check_rate(rate, "AIFF", m)) return NULL;
-
-  sm_pcm pcm;
-  memset(&pcm, 0, sizeof pcm);
-  pcm.channels = (int)channels;
-  pcm.kind = type->kind;
-  pcm.big_endian = type->big_endian;
-  pcm.bytes = type->bytes;
-  if (pcm.bytes == 0) {
-    if (sample_size < 1 || sample_size > 32) {
-      sm_msg_set(m->err, "AIFF: %u-bit samples are not supported (1..32 bits)", sample_size);
-      return NULL;
+  if (!sm_check_rate(c->rate, "AIFF", m)) return -1;
+  pcm->channels = (int)c->channels;
+  pcm->kind = c->type->kind;
+  pcm->big_endian = c->type->big_endian;
+  pcm->bytes = c->type->bytes;
+  if (pcm->bytes == 0) {
+    if (c->sample_size < 1 || c->sample_size > 32) {
+      sm_msg_set(m->err, "AIFF: %u-bit samples are not supported (1..32 bits)", c->sample_size);
+      return -1;
     }
-    pcm.bytes = (int)(sample_size + 7) / 8; /* left-justified in whole bytes */
+    pcm->bytes = (int)(c->sample_size + 7) / 8; /* left-justified in whole bytes */
   }
-  if (!sm_pcm_supported(pcm.kind, pcm.bytes)) {
+  if (!sm_pcm_supported(pcm->kind, pcm->bytes)) {
     sm_msg_set(m->err, "AIFF: unsupported sample layout");
-    return NULL;
+    return -1;
   }
+  return 0;
+}
 
-  size_t frame_bytes = (size_t)pcm.channels * (size_t)pcm.bytes;
-  uint64_t avail_frames = have_ssnd ? data_size / frame_bytes : 0;
+/* The frames to decode: what COMM says, cut to what SSND holds (with a warning when they
+ * differ; COMM's 0 read as "all of SSND"). */
+static int64_t frame_count(const aiff_chunks *c, const sm_pcm *pcm, sm_msgs *m) {
+  size_t frame_bytes = (size_t)pcm->channels * (size_t)pcm->bytes;
+  uint64_t avail_frames = c->have_ssnd ? c->data_size / frame_bytes : 0;
+  uint32_t num_frames = c->num_frames;
   if (num_frames == 0 && avail_frames > 0) {
     sm_msg_warn(m, "AIFF: COMM says 0 frames; decoding the %llu frames in SSND",
                 (unsigned long long)avail_frames);
     num_frames = 0xFFFFFFFFu;
   } else if (num_frames > avail_frames) {
-    if (!have_ssnd)
+    if (!c->have_ssnd)
       sm_msg_warn(m, "AIFF: COMM says %u frames but there is no SSND chunk", (unsigned)num_frames);
     else
       sm_msg_warn(m, "AIFF: COMM says %u frames but the file holds %llu%s; decoding those",
                   (unsigned)num_frames, (unsigned long long)avail_frames,
-                  truncated ? " (truncated)" : "");
+                  c->truncated ? " (truncated)" : "");
   }
-  pcm.data = buf + data_off;
-  pcm.frames = (int64_t)(num_frames < avail_frames ? num_frames : avail_frames);
+  return (int64_t)(num_frames < avail_frames ? num_frames : avail_frames);
+}
+
+static void *aiff_open(const uint8_t *buf, size_t len, sm_stream_info *info, sm_msgs *m) {
+  if (!sm_aiff_probe(buf, len)) {
+    sm_msg_set(m->err, "AIFF: not a FORM AIFF/AIFC file");
+    return NULL;
+  }
+  aiff_chunks c;
+  memset(&c, 0, sizeof c);
+  c.type = &aiff_types[0];
+  sm_pcm pcm;
+  memset(&pcm, 0, sizeof pcm);
+  if (read_chunks(buf, len, &c, m) || check_format(&c, &pcm, m)) return NULL;
+  pcm.data = buf + c.data_off;
+  pcm.frames = frame_count(&c, &pcm, m);
 
   sm_pcm *st = malloc(sizeof *st);
   if (!st) {
@@ -192,7 +228,7 @@ static void *aiff_open(const uint8_t *buf, size_t len, sm_stream_info *info, sm_
     return NULL;
   }
   *st = pcm;
-  info->rate = rate;
+  info->rate = c.rate;
   info->channels = pcm.channels;
   info->frames = pcm.frames;
   info->bits = sm_pcm_bits(&pcm);

@@ -452,190 +452,202 @@ int sm_tflite_detect(const uint8_t *buf, size_t len) {
   return buf && len >= 8 && !memcmp(buf + 4, "TFL3", 4);
 }
 
-static sm_net *build(tfl *m) {
-  fbr *f = &m->f;
-  char *err = m->err;
-  size_t errlen = m->errlen;
-  /* the body starts at the first convolution */
-  uint32_t start = m->nops;
-  opinfo o;
+/* The first convolution: where the imported body starts (the frontend before it is the
+ * engine's own). Its index in *start and the operator in *o; -1 with a reason when none. */
+static int find_body(tfl *m, uint32_t *start, opinfo *o) {
   for (uint32_t j = 0; j < m->nops; j++) {
-    if (get_op(m, j, &o)) return NULL;
-    if (o.code == OP_CONV_2D || o.code == OP_DEPTHWISE_CONV_2D) {
-      start = j;
-      break;
+    if (get_op(m, j, o)) return -1;
+    if (o->code == OP_CONV_2D || o->code == OP_DEPTHWISE_CONV_2D) {
+      *start = j;
+      return 0;
     }
   }
-  if (start == m->nops) {
-    sm_nn_fail(err, errlen, "tflite: no convolution found (not a YAMNet-style model)");
-    return NULL;
+  return sm_nn_fail(m->err, m->errlen, "tflite: no convolution found (not a YAMNet-style model)");
+}
+
+/* What one operator of the chain sees: its index, its output tensor, the shape of the
+ * activation it reads (h x w x cin) and that activation's quantization (in_t, for the implied
+ * scales of int32 biases; updated by every operator that changes it). */
+typedef struct {
+  uint32_t j;
+  int out;
+  int h, w, cin;
+  tensor *in_t;
+} opctx;
+
+/* RESHAPE, SQUEEZE, QUANTIZE, DEQUANTIZE, SPLIT (into one): no layer, the elements unchanged. */
+static int import_passthrough(tfl *m, const opinfo *o, int cur, const opctx *c) {
+  tensor a, b;
+  if (get_tensor(m, cur, &a) || get_tensor(m, c->out, &b)) return -1;
+  if (elems(&a) != elems(&b) || o->nout != 1)
+    return sm_nn_fail(m->err, m->errlen, "tflite: operator %u (%s) changes the element count",
+                      c->j, op_name(o->code));
+  if (o->code == OP_QUANTIZE || o->code == OP_DEQUANTIZE) *c->in_t = b;
+  return 0;
+}
+
+/* CONV_2D / DEPTHWISE_CONV_2D: a 3x3 convolution, a 3x3 depthwise one or a pointwise one. */
+static int import_conv(tfl *m, const opinfo *o, const opctx *c, sm_net *net) {
+  char *err = m->err;
+  size_t errlen = m->errlen;
+  const uint32_t j = c->j;
+  int dw = o->code == OP_DEPTHWISE_CONV_2D;
+  int pad = (int)opt(m, o, 0, 1, 0);
+  int sw = (int)opt(m, o, 1, 4, 1), sh = (int)opt(m, o, 2, 4, 1);
+  int mult = dw ? (int)opt(m, o, 3, 4, 1) : 1;
+  int actc = (int)opt(m, o, dw ? 4 : 3, 1, 0);
+  int dil_w = (int)opt(m, o, dw ? 5 : 4, 4, 1), dil_h = (int)opt(m, o, dw ? 6 : 5, 4, 1);
+  int act;
+  if (fused_act(actc, &act))
+    return sm_nn_fail(err, errlen, "tflite: operator %u (%s): fused activation %d unsupported", j,
+                      op_name(o->code), actc);
+  tensor wt;
+  if (get_tensor(m, op_in(m, o, 1), &wt)) return -1;
+  if (wt.ndim != 4 || sw != sh || dil_w != 1 || dil_h != 1 || mult != 1)
+    return sm_nn_fail(err, errlen, "tflite: operator %u (%s): unsupported shape/stride/dilation",
+                      j, op_name(o->code));
+  int kh = wt.shape[1], kw = wt.shape[2];
+  int cout = dw ? wt.shape[3] : wt.shape[0];
+  int wcin = dw ? wt.shape[3] : wt.shape[3];
+  int op;
+  if (dw && kh == 3 && kw == 3 && wt.shape[0] == 1 && pad == 0) op = SM_NN_DW3;
+  else if (!dw && kh == 3 && kw == 3 && pad == 0) op = SM_NN_CONV3;
+  else if (!dw && kh == 1 && kw == 1 && sw == 1) op = SM_NN_PW;
+  else
+    return sm_nn_fail(err, errlen, "tflite: operator %u (%s): %dx%d kernel, stride %d, padding %d "
+                      "unsupported", j, op_name(o->code), kh, kw, sw, pad);
+  if (wcin != c->cin)
+    return sm_nn_fail(err, errlen, "tflite: operator %u (%s): weights for %d input channels, "
+                      "activation has %d", j, op_name(o->code), wcin, c->cin);
+  size_t nw = sm_nn_weight_count(op, c->cin, cout);
+  if (nw != elems(&wt) || cout < 1 || cout > SM_NN_MAX_CH)
+    return sm_nn_fail(err, errlen, "tflite: operator %u (%s): weight shape mismatch", j,
+                      op_name(o->code));
+  if (add_weighted(m, o, j, c->in_t, &wt, op, act, sw, cout, net, err, errlen)) return -1;
+  tensor ot;
+  if (get_tensor(m, c->out, &ot)) return -1;
+  const sm_nn_layer *L = &net->L[net->n - 1];
+  if (ot.ndim == 4 && (ot.shape[1] != L->out_h || ot.shape[2] != L->out_w || ot.shape[3] != cout))
+    return sm_nn_fail(err, errlen, "tflite: operator %u (%s): output %dx%dx%d, expected %dx%dx%d",
+                      j, op_name(o->code), ot.shape[1], ot.shape[2], ot.shape[3], L->out_h,
+                      L->out_w, cout);
+  *c->in_t = ot;
+  return 0;
+}
+
+/* MEAN over height and width, or AVERAGE_POOL_2D over the whole activation: a global average
+ * pool. */
+static int import_pool(tfl *m, const opinfo *o, const opctx *c, sm_net *net) {
+  int ok = 0;
+  if (o->code == OP_MEAN) {
+    tensor ax;
+    if (get_tensor(m, op_in(m, o, 1), &ax)) return -1;
+    if (ax.type == T_I32 && ax.data && elems(&ax) == 2 && ax.nbytes == 8) {
+      int32_t a0, a1;
+      memcpy(&a0, ax.data, 4);
+      memcpy(&a1, ax.data + 4, 4);
+      ok = (a0 == 1 && a1 == 2) || (a0 == 2 && a1 == 1);
+    }
+  } else {
+    ok = opt(m, o, 3, 4, 0) == c->w && opt(m, o, 4, 4, 0) == c->h && opt(m, o, 5, 1, 0) == 0;
   }
+  if (!ok)
+    return sm_nn_fail(m->err, m->errlen, "tflite: operator %u (%s) is not a global average pool",
+                      c->j, op_name(o->code));
+  if (sm_net_add(net, SM_NN_GAP, SM_NN_ACT_NONE, 1, c->cin, NULL, NULL, m->err, m->errlen))
+    return -1;
+  return get_tensor(m, c->out, c->in_t);
+}
+
+/* FULLY_CONNECTED on a 1 x 1 x cin activation: a dense layer. */
+static int import_dense(tfl *m, const opinfo *o, const opctx *c, sm_net *net) {
+  char *err = m->err;
+  size_t errlen = m->errlen;
+  const uint32_t j = c->j;
+  int actc = (int)opt(m, o, 0, 1, 0), act;
+  if (fused_act(actc, &act) || opt(m, o, 1, 1, 0) != 0)
+    return sm_nn_fail(err, errlen, "tflite: operator %u (FULLY_CONNECTED): unsupported options",
+                      j);
+  tensor wt;
+  if (get_tensor(m, op_in(m, o, 1), &wt)) return -1;
+  if (wt.ndim != 2 || wt.shape[1] != c->cin || c->h != 1 || c->w != 1)
+    return sm_nn_fail(err, errlen, "tflite: operator %u (FULLY_CONNECTED): weights do not fit a "
+                      "%dx%dx%d input", j, c->h, c->w, c->cin);
+  int cout = wt.shape[0];
+  if (cout < 1 || cout > SM_NN_MAX_CH)
+    return sm_nn_fail(err, errlen, "tflite: operator %u (FULLY_CONNECTED): %d outputs", j, cout);
+  if (add_weighted(m, o, j, c->in_t, &wt, SM_NN_DENSE, act, 1, cout, net, err, errlen)) return -1;
+  return get_tensor(m, c->out, c->in_t);
+}
+
+/* LOGISTIC right after a dense layer without activation: that layer's sigmoid. */
+static int import_logistic(tfl *m, const opctx *c, sm_net *net) {
+  sm_nn_layer *L = net->n ? &net->L[net->n - 1] : NULL;
+  if (!L || L->op != SM_NN_DENSE || L->act != SM_NN_ACT_NONE)
+    return sm_nn_fail(m->err, m->errlen, "tflite: operator %u (LOGISTIC) not after a dense layer",
+                      c->j);
+  L->act = SM_NN_ACT_SIGMOID;
+  return 0;
+}
+
+/* Operator j of the chain, reading tensor cur: checks it continues the chain and appends what
+ * it does to net. Its output tensor in *out. 0, or -1 with a reason. */
+static int import_op(tfl *m, uint32_t j, int cur, tensor *in_t, sm_net *net, int *out) {
+  opinfo o;
+  if (get_op(m, j, &o)) return -1;
+  int data = op_in(m, &o, o.code == OP_SPLIT ? 1 : 0);
+  if (data != cur)
+    return sm_nn_fail(m->err, m->errlen, "tflite: operator %u (%s) branches off the main chain",
+                      j, op_name(o.code));
+  int li = net->n;
+  opctx c = {j, op_out(m, &o, 0), 0, 0, 0, in_t};
+  c.h = li ? net->L[li - 1].out_h : net->in_h;
+  c.w = li ? net->L[li - 1].out_w : net->in_w;
+  c.cin = li ? net->L[li - 1].cout : net->in_c;
+  if (c.out < 0)
+    return sm_nn_fail(m->err, m->errlen, "tflite: operator %u (%s) has no output", j,
+                      op_name(o.code));
+  int rc;
+  switch (o.code) {
+    case OP_RESHAPE:
+    case OP_SQUEEZE:
+    case OP_QUANTIZE:
+    case OP_DEQUANTIZE:
+    case OP_SPLIT: rc = import_passthrough(m, &o, cur, &c); break;
+    case OP_CONV_2D:
+    case OP_DEPTHWISE_CONV_2D: rc = import_conv(m, &o, &c, net); break;
+    case OP_MEAN:
+    case OP_AVERAGE_POOL_2D: rc = import_pool(m, &o, &c, net); break;
+    case OP_FULLY_CONNECTED: rc = import_dense(m, &o, &c, net); break;
+    case OP_LOGISTIC: rc = import_logistic(m, &c, net); break;
+    default:
+      return sm_nn_fail(m->err, m->errlen, "tflite: operator %u (%s, code %d) unsupported", j,
+                        op_name(o.code), o.code);
+  }
+  if (rc) return -1;
+  *out = c.out;
+  return m->f.bad ? corrupt(m) : 0;
+}
+
+/* The network: the operators from the first convolution on, one chain, each imported as a
+ * layer (or folded into one). */
+static sm_net *build(tfl *m) {
+  uint32_t start = 0;
+  opinfo o;
+  if (find_body(m, &start, &o)) return NULL;
   int cur = op_in(m, &o, 0);
   tensor ti;
   if (get_tensor(m, cur, &ti)) return NULL;
   if (ti.ndim != 4 || ti.shape[0] != 1) {
-    sm_nn_fail(err, errlen, "tflite: first convolution input is not 1 x H x W x C");
+    sm_nn_fail(m->err, m->errlen, "tflite: first convolution input is not 1 x H x W x C");
     return NULL;
   }
-  sm_net *net = sm_net_new(ti.shape[1], ti.shape[2], ti.shape[3], err, errlen);
+  sm_net *net = sm_net_new(ti.shape[1], ti.shape[2], ti.shape[3], m->err, m->errlen);
   if (!net) return NULL;
   tensor in_t = ti; /* quantization of the current activation, for implied bias scales */
-  for (uint32_t j = start; j < m->nops; j++) {
-    if (get_op(m, j, &o)) goto fail;
-    int data = op_in(m, &o, o.code == OP_SPLIT ? 1 : 0);
-    if (data != cur) {
-      sm_nn_fail(err, errlen, "tflite: operator %u (%s) branches off the main chain", j,
-                 op_name(o.code));
-      goto fail;
-    }
-    int li = net->n;
-    int h = li ? net->L[li - 1].out_h : net->in_h, w = li ? net->L[li - 1].out_w : net->in_w;
-    int cin = li ? net->L[li - 1].cout : net->in_c;
-    int out = op_out(m, &o, 0);
-    if (out < 0) {
-      sm_nn_fail(err, errlen, "tflite: operator %u (%s) has no output", j, op_name(o.code));
-      goto fail;
-    }
-    switch (o.code) {
-      case OP_RESHAPE:
-      case OP_SQUEEZE:
-      case OP_QUANTIZE:
-      case OP_DEQUANTIZE:
-      case OP_SPLIT: {
-        tensor a, b;
-        if (get_tensor(m, cur, &a) || get_tensor(m, out, &b)) goto fail;
-        if (elems(&a) != elems(&b) || o.nout != 1) {
-          sm_nn_fail(err, errlen, "tflite: operator %u (%s) changes the element count", j,
-                     op_name(o.code));
-          goto fail;
-        }
-        if (o.code == OP_QUANTIZE || o.code == OP_DEQUANTIZE) in_t = b;
-        break;
-      }
-      case OP_CONV_2D:
-      case OP_DEPTHWISE_CONV_2D: {
-        int dw = o.code == OP_DEPTHWISE_CONV_2D;
-        int pad = (int)opt(m, &o, 0, 1, 0);
-        int sw = (int)opt(m, &o, 1, 4, 1), sh = (int)opt(m, &o, 2, 4, 1);
-        int mult = dw ? (int)opt(m, &o, 3, 4, 1) : 1;
-        int actc = (int)opt(m, &o, dw ? 4 : 3, 1, 0);
-        int dil_w = (int)opt(m, &o, dw ? 5 : 4, 4, 1), dil_h = (int)opt(m, &o, dw ? 6 : 5, 4, 1);
-        int act;
-        if (fused_act(actc, &act)) {
-          sm_nn_fail(err, errlen, "tflite: operator %u (%s): fused activation %d unsupported", j,
-                     op_name(o.code), actc);
-          goto fail;
-        }
-        tensor wt;
-        if (get_tensor(m, op_in(m, &o, 1), &wt)) goto fail;
-        if (wt.ndim != 4 || sw != sh || dil_w != 1 || dil_h != 1 || mult != 1) {
-          sm_nn_fail(err, errlen, "tflite: operator %u (%s): unsupported shape/stride/dilation", j,
-                     op_name(o.code));
-          goto fail;
-        }
-        int kh = wt.shape[1], kw = wt.shape[2];
-        int cout = dw ? wt.shape[3] : wt.shape[0];
-        int wcin = dw ? wt.shape[3] : wt.shape[3];
-        int op;
-        if (dw && kh == 3 && kw == 3 && wt.shape[0] == 1 && pad == 0) op = SM_NN_DW3;
-        else if (!dw && kh == 3 && kw == 3 && pad == 0) op = SM_NN_CONV3;
-        else if (!dw && kh == 1 && kw == 1 && sw == 1) op = SM_NN_PW;
-        else {
-          sm_nn_fail(err, errlen, "tflite: operator %u (%s): %dx%d kernel, stride %d, padding %d "
-                     "unsupported", j, op_name(o.code), kh, kw, sw, pad);
-          goto fail;
-        }
-        if (wcin != cin) {
-          sm_nn_fail(err, errlen, "tflite: operator %u (%s): weights for %d input channels, "
-                     "activation has %d", j, op_name(o.code), wcin, cin);
-          goto fail;
-        }
-        size_t nw = sm_nn_weight_count(op, cin, cout);
-        if (nw != elems(&wt) || cout < 1 || cout > SM_NN_MAX_CH) {
-          sm_nn_fail(err, errlen, "tflite: operator %u (%s): weight shape mismatch", j,
-                     op_name(o.code));
-          goto fail;
-        }
-        if (add_weighted(m, &o, j, &in_t, &wt, op, act, sw, cout, net, err, errlen)) goto fail;
-        tensor ot;
-        if (get_tensor(m, out, &ot)) goto fail;
-        const sm_nn_layer *L = &net->L[net->n - 1];
-        if (ot.ndim == 4 && (ot.shape[1] != L->out_h || ot.shape[2] != L->out_w || ot.shape[3] != cout)) {
-          sm_nn_fail(err, errlen, "tflite: operator %u (%s): output %dx%dx%d, expected %dx%dx%d",
-                     j, op_name(o.code), ot.shape[1], ot.shape[2], ot.shape[3], L->out_h,
-                     L->out_w, cout);
-          goto fail;
-        }
-        in_t = ot;
-        break;
-      }
-      case OP_MEAN:
-      case OP_AVERAGE_POOL_2D: {
-        int ok = 0;
-        if (o.code == OP_MEAN) {
-          tensor ax;
-          if (get_tensor(m, op_in(m, &o, 1), &ax)) goto fail;
-          if (ax.type == T_I32 && ax.data && elems(&ax) == 2 && ax.nbytes == 8) {
-            int32_t a0, a1;
-            memcpy(&a0, ax.data, 4);
-            memcpy(&a1, ax.data + 4, 4);
-            ok = (a0 == 1 && a1 == 2) || (a0 == 2 && a1 == 1);
-          }
-        } else {
-          ok = opt(m, &o, 3, 4, 0) == w && opt(m, &o, 4, 4, 0) == h && opt(m, &o, 5, 1, 0) == 0;
-        }
-        if (!ok) {
-          sm_nn_fail(err, errlen, "tflite: operator %u (%s) is not a global average pool", j,
-                     op_name(o.code));
-          goto fail;
-        }
-        if (sm_net_add(net, SM_NN_GAP, SM_NN_ACT_NONE, 1, cin, NULL, NULL, err, errlen)) goto fail;
-        if (get_tensor(m, out, &in_t)) goto fail;
-        break;
-      }
-      case OP_FULLY_CONNECTED: {
-        int actc = (int)opt(m, &o, 0, 1, 0), act;
-        if (fused_act(actc, &act) || opt(m, &o, 1, 1, 0) != 0) {
-          sm_nn_fail(err, errlen, "tflite: operator %u (FULLY_CONNECTED): unsupported options", j);
-          goto fail;
-        }
-        tensor wt;
-        if (get_tensor(m, op_in(m, &o, 1), &wt)) goto fail;
-        if (wt.ndim != 2 || wt.shape[1] != cin || h != 1 || w != 1) {
-          sm_nn_fail(err, errlen, "tflite: operator %u (FULLY_CONNECTED): weights do not fit a "
-                     "%dx%dx%d input", j, h, w, cin);
-          goto fail;
-        }
-        int cout = wt.shape[0];
-        if (cout < 1 || cout > SM_NN_MAX_CH) {
-          sm_nn_fail(err, errlen, "tflite: operator %u (FULLY_CONNECTED): %d outputs", j, cout);
-          goto fail;
-        }
-        if (add_weighted(m, &o, j, &in_t, &wt, SM_NN_DENSE, act, 1, cout, net, err, errlen)) goto fail;
-        if (get_tensor(m, out, &in_t)) goto fail;
-        break;
-      }
-      case OP_LOGISTIC: {
-        sm_nn_layer *L = net->n ? &net->L[net->n - 1] : NULL;
-        if (!L || L->op != SM_NN_DENSE || L->act != SM_NN_ACT_NONE) {
-          sm_nn_fail(err, errlen, "tflite: operator %u (LOGISTIC) not after a dense layer", j);
-          goto fail;
-        }
-        L->act = SM_NN_ACT_SIGMOID;
-        break;
-      }
-      default:
-        sm_nn_fail(err, errlen, "tflite: operator %u (%s, code %d) unsupported", j,
-                   op_name(o.code), o.code);
-        goto fail;
-    }
-    cur = out;
-    if (f->bad) {
-      corrupt(m);
-      goto fail;
-    }
-  }
-  if (sm_net_finish(net, err, errlen)) goto fail;
+  for (uint32_t j = start; j < m->nops; j++)
+    if (import_op(m, j, cur, &in_t, net, &cur)) goto fail;
+  if (sm_net_finish(net, m->err, m->errlen)) goto fail;
   return net;
 fail:
   sm_net_free(net);

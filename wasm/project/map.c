@@ -249,6 +249,171 @@ const char *sm_map_stage(const sm_map *m) {
   return m->done >= m->total ? "done" : "layout";
 }
 
+/* Rejects options that cannot make a map, brings the others back into range (their defaults
+ * when they are out of it). 0, or -1 with a reason in err. */
+static int check_options(sm_map_options *o, int n, int d, const float *X, char *err,
+                         size_t errlen) {
+  if (n < 1 || !X) {
+    snprintf(err, errlen, "nothing to map: no rows");
+    return -1;
+  }
+  if (d < 1) {
+    snprintf(err, errlen, "nothing to map: rows have %d values", d);
+    return -1;
+  }
+  if (o->projection < SM_PROJ_PCA || o->projection > SM_PROJ_TSNE) {
+    snprintf(err, errlen, "unknown projection %d", (int)o->projection);
+    return -1;
+  }
+  if (o->dims < 1 || o->dims > 3) {
+    snprintf(err, errlen, "dims must be 2 or 3 (got %d)", (int)o->dims);
+    return -1;
+  }
+  if (o->metric != SM_METRIC_EUCLIDEAN && o->metric != SM_METRIC_COSINE) {
+    snprintf(err, errlen, "unknown metric %d", (int)o->metric);
+    return -1;
+  }
+  if (o->n_neighbors < 2)
+    o->n_neighbors = 2;
+  if (!(o->perplexity >= 1.0f) || o->perplexity > 1e6f)
+    o->perplexity = 30.0f;
+  if (!(o->spread > 0.0f) || o->spread > 1e3f)
+    o->spread = 1.0f;
+  if (!(o->min_dist >= 0.0f) || o->min_dist > o->spread * 3.0f)
+    o->min_dist = 0.1f;
+  if (o->pca_dims < 1)
+    o->pca_dims = 50;
+  if (o->iterations < 0 || o->iterations > 100000)
+    o->iterations = 0;
+  if (o->standardize != 0 && o->standardize != 1) {
+    snprintf(err, errlen, "standardize must be 0 or 1 (got %d)", (int)o->standardize);
+    return -1;
+  }
+  return 0;
+}
+
+/* Sorts the n input rows into kept (every value finite) and excluded ones. */
+static void split_finite_rows(sm_map *m, const float *X, int d) {
+  int ne = 0;
+  for (int i = 0; i < m->n; i++) {
+    const float *x = X + (size_t)i * d;
+    int ok = 1;
+    for (int j = 0; j < d && ok; j++)
+      ok = isfinite(x[j]);
+    if (ok)
+      m->kept[m->nk++] = i;
+    else
+      m->excluded[ne++] = i;
+  }
+}
+
+/* Standardization of the kept rows as z = x * scale - shift (scale = 1 / sd, shift = mean / sd;
+ * constant columns weigh nothing), applied on the fly through a view of the input (no
+ * standardized copy of the n x d rows). 0, or -1 when out of memory. */
+static int standardization(const sm_map *m, const float *X, int d, float **shift, float **scale) {
+  double *mean = calloc(d, sizeof(double)), *sd = calloc(d, sizeof(double));
+  float *sh = malloc(sizeof(float) * d), *sc = malloc(sizeof(float) * d);
+  if (!mean || !sd || !sh || !sc) {
+    free(mean), free(sd), free(sh), free(sc);
+    return -1;
+  }
+  for (int r = 0; r < m->nk; r++)
+    for (int j = 0; j < d; j++)
+      mean[j] += X[(size_t)m->kept[r] * d + j];
+  for (int j = 0; j < d; j++)
+    mean[j] /= m->nk;
+  for (int r = 0; r < m->nk; r++)
+    for (int j = 0; j < d; j++) {
+      double t = X[(size_t)m->kept[r] * d + j] - mean[j];
+      sd[j] += t * t;
+    }
+  for (int j = 0; j < d; j++) {
+    double s = sqrt(sd[j] / m->nk);
+    double inv = s > 1e-12 * (1.0 + fabs(mean[j])) ? 1.0 / s : 0.0;
+    sc[j] = (float)inv;
+    sh[j] = (float)(mean[j] * inv);
+  }
+  free(mean), free(sd);
+  *shift = sh, *scale = sc;
+  return 0;
+}
+
+/* The input rows the PCA axes are fitted on: all kept rows up to PCA_FIT_MIN, else a seeded
+ * sample of max(PCA_FIT_MIN, nk / 5), at most PCA_FIT_MAX, in input order (*rows NULL: all).
+ * 0, or -1 when out of memory. */
+static int pca_fit_rows(const sm_map *m, int **rows, int *nfit) {
+  int want = m->nk / 5 > PCA_FIT_MIN ? m->nk / 5 : PCA_FIT_MIN;
+  want = want < PCA_FIT_MAX ? want : PCA_FIT_MAX;
+  *rows = NULL;
+  *nfit = m->nk;
+  if (m->nk <= want)
+    return 0;
+  int *fit = malloc(sizeof(int) * (size_t)m->nk);
+  if (!fit)
+    return -1;
+  prj_rng pick;
+  prj_rng_seed(&pick, m->o.seed, 0x5a3);
+  int k = 0; /* selection sampling (Knuth's algorithm S): `want` rows, in order */
+  for (int r = 0; r < m->nk && k < want; r++)
+    if (prj_rng_below(&pick, (uint32_t)(m->nk - r)) < (uint32_t)(want - k))
+      fit[k++] = m->kept[r];
+  *rows = fit;
+  *nfit = k;
+  return 0;
+}
+
+enum { ROWS_OK = 0, ROWS_FAILED = -1, ROWS_OOM = -2 };
+
+/* m->F: the kept rows through the view (standardized or as given), reduced to pca_dims
+ * principal components when they have more values. ROWS_OK, ROWS_FAILED (reason in err) or
+ * ROWS_OOM. */
+static int feature_rows(sm_map *m, const prj_view *view, char *err, size_t errlen) {
+  const int d = view->d;
+  if (d <= m->o.pca_dims) {
+    m->df = d;
+    m->F = malloc(sizeof(float) * (size_t)m->nk * d);
+    if (!m->F)
+      return ROWS_OOM;
+    for (int r = 0; r < m->nk; r++) {
+      const float *x = view->X + (size_t)m->kept[r] * d;
+      float *f = m->F + (size_t)r * d;
+      for (int j = 0; j < d; j++)
+        f[j] = view->shift ? x[j] * view->scale[j] - view->shift[j] : x[j];
+    }
+    return ROWS_OK;
+  }
+  /* the axes from a seeded sample of the rows (in input order), every row projected on them */
+  int nfit, *fit_rows;
+  if (pca_fit_rows(m, &fit_rows, &nfit))
+    return ROWS_OOM;
+  prj_view fv = *view;
+  if (fit_rows)
+    fv.rows = fit_rows;
+  prj_pca p;
+  int rc = prj_pca_fit_view(&fv, nfit, m->o.pca_dims, m->o.seed, &p, err, errlen);
+  free(fit_rows);
+  if (rc)
+    return ROWS_FAILED;
+  m->df = m->o.pca_dims;
+  m->F = malloc(sizeof(float) * (size_t)m->nk * m->df);
+  int bad = !m->F || prj_pca_transform_view(&p, view, m->nk, m->F);
+  prj_pca_free(&p);
+  return bad ? ROWS_OOM : ROWS_OK;
+}
+
+/* Cosine metric: every row of F to unit length (zero rows stay zero). */
+static void normalize_rows(sm_map *m) {
+  for (int r = 0; r < m->nk; r++) {
+    float *f = m->F + (size_t)r * m->df;
+    double s = 0.0;
+    for (int j = 0; j < m->df; j++)
+      s += (double)f[j] * f[j];
+    if (s > 0)
+      for (int j = 0; j < m->df; j++)
+        f[j] = (float)(f[j] / sqrt(s));
+  }
+}
+
 sm_map *sm_map_new_with(const float *X, int n, int d, const sm_map_options *opt, char *err,
                         size_t errlen) {
   char dummy[8];
@@ -259,42 +424,8 @@ sm_map *sm_map_new_with(const float *X, int n, int d, const sm_map_options *opt,
     o = *opt;
   else
     sm_map_options_init(&o);
-  if (n < 1 || !X) {
-    snprintf(err, errlen, "nothing to map: no rows");
+  if (check_options(&o, n, d, X, err, errlen))
     return NULL;
-  }
-  if (d < 1) {
-    snprintf(err, errlen, "nothing to map: rows have %d values", d);
-    return NULL;
-  }
-  if (o.projection < SM_PROJ_PCA || o.projection > SM_PROJ_TSNE) {
-    snprintf(err, errlen, "unknown projection %d", (int)o.projection);
-    return NULL;
-  }
-  if (o.dims < 1 || o.dims > 3) {
-    snprintf(err, errlen, "dims must be 2 or 3 (got %d)", (int)o.dims);
-    return NULL;
-  }
-  if (o.metric != SM_METRIC_EUCLIDEAN && o.metric != SM_METRIC_COSINE) {
-    snprintf(err, errlen, "unknown metric %d", (int)o.metric);
-    return NULL;
-  }
-  if (o.n_neighbors < 2)
-    o.n_neighbors = 2;
-  if (!(o.perplexity >= 1.0f) || o.perplexity > 1e6f)
-    o.perplexity = 30.0f;
-  if (!(o.spread > 0.0f) || o.spread > 1e3f)
-    o.spread = 1.0f;
-  if (!(o.min_dist >= 0.0f) || o.min_dist > o.spread * 3.0f)
-    o.min_dist = 0.1f;
-  if (o.pca_dims < 1)
-    o.pca_dims = 50;
-  if (o.iterations < 0 || o.iterations > 100000)
-    o.iterations = 0;
-  if (o.standardize != 0 && o.standardize != 1) {
-    snprintf(err, errlen, "standardize must be 0 or 1 (got %d)", (int)o.standardize);
-    return NULL;
-  }
 
   sm_map *m = calloc(1, sizeof *m);
   if (!m)
@@ -303,121 +434,30 @@ sm_map *sm_map_new_with(const float *X, int n, int d, const sm_map_options *opt,
   m->kept = malloc(sizeof(int) * n);
   m->excluded = malloc(sizeof(int) * n);
   m->layout = malloc(sizeof(float) * (size_t)n * o.dims);
-  double *mean = calloc(d, sizeof(double)), *sd = calloc(d, sizeof(double));
-  if (!m->kept || !m->excluded || !m->layout || !mean || !sd) {
-    free(mean), free(sd);
+  if (!m->kept || !m->excluded || !m->layout)
     goto oom;
-  }
-  int ne = 0;
-  for (int i = 0; i < n; i++) {
-    const float *x = X + (size_t)i * d;
-    int ok = 1;
-    for (int j = 0; j < d && ok; j++)
-      ok = isfinite(x[j]);
-    if (ok)
-      m->kept[m->nk++] = i;
-    else
-      m->excluded[ne++] = i;
-  }
+  split_finite_rows(m, X, d);
   for (size_t i = 0; i < (size_t)n * o.dims; i++)
     m->layout[i] = NAN;
   if (m->nk == 0) {
-    free(mean), free(sd);
     sm_map_free(m);
     snprintf(err, errlen, "nothing to map: all %d rows hold NaN or Inf", n);
     return NULL;
   }
-  /* standardise: z = (x - mean) / sd, constant columns weigh nothing; applied on the fly
-   * through a view of the input (no standardised copy of the n x d rows) */
   float *shift = NULL, *scale = NULL;
-  if (o.standardize) {
-    for (int r = 0; r < m->nk; r++)
-      for (int j = 0; j < d; j++)
-        mean[j] += X[(size_t)m->kept[r] * d + j];
-    for (int j = 0; j < d; j++)
-      mean[j] /= m->nk;
-    for (int r = 0; r < m->nk; r++)
-      for (int j = 0; j < d; j++) {
-        double t = X[(size_t)m->kept[r] * d + j] - mean[j];
-        sd[j] += t * t;
-      }
-    shift = malloc(sizeof(float) * d);
-    scale = malloc(sizeof(float) * d);
-    if (!shift || !scale) {
-      free(mean), free(sd), free(shift), free(scale);
-      goto oom;
-    }
-    for (int j = 0; j < d; j++) {
-      double s = sqrt(sd[j] / m->nk);
-      double inv = s > 1e-12 * (1.0 + fabs(mean[j])) ? 1.0 / s : 0.0;
-      scale[j] = (float)inv;
-      shift[j] = (float)(mean[j] * inv);
-    }
-  }
-  free(mean), free(sd);
+  if (o.standardize && standardization(m, X, d, &shift, &scale))
+    goto oom;
   prj_view view = {X, d, m->nk < n ? m->kept : NULL, shift, scale};
-  if (d > o.pca_dims) {
-    /* the axes from a seeded sample of the rows (in input order), every row projected on them */
-    int want = m->nk / 5 > PCA_FIT_MIN ? m->nk / 5 : PCA_FIT_MIN;
-    want = want < PCA_FIT_MAX ? want : PCA_FIT_MAX;
-    int nfit = m->nk;
-    int *fit_rows = NULL;
-    if (m->nk > want) {
-      fit_rows = malloc(sizeof(int) * (size_t)m->nk);
-      if (!fit_rows) {
-        free(shift), free(scale);
-        goto oom;
-      }
-      prj_rng pick;
-      prj_rng_seed(&pick, o.seed, 0x5a3);
-      nfit = 0; /* selection sampling (Knuth's algorithm S): `want` rows, in order */
-      for (int r = 0; r < m->nk && nfit < want; r++)
-        if (prj_rng_below(&pick, (uint32_t)(m->nk - r)) < (uint32_t)(want - nfit))
-          fit_rows[nfit++] = m->kept[r];
-    }
-    prj_view fv = view;
-    if (fit_rows)
-      fv.rows = fit_rows;
-    prj_pca p;
-    int rc = prj_pca_fit_view(&fv, nfit, o.pca_dims, o.seed, &p, err, errlen);
-    free(fit_rows);
-    if (rc) {
-      free(shift), free(scale);
-      sm_map_free(m);
-      return NULL;
-    }
-    m->df = o.pca_dims;
-    m->F = malloc(sizeof(float) * (size_t)m->nk * m->df);
-    int bad = !m->F || prj_pca_transform_view(&p, &view, m->nk, m->F);
-    prj_pca_free(&p);
-    free(shift), free(scale);
-    if (bad)
-      goto oom;
-  } else {
-    m->df = d;
-    m->F = malloc(sizeof(float) * (size_t)m->nk * d);
-    if (!m->F) {
-      free(shift), free(scale);
-      goto oom;
-    }
-    for (int r = 0; r < m->nk; r++) {
-      const float *x = X + (size_t)m->kept[r] * d;
-      float *f = m->F + (size_t)r * d;
-      for (int j = 0; j < d; j++)
-        f[j] = shift ? x[j] * scale[j] - shift[j] : x[j];
-    }
-    free(shift), free(scale);
+  int rows = feature_rows(m, &view, err, errlen);
+  free(shift), free(scale);
+  if (rows == ROWS_OOM)
+    goto oom;
+  if (rows == ROWS_FAILED) {
+    sm_map_free(m);
+    return NULL;
   }
   if (o.metric == SM_METRIC_COSINE)
-    for (int r = 0; r < m->nk; r++) {
-      float *f = m->F + (size_t)r * m->df;
-      double s = 0.0;
-      for (int j = 0; j < m->df; j++)
-        s += (double)f[j] * f[j];
-      if (s > 0)
-        for (int j = 0; j < m->df; j++)
-          f[j] = (float)(f[j] / sqrt(s));
-    }
+    normalize_rows(m);
   if (setup_projection(m, err, errlen)) {
     sm_map_free(m);
     return NULL;

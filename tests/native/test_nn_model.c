@@ -59,15 +59,14 @@ static void put32(uint8_t *p, uint32_t v) {
   p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
 }
 
-int main(void) {
-  sm_net *net = make_net();
-  float x[3 * 120], e0[3 * 12], s0[3 * 5], e1[3 * 12], s1[3 * 5];
-  for (int i = 0; i < 360; i++) x[i] = frand() * 4;
+/* The network written as f32, f16 and int8 SMNN files and loaded back: the same metadata, the
+ * same outputs within each type's tolerance. Returns the f32 file (*len bytes). */
+static uint8_t *test_round_trips(sm_net *net, const float *x, size_t *f32len) {
+  float e0[3 * 12], s0[3 * 5], e1[3 * 12], s1[3 * 5];
   CHECK(sm_net_forward(net, SM_NN_FAST, x, 3, e0, s0) == 0, "forward");
   const char *tn[] = {"f32", "f16", "int8"};
   double tol[] = {0, 2e-3, 2e-2};
   uint8_t *f32 = NULL;
-  size_t f32len = 0;
   for (int wt = 0; wt < 3; wt++) {
     uint8_t *b;
     size_t len;
@@ -87,12 +86,14 @@ int main(void) {
       CHECK(d <= tol[wt], "%s round trip differs by %.3g", tn[wt], d);
       sm_model_free(m);
     }
-    if (wt == 0) { f32 = b; f32len = len; } else free(b);
+    if (wt == 0) { f32 = b; *f32len = len; } else free(b);
   }
   CHECK(sm_model_embed(NULL, x, 1, e1, s1) == -1, "NULL model accepted");
-  uint8_t *b = f32;
-  size_t len = f32len;
-  /* truncated at every length */
+  return f32;
+}
+
+/* truncated at every length */
+static void test_truncations(const uint8_t *b, size_t len) {
   int bad = 0;
   for (size_t cut = 0; cut < len; cut++) {
     char err[200] = "";
@@ -101,6 +102,10 @@ int main(void) {
     sm_model_free(m);
   }
   CHECK(bad == 0, "%d truncated files accepted or refused without a reason", bad);
+}
+
+/* header fields, weights and the layer chain changed one at a time: each refused with its reason */
+static void test_header_mutations(const uint8_t *b, size_t len) {
   uint8_t *t = malloc(len + 1);
 #define MUT(stmt, want, what) do { memcpy(t, b, len); stmt; refuse(t, len, want, what); } while (0)
   MUT(t[0] = 'X', "neither", "bad magic");
@@ -135,18 +140,25 @@ int main(void) {
   refuse(t, len + 1, "unexpected bytes", "trailing byte");
   refuse(b, 3, "", "three bytes");
   refuse(NULL, 0, "empty", "NULL");
-  /* int8 with a bad scale */
-  {
-    uint8_t *q;
-    size_t ql;
-    char err[200];
-    sm_model_io_write(net, SM_W_I8, &q, &ql, err, sizeof err);
-    float inf = INFINITY;
-    memcpy(q + 40 + 72, &inf, 4); /* first conv scale */
-    refuse(q, ql, "scale", "Inf int8 scale");
-    free(q);
-  }
-  /* random single-byte corruption anywhere: never a crash */
+  free(t);
+}
+
+/* int8 with a bad scale */
+static void test_int8_bad_scale(const sm_net *net) {
+  uint8_t *q;
+  size_t ql;
+  char err[200];
+  sm_model_io_write(net, SM_W_I8, &q, &ql, err, sizeof err);
+  float inf = INFINITY;
+  memcpy(q + 40 + 72, &inf, 4); /* first conv scale */
+  refuse(q, ql, "scale", "Inf int8 scale");
+  free(q);
+}
+
+/* random single-byte corruption anywhere: never a crash */
+static void test_random_corruption(const uint8_t *b, size_t len, const float *x) {
+  float e1[3 * 12], s1[3 * 5];
+  uint8_t *t = malloc(len + 1);
   int loaded = 0;
   for (int k = 0; k < 400; k++) {
     memcpy(t, b, len);
@@ -164,6 +176,21 @@ int main(void) {
   }
   printf("random corruptions: %d of 400 still loaded (weights changed), the rest refused\n", loaded);
   free(t);
+}
+
+int main(void) {
+  sm_net *net = make_net();
+  float x[3 * 120];
+  for (int i = 0; i < 360; i++) x[i] = frand() * 4;
+  size_t len = 0;
+  uint8_t *f32 = test_round_trips(net, x, &len);
+  CHECK(f32 != NULL, "an f32 file to corrupt");
+  if (f32) {
+    test_truncations(f32, len);
+    test_header_mutations(f32, len);
+    test_random_corruption(f32, len, x);
+  }
+  test_int8_bad_scale(net);
   free(f32);
   sm_net_free(net);
   return check_report("test_nn_model");

@@ -94,8 +94,8 @@ static double nnd_case(const float *X, int n, int d, int k, uint64_t seed, const
   return rec;
 }
 
-int main(void) {
-  /* kernels: the four-row kernel sums exactly as the one-row kernel, for every tail length */
+/* kernels: the four-row kernel sums exactly as the one-row kernel, for every tail length */
+static void test_distance_kernels(void) {
   prj_rng r;
   prj_rng_seed(&r, 1, 2);
   float buf[5 * 40];
@@ -138,8 +138,10 @@ int main(void) {
     }
     CHECK(ok, "prj_dot_4xt = q . r");
   }
+}
 
-  /* exact kNN against brute force in double */
+/* exact kNN against brute force in double */
+static void test_exact_vs_brute_force(void) {
   const int n = 701, d = 37, k = 10;
   float *X = make_clusters(n, d, 5, 1.0, 3, NULL);
   int *idx = malloc(sizeof(int) * n * k), *idx2 = malloc(sizeof(int) * n * k);
@@ -172,32 +174,36 @@ int main(void) {
   CHECK(idx_same >= (long)(0.999 * n * k), "exact kNN = brute force: %ld of %d", idx_same, n * k);
   CHECK(dist_ok, "distances match brute force and ascend");
   CHECK(!self, "a point is not its own neighbour");
-  /* the filtered blocked kernel gives what the direct computation gives, bit for bit: clustered
-   * rows (n not a multiple of the blocks, d with a tail), rows far from the origin (large
-   * norms: the filter's rounding matters most), and rows with many ties */
-  {
-    const int cn[3] = {701, 600, 530}, cd[3] = {37, 50, 9}, ck[3] = {10, 90, 20};
-    for (int c = 0; c < 3; c++) {
-      float *Z = make_clusters(cn[c], cd[c], 7, 2.0, 11 + c, NULL);
-      for (int i = 0; i < cn[c] * cd[c]; i++) {
-        if (c == 1)
-          Z[i] += 300.0f;
-        if (c == 2)
-          Z[i] = (float)(int)(Z[i] * 1.5f);
-      }
-      size_t m = (size_t)cn[c] * ck[c];
-      int *ia = malloc(sizeof(int) * m), *ib = malloc(sizeof(int) * m);
-      float *da = malloc(sizeof(float) * m), *db = malloc(sizeof(float) * m);
-      CHECK(prj_knn_exact(Z, cn[c], cd[c], ck[c], ia, da) == 0, "exact kNN case %d", c);
-      direct_knn(Z, cn[c], cd[c], ck[c], ib, db);
-      CHECK(memcmp(ia, ib, sizeof(int) * m) == 0 && memcmp(da, db, sizeof(float) * m) == 0,
-            "exact kNN case %d (n=%d d=%d k=%d) = direct computation, bit for bit", c, cn[c], cd[c],
-            ck[c]);
-      free(Z), free(ia), free(ib), free(da), free(db);
-    }
-  }
+  free(X), free(idx), free(idx2), free(d2), free(d22), free(all);
+}
 
-  /* duplicates and k = n - 1 */
+/* the filtered blocked kernel gives what the direct computation gives, bit for bit: clustered
+ * rows (n not a multiple of the blocks, d with a tail), rows far from the origin (large
+ * norms: the filter's rounding matters most), and rows with many ties */
+static void test_blocked_kernel(void) {
+  const int cn[3] = {701, 600, 530}, cd[3] = {37, 50, 9}, ck[3] = {10, 90, 20};
+  for (int c = 0; c < 3; c++) {
+    float *Z = make_clusters(cn[c], cd[c], 7, 2.0, 11 + c, NULL);
+    for (int i = 0; i < cn[c] * cd[c]; i++) {
+      if (c == 1)
+        Z[i] += 300.0f;
+      if (c == 2)
+        Z[i] = (float)(int)(Z[i] * 1.5f);
+    }
+    size_t m = (size_t)cn[c] * ck[c];
+    int *ia = malloc(sizeof(int) * m), *ib = malloc(sizeof(int) * m);
+    float *da = malloc(sizeof(float) * m), *db = malloc(sizeof(float) * m);
+    CHECK(prj_knn_exact(Z, cn[c], cd[c], ck[c], ia, da) == 0, "exact kNN case %d", c);
+    direct_knn(Z, cn[c], cd[c], ck[c], ib, db);
+    CHECK(memcmp(ia, ib, sizeof(int) * m) == 0 && memcmp(da, db, sizeof(float) * m) == 0,
+          "exact kNN case %d (n=%d d=%d k=%d) = direct computation, bit for bit", c, cn[c], cd[c],
+          ck[c]);
+    free(Z), free(ia), free(ib), free(da), free(db);
+  }
+}
+
+/* duplicates and k = n - 1 */
+static void test_duplicates(void) {
   float dup[5 * 3] = {1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3};
   int di[5 * 4];
   float dd[5 * 4];
@@ -211,9 +217,16 @@ int main(void) {
   }
   CHECK(zero && perm, "duplicates: all others at distance 0");
   CHECK(prj_knn_exact(dup, 5, 3, 5, di, dd) == -1, "k > n - 1 refused");
+  CHECK(prj_nndescent(dup, 5, 3, 4, 1, di, dd) == 0, "NN-descent on duplicates, k = n - 1");
+  CHECK(prj_nndescent(dup, 5, 3, 5, 1, di, dd) == -1 && prj_nnd_new(dup, 5, 3, 5, 1) == NULL,
+        "NN-descent: k > n - 1 refused");
+  CHECK(prj_nnd_new(dup, 1, 3, 1, 1) == NULL && prj_nnd_new(dup, 5, 3, 0, 1) == NULL,
+        "NN-descent: n < 2 and k < 1 refused");
+}
 
-  /* NN-descent on the hard part of the benchmark's shape: one cluster of isotropic Gaussian
-   * noise in 50 dimensions (the highest intrinsic dimension the rows can have) */
+/* NN-descent on the hard part of the benchmark's shape: one cluster of isotropic Gaussian
+ * noise in 50 dimensions (the highest intrinsic dimension the rows can have) */
+static void test_nndescent_recall(void) {
   const int m = 1200, dm = 50;
   float *Y = make_clusters(m, dm, 1, 1.0, 9, NULL);
   double rec = nnd_case(Y, m, dm, 15, 5, "NN-descent k=15, 1200 x 50");
@@ -233,29 +246,33 @@ int main(void) {
     CHECK(memcmp(ni, xi, sizeof(int) * nn * kk) == 0, "k = n - 1 = %d: NN-descent = exact", kk);
     free(ni), free(xi), free(ndd), free(xd);
   }
-  /* duplicates: 300 copies of one row (all ties), on both paths */
-  {
-    const int nn = 300;
-    float *Z = malloc(sizeof(float) * nn * 3);
-    for (int i = 0; i < nn * 3; i++)
-      Z[i] = (float)(i % 3);
-    int *zi = malloc(sizeof(int) * nn * 40);
-    float *zd = malloc(sizeof(float) * nn * 40);
-    for (int c = 0; c < 2; c++) {
-      int kk = c ? 40 : 15, zero = 1;
-      CHECK(prj_nndescent(Z, nn, 3, kk, 1, zi, zd) == 0, "NN-descent on duplicates, k = %d", kk);
-      for (int i = 0; i < nn * kk; i++)
-        zero &= zd[i] == 0.0f;
-      CHECK(zero && rows_ok(zi, zd, nn, kk), "duplicates, k = %d: distinct others at 0", kk);
-    }
-    free(Z), free(zi), free(zd);
-  }
-  CHECK(prj_nndescent(dup, 5, 3, 4, 1, di, dd) == 0, "NN-descent on duplicates, k = n - 1");
-  CHECK(prj_nndescent(dup, 5, 3, 5, 1, di, dd) == -1 && prj_nnd_new(dup, 5, 3, 5, 1) == NULL,
-        "NN-descent: k > n - 1 refused");
-  CHECK(prj_nnd_new(dup, 1, 3, 1, 1) == NULL && prj_nnd_new(dup, 5, 3, 0, 1) == NULL,
-        "NN-descent: n < 2 and k < 1 refused");
-  free(X), free(idx), free(idx2), free(d2), free(d22), free(all);
   free(Y);
+}
+
+/* duplicates: 300 copies of one row (all ties), on both paths */
+static void test_nndescent_ties(void) {
+  const int nn = 300;
+  float *Z = malloc(sizeof(float) * nn * 3);
+  for (int i = 0; i < nn * 3; i++)
+    Z[i] = (float)(i % 3);
+  int *zi = malloc(sizeof(int) * nn * 40);
+  float *zd = malloc(sizeof(float) * nn * 40);
+  for (int c = 0; c < 2; c++) {
+    int kk = c ? 40 : 15, zero = 1;
+    CHECK(prj_nndescent(Z, nn, 3, kk, 1, zi, zd) == 0, "NN-descent on duplicates, k = %d", kk);
+    for (int i = 0; i < nn * kk; i++)
+      zero &= zd[i] == 0.0f;
+    CHECK(zero && rows_ok(zi, zd, nn, kk), "duplicates, k = %d: distinct others at 0", kk);
+  }
+  free(Z), free(zi), free(zd);
+}
+
+int main(void) {
+  test_distance_kernels();
+  test_exact_vs_brute_force();
+  test_blocked_kernel();
+  test_duplicates();
+  test_nndescent_recall();
+  test_nndescent_ties();
   return check_report("test_project_knn");
 }

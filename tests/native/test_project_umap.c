@@ -17,8 +17,8 @@ static int all_finite(const float *y, size_t n) {
   return 1;
 }
 
-int main(void) {
-  /* the power used by the SGD (fastmath.h) against libm, and its four-lane form */
+/* the power used by the SGD (fastmath.h) against libm, and its four-lane form */
+static void test_power_and_coefficients(void) {
   double worst = 0;
   for (double x = 1e-6; x < 1e4; x *= 1.01)
     for (int k = 0; k < 3; k++) {
@@ -42,15 +42,19 @@ int main(void) {
     att_ok &= g4[l] < 0.0f && fabs(g4[l] - want) <= 1e-5 * fabs(want);
   }
   CHECK(att_ok, "attraction coefficients of four distances at once");
+}
 
+static void test_find_ab(void) {
   double a, b;
   prj_umap_find_ab(1.0, 0.1, &a, &b);
   CHECK_NEAR(a, 1.577, 0.005, "a for min_dist 0.1, spread 1");
   CHECK_NEAR(b, 0.895, 0.003, "b for min_dist 0.1, spread 1");
   prj_umap_find_ab(1.0, 0.5, &a, &b);
   CHECK(a < 1.577 && b > 0.895, "a larger min_dist flattens the curve (a %.3f, b %.3f)", a, b);
+}
 
-  /* the fuzzy graph of a 4-point line: symmetric, weights in (0, 1], nearest pairs 1 */
+/* the fuzzy graph of a 4-point line: symmetric, weights in (0, 1], nearest pairs 1 */
+static void test_fuzzy_graph(void) {
   const int knn_i[4 * 2] = {1, 2, 0, 2, 1, 3, 2, 1};
   const float knn_d[4 * 2] = {1, 2, 1, 1, 1, 1, 1, 2};
   const float init[8] = {0, 0, 1, 0, 2, 0, 3, 0};
@@ -76,11 +80,11 @@ int main(void) {
     CHECK(all_finite(prj_umap_embedding(u), 8), "finite");
     prj_umap_free(u);
   }
+}
 
-  /* 10 clusters in 64-D, N = 1000 */
-  const int n = 1000, d = 64;
-  int *lab = malloc(sizeof(int) * n);
-  float *X = make_clusters(n, d, 10, 1.0, 1, lab);
+/* returns the 1-NN accuracy of the layout (NaN when there is no map) */
+static double test_clusters(const float *X, const int *lab, int n, int d) {
+  char err[200];
   sm_map_options o;
   sm_map_options_init(&o);
   o.projection = SM_PROJ_UMAP;
@@ -88,7 +92,7 @@ int main(void) {
   sm_map *m = sm_map_new_with(X, n, d, &o, err, sizeof err);
   CHECK(m != NULL, "UMAP map: %s", err);
   if (!m)
-    return check_report("test_project_umap");
+    return NAN;
   CHECK(sm_map_total_steps(m) == 500, "500 epochs for small N");
   CHECK(all_finite(sm_map_layout(m), 2 * n), "initial layout is valid");
   int left = sm_map_step(m, 37), prev = 500;
@@ -104,8 +108,13 @@ int main(void) {
          acc, tr, co);
   CHECK(acc >= 0.95, "UMAP separates the clusters: 1-NN accuracy %.4f", acc);
   CHECK(tr >= 0.9, "UMAP trustworthiness %.4f", tr);
+  sm_map_free(m);
+  return acc;
+}
 
-  /* the PCA map of the same data separates them less: the data are not trivial */
+/* the PCA map of the same data separates them less: the data are not trivial */
+static void test_pca_separates_less(const float *X, const int *lab, int n, int d, double acc) {
+  char err[200];
   sm_map *p = sm_map_new(X, n, d, SM_PROJ_PCA, 2, 7, err, sizeof err);
   CHECK(p != NULL, "PCA map");
   if (p) {
@@ -114,10 +123,15 @@ int main(void) {
     CHECK(pacc < acc, "PCA %.4f < UMAP %.4f", pacc, acc);
     sm_map_free(p);
   }
+}
 
-  /* determinism: same seed bit-identical (steps of any size), other seed different */
+/* determinism: same seed bit-identical (steps of any size), other seed different */
+static void test_determinism(const float *X, int d) {
+  char err[200];
   const int n2 = 300;
-  o.iterations = 60;
+  sm_map_options o;
+  sm_map_options_init(&o);
+  o.projection = SM_PROJ_UMAP, o.seed = 7, o.iterations = 60;
   sm_map *m1 = sm_map_new_with(X, n2, d, &o, err, sizeof err);
   sm_map *m2 = sm_map_new_with(X, n2, d, &o, err, sizeof err);
   o.seed = 8;
@@ -136,8 +150,14 @@ int main(void) {
           "another seed: another layout");
   }
   sm_map_free(m1), sm_map_free(m2), sm_map_free(m3);
+}
 
-  /* 3-D, cosine */
+/* 3-D, cosine */
+static void test_3d_cosine(const float *X, const int *lab, int d) {
+  char err[200];
+  sm_map_options o;
+  sm_map_options_init(&o);
+  o.projection = SM_PROJ_UMAP, o.seed = 8;
   o.dims = 3, o.metric = SM_METRIC_COSINE, o.iterations = 0;
   sm_map *c3 = sm_map_new_with(X, 400, d, &o, err, sizeof err);
   CHECK(c3 != NULL, "3-D cosine map: %s", err);
@@ -149,7 +169,12 @@ int main(void) {
     CHECK(acc3 >= 0.95, "3-D cosine UMAP accuracy %.4f", acc3);
     sm_map_free(c3);
   }
-  /* the approximate kNN graph (NN-descent) behind the same map */
+}
+
+/* the approximate kNN graph (NN-descent) behind the same map */
+static void test_nndescent_graph(const float *X, const int *lab, int d) {
+  char err[200];
+  sm_map_options o;
   sm_map_options_init(&o);
   o.knn = SM_KNN_APPROX;
   sm_map *ap = sm_map_new_with(X, 400, d, &o, err, sizeof err);
@@ -161,7 +186,22 @@ int main(void) {
     CHECK(acca >= 0.95, "UMAP on NN-descent accuracy %.4f", acca);
     sm_map_free(ap);
   }
-  sm_map_free(m);
+}
+
+int main(void) {
+  test_power_and_coefficients();
+  test_find_ab();
+  test_fuzzy_graph();
+  /* 10 clusters in 64-D, N = 1000 */
+  const int n = 1000, d = 64;
+  int *lab = malloc(sizeof(int) * n);
+  float *X = make_clusters(n, d, 10, 1.0, 1, lab);
+  double acc = test_clusters(X, lab, n, d);
+  if (!isnan(acc))
+    test_pca_separates_less(X, lab, n, d, acc);
+  test_determinism(X, d);
+  test_3d_cosine(X, lab, d);
+  test_nndescent_graph(X, lab, d);
   free(X), free(lab);
   return check_report("test_project_umap");
 }

@@ -28,7 +28,7 @@ COMMON := -std=c11 $(WARN) -Iwasm -I$(KISS) -isystem /usr/include/stb -Dkiss_fft
 NATIVE_LIBS := -lm
 XNN_LIB := $(firstword $(wildcard /usr/lib/*/libXNNPACK.so /usr/lib/*/libXNNPACK.a))
 ifneq ($(XNN_LIB),)
-NATIVE_DEFS := -DSM_HAVE_XNNPACK
+NATIVE_DEFS := -DNN_HAVE_XNNPACK
 NATIVE_LIBS += -lXNNPACK -lpthread
 endif
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer

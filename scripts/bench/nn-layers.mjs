@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // nn-layers.mjs — where the time of one YAMNet forward goes, layer by layer, in wasm under Node:
-// builds wasm/nn/*.c with -DSM_NN_PROFILE (net.c then calls an imported sm_nn_prof_mark after
+// builds wasm/nn/*.c with -DNN_PROFILE (net.c then calls an imported nn_prof_mark after
 // every layer), runs the bench's YAMNet (random weights) at batch 1 and 16, and prints each
 // layer's share of the time and its GFLOP/s next to the same-run SIMD peak. With several
 // --defs variants (separated by ';') it builds one module per variant and interleaves them call
@@ -34,7 +34,7 @@ async function variant(defs) {
   const src = defs.split(',').find((d) => d.startsWith('SRC='))?.slice(4) || 'wasm';
   const D = defs.split(',').filter((d) => d && !d.startsWith('SRC=')).map((d) => `-D${d}`);
   const files = fs.readdirSync(`${src}/nn`).filter((f) => f.endsWith('.c')).map((f) => `${src}/nn/${f}`);
-  const cc = spawnSync('emcc', ['-std=c11', '-O3', '-msimd128', '-DNDEBUG', '-DSM_NN_PROFILE', ...D, `-I${src}`, ...files,
+  const cc = spawnSync('emcc', ['-std=c11', '-O3', '-msimd128', '-DNDEBUG', '-DNN_PROFILE', ...D, `-I${src}`, ...files,
     '--no-entry', '-sSTANDALONE_WASM', '-sALLOW_MEMORY_GROWTH', '-sERROR_ON_UNDEFINED_SYMBOLS=0',
     '-sEXPORTED_FUNCTIONS=_malloc,_free,_sm_model_load,_sm_model_embed,_sm_model_macs', '-o', out], { encoding: 'utf8' });
   if (cc.status !== 0) { console.error(cc.stderr); process.exit(1); }
@@ -42,7 +42,7 @@ async function variant(defs) {
   fs.rmSync(out);
   const imports = {};
   for (const i of WebAssembly.Module.imports(mod)) (imports[i.module] ??= {})[i.name] = () => 0;
-  imports.env.sm_nn_prof_mark = (i) => { const t = performance.now(); acc[i] += t - last; last = t; };
+  imports.env.nn_prof_mark = (i) => { const t = performance.now(); acc[i] += t - last; last = t; };
   const x = (await WebAssembly.instantiate(mod, imports)).exports;
   const bytes = smnnBytes(L);
   const mp = x.malloc(bytes.length);

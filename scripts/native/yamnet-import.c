@@ -32,11 +32,11 @@ static uint8_t *slurp(const char *path, size_t *len) {
 
 int main(int argc, char **argv) {
   const char *in = NULL, *out = NULL;
-  int wt = SM_W_F32;
+  int wt = NN_W_F32;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--weights") && i + 1 < argc) {
       const char *w = argv[++i];
-      wt = !strcmp(w, "f32") ? SM_W_F32 : !strcmp(w, "f16") ? SM_W_F16 : !strcmp(w, "int8") ? SM_W_I8 : -1;
+      wt = !strcmp(w, "f32") ? NN_W_F32 : !strcmp(w, "f16") ? NN_W_F16 : !strcmp(w, "int8") ? NN_W_I8 : -1;
       if (wt < 0) { fprintf(stderr, "yamnet-import: --weights f32|f16|int8\n"); return 2; }
     } else if (!in) in = argv[i];
     else if (!out) out = argv[i];
@@ -53,19 +53,19 @@ int main(int argc, char **argv) {
   sm_model *m = sm_model_load(b, len, err, sizeof err);
   free(b);
   if (!m) { fprintf(stderr, "yamnet-import: %s: %s\n", in, err); return 1; }
-  const sm_net *net = m->net;
+  const nn_net *net = m->net;
   printf("%s (%s): input %d x %d x %d, %d layers, embedding %d, %d classes%s, %.1f M MACs/patch\n",
          in, sm_model_kind(m), net->in_h, net->in_w, net->in_c, net->n, net->emb_dim,
-         net->nclasses, net->nlabels ? " (named)" : "", sm_net_macs(net) / 1e6);
+         net->nclasses, net->nlabels ? " (named)" : "", nn_net_macs(net) / 1e6);
   for (int i = 0; i < net->n; i++) {
-    const sm_nn_layer *L = &net->L[i];
+    const nn_layer *L = &net->L[i];
     printf("  %2d %-20s stride %d  %4dx%-3d x %4d -> %4dx%-3d x %4d  act %d\n", i,
-           sm_nn_op_name(L->op), L->stride, L->in_h, L->in_w, L->cin, L->out_h, L->out_w,
+           nn_op_name(L->op), L->stride, L->in_h, L->in_w, L->cin, L->out_h, L->out_w,
            L->cout, L->act);
   }
   uint8_t *o;
   size_t olen;
-  if (sm_model_io_write(net, wt, &o, &olen, err, sizeof err)) {
+  if (nn_model_io_write(net, wt, &o, &olen, err, sizeof err)) {
     fprintf(stderr, "yamnet-import: %s\n", err);
     sm_model_free(m);
     return 1;

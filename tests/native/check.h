@@ -1,8 +1,8 @@
 /* check.h — a tiny test harness for the native C tests.
  * Each test program calls CHECK* and ends with `return check_report("name");`, which prints
  * "name: N passed, M failed" and returns non-zero when anything failed. */
-#ifndef SM_CHECK_H
-#define SM_CHECK_H
+#ifndef TEST_CHECK_H
+#define TEST_CHECK_H
 
 #include <math.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* decode_util.h — helpers shared by the decoder tests (test_decode_*.c): reading fixture files
  * and lists, decoding a whole buffer in blocks, memory in use (under ASan). */
-#ifndef SM_TEST_DECODE_UTIL_H
-#define SM_TEST_DECODE_UTIL_H
+#ifndef TEST_DECODE_UTIL_H
+#define TEST_DECODE_UTIL_H
 
 #include <stdint.h>
 #include <stdio.h>
@@ -46,7 +46,7 @@ typedef struct decoded {
   long frames;
   int channels;
   double rate;
-  int64_t declared; /* sm_decoder_frames */
+  int64_t declared; /* dec_decoder_frames */
   int bits;
   char err[256];    /* open or read error, "" when none */
   char warn[256];
@@ -57,13 +57,13 @@ typedef struct decoded {
  * Returns 1 when it opened and read to the end without error. */
 static inline int decode_all(const uint8_t *buf, size_t len, long block, int ints, decoded *out) {
   memset(out, 0, sizeof *out);
-  sm_decoder *d = sm_decoder_open(buf, len, out->err, sizeof out->err);
+  dec_decoder *d = dec_decoder_open(buf, len, out->err, sizeof out->err);
   if (!d) return 0;
-  snprintf(out->format, sizeof out->format, "%s", sm_decoder_format(d));
-  out->channels = sm_decoder_channels(d);
-  out->rate = sm_decoder_rate(d);
-  out->declared = sm_decoder_frames(d);
-  out->bits = sm_decoder_bits(d);
+  snprintf(out->format, sizeof out->format, "%s", dec_decoder_format(d));
+  out->channels = dec_decoder_channels(d);
+  out->rate = dec_decoder_rate(d);
+  out->declared = dec_decoder_frames(d);
+  out->bits = dec_decoder_bits(d);
   size_t cap = 0, nc = (size_t)out->channels;
   int ok = 1;
   for (;;) {
@@ -72,10 +72,10 @@ static inline int decode_all(const uint8_t *buf, size_t len, long block, int int
       if (ints) out->i = realloc(out->i, cap * nc * sizeof *out->i);
       else out->f = realloc(out->f, cap * nc * sizeof *out->f);
     }
-    long n = ints ? sm_decoder_read_i32(d, out->i + (size_t)out->frames * nc, block)
-                  : sm_decoder_read(d, out->f + (size_t)out->frames * nc, block);
+    long n = ints ? dec_decoder_read_i32(d, out->i + (size_t)out->frames * nc, block)
+                  : dec_decoder_read(d, out->f + (size_t)out->frames * nc, block);
     if (n < 0) {
-      const char *e = sm_decoder_error(d);
+      const char *e = dec_decoder_error(d);
       snprintf(out->err, sizeof out->err, "%s", e ? e : "(read -1 without a reason)");
       ok = 0;
       break;
@@ -83,9 +83,9 @@ static inline int decode_all(const uint8_t *buf, size_t len, long block, int int
     if (n == 0) break;
     out->frames += n;
   }
-  const char *w = sm_decoder_warning(d);
+  const char *w = dec_decoder_warning(d);
   if (w) snprintf(out->warn, sizeof out->warn, "%s", w);
-  sm_decoder_close(d);
+  dec_decoder_close(d);
   return ok;
 }
 

@@ -1,6 +1,6 @@
 /* project_data.h — synthetic data with known structure for the projection tests. */
-#ifndef SM_PROJECT_DATA_H
-#define SM_PROJECT_DATA_H
+#ifndef TEST_PROJECT_DATA_H
+#define TEST_PROJECT_DATA_H
 
 #include <stdlib.h>
 

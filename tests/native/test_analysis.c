@@ -51,9 +51,9 @@ static void expected_patch(const float *x, size_t n, int64_t start, float *patch
   memset(buf, 0, SM_PATCH_SAMPLES * sizeof(float));
   for (int64_t i = 0; i < SM_PATCH_SAMPLES; i++)
     if (start + i >= 0 && start + i < (int64_t)n) buf[i] = x[start + i];
-  sm_frontend *f = sm_frontend_new();
-  sm_frontend_run(f, buf, SM_PATCH_SAMPLES, patch, NULL);
-  sm_frontend_free(f);
+  dsp_frontend *f = dsp_frontend_new();
+  dsp_frontend_run(f, buf, SM_PATCH_SAMPLES, patch, NULL);
+  dsp_frontend_free(f);
   free(buf);
 }
 
@@ -89,11 +89,11 @@ static void test_pcm_stereo(void) {
   size_t n = sm_analysis_audio_length(a);
   CHECK(n == 20801, "16 kHz length %zu, expected ceil(57331 * 16000 / 44100) = 20801", n);
   /* The blockwise pipeline gives exactly the one-shot resampling of the mean of channels. */
-  sm_resampler *r = sm_resampler_new(44100, 16000, NULL, 0);
-  float *y = malloc((sm_resampler_out_length(r, frames) + 1) * sizeof(float));
-  size_t m = sm_resampler_process(r, mono, frames, y);
-  float *tail = malloc(sm_resampler_max_out(r, 0) * sizeof(float));
-  size_t t = sm_resampler_finish(r, tail);
+  dsp_resampler *r = dsp_resampler_new(44100, 16000, NULL, 0);
+  float *y = malloc((dsp_resampler_out_length(r, frames) + 1) * sizeof(float));
+  size_t m = dsp_resampler_process(r, mono, frames, y);
+  float *tail = malloc(dsp_resampler_max_out(r, 0) * sizeof(float));
+  size_t t = dsp_resampler_finish(r, tail);
   memcpy(y + m, tail, t * sizeof(float));
   CHECK(m + t == n && memcmp(y, sm_analysis_audio(a), n * sizeof(float)) == 0,
         "16 kHz signal differs from one-shot resampling of the down-mix");
@@ -104,7 +104,7 @@ static void test_pcm_stereo(void) {
     CHECK_NEAR(d[SM_DESC_CENTROID], 440, 30, "centroid 440 Hz");
     CHECK_NEAR(d[SM_DESC_DURATION], frames / 44100.0, 1e-6, "duration descriptor");
   }
-  sm_resampler_free(r);
+  dsp_resampler_free(r);
   free(y);
   free(tail);
   sm_analysis_free(a);

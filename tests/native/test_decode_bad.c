@@ -22,28 +22,28 @@ static int run(const uint8_t *buf, size_t len, char *err, size_t errlen, char *w
                long *frames_out) {
   size_t base = heap_in_use();
   err[0] = warn[0] = 0;
-  sm_decoder *d = sm_decoder_open(buf, len, err, errlen);
+  dec_decoder *d = dec_decoder_open(buf, len, err, errlen);
   long frames = 0;
   int ok = 1;
   if (!d) {
     CHECK(err[0] != 0 && strlen(err) < errlen, "open failed without a reason");
     ok = 0;
   } else {
-    int ch = sm_decoder_channels(d);
-    double rate = sm_decoder_rate(d);
-    CHECK(ch >= 1 && ch <= 256 && rate >= 1 && rate <= 768000 && sm_decoder_frames(d) >= -1,
-          "bad stream info: %d ch, %g Hz, %lld frames", ch, rate, (long long)sm_decoder_frames(d));
+    int ch = dec_decoder_channels(d);
+    double rate = dec_decoder_rate(d);
+    CHECK(ch >= 1 && ch <= 256 && rate >= 1 && rate <= 768000 && dec_decoder_frames(d) >= -1,
+          "bad stream info: %d ch, %g Hz, %lld frames", ch, rate, (long long)dec_decoder_frames(d));
     if (ch < 1 || ch > 256) ch = 1;
     enum { BLOCK = 4096 };
     static float out[BLOCK * 256];
     for (int iter = 0; frames < (1L << 21); iter++) {
       long max = (iter % 3 == 0 ? BLOCK : (long)(rng() % BLOCK) + 1);
-      long n = sm_decoder_read(d, out, max);
+      long n = dec_decoder_read(d, out, max);
       if (n < 0) {
-        const char *e = sm_decoder_error(d);
+        const char *e = dec_decoder_error(d);
         CHECK(e && e[0], "read -1 without a reason");
         snprintf(err, errlen, "%s", e ? e : "");
-        CHECK(sm_decoder_read(d, out, max) == -1, "read after an error did not fail again");
+        CHECK(dec_decoder_read(d, out, max) == -1, "read after an error did not fail again");
         ok = 0;
         break;
       }
@@ -53,9 +53,9 @@ static int run(const uint8_t *buf, size_t len, char *err, size_t errlen, char *w
       size_t h = heap_in_use() - base;
       if (h > worst_heap) worst_heap = h;
     }
-    const char *w = sm_decoder_warning(d);
+    const char *w = dec_decoder_warning(d);
     if (w) snprintf(warn, wlen, "%s", w);
-    sm_decoder_close(d);
+    dec_decoder_close(d);
   }
   if (frames_out) *frames_out = frames;
   return ok;
@@ -95,7 +95,7 @@ static void wav_header(uint8_t *b, unsigned tag, unsigned ch, uint32_t rate, uns
 
 static void not_audio(void) {
   char err[256], name[16];
-  CHECK(!sm_decoder_open(NULL, 0, err, sizeof err) && strstr(err, "empty"), "NULL: %s", err);
+  CHECK(!dec_decoder_open(NULL, 0, err, sizeof err) && strstr(err, "empty"), "NULL: %s", err);
   uint8_t z[1] = {0};
   expect_err("empty", z, 0, "empty file");
   expect_err("3 bytes", (const uint8_t *)"RIF", 3, "only 3 bytes");
@@ -109,7 +109,7 @@ static void not_audio(void) {
     char warn[256];
     run(rnd, sizeof rnd, err, sizeof err, warn, sizeof warn, NULL);
   }
-  CHECK(sm_decoder_probe(zip, sizeof zip, name, sizeof name) == SM_PROBE_UNKNOWN && !name[0],
+  CHECK(dec_decoder_probe(zip, sizeof zip, name, sizeof name) == DEC_PROBE_UNKNOWN && !name[0],
         "ZIP probed as '%s'", name);
   /* tiny buffers around magic lengths */
   for (size_t n = 1; n <= 12; n++) {
@@ -129,7 +129,7 @@ static void browser_formats(void) {
   /* ID3v2 then an MPEG-1 layer III frame header */
   memcpy(b, "ID3\x03\0\0\0\0\0\x0A", 10);
   memcpy(b + 20, "\xFF\xFB\x90\x64", 4);
-  CHECK(sm_decoder_probe(b, 40, name, sizeof name) == SM_PROBE_BROWSER && !strcmp(name, "mp3"),
+  CHECK(dec_decoder_probe(b, 40, name, sizeof name) == DEC_PROBE_BROWSER && !strcmp(name, "mp3"),
         "ID3 mp3 probed as '%s'", name);
   expect_err("ID3 mp3", b, 40, "mp3: decoded by the browser, not the engine");
   expect_err("bare mp3", (const uint8_t *)"\xFF\xFB\x90\x64\0\0\0\0", 8, "mp3: decoded by the browser");
@@ -143,15 +143,15 @@ static void browser_formats(void) {
   b[26] = 1;
   b[27] = 19;
   memcpy(b + 28, "OpusHead\x01\x02", 10);
-  CHECK(sm_decoder_probe(b, 47, name, sizeof name) == SM_PROBE_BROWSER && !strcmp(name, "opus"),
+  CHECK(dec_decoder_probe(b, 47, name, sizeof name) == DEC_PROBE_BROWSER && !strcmp(name, "opus"),
         "Opus probed as '%s'", name);
   expect_err("opus", b, 47, "opus: decoded by the browser, not the engine");
   memcpy(b + 28, "\x7F" "FLAC\x01\x00", 7);
   expect_err("ogg flac", b, 47, "ogg-flac: this audio format is not supported");
   expect_err("caf", (const uint8_t *)"caff\0\x01\0\0", 8, "caf: this audio format is not supported");
   /* engine formats probe as such */
-  CHECK(sm_decoder_probe((const uint8_t *)"RIFF\0\0\0\0WAVE", 12, name, sizeof name) ==
-            SM_PROBE_ENGINE && !strcmp(name, "wav"), "WAV probe: %s", name);
+  CHECK(dec_decoder_probe((const uint8_t *)"RIFF\0\0\0\0WAVE", 12, name, sizeof name) ==
+            DEC_PROBE_ENGINE && !strcmp(name, "wav"), "WAV probe: %s", name);
 }
 
 static void lying_wav(void) {
@@ -304,7 +304,7 @@ static void lying_flac(void) {
   CHECK(ok && frames == 0 && strstr(warn, "truncated"), "huge totals: %s %ld %s", err, frames, warn);
   /* a frame header for a 65536-sample block, then nothing */
   uint8_t fh[8] = {0xFF, 0xF8, 0x79, 0x7E, 0x00, 0xFF, 0xFF, 0}; /* 8 channels, 32 bits */
-  fh[7] = sm_flac_crc8(fh, 7);
+  fh[7] = dec_flac_crc8(fh, 7);
   memcpy(b + n, fh, 8);
   ok = run(b, n + 8, err, sizeof err, warn, sizeof warn, &frames);
   CHECK(ok && frames == 0 && strstr(warn, "truncated"), "65536-sample frame cut: %s %ld %s", err,
@@ -312,7 +312,7 @@ static void lying_flac(void) {
   /* the same frame declaring 3 channels in a stereo stream: an error naming the frame */
   n = flac_head(b, 4096, 4096, 44100, 2, 16, 100);
   fh[3] = 0x28;
-  fh[7] = sm_flac_crc8(fh, 7);
+  fh[7] = dec_flac_crc8(fh, 7);
   memcpy(b + n, fh, 8);
   memset(b + n + 8, 0, 32);
   expect_err("FLAC channel change", b, n + 40, "FLAC: frame 0: 3 channels where STREAMINFO says 2");

@@ -75,8 +75,8 @@ out:
 
 static void known_answers(void) {
   const uint8_t *s = (const uint8_t *)"123456789";
-  CHECK(sm_flac_crc8(s, 9) == 0xF4, "CRC-8 check value 0x%02X", sm_flac_crc8(s, 9));
-  CHECK(sm_flac_crc16(s, 9) == 0xFEE8, "CRC-16 check value 0x%04X", sm_flac_crc16(s, 9));
+  CHECK(dec_flac_crc8(s, 9) == 0xF4, "CRC-8 check value 0x%02X", dec_flac_crc8(s, 9));
+  CHECK(dec_flac_crc16(s, 9) == 0xFEE8, "CRC-16 check value 0x%04X", dec_flac_crc16(s, 9));
   static const struct { const char *msg, *hex; } v[] = {
       {"", "d41d8cd98f00b204e9800998ecf8427e"},
       {"abc", "900150983cd24fb0d6963f7d28e17f72"},
@@ -85,14 +85,14 @@ static void known_answers(void) {
        "57edf4a22be3c955ac49da2e2107b67a"},
   };
   for (size_t t = 0; t < sizeof v / sizeof v[0]; t++) {
-    sm_md5 c;
+    dec_md5 c;
     uint8_t dg[16];
     char hex[33];
-    sm_md5_init(&c);
+    dec_md5_init(&c);
     /* fed in uneven pieces to exercise the block buffering */
     size_t n = strlen(v[t].msg);
-    for (size_t i = 0; i < n; i += 7) sm_md5_update(&c, v[t].msg + i, n - i < 7 ? n - i : 7);
-    sm_md5_final(&c, dg);
+    for (size_t i = 0; i < n; i += 7) dec_md5_update(&c, v[t].msg + i, n - i < 7 ? n - i : 7);
+    dec_md5_final(&c, dg);
     for (int i = 0; i < 16; i++) snprintf(hex + 2 * i, 3, "%02x", dg[i]);
     CHECK(!strcmp(hex, v[t].hex), "MD5(\"%s\") = %s", v[t].msg, hex);
   }
@@ -192,17 +192,17 @@ static void bounded_memory(void) {
   if (!b) return;
   size_t base = heap_in_use(), peak = 0;
   char err[200];
-  sm_decoder *d = sm_decoder_open(b, len, err, sizeof err);
+  dec_decoder *d = dec_decoder_open(b, len, err, sizeof err);
   CHECK(d != NULL, "open: %s", err);
   float out[4096 * 2];
   long total = 0, n;
-  while (d && (n = sm_decoder_read(d, out, 4096)) > 0) {
+  while (d && (n = dec_decoder_read(d, out, 4096)) > 0) {
     total += n;
     size_t now = heap_in_use() - base;
     if (now > peak) peak = now;
   }
-  CHECK(total == sm_decoder_frames(d), "decoded %ld of %lld", total, (long long)sm_decoder_frames(d));
-  sm_decoder_close(d);
+  CHECK(total == dec_decoder_frames(d), "decoded %ld of %lld", total, (long long)dec_decoder_frames(d));
+  dec_decoder_close(d);
   if (HAVE_HEAP_COUNT) {
     /* 2 channels x 4096-sample blocks x 8 bytes, plus the state: far below the 1.9 MB decoded */
     CHECK(peak < 128 * 1024, "FLAC decoder holds %zu bytes for a %zu-byte file", peak, len);
@@ -249,10 +249,10 @@ static void frame(bitw *w, uint64_t first, int n, const bitw *sub) {
     for (int g = 5; g >= 0; g--) put(w, 0x80 | ((first >> (6 * g)) & 0x3F), 8);
   }
   put(w, (uint64_t)(n - 1), 16);
-  put(w, sm_flac_crc8(w->b + start, (w->n >> 3) - start), 8);
+  put(w, dec_flac_crc8(w->b + start, (w->n >> 3) - start), 8);
   for (size_t i = 0; i < sub->n; i++) put(w, (sub->b[i >> 3] >> (7 - (i & 7))) & 1, 1);
   while (w->n & 7) put(w, 0, 1);
-  put(w, sm_flac_crc16(w->b + start, (w->n >> 3) - start), 16);
+  put(w, dec_flac_crc16(w->b + start, (w->n >> 3) - start), 16);
 }
 
 static void handmade(void) {

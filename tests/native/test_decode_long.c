@@ -31,26 +31,26 @@ int main(void) {
 
   size_t base = heap_in_use(), peak = 0;
   char err[200];
-  sm_decoder *d = sm_decoder_open(b, len, err, sizeof err);
+  dec_decoder *d = dec_decoder_open(b, len, err, sizeof err);
   CHECK(d != NULL, "open: %s", err);
   if (d) {
-    CHECK(sm_decoder_frames(d) == frames && sm_decoder_rate(d) == rate &&
-              sm_decoder_channels(d) == 1, "header: %lld frames", (long long)sm_decoder_frames(d));
+    CHECK(dec_decoder_frames(d) == frames && dec_decoder_rate(d) == rate &&
+              dec_decoder_channels(d) == 1, "header: %lld frames", (long long)dec_decoder_frames(d));
     static float out[4096];
     uint64_t total = 0, wrong = 0;
     long n;
-    while ((n = sm_decoder_read(d, out, 4096)) > 0) {
+    while ((n = dec_decoder_read(d, out, 4096)) > 0) {
       for (long i = 0; i < n; i++)
         wrong += out[i] != (float)sample_at((uint32_t)(total + (uint64_t)i)) / 32768.0f;
       total += (uint64_t)n;
       size_t h = heap_in_use() - base;
       if (h > peak) peak = h;
     }
-    CHECK(n == 0, "read error: %s", sm_decoder_error(d));
+    CHECK(n == 0, "read error: %s", dec_decoder_error(d));
     CHECK(total == frames, "decoded %llu of %u frames", (unsigned long long)total, frames);
     CHECK(wrong == 0, "%llu samples wrong", (unsigned long long)wrong);
-    CHECK(sm_decoder_warning(d) == NULL, "warning: %s", sm_decoder_warning(d));
-    sm_decoder_close(d);
+    CHECK(dec_decoder_warning(d) == NULL, "warning: %s", dec_decoder_warning(d));
+    dec_decoder_close(d);
   }
   if (HAVE_HEAP_COUNT) {
     printf("long: 1 h WAV (%zu bytes) decoded holding at most %zu bytes of decoder heap\n", len, peak);

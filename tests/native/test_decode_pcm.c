@@ -333,12 +333,12 @@ static void crafted_g711_and_ext80(void) {
   static const uint8_t rhuge[10] = {0x43, 0xFE, 0x80, 0, 0, 0, 0, 0, 0, 0};
   static const uint8_t rtiny[10] = {0x00, 0x01, 0x80, 0, 0, 0, 0, 0, 0, 0};
   double v = -1;
-  CHECK(sm_aiff_ext80(r8000, &v) && v == 8000.0, "ext80 8000: %g", v);
-  CHECK(sm_aiff_ext80(r22050_5, &v) && v == 22050.5, "ext80 22050.5: %g", v);
-  CHECK(!sm_aiff_ext80(rnan, &v), "ext80 NaN accepted");
-  CHECK(!sm_aiff_ext80(rneg, &v), "ext80 negative accepted");
-  CHECK(!sm_aiff_ext80(rhuge, &v), "ext80 2^1023 accepted");
-  CHECK(sm_aiff_ext80(rtiny, &v) && v == 0.0, "ext80 tiny: %g", v);
+  CHECK(dec_aiff_ext80(r8000, &v) && v == 8000.0, "ext80 8000: %g", v);
+  CHECK(dec_aiff_ext80(r22050_5, &v) && v == 22050.5, "ext80 22050.5: %g", v);
+  CHECK(!dec_aiff_ext80(rnan, &v), "ext80 NaN accepted");
+  CHECK(!dec_aiff_ext80(rneg, &v), "ext80 negative accepted");
+  CHECK(!dec_aiff_ext80(rhuge, &v), "ext80 2^1023 accepted");
+  CHECK(dec_aiff_ext80(rtiny, &v) && v == 0.0, "ext80 tiny: %g", v);
 }
 
 int main(void) {

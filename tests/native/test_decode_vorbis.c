@@ -47,13 +47,13 @@ static void check_ogg(const char *path, const char *refpath, double rate, int ch
 
   /* integer reads are refused for a lossy format, with a reason */
   char err[200];
-  sm_decoder *dec = sm_decoder_open(buf, len, err, sizeof err);
+  dec_decoder *dec = dec_decoder_open(buf, len, err, sizeof err);
   CHECK(dec != NULL, "%s: reopen: %s", path, err);
   if (dec) {
     int32_t tmp[64];
-    CHECK(sm_decoder_read_i32(dec, tmp, 64 / ch) == -1 && sm_decoder_error(dec),
+    CHECK(dec_decoder_read_i32(dec, tmp, 64 / ch) == -1 && dec_decoder_error(dec),
           "%s: int read of Vorbis did not fail", path);
-    sm_decoder_close(dec);
+    dec_decoder_close(dec);
   }
   /* a copy cut halfway through the audio pages ends early with a warning */
   size_t audio = 0; /* start of the third page: the first with audio */

@@ -26,21 +26,21 @@ static void roundtrip(const char *what, const float *x, size_t n, int rate, int 
   CHECK(f && len > 42, "%s: encoded (%zu bytes)", what, len);
   if (!f) return;
   char err[256] = "";
-  sm_decoder *d = sm_decoder_open(f, len, err, sizeof err);
+  dec_decoder *d = dec_decoder_open(f, len, err, sizeof err);
   CHECK(d != NULL, "%s: decodes (%s)", what, err);
   if (d) {
-    CHECK(sm_decoder_rate(d) == rate, "%s: rate %g", what, sm_decoder_rate(d));
-    CHECK(sm_decoder_frames(d) == (int64_t)n, "%s: %lld frames", what, (long long)sm_decoder_frames(d));
+    CHECK(dec_decoder_rate(d) == rate, "%s: rate %g", what, dec_decoder_rate(d));
+    CHECK(dec_decoder_frames(d) == (int64_t)n, "%s: %lld frames", what, (long long)dec_decoder_frames(d));
     float *y = malloc(sizeof(float) * (n + 16));
     long got = 0, r;
-    while ((r = sm_decoder_read(d, y + got, (long)(n + 16 - (size_t)got))) > 0) got += r;
-    CHECK(r == 0 && got == (long)n, "%s: read %ld of %zu (%s)", what, got, n, sm_decoder_error(d) ? sm_decoder_error(d) : "");
+    while ((r = dec_decoder_read(d, y + got, (long)(n + 16 - (size_t)got))) > 0) got += r;
+    CHECK(r == 0 && got == (long)n, "%s: read %ld of %zu (%s)", what, got, n, dec_decoder_error(d) ? dec_decoder_error(d) : "");
     size_t bad = 0;
     for (size_t i = 0; i < (size_t)got; i++) bad += lrintf(y[i] * 32768.0f) != q16(x[i]);
     CHECK(bad == 0, "%s: %zu samples differ from the 16-bit input", what, bad);
-    CHECK(sm_decoder_warning(d) == NULL, "%s: warning %s", what, sm_decoder_warning(d));
+    CHECK(dec_decoder_warning(d) == NULL, "%s: warning %s", what, dec_decoder_warning(d));
     free(y);
-    sm_decoder_close(d);
+    dec_decoder_close(d);
   }
   uint8_t *w = sm_wav_encode(x, n, rate, &wlen);
   if (check_size) CHECK(len < wlen * 6 / 10, "%s: FLAC %zu bytes vs WAV %zu", what, len, wlen);

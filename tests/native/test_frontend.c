@@ -27,22 +27,22 @@ static float *load(const char *path, size_t *n) {
 }
 
 static void test_frame_counts(void) {
-  CHECK(sm_frontend_frames(0) == 0 && sm_frontend_frames(399) == 0, "frames below one window");
-  CHECK(sm_frontend_frames(400) == 1 && sm_frontend_frames(559) == 1 &&
-            sm_frontend_frames(560) == 2, "frame count at the edges");
-  CHECK(sm_frontend_frames(SM_PATCH_SAMPLES) == SM_PATCH_FRAMES, "15600 samples give 96 frames");
+  CHECK(dsp_frontend_frames(0) == 0 && dsp_frontend_frames(399) == 0, "frames below one window");
+  CHECK(dsp_frontend_frames(400) == 1 && dsp_frontend_frames(559) == 1 &&
+            dsp_frontend_frames(560) == 2, "frame count at the edges");
+  CHECK(dsp_frontend_frames(SM_PATCH_SAMPLES) == SM_PATCH_FRAMES, "15600 samples give 96 frames");
 }
 
 /* The mel matrix against numpy's (mel, nmel values); returns the largest error. */
-static double test_mel_matrix(const sm_frontend *f, const float *mel, size_t nmel) {
+static double test_mel_matrix(const dsp_frontend *f, const float *mel, size_t nmel) {
   CHECK(nmel == SM_NBINS * SM_NMEL, "mel matrix size %zu", nmel);
   double emel = 0;
-  const float *w = sm_frontend_mel_matrix(f);
+  const float *w = dsp_frontend_mel_matrix(f);
   for (size_t i = 0; i < nmel && i < SM_NBINS * SM_NMEL; i++) emel = fmax(emel, fabs(w[i] - mel[i]));
   CHECK(emel <= 1e-6, "mel matrix max error %g", emel);
   float w2[SM_NBINS * SM_NMEL];
-  sm_mel_matrix(w2);
-  CHECK(memcmp(w2, w, sizeof w2) == 0, "sm_mel_matrix differs from the planned matrix");
+  dsp_mel_matrix(w2);
+  CHECK(memcmp(w2, w, sizeof w2) == 0, "dsp_mel_matrix differs from the planned matrix");
   /* Row 0 (DC) is zero; every band has weight; triangles peak below 1. */
   int ok = 1;
   for (int m = 0; m < SM_NMEL; m++) {
@@ -60,8 +60,8 @@ static double test_mel_matrix(const sm_frontend *f, const float *mel, size_t nme
 
 /* The published YAMNet TFLite model carries TF's matrix as a 64 x 257 constant: ours,
  * transposed, must occur in it byte for byte. */
-static void test_mel_matrix_in_yamnet(const sm_frontend *f) {
-  const float *w = sm_frontend_mel_matrix(f);
+static void test_mel_matrix_in_yamnet(const dsp_frontend *f) {
+  const float *w = dsp_frontend_mel_matrix(f);
   size_t nmodel;
   float *model = load("../shared/models/yamnet.tflite", &nmodel);
   if (!model) printf("test_frontend: ../shared/models/yamnet.tflite is absent: the check against its mel matrix is skipped\n");
@@ -81,14 +81,14 @@ static void test_mel_matrix_in_yamnet(const sm_frontend *f) {
 }
 
 /* A whole signal against numpy's log-mel (lm) and magnitudes (mag), frame by frame too. */
-static void test_run_against_numpy(sm_frontend *f, const float *x, size_t nx, const float *lm,
+static void test_run_against_numpy(dsp_frontend *f, const float *x, size_t nx, const float *lm,
                                    size_t nlm, const float *mag, size_t nmag, double emel) {
-  size_t frames = sm_frontend_frames(nx);
+  size_t frames = dsp_frontend_frames(nx);
   CHECK(nlm == frames * SM_NMEL, "numpy frames %zu vs %zu", nlm / SM_NMEL, frames);
   CHECK(nmag == frames * SM_NBINS, "numpy magnitude rows");
   float *out = malloc(frames * SM_NMEL * sizeof(float));
   float *omag = malloc(frames * SM_NBINS * sizeof(float));
-  size_t got = sm_frontend_run(f, x, nx, out, omag);
+  size_t got = dsp_frontend_run(f, x, nx, out, omag);
   CHECK(got == frames, "run returned %zu frames", got);
   double elm = 0, emag = 0;
   if (nlm == frames * SM_NMEL && nmag == frames * SM_NBINS) {
@@ -107,14 +107,14 @@ static void test_run_against_numpy(sm_frontend *f, const float *x, size_t nx, co
   CHECK(silent == 4 * SM_NMEL, "silent frames give log(0.001)");
   /* Frame by frame gives the same as the whole run. */
   float one[SM_NMEL];
-  sm_frontend_frame(f, x + 7 * SM_HOP, NULL, one);
+  dsp_frontend_frame(f, x + 7 * SM_HOP, NULL, one);
   CHECK(memcmp(one, out + 7 * SM_NMEL, sizeof one) == 0, "frame 7 differs");
   free(out);
   free(omag);
 }
 
 /* Against numpy (the fixtures of tests/fixtures/frontend.sh). */
-static void test_against_numpy(sm_frontend *f) {
+static void test_against_numpy(dsp_frontend *f) {
   size_t nx, nmel, nlm, nmag;
   float *x = load(DIR "signal.f32", &nx);
   float *mel = load(DIR "mel.f32", &nmel);
@@ -133,10 +133,10 @@ static void test_against_numpy(sm_frontend *f) {
 }
 
 /* A 1 kHz sine peaks in the band whose centre is nearest 1 kHz, with bin 32 the peak bin. */
-static void test_sine_1khz(sm_frontend *f) {
+static void test_sine_1khz(dsp_frontend *f) {
   float s[SM_WIN], m[SM_NBINS], l[SM_NMEL];
   for (int i = 0; i < SM_WIN; i++) s[i] = (float)sin(2 * 3.14159265358979 * 1000.0 * i / SM_RATE);
-  sm_frontend_frame(f, s, m, l);
+  dsp_frontend_frame(f, s, m, l);
   int kb = 0, mb = 0;
   for (int k = 1; k < SM_NBINS; k++) if (m[k] > m[kb]) kb = k;
   for (int b = 1; b < SM_NMEL; b++) if (l[b] > l[mb]) mb = b;
@@ -155,12 +155,12 @@ static void test_sine_1khz(sm_frontend *f) {
 }
 
 int main(void) {
-  sm_frontend *f = sm_frontend_new();
-  CHECK(f != NULL, "sm_frontend_new failed");
+  dsp_frontend *f = dsp_frontend_new();
+  CHECK(f != NULL, "dsp_frontend_new failed");
   if (!f) return check_report("test_frontend");
   test_frame_counts();
   test_against_numpy(f);
   test_sine_1khz(f);
-  sm_frontend_free(f);
+  dsp_frontend_free(f);
   return check_report("test_frontend");
 }

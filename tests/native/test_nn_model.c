@@ -18,31 +18,31 @@ static float frand(void) {
   return (float)((rng >> 8) * (1.0 / 8388608.0)) - 1.0f;
 }
 
-static sm_net *make_net(void) {
+static nn_net *make_net(void) {
   char err[200] = "";
-  sm_net *net = sm_net_new(12, 10, 1, err, sizeof err);
+  nn_net *net = nn_net_new(12, 10, 1, err, sizeof err);
   struct { int op, stride, cout, act; } spec[] = {
-      {SM_NN_CONV3, 2, 8, SM_NN_ACT_RELU6}, {SM_NN_DW3, 2, 8, SM_NN_ACT_RELU6},
-      {SM_NN_PW, 1, 12, SM_NN_ACT_RELU}, {SM_NN_GAP, 1, 12, 0}, {SM_NN_DENSE, 1, 5, SM_NN_ACT_SIGMOID}};
+      {NN_CONV3, 2, 8, NN_ACT_RELU6}, {NN_DW3, 2, 8, NN_ACT_RELU6},
+      {NN_PW, 1, 12, NN_ACT_RELU}, {NN_GAP, 1, 12, 0}, {NN_DENSE, 1, 5, NN_ACT_SIGMOID}};
   int cin = 1;
   for (int i = 0; i < 5; i++) {
-    size_t nw = sm_nn_weight_count(spec[i].op, cin, spec[i].cout);
+    size_t nw = nn_weight_count(spec[i].op, cin, spec[i].cout);
     float *w = malloc((nw ? nw : 1) * 4), b[16];
     for (size_t k = 0; k < nw; k++) w[k] = frand() * 0.5f;
     for (int k = 0; k < 16; k++) b[k] = frand() * 0.1f;
-    CHECK(sm_net_add(net, spec[i].op, spec[i].act, spec[i].stride, spec[i].cout, w, b, err, sizeof err) == 0,
+    CHECK(nn_net_add(net, spec[i].op, spec[i].act, spec[i].stride, spec[i].cout, w, b, err, sizeof err) == 0,
           "add %d: %s", i, err);
     free(w);
     cin = spec[i].cout;
   }
-  CHECK(sm_net_finish(net, err, sizeof err) == 0, "%s", err);
+  CHECK(nn_net_finish(net, err, sizeof err) == 0, "%s", err);
   char **lab = malloc(5 * sizeof *lab);
   const char *names[] = {"Speech", "Dog", "Sine wave", "Silence", "Water"};
   for (int i = 0; i < 5; i++) {
     lab[i] = malloc(strlen(names[i]) + 1);
     strcpy(lab[i], names[i]);
   }
-  CHECK(sm_net_set_labels(net, lab, 5, err, sizeof err) == 0, "%s", err);
+  CHECK(nn_net_set_labels(net, lab, 5, err, sizeof err) == 0, "%s", err);
   return net;
 }
 
@@ -61,9 +61,9 @@ static void put32(uint8_t *p, uint32_t v) {
 
 /* The network written as f32, f16 and int8 SMNN files and loaded back: the same metadata, the
  * same outputs within each type's tolerance. Returns the f32 file (*len bytes). */
-static uint8_t *test_round_trips(sm_net *net, const float *x, size_t *f32len) {
+static uint8_t *test_round_trips(nn_net *net, const float *x, size_t *f32len) {
   float e0[3 * 12], s0[3 * 5], e1[3 * 12], s1[3 * 5];
-  CHECK(sm_net_forward(net, SM_NN_FAST, x, 3, e0, s0) == 0, "forward");
+  CHECK(nn_net_forward(net, NN_FAST, x, 3, e0, s0) == 0, "forward");
   const char *tn[] = {"f32", "f16", "int8"};
   double tol[] = {0, 2e-3, 2e-2};
   uint8_t *f32 = NULL;
@@ -71,7 +71,7 @@ static uint8_t *test_round_trips(sm_net *net, const float *x, size_t *f32len) {
     uint8_t *b;
     size_t len;
     char err[200] = "";
-    CHECK(sm_model_io_write(net, wt, &b, &len, err, sizeof err) == 0, "write %s: %s", tn[wt], err);
+    CHECK(nn_model_io_write(net, wt, &b, &len, err, sizeof err) == 0, "write %s: %s", tn[wt], err);
     sm_model *m = sm_model_load(b, len, err, sizeof err);
     CHECK(m != NULL, "load %s: %s", tn[wt], err);
     if (m) {
@@ -118,13 +118,13 @@ static void test_header_mutations(const uint8_t *b, size_t len) {
   MUT(put32(t + 24, 4), "class names", "class-name count");
   MUT(t[32] = 9, "unknown op", "unknown op");
   MUT(t[33] = 7, "activation", "unknown activation");
-  MUT(t[33] = SM_NN_ACT_SIGMOID, "sigmoid", "sigmoid after a convolution");
+  MUT(t[33] = NN_ACT_SIGMOID, "sigmoid", "sigmoid after a convolution");
   MUT(t[34] = 3, "stride", "stride 3");
   MUT(t[35] = 5, "weight type", "unknown weight type");
   MUT(put32(t + 36, 0), "channels", "zero channels");
   MUT(put32(t + 36, 0xffffffffu), "channels", "absurd channel count");
   MUT(put32(t + 36, 4000), "truncated", "channels beyond the file");
-  MUT(t[32] = SM_NN_DENSE, "dense", "dense before the pool");
+  MUT(t[32] = NN_DENSE, "dense", "dense before the pool");
   {
     float nan = NAN;
     MUT(memcpy(t + 40 + 4 * 17, &nan, 4), "finite", "NaN weight");
@@ -134,7 +134,7 @@ static void test_header_mutations(const uint8_t *b, size_t len) {
   /* second layer (depthwise) header sits after conv weights (8*9) and biases (8) */
   size_t l1 = 32 + 8 + 4 * (8 * 9 + 8);
   MUT(put32(t + l1 + 4, 9), "channels", "depthwise with other output channels");
-  MUT(t[l1] = SM_NN_GAP, "", "pool moved forward (shapes no longer fit)");
+  MUT(t[l1] = NN_GAP, "", "pool moved forward (shapes no longer fit)");
   memcpy(t, b, len);
   t[len] = 0;
   refuse(t, len + 1, "unexpected bytes", "trailing byte");
@@ -144,11 +144,11 @@ static void test_header_mutations(const uint8_t *b, size_t len) {
 }
 
 /* int8 with a bad scale */
-static void test_int8_bad_scale(const sm_net *net) {
+static void test_int8_bad_scale(const nn_net *net) {
   uint8_t *q;
   size_t ql;
   char err[200];
-  sm_model_io_write(net, SM_W_I8, &q, &ql, err, sizeof err);
+  nn_model_io_write(net, NN_W_I8, &q, &ql, err, sizeof err);
   float inf = INFINITY;
   memcpy(q + 40 + 72, &inf, 4); /* first conv scale */
   refuse(q, ql, "scale", "Inf int8 scale");
@@ -179,7 +179,7 @@ static void test_random_corruption(const uint8_t *b, size_t len, const float *x)
 }
 
 int main(void) {
-  sm_net *net = make_net();
+  nn_net *net = make_net();
   float x[3 * 120];
   for (int i = 0; i < 360; i++) x[i] = frand() * 4;
   size_t len = 0;
@@ -192,6 +192,6 @@ int main(void) {
   }
   test_int8_bad_scale(net);
   free(f32);
-  sm_net_free(net);
+  nn_net_free(net);
   return check_report("test_nn_model");
 }

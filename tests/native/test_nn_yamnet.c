@@ -43,11 +43,11 @@ static double cosine(const float *a, const float *b, int n) {
 
 /* Log-mel patches (96 x 64, hop 48 frames) of a 16 kHz signal; returns the patch count. */
 static int patches_of(const float *x, size_t n, float **out) {
-  sm_frontend *fe = sm_frontend_new();
-  size_t nf = sm_frontend_frames(n);
+  dsp_frontend *fe = dsp_frontend_new();
+  size_t nf = dsp_frontend_frames(n);
   float *lm = malloc((nf ? nf : 1) * SM_NMEL * sizeof(float));
-  sm_frontend_run(fe, x, n, lm, NULL);
-  sm_frontend_free(fe);
+  dsp_frontend_run(fe, x, n, lm, NULL);
+  dsp_frontend_free(fe);
   int np = nf >= SM_PATCH_FRAMES ? 1 + (int)((nf - SM_PATCH_FRAMES) / SM_PATCH_HOP_FRAMES) : 0;
   *out = malloc((size_t)(np ? np : 1) * SM_PATCH_FRAMES * SM_NMEL * sizeof(float));
   for (int p = 0; p < np; p++)
@@ -153,13 +153,13 @@ static double relerr(const float *a, const float *ref, size_t n) {
 static void test_backends(sm_model *m, const float *patches, int np) {
   float *e0 = malloc((size_t)np * 1024 * 4), *s0 = malloc((size_t)np * 521 * 4);
   float *e1 = malloc((size_t)np * 1024 * 4), *s1 = malloc((size_t)np * 521 * 4);
-  CHECK(sm_net_forward(m->net, SM_NN_REF, patches, np, e0, s0) == 0, "ref");
-  CHECK(sm_net_forward(m->net, SM_NN_FAST, patches, np, e1, s1) == 0, "fast");
+  CHECK(nn_net_forward(m->net, NN_REF, patches, np, e0, s0) == 0, "ref");
+  CHECK(nn_net_forward(m->net, NN_FAST, patches, np, e1, s1) == 0, "fast");
   double ee = relerr(e1, e0, (size_t)np * 1024), es = relerr(s1, s0, (size_t)np * 521);
   printf("YAMNet fast kernels vs scalar reference: emb %.2e, scores %.2e (relative)\n", ee, es);
   CHECK(ee <= 1e-4 && es <= 1e-4, "fast vs ref %.3g %.3g", ee, es);
-  if (sm_xnn_available()) {
-    CHECK(sm_net_forward(m->net, SM_NN_XNNPACK, patches, np, e1, s1) == 0, "xnnpack");
+  if (nn_xnn_available()) {
+    CHECK(nn_net_forward(m->net, NN_XNNPACK, patches, np, e1, s1) == 0, "xnnpack");
     ee = relerr(e1, e0, (size_t)np * 1024), es = relerr(s1, s0, (size_t)np * 521);
     printf("YAMNet XNNPACK vs scalar reference: emb %.2e, scores %.2e (relative)\n", ee, es);
     CHECK(ee <= 1e-4 && es <= 1e-4, "xnnpack vs ref %.3g %.3g", ee, es);
@@ -174,11 +174,11 @@ static void test_smnn(sm_model *m, const float *patches, int np) {
   sm_model_embed(m, patches, 1, NULL, s0);
   const char *names[] = {"f32", "f16", "int8"};
   double need[] = {0.999999, 0.9999, 0.995};
-  for (int wt = SM_W_F32; wt <= SM_W_I8; wt++) {
+  for (int wt = NN_W_F32; wt <= NN_W_I8; wt++) {
     uint8_t *buf;
     size_t len;
     char err[256] = "";
-    CHECK(sm_model_io_write(m->net, wt, &buf, &len, err, sizeof err) == 0, "write: %s", err);
+    CHECK(nn_model_io_write(m->net, wt, &buf, &len, err, sizeof err) == 0, "write: %s", err);
     sm_model *m2 = sm_model_load(buf, len, err, sizeof err);
     CHECK(m2 != NULL, "reload %s: %s", names[wt], err);
     if (m2) {
@@ -191,7 +191,7 @@ static void test_smnn(sm_model *m, const float *patches, int np) {
       for (int i = 0; i < np; i++) c = fmin(c, cosine(e0 + i * 1024, e1 + i * 1024, 1024));
       printf("SMNN %-4s (%7zu bytes): worst embedding cosine to the tflite import %.6f\n", names[wt], len, c);
       CHECK(c >= need[wt], "SMNN %s cosine %.6f", names[wt], c);
-      if (wt == SM_W_F32) CHECK(!memcmp(s0, s1, sizeof s0), "f32 round trip not exact");
+      if (wt == NN_W_F32) CHECK(!memcmp(s0, s1, sizeof s0), "f32 round trip not exact");
       sm_model_free(m2);
     }
     /* truncated copies: every one must fail with a reason */

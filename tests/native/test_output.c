@@ -41,14 +41,14 @@ static void test_colormap_and_tile(void) {
   uint8_t a[3], b[3];
   int prev = -1, monotone = 1;
   for (int i = 0; i <= 100; i++) {
-    sm_colormap(i / 100.0f, a);
+    out_colormap(i / 100.0f, a);
     int l = luma(a);
     if (l < prev) monotone = 0;
     prev = l;
   }
   CHECK(monotone, "colour map brightness must rise with the value");
-  sm_colormap(NAN, a);
-  sm_colormap(-3.0f, b);
+  out_colormap(NAN, a);
+  out_colormap(-3.0f, b);
   CHECK(memcmp(a, b, 3) == 0, "NaN and below-range map to the lowest colour");
 
   /* A patch whose energy is all in the lowest band: the bottom row of the tile is bright, the top dark. */

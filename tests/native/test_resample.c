@@ -22,21 +22,21 @@ static uint32_t rng(void) {
  * the output (caller frees) and its length. */
 static float *resample(double in_rate, const float *x, size_t n, size_t max_block, size_t *n_out) {
   char err[128];
-  sm_resampler *r = sm_resampler_new(in_rate, OUT_RATE, err, sizeof err);
+  dsp_resampler *r = dsp_resampler_new(in_rate, OUT_RATE, err, sizeof err);
   if (!r) {
     *n_out = 0;
     return NULL;
   }
-  size_t cap = (size_t)sm_resampler_out_length(r, n) + 1;
+  size_t cap = (size_t)dsp_resampler_out_length(r, n) + 1;
   float *y = malloc(cap * sizeof(float));
   size_t o = 0, i = 0;
   int over_bound = 0, overflow = 0;
   while (i < n) {
     size_t b = max_block ? rng() % (max_block + 1) : n - i;
     if (b > n - i) b = n - i;
-    size_t bound = sm_resampler_max_out(r, b);
+    size_t bound = dsp_resampler_max_out(r, b);
     float *tmp = malloc((bound + 1) * sizeof(float));
-    size_t got = sm_resampler_process(r, x + i, b, tmp);
+    size_t got = dsp_resampler_process(r, x + i, b, tmp);
     over_bound |= got > bound;
     overflow |= o + got > cap;
     if (o + got <= cap) memcpy(y + o, tmp, got * sizeof(float));
@@ -44,18 +44,18 @@ static float *resample(double in_rate, const float *x, size_t n, size_t max_bloc
     i += b;
     free(tmp);
   }
-  size_t bound = sm_resampler_max_out(r, 0);
+  size_t bound = dsp_resampler_max_out(r, 0);
   float *tmp = malloc((bound + 1) * sizeof(float));
-  size_t got = sm_resampler_finish(r, tmp);
+  size_t got = dsp_resampler_finish(r, tmp);
   CHECK(got <= bound, "finish wrote %zu > bound %zu", got, bound);
   CHECK(o + got <= cap, "too many outputs");
   if (o + got <= cap) memcpy(y + o, tmp, got * sizeof(float));
   o += got;
-  CHECK(sm_resampler_finish(r, tmp) == 0, "second finish writes nothing");
+  CHECK(dsp_resampler_finish(r, tmp) == 0, "second finish writes nothing");
   free(tmp);
-  CHECK(!over_bound, "%g Hz: a process call wrote more than sm_resampler_max_out", in_rate);
-  CHECK(!overflow, "%g Hz: more outputs than sm_resampler_out_length", in_rate);
-  sm_resampler_free(r);
+  CHECK(!over_bound, "%g Hz: a process call wrote more than dsp_resampler_max_out", in_rate);
+  CHECK(!overflow, "%g Hz: more outputs than dsp_resampler_out_length", in_rate);
+  dsp_resampler_free(r);
   *n_out = o < cap ? o : cap;
   return y;
 }
@@ -114,9 +114,9 @@ static void measure_rate(double in_rate, int tones, double seconds) {
   double band = 0.5 * fmin(in_rate, OUT_RATE);
   double pass_top = fmin(7000.0, 0.9 * band);
   /* Passband: tones from 40 Hz to pass_top, gain in dB. */
-  sm_resampler *r = sm_resampler_new(in_rate, OUT_RATE, NULL, 0);
-  int taps = sm_resampler_taps(r);
-  sm_resampler_free(r);
+  dsp_resampler *r = dsp_resampler_new(in_rate, OUT_RATE, NULL, 0);
+  int taps = dsp_resampler_taps(r);
+  dsp_resampler_free(r);
   double ripple = 0;
   for (int t = 0; t < tones; t++) {
     double f = 40.0 + (pass_top - 40.0) * t / (tones - 1) + 0.37;
@@ -242,16 +242,16 @@ int main(void) {
   /* Empty input gives no output; bad rates are refused with a reason. */
   {
     char err[128] = "";
-    sm_resampler *r = sm_resampler_new(44100, OUT_RATE, err, sizeof err);
+    dsp_resampler *r = dsp_resampler_new(44100, OUT_RATE, err, sizeof err);
     float out[8];
-    CHECK(r && sm_resampler_finish(r, out) == 0, "empty input gives output");
-    sm_resampler_free(r);
+    CHECK(r && dsp_resampler_finish(r, out) == 0, "empty input gives output");
+    dsp_resampler_free(r);
     const double bad[] = {0, -1, 0.5, 768001, NAN, INFINITY};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
       err[0] = 0;
-      r = sm_resampler_new(bad[i], OUT_RATE, err, sizeof err);
+      r = dsp_resampler_new(bad[i], OUT_RATE, err, sizeof err);
       CHECK(r == NULL && strstr(err, "sample rate"), "rate %g accepted (%s)", bad[i], err);
-      sm_resampler_free(r);
+      dsp_resampler_free(r);
     }
   }
   return check_report("test_resample");

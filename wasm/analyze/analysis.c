@@ -59,7 +59,7 @@ static void fail(sm_analysis *a, const char *fmt, ...) {
 /* ---- Ingest: down-mix, check, resample, append ---- */
 
 typedef struct {
-  sm_resampler *rs;
+  dsp_resampler *rs;
   float *mono, *out;
   size_t out_cap;
   uint64_t frames_in;       /* source frames consumed */
@@ -88,12 +88,12 @@ static int ingest_open(sm_analysis *a, ingest *g, double rate, int channels, int
     return -1;
   }
   char err[160];
-  g->rs = sm_resampler_new(rate, SM_RATE, err, sizeof err);
+  g->rs = dsp_resampler_new(rate, SM_RATE, err, sizeof err);
   if (!g->rs) {
     fail(a, "%s", err);
     return -1;
   }
-  g->out_cap = sm_resampler_max_out(g->rs, ANALYSIS_BLOCK);
+  g->out_cap = dsp_resampler_max_out(g->rs, ANALYSIS_BLOCK);
   g->mono = malloc(ANALYSIS_BLOCK * sizeof(float));
   g->out = malloc(g->out_cap * sizeof(float));
   if (!g->mono || !g->out) {
@@ -101,7 +101,7 @@ static int ingest_open(sm_analysis *a, ingest *g, double rate, int channels, int
     return -1;
   }
   if (frames > 0) {
-    uint64_t expect = sm_resampler_out_length(g->rs, (uint64_t)frames);
+    uint64_t expect = dsp_resampler_out_length(g->rs, (uint64_t)frames);
     if (expect > ANALYSIS_MAX_SAMPLES) {
       fail(a, "recording too long: %.1f h (at most %.1f h)", expect / (3600.0 * SM_RATE),
            ANALYSIS_MAX_SAMPLES / (3600.0 * SM_RATE));
@@ -117,7 +117,7 @@ static int ingest_open(sm_analysis *a, ingest *g, double rate, int channels, int
 }
 
 static void ingest_close(ingest *g) {
-  sm_resampler_free(g->rs);
+  dsp_resampler_free(g->rs);
   free(g->mono);
   free(g->out);
 }
@@ -156,12 +156,12 @@ static int ingest_block(sm_analysis *a, ingest *g, const float *x, size_t frames
     g->mono[i] = ch == 1 ? s : s * inv;
   }
   g->frames_in += frames;
-  size_t m = sm_resampler_process(g->rs, g->mono, frames, g->out);
+  size_t m = dsp_resampler_process(g->rs, g->mono, frames, g->out);
   return append(a, g->out, m);
 }
 
 static int ingest_finish(sm_analysis *a, ingest *g) {
-  size_t need = sm_resampler_max_out(g->rs, 0);
+  size_t need = dsp_resampler_max_out(g->rs, 0);
   if (need > g->out_cap) {
     float *p = realloc(g->out, need * sizeof(float));
     if (!p) {
@@ -171,7 +171,7 @@ static int ingest_finish(sm_analysis *a, ingest *g) {
     g->out = p;
     g->out_cap = need;
   }
-  size_t m = sm_resampler_finish(g->rs, g->out);
+  size_t m = dsp_resampler_finish(g->rs, g->out);
   return append(a, g->out, m);
 }
 
@@ -183,14 +183,14 @@ static void add_mag(double *acc, const float *mag) {
 
 /* Log-mel of the 96 frames of the window starting at sample start (zero-padded), into patch;
  * the sum of its magnitude spectra into acc (if not NULL). */
-static int window_patch(sm_frontend *fe, const float *x, size_t n, int64_t start, float *patch,
+static int window_patch(dsp_frontend *fe, const float *x, size_t n, int64_t start, float *patch,
                         double *acc) {
   float *buf = malloc(SM_PATCH_SAMPLES * sizeof(float));
   if (!buf) return -1;
   sm_copy_padded(x, n, start, SM_PATCH_SAMPLES, buf);
   float mag[SM_NBINS];
   for (int t = 0; t < SM_PATCH_FRAMES; t++) {
-    sm_frontend_frame(fe, buf + t * SM_HOP, mag, patch + t * SM_NMEL);
+    dsp_frontend_frame(fe, buf + t * SM_HOP, mag, patch + t * SM_NMEL);
     if (acc) add_mag(acc, mag);
   }
   free(buf);
@@ -210,7 +210,7 @@ static void spectral(segment *s, double *acc, int frames) {
   sm_spectral_descriptors(acc, s->desc);
 }
 
-static int analyze_clip(sm_analysis *a, sm_frontend *fe) {
+static int analyze_clip(sm_analysis *a, dsp_frontend *fe) {
   a->spec = malloc(PATCH * sizeof(float));
   a->seg = calloc(1, sizeof(segment));
   if (!a->spec || !a->seg) return -1;
@@ -233,7 +233,7 @@ static int analyze_clip(sm_analysis *a, sm_frontend *fe) {
 /* Long and whole modes: the log-mel spectrogram of the YAMNet-padded signal, frame by frame;
  * magnitude sums per 48-frame block give each window's mean spectrum (window p = blocks p and
  * p + 1). */
-static int analyze_windows(sm_analysis *a, sm_frontend *fe, int whole) {
+static int analyze_windows(sm_analysis *a, dsp_frontend *fe, int whole) {
   size_t W = sm_long_windows(a->n);
   size_t frames = SM_PATCH_FRAMES + (W - 1) * SM_PATCH_HOP_FRAMES;
   if (W > (size_t)INT32_MAX / 2 || frames > SIZE_MAX / (SM_NMEL * sizeof(float))) return -1;
@@ -255,7 +255,7 @@ static int analyze_windows(sm_analysis *a, sm_frontend *fe, int whole) {
       sm_copy_padded(a->audio, a->n, (int64_t)s0, SM_WIN, frame);
       src = frame;
     }
-    sm_frontend_frame(fe, src, mag, a->spec + t * SM_NMEL);
+    dsp_frontend_frame(fe, src, mag, a->spec + t * SM_NMEL);
     add_mag(cur, mag);
     if (whole) add_mag(all, mag);
     if ((t + 1) % SM_PATCH_HOP_FRAMES == 0) {
@@ -316,10 +316,10 @@ static void features(sm_analysis *a, int mode) {
     fail(a, "no audio samples");
     return;
   }
-  sm_frontend *fe = sm_frontend_new();
+  dsp_frontend *fe = dsp_frontend_new();
   int rc = -1;
   if (fe) rc = mode == SM_MODE_CLIP ? analyze_clip(a, fe) : analyze_windows(a, fe, mode == SM_MODE_WHOLE);
-  sm_frontend_free(fe);
+  dsp_frontend_free(fe);
   if (rc) {
     fail(a, "out of memory computing features");
     a->nseg = 0;
@@ -383,17 +383,17 @@ sm_analysis *sm_analyze_file(const uint8_t *bytes, size_t len, int mode) {
     return a;
   }
   char err[256] = "";
-  sm_decoder *d = sm_decoder_open(bytes, len, err, sizeof err);
+  dec_decoder *d = dec_decoder_open(bytes, len, err, sizeof err);
   if (!d) {
     fail(a, "%s", err[0] ? err : "not a supported audio file");
     return a;
   }
-  snprintf(a->format, sizeof a->format, "%s", sm_decoder_format(d));
-  a->source_rate = sm_decoder_rate(d);
-  a->channels = sm_decoder_channels(d);
+  snprintf(a->format, sizeof a->format, "%s", dec_decoder_format(d));
+  a->source_rate = dec_decoder_rate(d);
+  a->channels = dec_decoder_channels(d);
   ingest g;
   float *block = NULL;
-  if (ingest_open(a, &g, a->source_rate, a->channels, sm_decoder_frames(d)) == 0) {
+  if (ingest_open(a, &g, a->source_rate, a->channels, dec_decoder_frames(d)) == 0) {
     /* Keep the interleaved block under 1 Mi floats whatever the channel count. */
     long max_frames = ANALYSIS_BLOCK;
     if ((size_t)max_frames * (size_t)a->channels > (1u << 20)) max_frames = (long)((1u << 20) / (size_t)a->channels);
@@ -401,9 +401,9 @@ sm_analysis *sm_analyze_file(const uint8_t *bytes, size_t len, int mode) {
     block = malloc((size_t)max_frames * (size_t)a->channels * sizeof(float));
     if (!block) fail(a, "out of memory");
     while (!a->error[0]) {
-      long got = sm_decoder_read(d, block, max_frames);
+      long got = dec_decoder_read(d, block, max_frames);
       if (got < 0) {
-        const char *e = sm_decoder_error(d);
+        const char *e = dec_decoder_error(d);
         fail(a, "%s", e && e[0] ? e : "decoding error");
         break;
       }
@@ -417,7 +417,7 @@ sm_analysis *sm_analyze_file(const uint8_t *bytes, size_t len, int mode) {
   }
   free(block);
   ingest_close(&g);
-  sm_decoder_close(d);
+  dec_decoder_close(d);
   if (!a->error[0]) {
     trim(a);
     features(a, mode);

@@ -4,14 +4,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-void sm_msg_set(char *dst, const char *fmt, ...) {
+void dec_msg_set(char *dst, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(dst, SM_DECODE_MSG, fmt, ap);
+  vsnprintf(dst, DEC_MSG, fmt, ap);
   va_end(ap);
 }
 
-void sm_msg_warn(sm_msgs *m, const char *fmt, ...) {
+void dec_msg_warn(dec_msgs *m, const char *fmt, ...) {
   if (m->warn[0]) return;
   va_list ap;
   va_start(ap, fmt);
@@ -19,9 +19,9 @@ void sm_msg_warn(sm_msgs *m, const char *fmt, ...) {
   va_end(ap);
 }
 
-int sm_check_rate(double rate, const char *fmt, sm_msgs *m) {
-  if (rate >= 1.0 && rate <= SM_DECODE_MAX_RATE) return 1;
-  sm_msg_set(m->err, "%s: sample rate %.10g Hz is out of range (1..%d)", fmt, rate,
-             SM_DECODE_MAX_RATE);
+int dec_check_rate(double rate, const char *fmt, dec_msgs *m) {
+  if (rate >= 1.0 && rate <= DEC_MAX_RATE) return 1;
+  dec_msg_set(m->err, "%s: sample rate %.10g Hz is out of range (1..%d)", fmt, rate,
+             DEC_MAX_RATE);
   return 0;
 }

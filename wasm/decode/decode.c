@@ -1,4 +1,4 @@
-/* decode.c — format probing by magic bytes and the sm_decoder_* API (see decode.h). */
+/* decode.c — format probing by magic bytes and the dec_decoder_* API (see decode.h). */
 #include "decode.h"
 
 #include <stdio.h>
@@ -11,11 +11,11 @@
 #include "vorbis.h"
 #include "wav.h"
 
-struct sm_decoder {
-  const sm_codec *codec;
+struct dec_decoder {
+  const dec_codec *codec;
   void *st;
-  sm_stream_info info;
-  sm_msgs msgs;
+  dec_stream_info info;
+  dec_msgs msgs;
   int failed;
 };
 
@@ -34,44 +34,44 @@ static int mpeg_sync(const uint8_t *p, size_t n) {
   return 1;
 }
 
-int sm_decoder_probe(const uint8_t *buf, size_t len, char *name, size_t cap) {
+int dec_decoder_probe(const uint8_t *buf, size_t len, char *name, size_t cap) {
   put_name(name, cap, "");
-  if (!buf || len < 4) return SM_PROBE_UNKNOWN;
-  if (sm_wav_probe(buf, len)) { put_name(name, cap, "wav"); return SM_PROBE_ENGINE; }
-  if (sm_aiff_probe(buf, len)) { put_name(name, cap, "aiff"); return SM_PROBE_ENGINE; }
-  if (!memcmp(buf, "fLaC", 4)) { put_name(name, cap, "flac"); return SM_PROBE_ENGINE; }
-  const char *ogg = sm_ogg_stream_kind(buf, len);
+  if (!buf || len < 4) return DEC_PROBE_UNKNOWN;
+  if (dec_wav_probe(buf, len)) { put_name(name, cap, "wav"); return DEC_PROBE_ENGINE; }
+  if (dec_aiff_probe(buf, len)) { put_name(name, cap, "aiff"); return DEC_PROBE_ENGINE; }
+  if (!memcmp(buf, "fLaC", 4)) { put_name(name, cap, "flac"); return DEC_PROBE_ENGINE; }
+  const char *ogg = dec_ogg_stream_kind(buf, len);
   if (ogg) {
-    if (!strcmp(ogg, "vorbis")) { put_name(name, cap, "ogg"); return SM_PROBE_ENGINE; }
-    if (!strcmp(ogg, "opus")) { put_name(name, cap, "opus"); return SM_PROBE_BROWSER; }
-    if (!strcmp(ogg, "unknown")) { put_name(name, cap, "ogg"); return SM_PROBE_UNSUPPORTED; }
+    if (!strcmp(ogg, "vorbis")) { put_name(name, cap, "ogg"); return DEC_PROBE_ENGINE; }
+    if (!strcmp(ogg, "opus")) { put_name(name, cap, "opus"); return DEC_PROBE_BROWSER; }
+    if (!strcmp(ogg, "unknown")) { put_name(name, cap, "ogg"); return DEC_PROBE_UNSUPPORTED; }
     char n[32];
     snprintf(n, sizeof n, "ogg-%s", ogg);
     put_name(name, cap, n);
-    return SM_PROBE_UNSUPPORTED;
+    return DEC_PROBE_UNSUPPORTED;
   }
-  size_t id3 = sm_id3v2_size(buf, len);
+  size_t id3 = dec_id3v2_size(buf, len);
   if (id3 > 0) {
     if (id3 <= len && len - id3 >= 4 && !memcmp(buf + id3, "fLaC", 4)) {
       put_name(name, cap, "flac");
-      return SM_PROBE_ENGINE;
+      return DEC_PROBE_ENGINE;
     }
     int k = id3 <= len ? mpeg_sync(buf + id3, len - id3) : 0;
     put_name(name, cap, k == 2 ? "aac" : "mp3"); /* ID3v2 tags front MP3 files almost always */
-    return SM_PROBE_BROWSER;
+    return DEC_PROBE_BROWSER;
   }
   int k = mpeg_sync(buf, len);
-  if (k) { put_name(name, cap, k == 2 ? "aac" : "mp3"); return SM_PROBE_BROWSER; }
-  if (len >= 8 && !memcmp(buf + 4, "ftyp", 4)) { put_name(name, cap, "m4a"); return SM_PROBE_BROWSER; }
-  if (!memcmp(buf, "\x1A\x45\xDF\xA3", 4)) { put_name(name, cap, "webm"); return SM_PROBE_BROWSER; }
-  if (!memcmp(buf, "caff", 4)) { put_name(name, cap, "caf"); return SM_PROBE_UNSUPPORTED; }
-  if (!memcmp(buf, "MThd", 4)) { put_name(name, cap, "midi"); return SM_PROBE_UNSUPPORTED; }
-  if (!memcmp(buf, "wvpk", 4)) { put_name(name, cap, "wavpack"); return SM_PROBE_UNSUPPORTED; }
-  if (!memcmp(buf, "MAC ", 4)) { put_name(name, cap, "ape"); return SM_PROBE_UNSUPPORTED; }
-  if (!memcmp(buf, "#!AMR", len < 5 ? len : 5)) { put_name(name, cap, "amr"); return SM_PROBE_UNSUPPORTED; }
-  if (!memcmp(buf, "\x30\x26\xB2\x75", 4)) { put_name(name, cap, "wma"); return SM_PROBE_UNSUPPORTED; }
-  if (!memcmp(buf, ".snd", 4)) { put_name(name, cap, "au"); return SM_PROBE_UNSUPPORTED; }
-  return SM_PROBE_UNKNOWN;
+  if (k) { put_name(name, cap, k == 2 ? "aac" : "mp3"); return DEC_PROBE_BROWSER; }
+  if (len >= 8 && !memcmp(buf + 4, "ftyp", 4)) { put_name(name, cap, "m4a"); return DEC_PROBE_BROWSER; }
+  if (!memcmp(buf, "\x1A\x45\xDF\xA3", 4)) { put_name(name, cap, "webm"); return DEC_PROBE_BROWSER; }
+  if (!memcmp(buf, "caff", 4)) { put_name(name, cap, "caf"); return DEC_PROBE_UNSUPPORTED; }
+  if (!memcmp(buf, "MThd", 4)) { put_name(name, cap, "midi"); return DEC_PROBE_UNSUPPORTED; }
+  if (!memcmp(buf, "wvpk", 4)) { put_name(name, cap, "wavpack"); return DEC_PROBE_UNSUPPORTED; }
+  if (!memcmp(buf, "MAC ", 4)) { put_name(name, cap, "ape"); return DEC_PROBE_UNSUPPORTED; }
+  if (!memcmp(buf, "#!AMR", len < 5 ? len : 5)) { put_name(name, cap, "amr"); return DEC_PROBE_UNSUPPORTED; }
+  if (!memcmp(buf, "\x30\x26\xB2\x75", 4)) { put_name(name, cap, "wma"); return DEC_PROBE_UNSUPPORTED; }
+  if (!memcmp(buf, ".snd", 4)) { put_name(name, cap, "au"); return DEC_PROBE_UNSUPPORTED; }
+  return DEC_PROBE_UNKNOWN;
 }
 
 static void set_err(char *err, size_t errlen, const char *msg) {
@@ -91,25 +91,25 @@ static void describe_start(const uint8_t *buf, size_t len, char *out, size_t cap
   snprintf(out, cap, "not a supported audio file (starts with '%s')", s);
 }
 
-sm_decoder *sm_decoder_open(const uint8_t *buf, size_t len, char *err, size_t errlen) {
-  char msg[SM_DECODE_MSG];
+dec_decoder *dec_decoder_open(const uint8_t *buf, size_t len, char *err, size_t errlen) {
+  char msg[DEC_MSG];
   if (!buf || len == 0) {
     set_err(err, errlen, "empty file (0 bytes)");
     return NULL;
   }
   char name[16];
-  int kind = sm_decoder_probe(buf, len, name, sizeof name);
-  const sm_codec *codec = NULL;
-  if (kind == SM_PROBE_ENGINE) {
-    if (!strcmp(name, "wav")) codec = &sm_codec_wav;
-    else if (!strcmp(name, "aiff")) codec = &sm_codec_aiff;
-    else if (!strcmp(name, "flac")) codec = &sm_codec_flac;
-    else codec = &sm_codec_vorbis;
-  } else if (kind == SM_PROBE_BROWSER) {
+  int kind = dec_decoder_probe(buf, len, name, sizeof name);
+  const dec_codec *codec = NULL;
+  if (kind == DEC_PROBE_ENGINE) {
+    if (!strcmp(name, "wav")) codec = &dec_codec_wav;
+    else if (!strcmp(name, "aiff")) codec = &dec_codec_aiff;
+    else if (!strcmp(name, "flac")) codec = &dec_codec_flac;
+    else codec = &dec_codec_vorbis;
+  } else if (kind == DEC_PROBE_BROWSER) {
     snprintf(msg, sizeof msg, "%s: decoded by the browser, not the engine", name);
     set_err(err, errlen, msg);
     return NULL;
-  } else if (kind == SM_PROBE_UNSUPPORTED) {
+  } else if (kind == DEC_PROBE_UNSUPPORTED) {
     snprintf(msg, sizeof msg, "%s: this audio format is not supported", name);
     set_err(err, errlen, msg);
     return NULL;
@@ -120,7 +120,7 @@ sm_decoder *sm_decoder_open(const uint8_t *buf, size_t len, char *err, size_t er
     return NULL;
   }
 
-  sm_decoder *d = calloc(1, sizeof *d);
+  dec_decoder *d = calloc(1, sizeof *d);
   if (!d) {
     set_err(err, errlen, "out of memory");
     return NULL;
@@ -135,46 +135,46 @@ sm_decoder *sm_decoder_open(const uint8_t *buf, size_t len, char *err, size_t er
   return d;
 }
 
-const char *sm_decoder_format(const sm_decoder *d) { return d->codec->name; }
-double sm_decoder_rate(const sm_decoder *d) { return d->info.rate; }
-int sm_decoder_channels(const sm_decoder *d) { return d->info.channels; }
-int64_t sm_decoder_frames(const sm_decoder *d) { return d->info.frames; }
-int sm_decoder_bits(const sm_decoder *d) { return d->info.bits; }
+const char *dec_decoder_format(const dec_decoder *d) { return d->codec->name; }
+double dec_decoder_rate(const dec_decoder *d) { return d->info.rate; }
+int dec_decoder_channels(const dec_decoder *d) { return d->info.channels; }
+int64_t dec_decoder_frames(const dec_decoder *d) { return d->info.frames; }
+int dec_decoder_bits(const dec_decoder *d) { return d->info.bits; }
 
-static long do_read(sm_decoder *d, sm_out out, long max_frames) {
+static long do_read(dec_decoder *d, dec_out out, long max_frames) {
   if (d->failed) return -1;
   if (max_frames <= 0) return 0;
   long n = d->codec->read(d->st, out, max_frames, &d->msgs);
   if (n < 0) {
     d->failed = 1;
-    if (!d->msgs.err[0]) sm_msg_set(d->msgs.err, "%s: decoding failed", d->codec->name);
+    if (!d->msgs.err[0]) dec_msg_set(d->msgs.err, "%s: decoding failed", d->codec->name);
     return -1;
   }
   return n;
 }
 
-long sm_decoder_read(sm_decoder *d, float *out, long max_frames) {
-  sm_out o = {out, NULL};
+long dec_decoder_read(dec_decoder *d, float *out, long max_frames) {
+  dec_out o = {out, NULL};
   return do_read(d, o, max_frames);
 }
 
-long sm_decoder_read_i32(sm_decoder *d, int32_t *out, long max_frames) {
+long dec_decoder_read_i32(dec_decoder *d, int32_t *out, long max_frames) {
   if (d->info.bits == 0) {
     if (!d->msgs.err[0])
-      sm_msg_set(d->msgs.err, "%s: samples are not integers; use sm_decoder_read",
+      dec_msg_set(d->msgs.err, "%s: samples are not integers; use dec_decoder_read",
                  d->codec->name);
     return -1;
   }
-  sm_out o = {NULL, out};
+  dec_out o = {NULL, out};
   return do_read(d, o, max_frames);
 }
 
-const char *sm_decoder_error(const sm_decoder *d) { return d->msgs.err[0] ? d->msgs.err : NULL; }
-const char *sm_decoder_warning(const sm_decoder *d) {
+const char *dec_decoder_error(const dec_decoder *d) { return d->msgs.err[0] ? d->msgs.err : NULL; }
+const char *dec_decoder_warning(const dec_decoder *d) {
   return d->msgs.warn[0] ? d->msgs.warn : NULL;
 }
 
-void sm_decoder_close(sm_decoder *d) {
+void dec_decoder_close(dec_decoder *d) {
   if (!d) return;
   d->codec->close(d->st);
   free(d);

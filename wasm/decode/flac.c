@@ -13,7 +13,7 @@
 
 #define FLAC_MAX_CHANNELS 8
 
-size_t sm_id3v2_size(const uint8_t *buf, size_t len) {
+size_t dec_id3v2_size(const uint8_t *buf, size_t len) {
   size_t pos = 0;
   /* several tags may follow each other; each is "ID3" ver rev flags size(4 x 7 bits) */
   while (len - pos >= 10 && !memcmp(buf + pos, "ID3", 3)) {
@@ -85,7 +85,7 @@ static int parse_header(const uint8_t *p, size_t avail, flac_hdr *h) {
   h->assign = ch;
   h->channels = ch <= 7 ? ch + 1 : 2;
   NEED(i + 1);
-  if (sm_flac_crc8(p, i) != p[i]) return 0;
+  if (dec_flac_crc8(p, i) != p[i]) return 0;
   h->len = i + 1;
   return 1;
 #undef NEED
@@ -106,18 +106,18 @@ typedef struct flac_state {
   int rate_warned;
   int md5_check;      /* STREAMINFO has a signature and nothing was skipped so far */
   uint8_t md5_want[16];
-  sm_md5 md5;
+  dec_md5 md5;
 } flac_state;
 
 enum { FR_OK, FR_END, FR_ERR };
 
-static void warn_short(flac_state *f, sm_msgs *m) {
+static void warn_short(flac_state *f, dec_msgs *m) {
   f->md5_check = 0;
   if (f->total)
-    sm_msg_warn(m, "FLAC: stream truncated in frame %ld (%llu of %llu samples decoded)",
+    dec_msg_warn(m, "FLAC: stream truncated in frame %ld (%llu of %llu samples decoded)",
                 f->frame_no, (unsigned long long)f->decoded, (unsigned long long)f->total);
   else
-    sm_msg_warn(m, "FLAC: stream truncated in frame %ld (%llu samples decoded)", f->frame_no,
+    dec_msg_warn(m, "FLAC: stream truncated in frame %ld (%llu samples decoded)", f->frame_no,
                 (unsigned long long)f->decoded);
 }
 
@@ -136,11 +136,11 @@ static void md5_frame(flac_state *f, int n) {
       for (int j = 0; j < nb; j++) tmp[k++] = (uint8_t)(v >> (8 * j));
     }
     if (k + (size_t)(nb * FLAC_MAX_CHANNELS) > sizeof tmp) {
-      sm_md5_update(&f->md5, tmp, k);
+      dec_md5_update(&f->md5, tmp, k);
       k = 0;
     }
   }
-  sm_md5_update(&f->md5, tmp, k);
+  dec_md5_update(&f->md5, tmp, k);
 }
 
 static void decorrelate(flac_state *f, int assign, int n) {
@@ -164,12 +164,12 @@ static void decorrelate(flac_state *f, int assign, int n) {
   }
 }
 
-static int grow(flac_state *f, int n, sm_msgs *m) {
+static int grow(flac_state *f, int n, dec_msgs *m) {
   if (n <= f->cap) return 1;
   for (int c = 0; c < f->channels; c++) {
     int64_t *p = realloc(f->ch[c], (size_t)n * sizeof *p);
     if (!p) {
-      sm_msg_set(m->err, "FLAC: out of memory for a %d-sample block", n);
+      dec_msg_set(m->err, "FLAC: out of memory for a %d-sample block", n);
       return 0;
     }
     f->ch[c] = p;
@@ -188,7 +188,7 @@ static size_t resync(const flac_state *f, size_t from) {
   return f->len;
 }
 
-static int next_frame(flac_state *f, sm_msgs *m) {
+static int next_frame(flac_state *f, dec_msgs *m) {
   flac_hdr h;
   for (;;) {
     if (f->total && f->decoded >= f->total) return FR_END; /* trailing bytes (tags) ignored */
@@ -207,44 +207,44 @@ static int next_frame(flac_state *f, sm_msgs *m) {
     f->md5_check = 0;
     if (q >= f->len) {
       if (f->total)
-        sm_msg_warn(m, "FLAC: no frame found after sample %llu of %llu; %zu bytes ignored",
+        dec_msg_warn(m, "FLAC: no frame found after sample %llu of %llu; %zu bytes ignored",
                     (unsigned long long)f->decoded, (unsigned long long)f->total, avail);
       return FR_END;
     }
-    sm_msg_warn(m, "FLAC: skipped %zu bytes of junk before frame %ld", q - f->pos, f->frame_no);
+    dec_msg_warn(m, "FLAC: skipped %zu bytes of junk before frame %ld", q - f->pos, f->frame_no);
     f->pos = q;
   }
   if (h.channels != f->channels) {
-    sm_msg_set(m->err, "FLAC: frame %ld: %d channels where STREAMINFO says %d", f->frame_no,
+    dec_msg_set(m->err, "FLAC: frame %ld: %d channels where STREAMINFO says %d", f->frame_no,
                h.channels, f->channels);
     return FR_ERR;
   }
   if (h.bps && h.bps != f->bps) {
-    sm_msg_set(m->err, "FLAC: frame %ld: %d bits per sample where STREAMINFO says %d",
+    dec_msg_set(m->err, "FLAC: frame %ld: %d bits per sample where STREAMINFO says %d",
                f->frame_no, h.bps, f->bps);
     return FR_ERR;
   }
   if (h.rate && h.rate != f->rate && !f->rate_warned) {
     f->rate_warned = 1;
-    sm_msg_warn(m, "FLAC: frame %ld: sample rate %u Hz differs from STREAMINFO's %u Hz",
+    dec_msg_warn(m, "FLAC: frame %ld: sample rate %u Hz differs from STREAMINFO's %u Hz",
                 f->frame_no, (unsigned)h.rate, (unsigned)f->rate);
   }
   int n = h.blocksize;
   if (!grow(f, n, m)) return FR_ERR;
 
-  sm_flac_bits b;
+  dec_flac_bits b;
   fb_init(&b, f->buf + f->pos + h.len, f->len - f->pos - h.len);
   for (int c = 0; c < f->channels; c++) {
     int side = (h.assign == 8 && c == 1) || (h.assign == 9 && c == 0) ||
                (h.assign == 10 && c == 1);
     char why[120];
-    int rc = sm_flac_subframe(&b, f->ch[c], n, f->bps + side, why, sizeof why);
-    if (rc == SM_SUB_SHORT) {
+    int rc = dec_flac_subframe(&b, f->ch[c], n, f->bps + side, why, sizeof why);
+    if (rc == DEC_SUB_SHORT) {
       warn_short(f, m);
       return FR_END;
     }
-    if (rc == SM_SUB_BAD) {
-      sm_msg_set(m->err, "FLAC: frame %ld: channel %d: %s", f->frame_no, c, why);
+    if (rc == DEC_SUB_BAD) {
+      dec_msg_set(m->err, "FLAC: frame %ld: channel %d: %s", f->frame_no, c, why);
       return FR_ERR;
     }
   }
@@ -255,8 +255,8 @@ static int next_frame(flac_state *f, sm_msgs *m) {
     return FR_END;
   }
   size_t flen = h.len + fb_byte_pos(&b);
-  if (sm_flac_crc16(f->buf + f->pos, flen - 2) != crc) {
-    sm_msg_set(m->err, "FLAC: frame %ld: CRC-16 mismatch", f->frame_no);
+  if (dec_flac_crc16(f->buf + f->pos, flen - 2) != crc) {
+    dec_msg_set(m->err, "FLAC: frame %ld: CRC-16 mismatch", f->frame_no);
     return FR_ERR;
   }
   decorrelate(f, h.assign, n);
@@ -269,16 +269,16 @@ static int next_frame(flac_state *f, sm_msgs *m) {
   return FR_OK;
 }
 
-static void finish_md5(flac_state *f, sm_msgs *m) {
+static void finish_md5(flac_state *f, dec_msgs *m) {
   if (!f->md5_check) return;
   f->md5_check = 0;
   uint8_t got[16];
-  sm_md5_final(&f->md5, got);
+  dec_md5_final(&f->md5, got);
   if (memcmp(got, f->md5_want, 16) != 0)
-    sm_msg_warn(m, "FLAC: decoded audio does not match the MD5 signature in STREAMINFO");
+    dec_msg_warn(m, "FLAC: decoded audio does not match the MD5 signature in STREAMINFO");
 }
 
-static long flac_read(void *st, sm_out out, long max_frames, sm_msgs *m) {
+static long flac_read(void *st, dec_out out, long max_frames, dec_msgs *m) {
   flac_state *f = st;
   if (f->failed) return -1;
   long got = 0;
@@ -327,40 +327,40 @@ static void flac_close(void *st) {
   free(f);
 }
 
-static void *flac_open(const uint8_t *buf, size_t len, sm_stream_info *info, sm_msgs *m) {
-  size_t pos = sm_id3v2_size(buf, len);
+static void *flac_open(const uint8_t *buf, size_t len, dec_stream_info *info, dec_msgs *m) {
+  size_t pos = dec_id3v2_size(buf, len);
   if (pos > len) {
-    sm_msg_set(m->err, "FLAC: ID3v2 tag runs past the end of the file");
+    dec_msg_set(m->err, "FLAC: ID3v2 tag runs past the end of the file");
     return NULL;
   }
   if (len - pos < 4 || memcmp(buf + pos, "fLaC", 4) != 0) {
-    sm_msg_set(m->err, "FLAC: no fLaC stream marker");
+    dec_msg_set(m->err, "FLAC: no fLaC stream marker");
     return NULL;
   }
   pos += 4;
   const uint8_t *si = NULL;
   for (int first = 1;; first = 0) {
     if (len - pos < 4) {
-      sm_msg_set(m->err, "FLAC: metadata ends early (file truncated?)");
+      dec_msg_set(m->err, "FLAC: metadata ends early (file truncated?)");
       return NULL;
     }
     int last = buf[pos] >> 7, type = buf[pos] & 0x7F;
-    size_t blen = (size_t)sm_get_be(buf + pos + 1, 3);
+    size_t blen = (size_t)dec_get_be(buf + pos + 1, 3);
     if (type == 127) {
-      sm_msg_set(m->err, "FLAC: invalid metadata block type 127");
+      dec_msg_set(m->err, "FLAC: invalid metadata block type 127");
       return NULL;
     }
     if (first && type != 0) {
-      sm_msg_set(m->err, "FLAC: first metadata block is type %d, not STREAMINFO", type);
+      dec_msg_set(m->err, "FLAC: first metadata block is type %d, not STREAMINFO", type);
       return NULL;
     }
     if (blen > len - pos - 4) {
-      sm_msg_set(m->err, "FLAC: metadata block of type %d runs past the end of the file", type);
+      dec_msg_set(m->err, "FLAC: metadata block of type %d runs past the end of the file", type);
       return NULL;
     }
     if (first) {
       if (blen < 34) {
-        sm_msg_set(m->err, "FLAC: STREAMINFO is %zu bytes, needs 34", blen);
+        dec_msg_set(m->err, "FLAC: STREAMINFO is %zu bytes, needs 34", blen);
         return NULL;
       }
       si = buf + pos + 4;
@@ -371,24 +371,24 @@ static void *flac_open(const uint8_t *buf, size_t len, sm_stream_info *info, sm_
   uint32_t rate = (uint32_t)si[10] << 12 | (uint32_t)si[11] << 4 | si[12] >> 4;
   int channels = ((si[12] >> 1) & 7) + 1;
   int bps = (((si[12] & 1) << 4) | (si[13] >> 4)) + 1;
-  uint64_t total = ((uint64_t)(si[13] & 15) << 32) | sm_get_be(si + 14, 4);
+  uint64_t total = ((uint64_t)(si[13] & 15) << 32) | dec_get_be(si + 14, 4);
   if (bps < 4) {
-    sm_msg_set(m->err, "FLAC: %d bits per sample in STREAMINFO (4..32 are valid)", bps);
+    dec_msg_set(m->err, "FLAC: %d bits per sample in STREAMINFO (4..32 are valid)", bps);
     return NULL;
   }
   if (rate == 0) { /* allowed by STREAMINFO: the frames say */
     flac_hdr h;
     if (parse_header(buf + pos, len - pos, &h) == 1) rate = h.rate;
     if (rate == 0) {
-      sm_msg_set(m->err, "FLAC: sample rate is 0 in STREAMINFO and not in the first frame");
+      dec_msg_set(m->err, "FLAC: sample rate is 0 in STREAMINFO and not in the first frame");
       return NULL;
     }
   }
-  if (!sm_check_rate((double)rate, "FLAC", m)) return NULL;
+  if (!dec_check_rate((double)rate, "FLAC", m)) return NULL;
 
   flac_state *f = calloc(1, sizeof *f);
   if (!f) {
-    sm_msg_set(m->err, "FLAC: out of memory");
+    dec_msg_set(m->err, "FLAC: out of memory");
     return NULL;
   }
   f->buf = buf;
@@ -401,7 +401,7 @@ static void *flac_open(const uint8_t *buf, size_t len, sm_stream_info *info, sm_
   memcpy(f->md5_want, si + 18, 16);
   static const uint8_t zero[16];
   f->md5_check = memcmp(f->md5_want, zero, 16) != 0;
-  sm_md5_init(&f->md5);
+  dec_md5_init(&f->md5);
   info->rate = rate;
   info->channels = channels;
   info->frames = total ? (int64_t)total : -1;
@@ -409,4 +409,4 @@ static void *flac_open(const uint8_t *buf, size_t len, sm_stream_info *info, sm_
   return f;
 }
 
-const sm_codec sm_codec_flac = {"flac", flac_open, flac_read, flac_close};
+const dec_codec dec_codec_flac = {"flac", flac_open, flac_read, flac_close};

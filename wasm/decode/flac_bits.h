@@ -1,21 +1,21 @@
 /* flac_bits.h — the MSB-first bit reader FLAC frames are parsed with. Bounded by the buffer:
  * running out of bits sets `err` (sticky) and returns zeros, so loops end quickly. */
-#ifndef SM_DECODE_FLAC_BITS_H
-#define SM_DECODE_FLAC_BITS_H
+#ifndef DEC_FLAC_BITS_H
+#define DEC_FLAC_BITS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct sm_flac_bits {
+typedef struct dec_flac_bits {
   const uint8_t *p;
   size_t len;
   size_t pos;      /* next byte to load into the cache */
   uint64_t cache;  /* the next n bits, left-aligned; bits below them are zero */
   int n;
   int err;
-} sm_flac_bits;
+} dec_flac_bits;
 
-static inline void fb_init(sm_flac_bits *b, const uint8_t *p, size_t len) {
+static inline void fb_init(dec_flac_bits *b, const uint8_t *p, size_t len) {
   b->p = p;
   b->len = len;
   b->pos = 0;
@@ -24,14 +24,14 @@ static inline void fb_init(sm_flac_bits *b, const uint8_t *p, size_t len) {
   b->err = 0;
 }
 
-static inline void fb_refill(sm_flac_bits *b) {
+static inline void fb_refill(dec_flac_bits *b) {
   while (b->n <= 56 && b->pos < b->len) {
     b->cache |= (uint64_t)b->p[b->pos++] << (56 - b->n);
     b->n += 8;
   }
 }
 
-static inline void fb_fail(sm_flac_bits *b) {
+static inline void fb_fail(dec_flac_bits *b) {
   b->err = 1;
   b->cache = 0;
   b->n = 0;
@@ -39,7 +39,7 @@ static inline void fb_fail(sm_flac_bits *b) {
 }
 
 /* nbits in 0..32, unsigned. */
-static inline uint32_t fb_read(sm_flac_bits *b, int nbits) {
+static inline uint32_t fb_read(dec_flac_bits *b, int nbits) {
   if (nbits == 0) return 0;
   if (b->n < nbits) {
     fb_refill(b);
@@ -55,7 +55,7 @@ static inline uint32_t fb_read(sm_flac_bits *b, int nbits) {
 }
 
 /* nbits in 0..33, two's complement, sign-extended. */
-static inline int64_t fb_read_signed(sm_flac_bits *b, int nbits) {
+static inline int64_t fb_read_signed(dec_flac_bits *b, int nbits) {
   if (nbits == 0) return 0;
   uint64_t v;
   if (nbits > 32) {
@@ -69,7 +69,7 @@ static inline int64_t fb_read_signed(sm_flac_bits *b, int nbits) {
 }
 
 /* Counts 0 bits up to the next 1 bit (consumed). More than `limit` zeros is an error. */
-static inline uint32_t fb_unary(sm_flac_bits *b, uint32_t limit) {
+static inline uint32_t fb_unary(dec_flac_bits *b, uint32_t limit) {
   uint64_t count = 0;
   for (;;) {
     if (b->n == 0) {
@@ -102,9 +102,9 @@ static inline uint32_t fb_unary(sm_flac_bits *b, uint32_t limit) {
 }
 
 /* Skips to the next byte boundary. */
-static inline void fb_align(sm_flac_bits *b) { fb_read(b, b->n & 7); }
+static inline void fb_align(dec_flac_bits *b) { fb_read(b, b->n & 7); }
 
 /* Bytes consumed so far (after fb_align this is exact). */
-static inline size_t fb_byte_pos(const sm_flac_bits *b) { return b->pos - (size_t)(b->n >> 3); }
+static inline size_t fb_byte_pos(const dec_flac_bits *b) { return b->pos - (size_t)(b->n >> 3); }
 
 #endif

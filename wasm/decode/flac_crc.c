@@ -1,7 +1,7 @@
 /* flac_crc.c — CRC-8 and CRC-16 of FLAC frames (see flac_crc.h). */
 #include "flac_crc.h"
 
-uint8_t sm_flac_crc8(const uint8_t *p, size_t n) {
+uint8_t dec_flac_crc8(const uint8_t *p, size_t n) {
   unsigned c = 0;
   for (size_t i = 0; i < n; i++) {
     c ^= p[i];
@@ -46,7 +46,7 @@ static const uint16_t crc16_table[256] = {
     0x8213, 0x0216, 0x021c, 0x8219, 0x0208, 0x820d, 0x8207, 0x0202,
 };
 
-uint16_t sm_flac_crc16(const uint8_t *p, size_t n) {
+uint16_t dec_flac_crc16(const uint8_t *p, size_t n) {
   unsigned c = 0;
   for (size_t i = 0; i < n; i++) c = ((c << 8) ^ crc16_table[((c >> 8) ^ p[i]) & 0xFF]) & 0xFFFF;
   return (uint16_t)c;

@@ -3,13 +3,13 @@
 
 #include <stdio.h>
 
-#define WHY(...) (snprintf(why, whylen, __VA_ARGS__), SM_SUB_BAD)
+#define WHY(...) (snprintf(why, whylen, __VA_ARGS__), DEC_SUB_BAD)
 
-/* Residual (RFC 9639 9.2.7) for samples s[order..n); returns SM_SUB_*. */
-static int residual(sm_flac_bits *b, int64_t *s, int n, int order, char *why, size_t whylen) {
+/* Residual (RFC 9639 9.2.7) for samples s[order..n); returns DEC_SUB_*. */
+static int residual(dec_flac_bits *b, int64_t *s, int n, int order, char *why, size_t whylen) {
   uint32_t method = fb_read(b, 2);
   uint32_t porder = fb_read(b, 4);
-  if (b->err) return SM_SUB_SHORT;
+  if (b->err) return DEC_SUB_SHORT;
   if (method > 1) return WHY("reserved residual coding method %u", (unsigned)method);
   int pbits = method ? 5 : 4;
   uint32_t escape = method ? 31u : 15u;
@@ -35,10 +35,10 @@ static int residual(sm_flac_bits *b, int64_t *s, int n, int order, char *why, si
         o[k] = (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
       }
     }
-    if (b->err) return SM_SUB_SHORT;
+    if (b->err) return DEC_SUB_SHORT;
     o += cnt;
   }
-  return SM_SUB_OK;
+  return DEC_SUB_OK;
 }
 
 static void fixed_restore(int64_t *s, int n, int order) {
@@ -71,34 +71,34 @@ static void lpc_restore(int64_t *s, int n, const int64_t *coef, int order, int s
   }
 }
 
-int sm_flac_subframe(sm_flac_bits *b, int64_t *s, int n, int bps, char *why, size_t whylen) {
+int dec_flac_subframe(dec_flac_bits *b, int64_t *s, int n, int bps, char *why, size_t whylen) {
   uint32_t hdr = fb_read(b, 8);
-  if (b->err) return SM_SUB_SHORT;
+  if (b->err) return DEC_SUB_SHORT;
   if (hdr & 0x80) return WHY("subframe padding bit is set");
   int type = (int)(hdr >> 1) & 0x3F;
   int wasted = 0;
   if (hdr & 1) {
     wasted = (int)fb_unary(b, 40) + 1;
-    if (b->err) return SM_SUB_SHORT;
+    if (b->err) return DEC_SUB_SHORT;
     if (wasted >= bps) return WHY("%d wasted bits in a %d-bit subframe", wasted, bps);
   }
   int ebps = bps - wasted;
-  int rc = SM_SUB_OK;
+  int rc = DEC_SUB_OK;
 
   if (type == 0) { /* CONSTANT */
     int64_t v = fb_read_signed(b, ebps);
-    if (b->err) return SM_SUB_SHORT;
+    if (b->err) return DEC_SUB_SHORT;
     for (int i = 0; i < n; i++) s[i] = v;
   } else if (type == 1) { /* VERBATIM */
     for (int i = 0; i < n; i++) s[i] = fb_read_signed(b, ebps);
-    if (b->err) return SM_SUB_SHORT;
+    if (b->err) return DEC_SUB_SHORT;
   } else if (type >= 8 && type <= 12) { /* FIXED, order 0..4 */
     int order = type - 8;
     if (order > n) return WHY("fixed predictor order %d exceeds block size %d", order, n);
     for (int i = 0; i < order; i++) s[i] = fb_read_signed(b, ebps);
-    if (b->err) return SM_SUB_SHORT;
+    if (b->err) return DEC_SUB_SHORT;
     rc = residual(b, s, n, order, why, whylen);
-    if (rc != SM_SUB_OK) return rc;
+    if (rc != DEC_SUB_OK) return rc;
     fixed_restore(s, n, order);
   } else if (type >= 32) { /* LPC, order 1..32 */
     int order = type - 31;
@@ -106,14 +106,14 @@ int sm_flac_subframe(sm_flac_bits *b, int64_t *s, int n, int bps, char *why, siz
     for (int i = 0; i < order; i++) s[i] = fb_read_signed(b, ebps);
     uint32_t prec = fb_read(b, 4);
     int shift = (int)fb_read_signed(b, 5);
-    if (b->err) return SM_SUB_SHORT;
+    if (b->err) return DEC_SUB_SHORT;
     if (prec == 15) return WHY("invalid LPC coefficient precision");
     if (shift < 0) return WHY("negative LPC shift %d", shift);
     int64_t coef[32];
     for (int j = 0; j < order; j++) coef[j] = fb_read_signed(b, (int)prec + 1);
-    if (b->err) return SM_SUB_SHORT;
+    if (b->err) return DEC_SUB_SHORT;
     rc = residual(b, s, n, order, why, whylen);
-    if (rc != SM_SUB_OK) return rc;
+    if (rc != DEC_SUB_OK) return rc;
     lpc_restore(s, n, coef, order, shift);
   } else {
     return WHY("reserved subframe type %d", type);
@@ -123,5 +123,5 @@ int sm_flac_subframe(sm_flac_bits *b, int64_t *s, int n, int bps, char *why, siz
     uint64_t *u = (uint64_t *)(void *)s;
     for (int i = 0; i < n; i++) u[i] <<= wasted;
   }
-  return SM_SUB_OK;
+  return DEC_SUB_OK;
 }

@@ -56,7 +56,7 @@ static void md5_block(uint32_t h[4], const uint8_t *p) {
   h[3] += d;
 }
 
-void sm_md5_init(sm_md5 *c) {
+void dec_md5_init(dec_md5 *c) {
   c->h[0] = 0x67452301;
   c->h[1] = 0xefcdab89;
   c->h[2] = 0x98badcfe;
@@ -64,7 +64,7 @@ void sm_md5_init(sm_md5 *c) {
   c->bytes = 0;
 }
 
-void sm_md5_update(sm_md5 *c, const void *data, size_t len) {
+void dec_md5_update(dec_md5 *c, const void *data, size_t len) {
   const uint8_t *p = data;
   size_t have = (size_t)(c->bytes & 63);
   c->bytes += len;
@@ -80,14 +80,14 @@ void sm_md5_update(sm_md5 *c, const void *data, size_t len) {
   if (len) memcpy(c->block, p, len);
 }
 
-void sm_md5_final(sm_md5 *c, uint8_t digest[16]) {
+void dec_md5_final(dec_md5 *c, uint8_t digest[16]) {
   uint64_t bits = c->bytes * 8;
   static const uint8_t pad[64] = {0x80};
   size_t have = (size_t)(c->bytes & 63);
-  sm_md5_update(c, pad, have < 56 ? 56 - have : 120 - have);
+  dec_md5_update(c, pad, have < 56 ? 56 - have : 120 - have);
   uint8_t len8[8];
   for (int i = 0; i < 8; i++) len8[i] = (uint8_t)(bits >> (8 * i));
-  sm_md5_update(c, len8, 8);
+  dec_md5_update(c, len8, 8);
   for (int i = 0; i < 4; i++)
     for (int j = 0; j < 4; j++) digest[4 * i + j] = (uint8_t)(c->h[i] >> (8 * j));
 }

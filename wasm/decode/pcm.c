@@ -5,22 +5,22 @@
 
 #include "bytes.h"
 
-int sm_pcm_supported(int kind, int bytes) {
+int dec_pcm_supported(int kind, int bytes) {
   switch (kind) {
-    case SM_PCM_SINT: return bytes >= 1 && bytes <= 4;
-    case SM_PCM_UINT: return bytes == 1;
-    case SM_PCM_FLOAT: return bytes == 4 || bytes == 8;
-    case SM_PCM_ULAW:
-    case SM_PCM_ALAW: return bytes == 1;
+    case DEC_PCM_SINT: return bytes >= 1 && bytes <= 4;
+    case DEC_PCM_UINT: return bytes == 1;
+    case DEC_PCM_FLOAT: return bytes == 4 || bytes == 8;
+    case DEC_PCM_ULAW:
+    case DEC_PCM_ALAW: return bytes == 1;
     default: return 0;
   }
 }
 
-int sm_pcm_bits(const sm_pcm *p) {
+int dec_pcm_bits(const dec_pcm *p) {
   switch (p->kind) {
-    case SM_PCM_FLOAT: return 0;
-    case SM_PCM_ULAW:
-    case SM_PCM_ALAW: return 16;
+    case DEC_PCM_FLOAT: return 0;
+    case DEC_PCM_ULAW:
+    case DEC_PCM_ALAW: return 16;
     default: return 8 * p->bytes;
   }
 }
@@ -47,34 +47,34 @@ static int32_t alaw_to_linear(uint8_t a) {
 }
 
 /* One integer sample as stored, sign-extended (or re-centred for offset binary). */
-static inline int32_t get_int(const uint8_t *q, const sm_pcm *p) {
+static inline int32_t get_int(const uint8_t *q, const dec_pcm *p) {
   switch (p->kind) {
-    case SM_PCM_UINT: return (int32_t)q[0] - 128;
-    case SM_PCM_ULAW: return ulaw_to_linear(q[0]);
-    case SM_PCM_ALAW: return alaw_to_linear(q[0]);
+    case DEC_PCM_UINT: return (int32_t)q[0] - 128;
+    case DEC_PCM_ULAW: return ulaw_to_linear(q[0]);
+    case DEC_PCM_ALAW: return alaw_to_linear(q[0]);
     default: break;
   }
   int n = p->bytes;
-  uint32_t v = (uint32_t)(p->big_endian ? sm_get_be(q, n) : sm_get_le(q, n));
+  uint32_t v = (uint32_t)(p->big_endian ? dec_get_be(q, n) : dec_get_le(q, n));
   int shift = 32 - 8 * n;
   /* left-justify, then arithmetic shift back: sign extension without overflow */
   return (int32_t)(v << shift) >> shift;
 }
 
-static inline double get_float(const uint8_t *q, const sm_pcm *p) {
+static inline double get_float(const uint8_t *q, const dec_pcm *p) {
   if (p->bytes == 4) {
-    uint32_t u = (uint32_t)(p->big_endian ? sm_get_be(q, 4) : sm_get_le(q, 4));
+    uint32_t u = (uint32_t)(p->big_endian ? dec_get_be(q, 4) : dec_get_le(q, 4));
     float f;
     memcpy(&f, &u, 4);
     return f;
   }
-  uint64_t u = p->big_endian ? sm_get_be(q, 8) : sm_get_le(q, 8);
+  uint64_t u = p->big_endian ? dec_get_be(q, 8) : dec_get_le(q, 8);
   double d;
   memcpy(&d, &u, 8);
   return d;
 }
 
-long sm_pcm_read(sm_pcm *p, sm_out out, long max_frames) {
+long dec_pcm_read(dec_pcm *p, dec_out out, long max_frames) {
   if (max_frames <= 0 || p->pos >= p->frames) return 0;
   int64_t left = p->frames - p->pos;
   long n = left < max_frames ? (long)left : max_frames;
@@ -83,18 +83,18 @@ long sm_pcm_read(sm_pcm *p, sm_out out, long max_frames) {
   size_t count = (size_t)n * (size_t)p->channels;
   int b = p->bytes;
 
-  if (p->kind == SM_PCM_FLOAT) {
+  if (p->kind == DEC_PCM_FLOAT) {
     for (size_t k = 0; k < count; k++, q += b) out.f[k] = (float)get_float(q, p);
   } else if (out.i) {
     for (size_t k = 0; k < count; k++, q += b) out.i[k] = get_int(q, p);
   } else {
-    double scale = 1.0 / (double)(1u << (sm_pcm_bits(p) - 1));
+    double scale = 1.0 / (double)(1u << (dec_pcm_bits(p) - 1));
     float *f = out.f;
     /* the common layouts get their own loops; the rest go through get_int */
-    if (p->kind == SM_PCM_SINT && b == 2 && !p->big_endian) {
+    if (p->kind == DEC_PCM_SINT && b == 2 && !p->big_endian) {
       for (size_t k = 0; k < count; k++, q += 2)
         f[k] = (float)((double)(int16_t)(uint16_t)(q[0] | (q[1] << 8)) * scale);
-    } else if (p->kind == SM_PCM_SINT && b == 2) {
+    } else if (p->kind == DEC_PCM_SINT && b == 2) {
       for (size_t k = 0; k < count; k++, q += 2)
         f[k] = (float)((double)(int16_t)(uint16_t)((q[0] << 8) | q[1]) * scale);
     } else {

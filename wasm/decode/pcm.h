@@ -1,36 +1,36 @@
 /* pcm.h — uncompressed sample layouts (integer, float, G.711) and the frame reader that WAV
  * and AIFF share once their headers are parsed. No allocation: samples are converted straight
  * from the caller's file buffer into the caller's output. */
-#ifndef SM_DECODE_PCM_H
-#define SM_DECODE_PCM_H
+#ifndef DEC_PCM_H
+#define DEC_PCM_H
 
 #include <stdint.h>
 
 #include "codec.h"
 
-enum sm_pcm_kind {
-  SM_PCM_SINT = 0, /* two's complement, 1..4 bytes */
-  SM_PCM_UINT,     /* offset binary, 1 byte (WAV 8-bit, AIFC 'raw ') */
-  SM_PCM_FLOAT,    /* IEEE 754, 4 or 8 bytes */
-  SM_PCM_ULAW,     /* G.711 mu-law, 1 byte, decoded to 16-bit values */
-  SM_PCM_ALAW      /* G.711 A-law, 1 byte, decoded to 16-bit values */
+enum dec_pcm_kind {
+  DEC_PCM_SINT = 0, /* two's complement, 1..4 bytes */
+  DEC_PCM_UINT,     /* offset binary, 1 byte (WAV 8-bit, AIFC 'raw ') */
+  DEC_PCM_FLOAT,    /* IEEE 754, 4 or 8 bytes */
+  DEC_PCM_ULAW,     /* G.711 mu-law, 1 byte, decoded to 16-bit values */
+  DEC_PCM_ALAW      /* G.711 A-law, 1 byte, decoded to 16-bit values */
 };
 
-typedef struct sm_pcm {
+typedef struct dec_pcm {
   const uint8_t *data; /* first byte of the first frame */
   int64_t frames;      /* whole frames available in data */
   int64_t pos;         /* next frame to read */
-  int channels;        /* 1..SM_DECODE_MAX_CHANNELS */
+  int channels;        /* 1..DEC_MAX_CHANNELS */
   int bytes;           /* bytes per sample */
   int big_endian;
-  int kind;            /* enum sm_pcm_kind */
-} sm_pcm;
+  int kind;            /* enum dec_pcm_kind */
+} dec_pcm;
 
 /* 1 when (kind, bytes) is a layout this reader converts. */
-int sm_pcm_supported(int kind, int bytes);
-/* Integer width reported in sm_stream_info.bits: 8 * bytes, 16 for G.711, 0 for float. */
-int sm_pcm_bits(const sm_pcm *p);
+int dec_pcm_supported(int kind, int bytes);
+/* Integer width reported in dec_stream_info.bits: 8 * bytes, 16 for G.711, 0 for float. */
+int dec_pcm_bits(const dec_pcm *p);
 /* Converts up to max_frames frames; returns the count (0 at the end). */
-long sm_pcm_read(sm_pcm *p, sm_out out, long max_frames);
+long dec_pcm_read(dec_pcm *p, dec_out out, long max_frames);
 
 #endif

@@ -22,7 +22,7 @@
 #define VORBIS_MIN_ARENA (256 * 1024)
 #define VORBIS_MAX_ARENA (32 * 1024 * 1024)
 
-const char *sm_ogg_stream_kind(const uint8_t *buf, size_t len) {
+const char *dec_ogg_stream_kind(const uint8_t *buf, size_t len) {
   if (len < 27 || memcmp(buf, "OggS", 4) != 0) return NULL;
   size_t nseg = buf[26];
   size_t at = 27 + nseg; /* first packet of the first page */
@@ -170,13 +170,13 @@ typedef struct vorbis_state {
 /* What stb_vorbis would get wrong or trip over, checked after it has read the setup header
  * and before it decodes any audio. Its structures are visible here because this file holds
  * the implementation. 0 with m->err set when the stream is refused. */
-static int vet_setup(stb_vorbis *f, sm_msgs *m) {
+static int vet_setup(stb_vorbis *f, dec_msgs *m) {
   /* stb_vorbis 1.22 mis-decodes mappings with several submaps or coupling steps, which is
    * what libvorbis writes for 5.1 (nothings/stb issues 879, 1594): leave those to the
    * browser rather than return wrong audio. */
   for (int i = 0; i < f->mapping_count; i++)
     if (f->mapping[i].submaps > 1 || f->mapping[i].coupling_steps > 1) {
-      sm_msg_set(m->err,
+      dec_msg_set(m->err,
                  "ogg: %d-channel Vorbis with a multi-step channel mapping: decoded by the "
                  "browser, not the engine", f->channels);
       return 0;
@@ -188,7 +188,7 @@ static int vet_setup(stb_vorbis *f, sm_msgs *m) {
     int n = c->sparse ? c->sorted_entries : c->entries;
     for (int j = 0; c->codeword_lengths && j < n; j++)
       if (c->codeword_lengths[j] != NO_CODE && c->codeword_lengths[j] > 30) {
-        sm_msg_set(m->err, "Ogg Vorbis: codebook %d has %d-bit codewords (corrupt file?)", i,
+        dec_msg_set(m->err, "Ogg Vorbis: codebook %d has %d-bit codewords (corrupt file?)", i,
                    c->codeword_lengths[j]);
         return 0;
       }
@@ -199,7 +199,7 @@ static int vet_setup(stb_vorbis *f, sm_msgs *m) {
 /* stb_vorbis_open_memory with vet_setup between reading the headers and decoding the first
  * packet. NULL with *error set (-1: refused by vet_setup, reason in m->err). */
 static stb_vorbis *open_vetted(const uint8_t *data, int len, int *error,
-                               const stb_vorbis_alloc *alloc, sm_msgs *m) {
+                               const stb_vorbis_alloc *alloc, dec_msgs *m) {
   stb_vorbis *f, p;
   vorbis_init(&p, alloc);
   p.stream = (uint8 *)data;
@@ -234,24 +234,24 @@ static void vorbis_close(void *st) {
   free(s);
 }
 
-static void *vorbis_open(const uint8_t *buf, size_t len, sm_stream_info *info, sm_msgs *m) {
-  const char *kind = sm_ogg_stream_kind(buf, len);
+static void *vorbis_open(const uint8_t *buf, size_t len, dec_stream_info *info, dec_msgs *m) {
+  const char *kind = dec_ogg_stream_kind(buf, len);
   if (!kind || strcmp(kind, "vorbis") != 0) {
-    sm_msg_set(m->err, "Ogg: not a Vorbis stream");
+    dec_msg_set(m->err, "Ogg: not a Vorbis stream");
     return NULL;
   }
   if (len > INT_MAX) {
-    sm_msg_set(m->err, "Ogg Vorbis: file larger than 2 GiB");
+    dec_msg_set(m->err, "Ogg Vorbis: file larger than 2 GiB");
     return NULL;
   }
   vorbis_state *s = calloc(1, sizeof *s);
   if (!s) {
-    sm_msg_set(m->err, "Ogg Vorbis: out of memory");
+    dec_msg_set(m->err, "Ogg Vorbis: out of memory");
     return NULL;
   }
   long comments = vet_comment_header(buf, len, VORBIS_MAX_ARENA / 4);
   if (comments < 0) {
-    sm_msg_set(m->err, "Ogg Vorbis: missing, cut or malformed comment header");
+    dec_msg_set(m->err, "Ogg Vorbis: missing, cut or malformed comment header");
     vorbis_close(s);
     return NULL;
   }
@@ -267,24 +267,24 @@ static void *vorbis_open(const uint8_t *buf, size_t len, sm_stream_info *info, s
     s->v = open_vetted(buf, (int)len, &e, &a, m);
   }
   if (!s->v) {
-    if (e != -1) sm_msg_set(m->err, "Ogg Vorbis: %s", stb_reason(e));
+    if (e != -1) dec_msg_set(m->err, "Ogg Vorbis: %s", stb_reason(e));
     vorbis_close(s);
     return NULL;
   }
   stb_vorbis_info vi = stb_vorbis_get_info(s->v);
   if (vi.channels < 1) {
-    sm_msg_set(m->err, "Ogg Vorbis: %d channels", vi.channels);
+    dec_msg_set(m->err, "Ogg Vorbis: %d channels", vi.channels);
     vorbis_close(s);
     return NULL;
   }
-  if (!sm_check_rate((double)vi.sample_rate, "Ogg Vorbis", m)) {
+  if (!dec_check_rate((double)vi.sample_rate, "Ogg Vorbis", m)) {
     vorbis_close(s);
     return NULL;
   }
   unsigned int n = stb_vorbis_stream_length_in_samples(s->v);
   (void)stb_vorbis_get_error(s->v); /* a missing last page is not fatal: length unknown */
   if (!ogg_ends_cleanly(buf, len))
-    sm_msg_warn(m, "Ogg Vorbis: the file does not end with a complete last page (truncated?)");
+    dec_msg_warn(m, "Ogg Vorbis: the file does not end with a complete last page (truncated?)");
   s->channels = vi.channels;
   s->expected = (n == 0 || n == 0xFFFFFFFFu) ? -1 : (int64_t)n;
   info->rate = vi.sample_rate;
@@ -294,10 +294,10 @@ static void *vorbis_open(const uint8_t *buf, size_t len, sm_stream_info *info, s
   return s;
 }
 
-static long vorbis_read(void *st, sm_out out, long max_frames, sm_msgs *m) {
+static long vorbis_read(void *st, dec_out out, long max_frames, dec_msgs *m) {
   vorbis_state *s = st;
   if (out.i) {
-    sm_msg_set(m->err, "Ogg Vorbis: no integer samples (lossy format)");
+    dec_msg_set(m->err, "Ogg Vorbis: no integer samples (lossy format)");
     return -1;
   }
   if (s->done || max_frames <= 0) return 0;
@@ -312,10 +312,10 @@ static long vorbis_read(void *st, sm_out out, long max_frames, sm_msgs *m) {
       s->done = 1;
       int e = stb_vorbis_get_error(s->v);
       if (e != VORBIS__no_error && e != VORBIS_need_more_data)
-        sm_msg_warn(m, "Ogg Vorbis: stream ends early after %lld samples (%s)",
+        dec_msg_warn(m, "Ogg Vorbis: stream ends early after %lld samples (%s)",
                     (long long)(s->decoded + got), stb_reason(e));
       else if (s->expected >= 0 && s->decoded + got < s->expected)
-        sm_msg_warn(m, "Ogg Vorbis: stream ends after %lld of %lld samples (truncated?)",
+        dec_msg_warn(m, "Ogg Vorbis: stream ends after %lld of %lld samples (truncated?)",
                     (long long)(s->decoded + got), (long long)s->expected);
       break;
     }
@@ -325,4 +325,4 @@ static long vorbis_read(void *st, sm_out out, long max_frames, sm_msgs *m) {
   return got;
 }
 
-const sm_codec sm_codec_vorbis = {"ogg", vorbis_open, vorbis_read, vorbis_close};
+const dec_codec dec_codec_vorbis = {"ogg", vorbis_open, vorbis_read, vorbis_close};

@@ -3,9 +3,9 @@
  * buffer of bounded size (grown stepwise up to 32 MiB while the setup asks for more).
  * Streams whose channel mapping has several submaps or coupling steps (libvorbis's 5.1) are
  * refused with "... decoded by the browser, not the engine": stb_vorbis 1.22 decodes them
- * wrongly. Implements sm_codec_vorbis. */
-#ifndef SM_DECODE_VORBIS_H
-#define SM_DECODE_VORBIS_H
+ * wrongly. Implements dec_codec_vorbis. */
+#ifndef DEC_VORBIS_H
+#define DEC_VORBIS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +14,6 @@
 
 /* What the first Ogg page carries: "vorbis", "opus", "flac", "speex", "theora", or NULL when
  * buf does not start with an Ogg page ("OggS"); "unknown" for an unrecognised stream. */
-const char *sm_ogg_stream_kind(const uint8_t *buf, size_t len);
+const char *dec_ogg_stream_kind(const uint8_t *buf, size_t len);
 
 #endif

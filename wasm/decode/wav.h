@@ -1,7 +1,7 @@
 /* wav.h — RIFF/RIFX/RF64 WAVE: PCM 8..32-bit, IEEE float 32/64, G.711 A-law/mu-law,
- * WAVE_FORMAT_EXTENSIBLE with a PCM/float/G.711 sub-format. Implements sm_codec_wav. */
-#ifndef SM_DECODE_WAV_H
-#define SM_DECODE_WAV_H
+ * WAVE_FORMAT_EXTENSIBLE with a PCM/float/G.711 sub-format. Implements dec_codec_wav. */
+#ifndef DEC_WAV_H
+#define DEC_WAV_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -9,6 +9,6 @@
 #include "codec.h"
 
 /* 1 when buf starts like a WAVE file ("RIFF"/"RIFX"/"RF64" ... "WAVE"). */
-int sm_wav_probe(const uint8_t *buf, size_t len);
+int dec_wav_probe(const uint8_t *buf, size_t len);
 
 #endif

@@ -9,7 +9,7 @@
 
 #define FE_PI 3.14159265358979323846
 
-struct sm_frontend {
+struct dsp_frontend {
   kiss_fftr_cfg fft;
   float window[SM_WIN];
   float mel[SM_NBINS * SM_NMEL]; /* bin-major, as TF */
@@ -24,8 +24,8 @@ struct sm_frontend {
 
 static double hz_to_mel(double hz) { return 1127.0 * log(1.0 + hz / 700.0); }
 
-void sm_mel_matrix(float *w) {
-  double lo = hz_to_mel(SM_MEL_LO_HZ), hi = hz_to_mel(SM_MEL_HI_HZ);
+void dsp_mel_matrix(float *w) {
+  double lo = hz_to_mel(DSP_MEL_LO_HZ), hi = hz_to_mel(DSP_MEL_HI_HZ);
   double edges[SM_NMEL + 2];
   for (int i = 0; i < SM_NMEL + 2; i++) edges[i] = lo + (hi - lo) * i / (SM_NMEL + 1);
   for (int m = 0; m < SM_NMEL; m++) w[m] = 0.0f; /* bin 0 (DC) */
@@ -40,8 +40,8 @@ void sm_mel_matrix(float *w) {
   }
 }
 
-sm_frontend *sm_frontend_new(void) {
-  sm_frontend *f = calloc(1, sizeof *f);
+dsp_frontend *dsp_frontend_new(void) {
+  dsp_frontend *f = calloc(1, sizeof *f);
   if (!f) return NULL;
   f->fft = kiss_fftr_alloc(SM_NFFT, 0, NULL, NULL);
   if (!f->fft) {
@@ -49,7 +49,7 @@ sm_frontend *sm_frontend_new(void) {
     return NULL;
   }
   for (int i = 0; i < SM_WIN; i++) f->window[i] = (float)(0.5 - 0.5 * cos(2.0 * FE_PI * i / SM_WIN));
-  sm_mel_matrix(f->mel);
+  dsp_mel_matrix(f->mel);
   int off = 0;
   for (int m = 0; m < SM_NMEL; m++) {
     int lo = SM_NBINS, hi = 0;
@@ -67,27 +67,27 @@ sm_frontend *sm_frontend_new(void) {
   return f;
 }
 
-void sm_frontend_free(sm_frontend *f) {
+void dsp_frontend_free(dsp_frontend *f) {
   if (!f) return;
   kiss_fftr_free(f->fft);
   free(f);
 }
 
-size_t sm_frontend_frames(size_t n) { return n < SM_WIN ? 0 : 1 + (n - SM_WIN) / SM_HOP; }
+size_t dsp_frontend_frames(size_t n) { return n < SM_WIN ? 0 : 1 + (n - SM_WIN) / SM_HOP; }
 
-const float *sm_frontend_mel_matrix(const sm_frontend *f) { return f ? f->mel : NULL; }
+const float *dsp_frontend_mel_matrix(const dsp_frontend *f) { return f ? f->mel : NULL; }
 
 /* Log-mel of mag (SM_NBINS magnitudes) into logmel (SM_NMEL). */
-static void frontend_mel(const sm_frontend *f, const float *mag, float *logmel) {
+static void frontend_mel(const dsp_frontend *f, const float *mag, float *logmel) {
   for (int m = 0; m < SM_NMEL; m++) {
     const float *w = f->band_w + f->band_off[m];
     float s = 0.0f;
     for (int k = f->lo[m]; k < f->hi[m]; k++) s += mag[k] * *w++;
-    logmel[m] = logf(s + SM_LOG_OFFSET);
+    logmel[m] = logf(s + DSP_LOG_OFFSET);
   }
 }
 
-void sm_frontend_frame(sm_frontend *f, const float *frame, float *mag, float *logmel) {
+void dsp_frontend_frame(dsp_frontend *f, const float *frame, float *mag, float *logmel) {
   for (int i = 0; i < SM_WIN; i++) f->in[i] = frame[i] * f->window[i];
   memset(f->in + SM_WIN, 0, (SM_NFFT - SM_WIN) * sizeof(float));
   kiss_fftr(f->fft, f->in, f->spec);
@@ -99,10 +99,10 @@ void sm_frontend_frame(sm_frontend *f, const float *frame, float *mag, float *lo
   if (logmel) frontend_mel(f, m, logmel);
 }
 
-size_t sm_frontend_run(sm_frontend *f, const float *x, size_t n, float *logmel, float *mag) {
-  size_t frames = sm_frontend_frames(n);
+size_t dsp_frontend_run(dsp_frontend *f, const float *x, size_t n, float *logmel, float *mag) {
+  size_t frames = dsp_frontend_frames(n);
   for (size_t t = 0; t < frames; t++)
-    sm_frontend_frame(f, x + t * SM_HOP, mag ? mag + t * SM_NBINS : NULL,
+    dsp_frontend_frame(f, x + t * SM_HOP, mag ? mag + t * SM_NBINS : NULL,
                       logmel ? logmel + t * SM_NMEL : NULL);
   return frames;
 }

@@ -10,38 +10,38 @@
  * triangle in mel space between edges m, m + 1, m + 2 of 66 points equally spaced in mel from
  * mel(125) to mel(7500)); the output is ln(mel + 0.001).
  *
- * Plan once with sm_frontend_new (it owns the FFT plan and scratch), run many times on
+ * Plan once with dsp_frontend_new (it owns the FFT plan and scratch), run many times on
  * caller-owned buffers. Not thread-safe per object (scratch), but objects are independent. */
-#ifndef SM_FRONTEND_H
-#define SM_FRONTEND_H
+#ifndef DSP_FRONTEND_H
+#define DSP_FRONTEND_H
 
 #include <stddef.h>
 
 #include "sonomap.h" /* SM_RATE, SM_WIN, SM_HOP, SM_NFFT, SM_NBINS, SM_NMEL, SM_PATCH_* */
 
-#define SM_LOG_OFFSET 0.001f
-#define SM_MEL_LO_HZ 125.0
-#define SM_MEL_HI_HZ 7500.0
+#define DSP_LOG_OFFSET 0.001f
+#define DSP_MEL_LO_HZ 125.0
+#define DSP_MEL_HI_HZ 7500.0
 
-typedef struct sm_frontend sm_frontend;
+typedef struct dsp_frontend dsp_frontend;
 
-sm_frontend *sm_frontend_new(void); /* NULL when out of memory */
-void sm_frontend_free(sm_frontend *f);
+dsp_frontend *dsp_frontend_new(void); /* NULL when out of memory */
+void dsp_frontend_free(dsp_frontend *f);
 
 /* Frames for n samples: 1 + (n - SM_WIN) / SM_HOP, or 0 when n < SM_WIN. */
-size_t sm_frontend_frames(size_t n);
+size_t dsp_frontend_frames(size_t n);
 
 /* The mel weight matrix, SM_NBINS x SM_NMEL, bin-major (the layout TF returns). */
-const float *sm_frontend_mel_matrix(const sm_frontend *f);
+const float *dsp_frontend_mel_matrix(const dsp_frontend *f);
 
 /* One frame: frame points at SM_WIN samples. mag (SM_NBINS) and/or logmel (SM_NMEL) may be NULL. */
-void sm_frontend_frame(sm_frontend *f, const float *frame, float *mag, float *logmel);
+void dsp_frontend_frame(dsp_frontend *f, const float *frame, float *mag, float *logmel);
 
-/* A whole signal: writes sm_frontend_frames(n) rows of logmel (frame-major, SM_NMEL each) and,
+/* A whole signal: writes dsp_frontend_frames(n) rows of logmel (frame-major, SM_NMEL each) and,
  * when mag is not NULL, of magnitudes (SM_NBINS each). Returns the number of frames. */
-size_t sm_frontend_run(sm_frontend *f, const float *x, size_t n, float *logmel, float *mag);
+size_t dsp_frontend_run(dsp_frontend *f, const float *x, size_t n, float *logmel, float *mag);
 
 /* Mel weight matrix computed on its own (SM_NBINS x SM_NMEL, bin-major). */
-void sm_mel_matrix(float *w);
+void dsp_mel_matrix(float *w);
 
 #endif

@@ -17,7 +17,7 @@
 #define RS_BLOCK 8192             /* input samples buffered beyond one filter length */
 #define RS_PI 3.14159265358979323846
 
-struct sm_resampler {
+struct dsp_resampler {
   double in_rate, step; /* step = in / out, input samples per output sample */
   int out_rate;
   int identity;
@@ -76,7 +76,7 @@ static void make_row(float *row, double *tmp, int K, int H, double frac, double 
   for (int i = 0; i < K; i++) row[i] = (float)(tmp[i] / sum);
 }
 
-sm_resampler *sm_resampler_new(double in_rate, int out_rate, char *err, size_t errlen) {
+dsp_resampler *dsp_resampler_new(double in_rate, int out_rate, char *err, size_t errlen) {
   if (!(in_rate >= 1.0 && in_rate <= RS_MAX_RATE)) {
     if (err && errlen) snprintf(err, errlen, "unsupported sample rate %g Hz (1..768000)", in_rate);
     return NULL;
@@ -85,7 +85,7 @@ sm_resampler *sm_resampler_new(double in_rate, int out_rate, char *err, size_t e
     if (err && errlen) snprintf(err, errlen, "unsupported output rate %d Hz (1..768000)", out_rate);
     return NULL;
   }
-  sm_resampler *r = calloc(1, sizeof *r);
+  dsp_resampler *r = calloc(1, sizeof *r);
   if (!r) goto oom;
   r->in_rate = in_rate;
   r->out_rate = out_rate;
@@ -143,20 +143,20 @@ sm_resampler *sm_resampler_new(double in_rate, int out_rate, char *err, size_t e
   return r;
 oom:
   if (err && errlen) snprintf(err, errlen, "out of memory");
-  sm_resampler_free(r);
+  dsp_resampler_free(r);
   return NULL;
 }
 
-void sm_resampler_free(sm_resampler *r) {
+void dsp_resampler_free(dsp_resampler *r) {
   if (!r) return;
   free(r->table);
   free(r->buf);
   free(r);
 }
 
-int sm_resampler_taps(const sm_resampler *r) { return r && !r->identity ? r->K : 0; }
+int dsp_resampler_taps(const dsp_resampler *r) { return r && !r->identity ? r->K : 0; }
 
-uint64_t sm_resampler_out_length(const sm_resampler *r, uint64_t n) {
+uint64_t dsp_resampler_out_length(const dsp_resampler *r, uint64_t n) {
   if (!r || n == 0) return 0;
   if (r->identity) return n;
   if (r->rational) return (n * r->Q + r->P - 1) / r->P;
@@ -167,7 +167,7 @@ uint64_t sm_resampler_out_length(const sm_resampler *r, uint64_t n) {
   return c;
 }
 
-size_t sm_resampler_max_out(const sm_resampler *r, size_t n_in) {
+size_t dsp_resampler_max_out(const dsp_resampler *r, size_t n_in) {
   if (!r) return 0;
   if (r->identity) return n_in;
   return (size_t)ceil(((double)n_in + r->K + 2.0) / r->step) + 2;
@@ -200,7 +200,7 @@ static float dot(const float *a, const float *b, int n) {
 }
 
 /* Integer part of output k's input position and, for the table, row and interpolation weight. */
-static void position(const sm_resampler *r, uint64_t k, int64_t *n0, size_t *row, float *w) {
+static void position(const dsp_resampler *r, uint64_t k, int64_t *n0, size_t *row, float *w) {
   if (r->rational) {
     uint64_t num = k * r->P;
     uint64_t phase = num % r->Q;
@@ -227,7 +227,7 @@ static void position(const sm_resampler *r, uint64_t k, int64_t *n0, size_t *row
 }
 
 /* Write every output whose taps are all buffered, up to index limit; returns the count. */
-static size_t produce(sm_resampler *r, float *out, uint64_t limit) {
+static size_t produce(dsp_resampler *r, float *out, uint64_t limit) {
   size_t o = 0;
   const int K = r->K;
   while (r->k_next < limit) {
@@ -266,7 +266,7 @@ static size_t produce(sm_resampler *r, float *out, uint64_t limit) {
 }
 
 /* Append n samples (zeros when in is NULL) with absolute indices starting at *next. */
-static size_t feed(sm_resampler *r, const float *in, size_t n, uint64_t *next, float *out,
+static size_t feed(dsp_resampler *r, const float *in, size_t n, uint64_t *next, float *out,
                    uint64_t limit) {
   size_t o = 0;
   while (n > 0) {
@@ -295,7 +295,7 @@ static size_t feed(sm_resampler *r, const float *in, size_t n, uint64_t *next, f
   return o;
 }
 
-size_t sm_resampler_process(sm_resampler *r, const float *in, size_t n_in, float *out) {
+size_t dsp_resampler_process(dsp_resampler *r, const float *in, size_t n_in, float *out) {
   if (!r || r->finished || n_in == 0) return 0;
   if (r->identity) {
     memcpy(out, in, n_in * sizeof(float));
@@ -308,11 +308,11 @@ size_t sm_resampler_process(sm_resampler *r, const float *in, size_t n_in, float
   return o;
 }
 
-size_t sm_resampler_finish(sm_resampler *r, float *out) {
+size_t dsp_resampler_finish(dsp_resampler *r, float *out) {
   if (!r || r->finished) return 0;
   r->finished = 1;
   if (r->identity) return 0;
-  uint64_t total = sm_resampler_out_length(r, r->n_in);
+  uint64_t total = dsp_resampler_out_length(r, r->n_in);
   uint64_t next = r->n_in;
   size_t o = produce(r, out, total);
   while (r->k_next < total) {

@@ -14,33 +14,33 @@
  * taken as zero. The total output length for n input samples is ceil(n * out / in), which is
  * what process + finish together produce.
  *
- * Streaming: plan once, then call sm_resampler_process with caller-owned blocks of any size and
- * sm_resampler_finish once at the end. Output is bit-identical whatever the block sizes.
+ * Streaming: plan once, then call dsp_resampler_process with caller-owned blocks of any size and
+ * dsp_resampler_finish once at the end. Output is bit-identical whatever the block sizes.
  * Memory is the table plus a history of about one filter length; no allocation depends on the
  * amount of input. */
-#ifndef SM_RESAMPLE_H
-#define SM_RESAMPLE_H
+#ifndef DSP_RESAMPLE_H
+#define DSP_RESAMPLE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct sm_resampler sm_resampler;
+typedef struct dsp_resampler dsp_resampler;
 
 /* in_rate: finite, 1..768000 Hz (fractional allowed); out_rate: 1..768000. NULL on a bad rate
  * (reason in err) or when out of memory. */
-sm_resampler *sm_resampler_new(double in_rate, int out_rate, char *err, size_t errlen);
+dsp_resampler *dsp_resampler_new(double in_rate, int out_rate, char *err, size_t errlen);
 /* An upper bound on the frames one process call with n_in input frames, or one finish call
  * (n_in = 0), writes to out. */
-size_t sm_resampler_max_out(const sm_resampler *r, size_t n_in);
+size_t dsp_resampler_max_out(const dsp_resampler *r, size_t n_in);
 /* Consume n_in samples, write the outputs that are now complete; returns their count. */
-size_t sm_resampler_process(sm_resampler *r, const float *in, size_t n_in, float *out);
+size_t dsp_resampler_process(dsp_resampler *r, const float *in, size_t n_in, float *out);
 /* End of input: write the remaining outputs (the tail needs zeros past the end); returns their
  * count. Further process/finish calls after finish write nothing. */
-size_t sm_resampler_finish(sm_resampler *r, float *out);
+size_t dsp_resampler_finish(dsp_resampler *r, float *out);
 /* Total number of output samples for n input samples: ceil(n * out / in). */
-uint64_t sm_resampler_out_length(const sm_resampler *r, uint64_t n_in);
+uint64_t dsp_resampler_out_length(const dsp_resampler *r, uint64_t n_in);
 /* Filter taps per output sample (0 for the identity copy); for reports and benchmarks. */
-int sm_resampler_taps(const sm_resampler *r);
-void sm_resampler_free(sm_resampler *r);
+int dsp_resampler_taps(const dsp_resampler *r);
+void dsp_resampler_free(dsp_resampler *r);
 
 #endif

@@ -8,20 +8,20 @@
 #include "nn/ref_ops.h"
 #include "nn/simd4.h"
 
-#define NR SM_K_NR
-#ifndef SM_K_CHUNK_BYTES
-#define SM_K_CHUNK_BYTES (128 * 1024) /* A rows per pass of the weight panels (see sm_k_gemm) */
+#define NR NN_K_NR
+#ifndef NN_K_CHUNK_BYTES
+#define NN_K_CHUNK_BYTES (128 * 1024) /* A rows per pass of the weight panels (see nn_k_gemm) */
 #endif
-#ifndef SM_K_SMALL_W_BYTES
-#define SM_K_SMALL_W_BYTES (40 * 1024) /* packed weights that sm_k_gemm keeps in L1 whole */
+#ifndef NN_K_SMALL_W_BYTES
+#define NN_K_SMALL_W_BYTES (40 * 1024) /* packed weights that nn_k_gemm keeps in L1 whole */
 #endif
 #define MR 4 /* rows of a GEMM tile (5 or 6 rows spill a little: x86 has 16 vector registers) */
 
-size_t sm_k_packed_size(int N, int K) {
+size_t nn_k_packed_size(int N, int K) {
   return (size_t)((N + NR - 1) / NR) * NR * ((size_t)K + 1);
 }
 
-void sm_k_pack(const float *w, const float *bias, int N, int K, float *p) {
+void nn_k_pack(const float *w, const float *bias, int N, int K, float *p) {
   for (int j0 = 0; j0 < N; j0 += NR) {
     for (int j = 0; j < NR; j++) *p++ = (j0 + j < N && bias) ? bias[j0 + j] : 0.0f;
     for (int k = 0; k < K; k++)
@@ -73,12 +73,12 @@ DEF_TILE(tile1, 1)
 typedef void (*tile_fn)(const float *, size_t, int, const float *, int, int, float *, size_t);
 static const tile_fn tiles[7] = {NULL, tile1, tile2, tile3, tile4, tile5, tile6};
 
-void sm_k_gemm(const float *A, int M, int K, const float *packed, int N, int act, float *C) {
-  int tact = act == SM_NN_ACT_SIGMOID ? SM_NN_ACT_NONE : act;
+void nn_k_gemm(const float *A, int M, int K, const float *packed, int N, int act, float *C) {
+  int tact = act == NN_ACT_SIGMOID ? NN_ACT_NONE : act;
   size_t pstride = (size_t)NR * ((size_t)K + 1);
   /* Rows in chunks of about 128 KiB of A (kept in L2 while every panel passes over them);
    * each panel (K x 8) stays in L1 while the chunk's row tiles use it. */
-  int mc = (int)((SM_K_CHUNK_BYTES / sizeof(float)) / (size_t)(K > 0 ? K : 1)) / MR * MR;
+  int mc = (int)((NN_K_CHUNK_BYTES / sizeof(float)) / (size_t)(K > 0 ? K : 1)) / MR * MR;
   if (mc < MR) mc = MR;
   size_t wbytes = (size_t)((N + NR - 1) / NR) * pstride * sizeof(float);
   for (int m0 = 0; m0 < M; m0 += mc) {
@@ -88,7 +88,7 @@ void sm_k_gemm(const float *A, int M, int K, const float *packed, int N, int act
      * do not stay in cache, and one pass over each panel beats two (measured: the 6-row tile
      * spills a little in V8, so it is slower than 4 rows where the panel is reused from L1) */
     int rows = m1 - m0, nt = rows <= 6 ? 1 : (rows + MR - 1) / MR;
-    if (wbytes <= SM_K_SMALL_W_BYTES) {
+    if (wbytes <= NN_K_SMALL_W_BYTES) {
       /* all the weights fit in L1: each row tile takes every panel in turn, so its rows of A
        * stay in L1 and its rows of C are written whole, once (the first layers: K = 9, 32) */
       int i0 = m0;
@@ -113,12 +113,12 @@ void sm_k_gemm(const float *A, int M, int K, const float *packed, int N, int act
       }
     }
   }
-  if (act == SM_NN_ACT_SIGMOID)
-    for (size_t i = 0; i < (size_t)M * N; i++) C[i] = sm_nn_activate(C[i], act);
+  if (act == NN_ACT_SIGMOID)
+    for (size_t i = 0; i < (size_t)M * N; i++) C[i] = nn_activate(C[i], act);
 }
 
-size_t sm_k_conv3_col(int h, int w, int cin, int stride) {
-  size_t col = (size_t)sm_nn_same_out(h, stride) * sm_nn_same_out(w, stride) * 9 * cin;
+size_t nn_k_conv3_col(int h, int w, int cin, int stride) {
+  size_t col = (size_t)nn_same_out(h, stride) * nn_same_out(w, stride) * 9 * cin;
   /* one input channel: a zero-bordered copy of the patch follows the columns */
   if (cin == 1) col += (size_t)(h + 2) * (w + 2);
   return col;
@@ -150,10 +150,10 @@ static void im2col1(const float *x, int h, int w, int oh, int ow, int stride, in
   }
 }
 
-void sm_k_conv3(const float *in, int n, int h, int w, int cin, const float *packed, int cout,
+void nn_k_conv3(const float *in, int n, int h, int w, int cin, const float *packed, int cout,
                 int stride, int act, float *col, float *out) {
-  int oh = sm_nn_same_out(h, stride), ow = sm_nn_same_out(w, stride);
-  int pt = sm_nn_same_pad(h, stride), pl = sm_nn_same_pad(w, stride);
+  int oh = nn_same_out(h, stride), ow = nn_same_out(w, stride);
+  int pt = nn_same_pad(h, stride), pl = nn_same_pad(w, stride);
   size_t K = (size_t)9 * cin;
   for (int b = 0; b < n; b++) {
     const float *x = in + (size_t)b * h * w * cin;
@@ -174,11 +174,11 @@ void sm_k_conv3(const float *in, int n, int h, int w, int cin, const float *pack
             }
           }
     }
-    sm_k_gemm(col, oh * ow, (int)K, packed, cout, act, out + (size_t)b * oh * ow * cout);
+    nn_k_gemm(col, oh * ow, (int)K, packed, cout, act, out + (size_t)b * oh * ow * cout);
   }
 }
 
-void sm_k_gap(const float *in, int n, int hw, int c, float *out) {
+void nn_k_gap(const float *in, int n, int hw, int c, float *out) {
   float inv = 1.0f / (float)(hw > 0 ? hw : 1);
   for (int b = 0; b < n; b++) {
     const float *x = in + (size_t)b * hw * c;

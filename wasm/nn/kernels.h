@@ -7,27 +7,27 @@
  * The micro-kernel keeps a 4 x 8 block of C in eight f32x4 accumulators (5 or 6 rows when that is
  * all of M); rows are taken in chunks of about 128 KiB of A so that each packed panel is reused
  * from L1 over a chunk, unless all the packed weights fit in L1 (then tile by tile, every panel). */
-#ifndef SM_NN_KERNELS_H
-#define SM_NN_KERNELS_H
+#ifndef NN_KERNELS_H
+#define NN_KERNELS_H
 
 #include <stddef.h>
 
-#define SM_K_NR 8
+#define NN_K_NR 8
 
 /* Floats of a packed N x K weight matrix. */
-size_t sm_k_packed_size(int N, int K);
+size_t nn_k_packed_size(int N, int K);
 /* Pack w (N x K, row-major) and bias (N, may be NULL) into panels. */
-void sm_k_pack(const float *w, const float *bias, int N, int K, float *packed);
+void nn_k_pack(const float *w, const float *bias, int N, int K, float *packed);
 /* C = act(A * W^T + bias); A: M x K rows (stride K), C: M x N (stride N). */
-void sm_k_gemm(const float *A, int M, int K, const float *packed, int N, int act, float *C);
-/* 3x3 'same' conv through im2col + GEMM. col: scratch of sm_k_conv3_col(h, w, cin, stride). */
-size_t sm_k_conv3_col(int h, int w, int cin, int stride);
-void sm_k_conv3(const float *in, int n, int h, int w, int cin, const float *packed, int cout,
+void nn_k_gemm(const float *A, int M, int K, const float *packed, int N, int act, float *C);
+/* 3x3 'same' conv through im2col + GEMM. col: scratch of nn_k_conv3_col(h, w, cin, stride). */
+size_t nn_k_conv3_col(int h, int w, int cin, int stride);
+void nn_k_conv3(const float *in, int n, int h, int w, int cin, const float *packed, int cout,
                 int stride, int act, float *col, float *out);
 /* 3x3 'same' depthwise; wt: 3 x 3 x c, bias: c (may be NULL). */
-void sm_k_dw3(const float *in, int n, int h, int w, int c, const float *wt, const float *bias,
+void nn_k_dw3(const float *in, int n, int h, int w, int c, const float *wt, const float *bias,
               int stride, int act, float *out);
 /* Global average pool: n x hw x c -> n x c. */
-void sm_k_gap(const float *in, int n, int hw, int c, float *out);
+void nn_k_gap(const float *in, int n, int hw, int c, float *out);
 
 #endif

@@ -1,4 +1,4 @@
-/* kernels_dw.c — the fast 3x3 depthwise convolution (sm_k_dw3, declared in kernels.h).
+/* kernels_dw.c — the fast 3x3 depthwise convolution (nn_k_dw3, declared in kernels.h).
  *
  * NHWC, so channels are innermost and a 4-channel block is one f32x4 vector. For each output row
  * and block of 4 channels, the block's nine weights and its bias stay in registers while the
@@ -132,10 +132,10 @@ static void dw_row(const float *const r[3], const int live[3], int w, int c, int
   dw_row_body(r, live, w, (size_t)c, c4, ow, stride, pl, wt, bias, act, o);
 }
 
-void sm_k_dw3(const float *in, int n, int h, int w, int c, const float *wt, const float *bias,
+void nn_k_dw3(const float *in, int n, int h, int w, int c, const float *wt, const float *bias,
               int stride, int act, float *out) {
-  int oh = sm_nn_same_out(h, stride), ow = sm_nn_same_out(w, stride);
-  int pt = sm_nn_same_pad(h, stride), pl = sm_nn_same_pad(w, stride);
+  int oh = nn_same_out(h, stride), ow = nn_same_out(w, stride);
+  int pt = nn_same_pad(h, stride), pl = nn_same_pad(w, stride);
   int c4 = c & ~3;
   size_t rs = (size_t)w * c;
   for (int b = 0; b < n; b++) {
@@ -163,7 +163,7 @@ void sm_k_dw3(const float *in, int n, int h, int w, int c, const float *wt, cons
               s += r[ky][(size_t)ix * c + ch] * wt[(ky * 3 + kx) * c + ch];
             }
           }
-          o[(size_t)ox * c + ch] = sm_nn_activate(s, act);
+          o[(size_t)ox * c + ch] = nn_activate(s, act);
         }
     }
   }

@@ -7,32 +7,32 @@
 #include "nn/tflite.h"
 
 sm_model *sm_model_load(const uint8_t *bytes, size_t len, char *err, size_t errlen) {
-  sm_net *net = NULL;
+  nn_net *net = NULL;
   const char *kind;
   if (err && errlen) err[0] = 0;
   if (!bytes || len == 0) {
-    sm_nn_fail(err, errlen, "model: empty file");
+    nn_fail(err, errlen, "model: empty file");
     return NULL;
   }
-  if (sm_tflite_detect(bytes, len)) {
+  if (nn_tflite_detect(bytes, len)) {
     kind = "tflite";
-    net = sm_tflite_load(bytes, len, err, errlen);
-  } else if (sm_model_io_detect(bytes, len)) {
+    net = nn_tflite_load(bytes, len, err, errlen);
+  } else if (nn_model_io_detect(bytes, len)) {
     kind = "smnn";
-    net = sm_model_io_read(bytes, len, err, errlen);
+    net = nn_model_io_read(bytes, len, err, errlen);
   } else {
-    sm_nn_fail(err, errlen, "model: neither a .tflite nor a sonomap (SMNN) model file");
+    nn_fail(err, errlen, "model: neither a .tflite nor a sonomap (SMNN) model file");
     return NULL;
   }
   if (!net) return NULL;
   sm_model *m = malloc(sizeof *m);
   if (!m) {
-    sm_net_free(net);
-    sm_nn_fail(err, errlen, "out of memory");
+    nn_net_free(net);
+    nn_fail(err, errlen, "out of memory");
     return NULL;
   }
   m->net = net;
-  m->backend = SM_NN_FAST;
+  m->backend = NN_FAST;
   m->kind = kind;
   return m;
 }
@@ -40,7 +40,7 @@ sm_model *sm_model_load(const uint8_t *bytes, size_t len, char *err, size_t errl
 int sm_model_embed(sm_model *m, const float *patches, int n, float *emb, float *scores) {
   if (!m || n < 0 || (n > 0 && !patches)) return -1;
   if (n == 0) return 0;
-  return sm_net_forward(m->net, m->backend, patches, n, emb, scores);
+  return nn_net_forward(m->net, m->backend, patches, n, emb, scores);
 }
 
 int sm_model_input_frames(const sm_model *m) { return m ? m->net->in_h : 0; }
@@ -52,9 +52,9 @@ const char *sm_model_class_name(const sm_model *m, int i) {
   return m->net->labels[i];
 }
 const char *sm_model_kind(const sm_model *m) { return m ? m->kind : ""; }
-double sm_model_macs(const sm_model *m) { return m ? sm_net_macs(m->net) : 0.0; }
+double sm_model_macs(const sm_model *m) { return m ? nn_net_macs(m->net) : 0.0; }
 void sm_model_free(sm_model *m) {
   if (!m) return;
-  sm_net_free(m->net);
+  nn_net_free(m->net);
   free(m);
 }

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int sm_model_io_detect(const uint8_t *buf, size_t len) {
-  return buf && len >= 4 && !memcmp(buf, SM_MODEL_MAGIC, 4);
+int nn_model_io_detect(const uint8_t *buf, size_t len) {
+  return buf && len >= 4 && !memcmp(buf, NN_MODEL_MAGIC, 4);
 }
 
 /* ---- writing ---- */
@@ -69,18 +69,18 @@ static float half_to_float(uint16_t h) {
 }
 
 /* Output channel of weight i. */
-static size_t chan_of(const sm_nn_layer *L, size_t i, size_t nw) {
-  if (L->op == SM_NN_DW3) return i % (size_t)L->cout;
+static size_t chan_of(const nn_layer *L, size_t i, size_t nw) {
+  if (L->op == NN_DW3) return i % (size_t)L->cout;
   return i / (nw / (size_t)L->cout);
 }
 
-int sm_model_io_write(const sm_net *net, int wtype, uint8_t **out, size_t *len, char *err,
+int nn_model_io_write(const nn_net *net, int wtype, uint8_t **out, size_t *len, char *err,
                       size_t errlen) {
-  if (!net->finished) return sm_nn_fail(err, errlen, "model: network not finished");
-  if (wtype < SM_W_F32 || wtype > SM_W_I8) return sm_nn_fail(err, errlen, "model: weight type %d", wtype);
+  if (!net->finished) return nn_fail(err, errlen, "model: network not finished");
+  if (wtype < NN_W_F32 || wtype > NN_W_I8) return nn_fail(err, errlen, "model: weight type %d", wtype);
   wbuf w = {0};
-  put(&w, SM_MODEL_MAGIC, 4);
-  put_u32(&w, SM_MODEL_VERSION);
+  put(&w, NN_MODEL_MAGIC, 4);
+  put_u32(&w, NN_MODEL_VERSION);
   put_u32(&w, (uint32_t)net->in_h);
   put_u32(&w, (uint32_t)net->in_w);
   put_u32(&w, (uint32_t)net->in_c);
@@ -89,16 +89,16 @@ int sm_model_io_write(const sm_net *net, int wtype, uint8_t **out, size_t *len, 
   put_u32(&w, 0);
   float *scales = NULL;
   for (int i = 0; i < net->n && !w.oom; i++) {
-    const sm_nn_layer *L = &net->L[i];
-    size_t nw = sm_nn_weight_count(L->op, L->cin, L->cout);
+    const nn_layer *L = &net->L[i];
+    size_t nw = nn_weight_count(L->op, L->cin, L->cout);
     uint8_t hd[4] = {(uint8_t)L->op, (uint8_t)L->act, (uint8_t)L->stride,
-                     (uint8_t)(nw ? wtype : SM_W_F32)};
+                     (uint8_t)(nw ? wtype : NN_W_F32)};
     put(&w, hd, 4);
     put_u32(&w, (uint32_t)L->cout);
     if (!nw) continue;
-    if (wtype == SM_W_F32) {
+    if (wtype == NN_W_F32) {
       for (size_t k = 0; k < nw; k++) put_f32(&w, L->w[k]);
-    } else if (wtype == SM_W_F16) {
+    } else if (wtype == NN_W_F16) {
       for (size_t k = 0; k < nw; k++) {
         uint16_t h = float_to_half(L->w[k]);
         uint8_t b[2] = {(uint8_t)h, (uint8_t)(h >> 8)};
@@ -133,7 +133,7 @@ int sm_model_io_write(const sm_net *net, int wtype, uint8_t **out, size_t *len, 
   }
   if (w.oom) {
     free(w.p);
-    return sm_nn_fail(err, errlen, "out of memory");
+    return nn_fail(err, errlen, "out of memory");
   }
   *out = w.p;
   *len = w.n;
@@ -162,97 +162,97 @@ static float f32le(const uint8_t *p) {
   return f;
 }
 
-sm_net *sm_model_io_read(const uint8_t *buf, size_t len, char *err, size_t errlen) {
+nn_net *nn_model_io_read(const uint8_t *buf, size_t len, char *err, size_t errlen) {
   rd r = {buf, len, 0};
   const uint8_t *h;
   if (!buf || take(&r, 32, &h)) {
-    sm_nn_fail(err, errlen, "model: file too short for a header (%zu bytes)", len);
+    nn_fail(err, errlen, "model: file too short for a header (%zu bytes)", len);
     return NULL;
   }
-  if (memcmp(h, SM_MODEL_MAGIC, 4)) {
-    sm_nn_fail(err, errlen, "model: bad magic (not an SMNN file)");
+  if (memcmp(h, NN_MODEL_MAGIC, 4)) {
+    nn_fail(err, errlen, "model: bad magic (not an SMNN file)");
     return NULL;
   }
   uint32_t ver = u32le(h + 4), ih = u32le(h + 8), iw = u32le(h + 12), ic = u32le(h + 16);
   uint32_t nl = u32le(h + 20), nlab = u32le(h + 24), flags = u32le(h + 28);
-  if (ver != SM_MODEL_VERSION) {
-    sm_nn_fail(err, errlen, "model: version %u unsupported (this build reads %d)", ver, SM_MODEL_VERSION);
+  if (ver != NN_MODEL_VERSION) {
+    nn_fail(err, errlen, "model: version %u unsupported (this build reads %d)", ver, NN_MODEL_VERSION);
     return NULL;
   }
   if (flags) {
-    sm_nn_fail(err, errlen, "model: unknown flags 0x%x", flags);
+    nn_fail(err, errlen, "model: unknown flags 0x%x", flags);
     return NULL;
   }
-  if (nl < 1 || nl > SM_NN_MAX_LAYERS) {
-    sm_nn_fail(err, errlen, "model: %u layers (1..%d)", nl, SM_NN_MAX_LAYERS);
+  if (nl < 1 || nl > NN_MAX_LAYERS) {
+    nn_fail(err, errlen, "model: %u layers (1..%d)", nl, NN_MAX_LAYERS);
     return NULL;
   }
-  if (nlab > SM_NN_MAX_LABELS) {
-    sm_nn_fail(err, errlen, "model: %u class names", nlab);
+  if (nlab > NN_MAX_LABELS) {
+    nn_fail(err, errlen, "model: %u class names", nlab);
     return NULL;
   }
-  if (ih > SM_NN_MAX_SIDE || iw > SM_NN_MAX_SIDE || ic > SM_NN_MAX_CH) {
-    sm_nn_fail(err, errlen, "model: input %u x %u x %u out of range", ih, iw, ic);
+  if (ih > NN_MAX_SIDE || iw > NN_MAX_SIDE || ic > NN_MAX_CH) {
+    nn_fail(err, errlen, "model: input %u x %u x %u out of range", ih, iw, ic);
     return NULL;
   }
-  sm_net *net = sm_net_new((int)ih, (int)iw, (int)ic, err, errlen);
+  nn_net *net = nn_net_new((int)ih, (int)iw, (int)ic, err, errlen);
   if (!net) return NULL;
   float *wf = NULL, *bf = NULL;
   char **labels = NULL;
   for (uint32_t i = 0; i < nl; i++) {
     const uint8_t *lh;
     if (take(&r, 8, &lh)) {
-      sm_nn_fail(err, errlen, "model: truncated at layer %u header", i);
+      nn_fail(err, errlen, "model: truncated at layer %u header", i);
       goto fail;
     }
     int op = lh[0], act = lh[1], stride = lh[2], wt = lh[3];
     uint32_t cout = u32le(lh + 4);
     int cin = i ? net->L[i - 1].cout : net->in_c;
-    if (op < SM_NN_CONV3 || op > SM_NN_DENSE) {
-      sm_nn_fail(err, errlen, "model: layer %u has unknown op %d", i, op);
+    if (op < NN_CONV3 || op > NN_DENSE) {
+      nn_fail(err, errlen, "model: layer %u has unknown op %d", i, op);
       goto fail;
     }
-    if (wt > SM_W_I8) {
-      sm_nn_fail(err, errlen, "model: layer %u has unknown weight type %d", i, wt);
+    if (wt > NN_W_I8) {
+      nn_fail(err, errlen, "model: layer %u has unknown weight type %d", i, wt);
       goto fail;
     }
-    if (cout < 1 || cout > SM_NN_MAX_CH ||
-        ((op == SM_NN_DW3 || op == SM_NN_GAP) && cout != (uint32_t)cin)) {
-      sm_nn_fail(err, errlen, "model: layer %u (%s): %u output channels for %d inputs", i,
-                 sm_nn_op_name(op), cout, cin);
+    if (cout < 1 || cout > NN_MAX_CH ||
+        ((op == NN_DW3 || op == NN_GAP) && cout != (uint32_t)cin)) {
+      nn_fail(err, errlen, "model: layer %u (%s): %u output channels for %d inputs", i,
+                 nn_op_name(op), cout, cin);
       goto fail;
     }
-    if ((op == SM_NN_PW || op == SM_NN_DENSE || op == SM_NN_GAP) && stride != 1) {
-      sm_nn_fail(err, errlen, "model: layer %u (%s): stride %d", i, sm_nn_op_name(op), stride);
+    if ((op == NN_PW || op == NN_DENSE || op == NN_GAP) && stride != 1) {
+      nn_fail(err, errlen, "model: layer %u (%s): stride %d", i, nn_op_name(op), stride);
       goto fail;
     }
-    size_t nw = sm_nn_weight_count(op, cin, (int)cout);
-    size_t esz = wt == SM_W_F32 ? 4 : wt == SM_W_F16 ? 2 : 1;
-    size_t need = nw ? (nw > (SIZE_MAX - 8ull * cout) / esz ? SIZE_MAX : nw * esz + (wt == SM_W_I8 ? 4ull * cout : 0) + 4ull * cout) : 0;
+    size_t nw = nn_weight_count(op, cin, (int)cout);
+    size_t esz = wt == NN_W_F32 ? 4 : wt == NN_W_F16 ? 2 : 1;
+    size_t need = nw ? (nw > (SIZE_MAX - 8ull * cout) / esz ? SIZE_MAX : nw * esz + (wt == NN_W_I8 ? 4ull * cout : 0) + 4ull * cout) : 0;
     if (need > r.n - r.pos) {
-      sm_nn_fail(err, errlen, "model: truncated in layer %u (%s %d->%u): needs %zu bytes, %zu left",
-                 i, sm_nn_op_name(op), cin, cout, need, r.n - r.pos);
+      nn_fail(err, errlen, "model: truncated in layer %u (%s %d->%u): needs %zu bytes, %zu left",
+                 i, nn_op_name(op), cin, cout, need, r.n - r.pos);
       goto fail;
     }
     if (nw) {
       const uint8_t *wp = NULL, *sp = NULL, *bp = NULL;
       take(&r, nw * esz, &wp);
-      if (wt == SM_W_I8) take(&r, 4ull * cout, &sp);
+      if (wt == NN_W_I8) take(&r, 4ull * cout, &sp);
       take(&r, 4ull * cout, &bp);
       wf = malloc(nw * sizeof(float));
       bf = malloc((size_t)cout * sizeof(float));
       if (!wf || !bf) {
-        sm_nn_fail(err, errlen, "out of memory");
+        nn_fail(err, errlen, "out of memory");
         goto fail;
       }
       for (size_t k = 0; k < nw; k++) {
-        if (wt == SM_W_F32) wf[k] = f32le(wp + 4 * k);
-        else if (wt == SM_W_F16) wf[k] = half_to_float((uint16_t)(wp[2 * k] | wp[2 * k + 1] << 8));
+        if (wt == NN_W_F32) wf[k] = f32le(wp + 4 * k);
+        else if (wt == NN_W_F16) wf[k] = half_to_float((uint16_t)(wp[2 * k] | wp[2 * k + 1] << 8));
         else {
-          size_t c = op == SM_NN_DW3 ? k % cout : k / (nw / cout);
+          size_t c = op == NN_DW3 ? k % cout : k / (nw / cout);
           float s = f32le(sp + 4 * c);
           if (!isfinite(s) || s < 0) {
-            sm_nn_fail(err, errlen, "model: layer %u: bad scale for channel %zu", i, c);
+            nn_fail(err, errlen, "model: layer %u: bad scale for channel %zu", i, c);
             goto fail;
           }
           wf[k] = (float)(int8_t)wp[k] * s;
@@ -260,46 +260,46 @@ sm_net *sm_model_io_read(const uint8_t *buf, size_t len, char *err, size_t errle
       }
       for (uint32_t c = 0; c < cout; c++) bf[c] = f32le(bp + 4 * c);
     }
-    if (sm_net_add(net, op, act, stride, (int)cout, wf, bf, err, errlen)) goto fail;
+    if (nn_net_add(net, op, act, stride, (int)cout, wf, bf, err, errlen)) goto fail;
     free(wf);
     free(bf);
     wf = bf = NULL;
   }
-  if (sm_net_finish(net, err, errlen)) goto fail;
+  if (nn_net_finish(net, err, errlen)) goto fail;
   if (nlab) {
     if ((int)nlab != net->nclasses) {
-      sm_nn_fail(err, errlen, "model: %u class names for %d classes", nlab, net->nclasses);
+      nn_fail(err, errlen, "model: %u class names for %d classes", nlab, net->nclasses);
       goto fail;
     }
     labels = calloc(nlab, sizeof *labels);
     if (!labels) {
-      sm_nn_fail(err, errlen, "out of memory");
+      nn_fail(err, errlen, "out of memory");
       goto fail;
     }
     for (uint32_t i = 0; i < nlab; i++) {
       const uint8_t *lp, *s;
       if (take(&r, 2, &lp) || take(&r, (size_t)(lp[0] | lp[1] << 8), &s)) {
-        sm_nn_fail(err, errlen, "model: truncated in class name %u", i);
+        nn_fail(err, errlen, "model: truncated in class name %u", i);
         goto fail;
       }
       size_t l = (size_t)(lp[0] | lp[1] << 8);
       labels[i] = malloc(l + 1);
       if (!labels[i]) {
-        sm_nn_fail(err, errlen, "out of memory");
+        nn_fail(err, errlen, "out of memory");
         goto fail;
       }
       memcpy(labels[i], s, l);
       labels[i][l] = 0;
       if (memchr(labels[i], 0, l)) {
-        sm_nn_fail(err, errlen, "model: class name %u contains a NUL byte", i);
+        nn_fail(err, errlen, "model: class name %u contains a NUL byte", i);
         goto fail;
       }
     }
-    sm_net_set_labels(net, labels, (int)nlab, NULL, 0);
+    nn_net_set_labels(net, labels, (int)nlab, NULL, 0);
     labels = NULL;
   }
   if (r.pos != r.n) {
-    sm_nn_fail(err, errlen, "model: %zu unexpected bytes after the end", r.n - r.pos);
+    nn_fail(err, errlen, "model: %zu unexpected bytes after the end", r.n - r.pos);
     goto fail;
   }
   return net;
@@ -310,6 +310,6 @@ fail:
   }
   free(wf);
   free(bf);
-  sm_net_free(net);
+  nn_net_free(net);
   return NULL;
 }

@@ -11,15 +11,15 @@
 #include "nn/ref_ops.h"
 #include "nn/xnn.h"
 
-/* A profiling build (scripts/bench/nn-layers.mjs, -DSM_NN_PROFILE) is told when each layer ends. */
-#ifdef SM_NN_PROFILE
-void sm_nn_prof_mark(int layer, int nb);
-#define PROF_MARK(i, nb) sm_nn_prof_mark(i, nb)
+/* A profiling build (scripts/bench/nn-layers.mjs, -DNN_PROFILE) is told when each layer ends. */
+#ifdef NN_PROFILE
+void nn_prof_mark(int layer, int nb);
+#define PROF_MARK(i, nb) nn_prof_mark(i, nb)
 #else
 #define PROF_MARK(i, nb) ((void)0)
 #endif
 
-int sm_nn_fail(char *err, size_t errlen, const char *fmt, ...) {
+int nn_fail(char *err, size_t errlen, const char *fmt, ...) {
   if (err && errlen) {
     va_list ap;
     va_start(ap, fmt);
@@ -29,36 +29,36 @@ int sm_nn_fail(char *err, size_t errlen, const char *fmt, ...) {
   return -1;
 }
 
-const char *sm_nn_op_name(int op) {
+const char *nn_op_name(int op) {
   switch (op) {
-    case SM_NN_CONV3: return "conv3x3";
-    case SM_NN_DW3: return "depthwise3x3";
-    case SM_NN_PW: return "pointwise";
-    case SM_NN_GAP: return "global-average-pool";
-    case SM_NN_DENSE: return "dense";
+    case NN_CONV3: return "conv3x3";
+    case NN_DW3: return "depthwise3x3";
+    case NN_PW: return "pointwise";
+    case NN_GAP: return "global-average-pool";
+    case NN_DENSE: return "dense";
     default: return "unknown";
   }
 }
 
-size_t sm_nn_weight_count(int op, int cin, int cout) {
+size_t nn_weight_count(int op, int cin, int cout) {
   switch (op) {
-    case SM_NN_CONV3: return (size_t)cout * 9 * cin;
-    case SM_NN_DW3: return (size_t)9 * cin;
-    case SM_NN_PW:
-    case SM_NN_DENSE: return (size_t)cout * cin;
+    case NN_CONV3: return (size_t)cout * 9 * cin;
+    case NN_DW3: return (size_t)9 * cin;
+    case NN_PW:
+    case NN_DENSE: return (size_t)cout * cin;
     default: return 0;
   }
 }
 
-sm_net *sm_net_new(int in_h, int in_w, int in_c, char *err, size_t errlen) {
-  if (in_h < 1 || in_w < 1 || in_c < 1 || in_h > SM_NN_MAX_SIDE || in_w > SM_NN_MAX_SIDE ||
-      in_c > SM_NN_MAX_CH || (size_t)in_h * in_w * in_c > SM_NN_MAX_ACT) {
-    sm_nn_fail(err, errlen, "network input %d x %d x %d out of range", in_h, in_w, in_c);
+nn_net *nn_net_new(int in_h, int in_w, int in_c, char *err, size_t errlen) {
+  if (in_h < 1 || in_w < 1 || in_c < 1 || in_h > NN_MAX_SIDE || in_w > NN_MAX_SIDE ||
+      in_c > NN_MAX_CH || (size_t)in_h * in_w * in_c > NN_MAX_ACT) {
+    nn_fail(err, errlen, "network input %d x %d x %d out of range", in_h, in_w, in_c);
     return NULL;
   }
-  sm_net *net = calloc(1, sizeof *net);
+  nn_net *net = calloc(1, sizeof *net);
   if (!net) {
-    sm_nn_fail(err, errlen, "out of memory");
+    nn_fail(err, errlen, "out of memory");
     return NULL;
   }
   net->in_h = in_h;
@@ -68,39 +68,39 @@ sm_net *sm_net_new(int in_h, int in_w, int in_c, char *err, size_t errlen) {
   return net;
 }
 
-int sm_net_add(sm_net *net, int op, int act, int stride, int cout, const float *w,
+int nn_net_add(nn_net *net, int op, int act, int stride, int cout, const float *w,
                const float *b, char *err, size_t errlen) {
-  if (net->finished) return sm_nn_fail(err, errlen, "network already finished");
-  if (net->n >= SM_NN_MAX_LAYERS)
-    return sm_nn_fail(err, errlen, "more than %d layers", SM_NN_MAX_LAYERS);
+  if (net->finished) return nn_fail(err, errlen, "network already finished");
+  if (net->n >= NN_MAX_LAYERS)
+    return nn_fail(err, errlen, "more than %d layers", NN_MAX_LAYERS);
   int li = net->n;
   int h = li ? net->L[li - 1].out_h : net->in_h;
   int wd = li ? net->L[li - 1].out_w : net->in_w;
   int cin = li ? net->L[li - 1].cout : net->in_c;
-  if (op < SM_NN_CONV3 || op > SM_NN_DENSE)
-    return sm_nn_fail(err, errlen, "layer %d: unknown op %d", li, op);
-  if (act < SM_NN_ACT_NONE || act > SM_NN_ACT_SIGMOID)
-    return sm_nn_fail(err, errlen, "layer %d: unknown activation %d", li, act);
-  if (act == SM_NN_ACT_SIGMOID && op != SM_NN_DENSE)
-    return sm_nn_fail(err, errlen, "layer %d: sigmoid only after a dense layer", li);
-  if (op == SM_NN_DW3 || op == SM_NN_GAP) cout = cin;
-  if (op == SM_NN_CONV3 || op == SM_NN_DW3) {
+  if (op < NN_CONV3 || op > NN_DENSE)
+    return nn_fail(err, errlen, "layer %d: unknown op %d", li, op);
+  if (act < NN_ACT_NONE || act > NN_ACT_SIGMOID)
+    return nn_fail(err, errlen, "layer %d: unknown activation %d", li, act);
+  if (act == NN_ACT_SIGMOID && op != NN_DENSE)
+    return nn_fail(err, errlen, "layer %d: sigmoid only after a dense layer", li);
+  if (op == NN_DW3 || op == NN_GAP) cout = cin;
+  if (op == NN_CONV3 || op == NN_DW3) {
     if (stride != 1 && stride != 2)
-      return sm_nn_fail(err, errlen, "layer %d (%s): stride %d (must be 1 or 2)", li,
-                        sm_nn_op_name(op), stride);
+      return nn_fail(err, errlen, "layer %d (%s): stride %d (must be 1 or 2)", li,
+                        nn_op_name(op), stride);
   } else {
     stride = 1;
   }
-  if (cout < 1 || cout > SM_NN_MAX_CH)
-    return sm_nn_fail(err, errlen, "layer %d (%s): %d output channels out of range", li,
-                      sm_nn_op_name(op), cout);
-  if (net->gap >= 0 && op != SM_NN_DENSE)
-    return sm_nn_fail(err, errlen, "layer %d: only dense layers may follow the pooling", li);
-  if (op == SM_NN_DENSE && net->gap < 0)
-    return sm_nn_fail(err, errlen, "layer %d: dense layer before the global pooling", li);
-  if (op == SM_NN_GAP && li == 0)
-    return sm_nn_fail(err, errlen, "layer 0: pooling without convolutions");
-  sm_nn_layer *L = &net->L[li];
+  if (cout < 1 || cout > NN_MAX_CH)
+    return nn_fail(err, errlen, "layer %d (%s): %d output channels out of range", li,
+                      nn_op_name(op), cout);
+  if (net->gap >= 0 && op != NN_DENSE)
+    return nn_fail(err, errlen, "layer %d: only dense layers may follow the pooling", li);
+  if (op == NN_DENSE && net->gap < 0)
+    return nn_fail(err, errlen, "layer %d: dense layer before the global pooling", li);
+  if (op == NN_GAP && li == 0)
+    return nn_fail(err, errlen, "layer 0: pooling without convolutions");
+  nn_layer *L = &net->L[li];
   memset(L, 0, sizeof *L);
   L->op = op;
   L->act = act;
@@ -109,25 +109,25 @@ int sm_net_add(sm_net *net, int op, int act, int stride, int cout, const float *
   L->cout = cout;
   L->in_h = h;
   L->in_w = wd;
-  if (op == SM_NN_GAP || op == SM_NN_DENSE) {
+  if (op == NN_GAP || op == NN_DENSE) {
     L->out_h = L->out_w = 1;
   } else {
-    L->out_h = sm_nn_same_out(h, stride);
-    L->out_w = sm_nn_same_out(wd, stride);
+    L->out_h = nn_same_out(h, stride);
+    L->out_w = nn_same_out(wd, stride);
   }
-  if ((size_t)L->out_h * L->out_w * cout > SM_NN_MAX_ACT)
-    return sm_nn_fail(err, errlen, "layer %d: output %d x %d x %d too large", li, L->out_h,
+  if ((size_t)L->out_h * L->out_w * cout > NN_MAX_ACT)
+    return nn_fail(err, errlen, "layer %d: output %d x %d x %d too large", li, L->out_h,
                       L->out_w, cout);
-  size_t nw = sm_nn_weight_count(op, cin, cout);
+  size_t nw = nn_weight_count(op, cin, cout);
   if (nw) {
-    if (!w) return sm_nn_fail(err, errlen, "layer %d: weights missing", li);
+    if (!w) return nn_fail(err, errlen, "layer %d: weights missing", li);
     L->w = malloc(nw * sizeof(float));
     L->b = calloc((size_t)cout, sizeof(float));
     if (!L->w || !L->b) {
       free(L->w);
       free(L->b);
       L->w = L->b = NULL;
-      return sm_nn_fail(err, errlen, "out of memory");
+      return nn_fail(err, errlen, "out of memory");
     }
     memcpy(L->w, w, nw * sizeof(float));
     if (b) memcpy(L->b, b, (size_t)cout * sizeof(float));
@@ -136,48 +136,48 @@ int sm_net_add(sm_net *net, int op, int act, int stride, int cout, const float *
         free(L->w);
         free(L->b);
         L->w = L->b = NULL;
-        return sm_nn_fail(err, errlen, "layer %d (%s): weight %zu is not finite", li,
-                          sm_nn_op_name(op), i);
+        return nn_fail(err, errlen, "layer %d (%s): weight %zu is not finite", li,
+                          nn_op_name(op), i);
       }
     for (int i = 0; i < cout; i++)
       if (!isfinite(L->b[i])) {
         free(L->w);
         free(L->b);
         L->w = L->b = NULL;
-        return sm_nn_fail(err, errlen, "layer %d (%s): bias %d is not finite", li,
-                          sm_nn_op_name(op), i);
+        return nn_fail(err, errlen, "layer %d (%s): bias %d is not finite", li,
+                          nn_op_name(op), i);
       }
   }
-  if (op == SM_NN_GAP) net->gap = li;
+  if (op == NN_GAP) net->gap = li;
   net->n++;
   return 0;
 }
 
-int sm_net_finish(sm_net *net, char *err, size_t errlen) {
+int nn_net_finish(nn_net *net, char *err, size_t errlen) {
   if (net->finished) return 0;
-  if (net->gap < 0) return sm_nn_fail(err, errlen, "network has no global pooling (embedding)");
+  if (net->gap < 0) return nn_fail(err, errlen, "network has no global pooling (embedding)");
   net->emb_dim = net->L[net->gap].cout;
   net->nclasses = net->n - 1 > net->gap ? net->L[net->n - 1].cout : 0;
   for (int i = 0; i < net->n; i++) {
-    sm_nn_layer *L = &net->L[i];
-    if (L->op != SM_NN_CONV3 && L->op != SM_NN_PW && L->op != SM_NN_DENSE) continue;
-    int K = L->op == SM_NN_CONV3 ? 9 * L->cin : L->cin;
-    L->packed = malloc(sm_k_packed_size(L->cout, K) * sizeof(float));
-    if (!L->packed) return sm_nn_fail(err, errlen, "out of memory");
-    sm_k_pack(L->w, L->b, L->cout, K, L->packed);
+    nn_layer *L = &net->L[i];
+    if (L->op != NN_CONV3 && L->op != NN_PW && L->op != NN_DENSE) continue;
+    int K = L->op == NN_CONV3 ? 9 * L->cin : L->cin;
+    L->packed = malloc(nn_k_packed_size(L->cout, K) * sizeof(float));
+    if (!L->packed) return nn_fail(err, errlen, "out of memory");
+    nn_k_pack(L->w, L->b, L->cout, K, L->packed);
   }
   if (net->nlabels && net->nlabels != net->nclasses)
-    return sm_nn_fail(err, errlen, "%d class names for %d classes", net->nlabels, net->nclasses);
+    return nn_fail(err, errlen, "%d class names for %d classes", net->nlabels, net->nclasses);
   net->finished = 1;
   return 0;
 }
 
-int sm_net_set_labels(sm_net *net, char **labels, int count, char *err, size_t errlen) {
+int nn_net_set_labels(nn_net *net, char **labels, int count, char *err, size_t errlen) {
   int want = net->finished ? net->nclasses : -1;
   if (want >= 0 && count != want) {
     for (int i = 0; i < count; i++) free(labels[i]);
     free(labels);
-    return sm_nn_fail(err, errlen, "%d class names for %d classes", count, want);
+    return nn_fail(err, errlen, "%d class names for %d classes", count, want);
   }
   for (int i = 0; i < net->nlabels; i++) free(net->labels[i]);
   free(net->labels);
@@ -186,24 +186,24 @@ int sm_net_set_labels(sm_net *net, char **labels, int count, char *err, size_t e
   return 0;
 }
 
-double sm_net_macs(const sm_net *net) {
+double nn_net_macs(const nn_net *net) {
   double m = 0;
   for (int i = 0; i < net->n; i++) {
-    const sm_nn_layer *L = &net->L[i];
-    m += (double)L->out_h * L->out_w * (double)sm_nn_weight_count(L->op, L->cin, L->cout);
+    const nn_layer *L = &net->L[i];
+    m += (double)L->out_h * L->out_w * (double)nn_weight_count(L->op, L->cin, L->cout);
   }
   return m;
 }
 
 /* Largest activation of one patch, and im2col scratch of one patch. */
-static void sizes(const sm_net *net, size_t *act, size_t *col) {
+static void sizes(const nn_net *net, size_t *act, size_t *col) {
   size_t a = (size_t)net->in_h * net->in_w * net->in_c, c = 0;
   for (int i = 0; i < net->n; i++) {
-    const sm_nn_layer *L = &net->L[i];
+    const nn_layer *L = &net->L[i];
     size_t o = (size_t)L->out_h * L->out_w * L->cout;
     if (o > a) a = o;
-    if (L->op == SM_NN_CONV3) {
-      size_t cc = sm_k_conv3_col(L->in_h, L->in_w, L->cin, L->stride);
+    if (L->op == NN_CONV3) {
+      size_t cc = nn_k_conv3_col(L->in_h, L->in_w, L->cin, L->stride);
       if (cc > c) c = cc;
     }
   }
@@ -212,56 +212,56 @@ static void sizes(const sm_net *net, size_t *act, size_t *col) {
 }
 
 /* One layer on nb patches (NHWC) from cur into out. */
-static void run_layer(const sm_net *net, int i, int fast, const float *cur, int nb, float *col,
+static void run_layer(const nn_net *net, int i, int fast, const float *cur, int nb, float *col,
                       float *out, float *emb) {
-  const sm_nn_layer *L = &net->L[i];
+  const nn_layer *L = &net->L[i];
   switch (L->op) {
-    case SM_NN_CONV3:
+    case NN_CONV3:
       if (fast)
-        sm_k_conv3(cur, nb, L->in_h, L->in_w, L->cin, L->packed, L->cout, L->stride, L->act, col,
+        nn_k_conv3(cur, nb, L->in_h, L->in_w, L->cin, L->packed, L->cout, L->stride, L->act, col,
                    out);
       else
-        sm_ref_conv3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->cout, L->stride, L->act,
+        nn_ref_conv3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->cout, L->stride, L->act,
                      out);
       break;
-    case SM_NN_DW3:
+    case NN_DW3:
       if (fast)
-        sm_k_dw3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->stride, L->act, out);
+        nn_k_dw3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->stride, L->act, out);
       else
-        sm_ref_dw3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->stride, L->act, out);
+        nn_ref_dw3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->stride, L->act, out);
       break;
-    case SM_NN_PW:
-    case SM_NN_DENSE: {
+    case NN_PW:
+    case NN_DENSE: {
       int rows = nb * L->in_h * L->in_w;
       if (fast)
-        sm_k_gemm(cur, rows, L->cin, L->packed, L->cout, L->act, out);
+        nn_k_gemm(cur, rows, L->cin, L->packed, L->cout, L->act, out);
       else
-        sm_ref_pw(cur, rows, L->cin, L->w, L->b, L->cout, L->act, out);
+        nn_ref_pw(cur, rows, L->cin, L->w, L->b, L->cout, L->act, out);
       break;
     }
-    case SM_NN_GAP:
+    case NN_GAP:
       if (fast)
-        sm_k_gap(cur, nb, L->in_h * L->in_w, L->cin, out);
+        nn_k_gap(cur, nb, L->in_h * L->in_w, L->cin, out);
       else
-        sm_ref_gap(cur, nb, L->in_h * L->in_w, L->cin, out);
+        nn_ref_gap(cur, nb, L->in_h * L->in_w, L->cin, out);
       if (emb) memcpy(emb, out, (size_t)nb * L->cout * sizeof(float));
       break;
   }
 }
 
 /* Patches per group for layer i on the fast path. A layer with net->group_weight_bytes
- * (SM_NN_GROUP_WEIGHT_BYTES when 0) of weights or more takes the whole batch: its weights do not
+ * (NN_GROUP_WEIGHT_BYTES when 0) of weights or more takes the whole batch: its weights do not
  * stay in cache from one group to the next, so each group would stream them again. Any other layer takes the largest power of two
  * (at most nb, at least 1) of patches whose input + output activations fit in net->group_bytes
- * (SM_NN_GROUP_BYTES when 0): early layers (big maps) thus run patch by patch or a few patches
+ * (NN_GROUP_BYTES when 0): early layers (big maps) thus run patch by patch or a few patches
  * at a time, and their activations stay in L2 from one layer to the next. The pooling and the
  * dense layers always take the whole batch. */
-static int group_of(const sm_net *net, int i, int nb) {
-  const sm_nn_layer *L = &net->L[i];
+static int group_of(const nn_net *net, int i, int nb) {
+  const nn_layer *L = &net->L[i];
   if (i >= net->gap) return nb;
-  size_t wmax = net->group_weight_bytes ? net->group_weight_bytes : SM_NN_GROUP_WEIGHT_BYTES;
-  if (sm_nn_weight_count(L->op, L->cin, L->cout) * sizeof(float) >= wmax) return nb;
-  size_t budget = net->group_bytes ? net->group_bytes : SM_NN_GROUP_BYTES;
+  size_t wmax = net->group_weight_bytes ? net->group_weight_bytes : NN_GROUP_WEIGHT_BYTES;
+  if (nn_weight_count(L->op, L->cin, L->cout) * sizeof(float) >= wmax) return nb;
+  size_t budget = net->group_bytes ? net->group_bytes : NN_GROUP_BYTES;
   size_t per = ((size_t)L->in_h * L->in_w * L->cin + (size_t)L->out_h * L->out_w * L->cout) *
                sizeof(float);
   int g = 1;
@@ -272,14 +272,14 @@ static int group_of(const sm_net *net, int i, int nb) {
 /* The layers run in segments of equal group size: a segment takes its input from the batch
  * buffer (or the caller's input), runs group by group through its layers in two group-sized
  * buffers, and leaves its output in the other batch buffer. */
-static int run_chunk(sm_net *net, int backend, const float *in, int nb, float *emb,
+static int run_chunk(nn_net *net, int backend, const float *in, int nb, float *emb,
                      float *scores) {
-  int fast = backend == SM_NN_FAST;
-  int g[SM_NN_MAX_LAYERS];
+  int fast = backend == NN_FAST;
+  int g[NN_MAX_LAYERS];
   size_t act, colsz, gact = 0;
   sizes(net, &act, &colsz);
   for (int i = 0; i < net->n; i++) {
-    const sm_nn_layer *L = &net->L[i];
+    const nn_layer *L = &net->L[i];
     g[i] = fast ? group_of(net, i, nb) : nb;
     size_t o = (size_t)g[i] * L->out_h * L->out_w * L->cout;
     if (g[i] < nb && o > gact) gact = o;
@@ -299,7 +299,7 @@ static int run_chunk(sm_net *net, int backend, const float *in, int nb, float *e
   for (int s = 0; s < net->n;) {
     int e = s + 1;
     while (e < net->n && g[e] == g[s]) e++;
-    const sm_nn_layer *Le = &net->L[e - 1];
+    const nn_layer *Le = &net->L[e - 1];
     size_t out_sz = (size_t)Le->out_h * Le->out_w * Le->cout;
     float *dst = cur == bufs[0] ? bufs[1] : bufs[0];
     if (g[s] >= nb) { /* one group: layer by layer through the two batch buffers */
@@ -332,13 +332,13 @@ static int run_chunk(sm_net *net, int backend, const float *in, int nb, float *e
   return 0;
 }
 
-int sm_net_forward(sm_net *net, int backend, const float *in, int n, float *emb, float *scores) {
+int nn_net_forward(nn_net *net, int backend, const float *in, int n, float *emb, float *scores) {
   if (!net || !net->finished || n < 0) return -1;
-  if (backend == SM_NN_XNNPACK) return sm_xnn_forward(net, in, n, emb, scores);
-  if (backend != SM_NN_REF && backend != SM_NN_FAST) return -1;
+  if (backend == NN_XNNPACK) return nn_xnn_forward(net, in, n, emb, scores);
+  if (backend != NN_REF && backend != NN_FAST) return -1;
   size_t isz = (size_t)net->in_h * net->in_w * net->in_c;
-  for (int s = 0; s < n; s += SM_NN_BATCH) {
-    int nb = n - s < SM_NN_BATCH ? n - s : SM_NN_BATCH;
+  for (int s = 0; s < n; s += NN_BATCH) {
+    int nb = n - s < NN_BATCH ? n - s : NN_BATCH;
     if (run_chunk(net, backend, in + (size_t)s * isz, nb, emb ? emb + (size_t)s * net->emb_dim : NULL,
                   scores ? scores + (size_t)s * net->nclasses : NULL))
       return -1;
@@ -346,9 +346,9 @@ int sm_net_forward(sm_net *net, int backend, const float *in, int n, float *emb,
   return 0;
 }
 
-void sm_net_free(sm_net *net) {
+void nn_net_free(nn_net *net) {
   if (!net) return;
-  sm_xnn_release(net);
+  nn_xnn_release(net);
   for (int i = 0; i < net->n; i++) {
     free(net->L[i].w);
     free(net->L[i].b);

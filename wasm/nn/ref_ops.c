@@ -5,26 +5,26 @@
 
 #include "nn/net.h"
 
-float sm_nn_activate(float x, int act) {
+float nn_activate(float x, int act) {
   switch (act) {
-    case SM_NN_ACT_RELU: return x > 0.0f ? x : 0.0f;
-    case SM_NN_ACT_RELU6: return x > 0.0f ? (x < 6.0f ? x : 6.0f) : 0.0f;
-    case SM_NN_ACT_SIGMOID: return 1.0f / (1.0f + expf(-x));
+    case NN_ACT_RELU: return x > 0.0f ? x : 0.0f;
+    case NN_ACT_RELU6: return x > 0.0f ? (x < 6.0f ? x : 6.0f) : 0.0f;
+    case NN_ACT_SIGMOID: return 1.0f / (1.0f + expf(-x));
     default: return x;
   }
 }
 
-int sm_nn_same_out(int in, int stride) { return (in + stride - 1) / stride; }
+int nn_same_out(int in, int stride) { return (in + stride - 1) / stride; }
 
-int sm_nn_same_pad(int in, int stride) {
-  int total = (sm_nn_same_out(in, stride) - 1) * stride + 3 - in;
+int nn_same_pad(int in, int stride) {
+  int total = (nn_same_out(in, stride) - 1) * stride + 3 - in;
   return total > 0 ? total / 2 : 0;
 }
 
-void sm_ref_conv3(const float *in, int n, int h, int w, int cin, const float *wt,
+void nn_ref_conv3(const float *in, int n, int h, int w, int cin, const float *wt,
                   const float *bias, int cout, int stride, int act, float *out) {
-  int oh = sm_nn_same_out(h, stride), ow = sm_nn_same_out(w, stride);
-  int pt = sm_nn_same_pad(h, stride), pl = sm_nn_same_pad(w, stride);
+  int oh = nn_same_out(h, stride), ow = nn_same_out(w, stride);
+  int pt = nn_same_pad(h, stride), pl = nn_same_pad(w, stride);
   for (int b = 0; b < n; b++)
     for (int oy = 0; oy < oh; oy++)
       for (int ox = 0; ox < ow; ox++)
@@ -41,14 +41,14 @@ void sm_ref_conv3(const float *in, int n, int h, int w, int cin, const float *wt
               for (int ci = 0; ci < cin; ci++) s += (double)px[ci] * k[ci];
             }
           }
-          out[(((size_t)b * oh + oy) * ow + ox) * cout + co] = sm_nn_activate((float)s, act);
+          out[(((size_t)b * oh + oy) * ow + ox) * cout + co] = nn_activate((float)s, act);
         }
 }
 
-void sm_ref_dw3(const float *in, int n, int h, int w, int c, const float *wt, const float *bias,
+void nn_ref_dw3(const float *in, int n, int h, int w, int c, const float *wt, const float *bias,
                 int stride, int act, float *out) {
-  int oh = sm_nn_same_out(h, stride), ow = sm_nn_same_out(w, stride);
-  int pt = sm_nn_same_pad(h, stride), pl = sm_nn_same_pad(w, stride);
+  int oh = nn_same_out(h, stride), ow = nn_same_out(w, stride);
+  int pt = nn_same_pad(h, stride), pl = nn_same_pad(w, stride);
   for (int b = 0; b < n; b++)
     for (int oy = 0; oy < oh; oy++)
       for (int ox = 0; ox < ow; ox++)
@@ -63,22 +63,22 @@ void sm_ref_dw3(const float *in, int n, int h, int w, int c, const float *wt, co
               s += (double)in[(((size_t)b * h + iy) * w + ix) * c + ch] * wt[(ky * 3 + kx) * c + ch];
             }
           }
-          out[(((size_t)b * oh + oy) * ow + ox) * c + ch] = sm_nn_activate((float)s, act);
+          out[(((size_t)b * oh + oy) * ow + ox) * c + ch] = nn_activate((float)s, act);
         }
 }
 
-void sm_ref_pw(const float *in, int rows, int cin, const float *wt, const float *bias, int cout,
+void nn_ref_pw(const float *in, int rows, int cin, const float *wt, const float *bias, int cout,
                int act, float *out) {
   for (int r = 0; r < rows; r++)
     for (int co = 0; co < cout; co++) {
       double s = bias ? bias[co] : 0.0;
       const float *x = in + (size_t)r * cin, *k = wt + (size_t)co * cin;
       for (int ci = 0; ci < cin; ci++) s += (double)x[ci] * k[ci];
-      out[(size_t)r * cout + co] = sm_nn_activate((float)s, act);
+      out[(size_t)r * cout + co] = nn_activate((float)s, act);
     }
 }
 
-void sm_ref_gap(const float *in, int n, int hw, int c, float *out) {
+void nn_ref_gap(const float *in, int n, int hw, int c, float *out) {
   for (int b = 0; b < n; b++)
     for (int ch = 0; ch < c; ch++) {
       double s = 0.0;

@@ -2,8 +2,8 @@
  * With -msimd128 these are WebAssembly SIMD128 intrinsics; natively the same kernels run on GNU C
  * vectors of 4 floats, so the native tests exercise the same blocking and edge handling.
  * (wasm has no fused multiply-add: v_madd is a multiply then an add, as in the reference.) */
-#ifndef SM_NN_SIMD4_H
-#define SM_NN_SIMD4_H
+#ifndef NN_SIMD4_H
+#define NN_SIMD4_H
 
 #include <string.h>
 
@@ -44,8 +44,8 @@ static inline v4 v_min(v4 a, v4 b) {
 
 /* ReLU / ReLU6 / none (sigmoid is applied by the caller, in scalar code). */
 static inline v4 v_act(v4 x, int act) {
-  if (act == SM_NN_ACT_RELU) return v_max(x, v_splat(0.0f));
-  if (act == SM_NN_ACT_RELU6) return v_min(v_max(x, v_splat(0.0f)), v_splat(6.0f));
+  if (act == NN_ACT_RELU) return v_max(x, v_splat(0.0f));
+  if (act == NN_ACT_RELU6) return v_min(v_max(x, v_splat(0.0f)), v_splat(6.0f));
   return x;
 }
 

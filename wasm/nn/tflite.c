@@ -171,25 +171,25 @@ typedef struct {
 } tensor;
 
 static int corrupt(tfl *m) {
-  return sm_nn_fail(m->err, m->errlen, "tflite: truncated or corrupt flatbuffer");
+  return nn_fail(m->err, m->errlen, "tflite: truncated or corrupt flatbuffer");
 }
 
 static int get_tensor(tfl *m, int idx, tensor *t) {
   fbr *f = &m->f;
   memset(t, 0, sizeof *t);
   if (idx < 0 || (uint32_t)idx >= m->ntensors)
-    return sm_nn_fail(m->err, m->errlen, "tflite: tensor index %d out of range", idx);
+    return nn_fail(m->err, m->errlen, "tflite: tensor index %d out of range", idx);
   fbt tt, q;
   if (fb_vec_table(f, m->tensors, (uint32_t)idx, &tt)) return corrupt(m);
   uint64_t sd;
   uint32_t sn;
   if (fb_vec(f, &tt, 0, 4, &sd, &sn) < 0) return corrupt(m);
-  if (sn > 8) return sm_nn_fail(m->err, m->errlen, "tflite: tensor %d has %u dimensions", idx, sn);
+  if (sn > 8) return nn_fail(m->err, m->errlen, "tflite: tensor %d has %u dimensions", idx, sn);
   t->ndim = (int)sn;
   for (uint32_t i = 0; i < sn; i++) {
     t->shape[i] = rd_i32(f, sd + 4ull * i);
     if (t->shape[i] < 0 || t->shape[i] > (1 << 24))
-      return sm_nn_fail(m->err, m->errlen, "tflite: tensor %d has dimension %d", idx, t->shape[i]);
+      return nn_fail(m->err, m->errlen, "tflite: tensor %d has dimension %d", idx, t->shape[i]);
   }
   t->type = (int)fb_int(f, &tt, 1, 1, 0);
   int64_t bi = fb_int(f, &tt, 2, 4, 0);
@@ -212,7 +212,7 @@ static int get_tensor(tfl *m, int idx, tensor *t) {
       }
     }
   } else if (bidx >= m->nbuffers && bidx) {
-    return sm_nn_fail(m->err, m->errlen, "tflite: tensor %d names buffer %u of %u", idx, bidx,
+    return nn_fail(m->err, m->errlen, "tflite: tensor %d names buffer %u of %u", idx, bidx,
                       m->nbuffers);
   }
   int hq = fb_sub(f, &tt, 4, &q);
@@ -245,27 +245,27 @@ static float half_to_float(uint16_t h) {
 static int dequant(tfl *m, const tensor *t, const char *what, float *out, const float *fallback,
                    int nfallback) {
   uint64_t n = elems(t);
-  if (!t->data) return sm_nn_fail(m->err, m->errlen, "tflite: %s is not a constant", what);
+  if (!t->data) return nn_fail(m->err, m->errlen, "tflite: %s is not a constant", what);
   int esz = t->type == T_F32 || t->type == T_I32 ? 4 : t->type == T_F16 ? 2
             : t->type == T_I8 || t->type == T_U8 ? 1 : 0;
-  if (!esz) return sm_nn_fail(m->err, m->errlen, "tflite: %s has unsupported type %d", what, t->type);
+  if (!esz) return nn_fail(m->err, m->errlen, "tflite: %s has unsupported type %d", what, t->type);
   if (t->nbytes != n * (uint64_t)esz)
-    return sm_nn_fail(m->err, m->errlen, "tflite: %s holds %llu bytes for %llu elements", what,
+    return nn_fail(m->err, m->errlen, "tflite: %s holds %llu bytes for %llu elements", what,
                       (unsigned long long)t->nbytes, (unsigned long long)n);
   int quant = t->type == T_I8 || t->type == T_U8 || t->type == T_I32;
   uint64_t inner = 1;
   int nch = 1;
   if (quant) {
     int ns = t->nscales ? (int)t->nscales : nfallback;
-    if (ns < 1) return sm_nn_fail(m->err, m->errlen, "tflite: %s is quantized without scales", what);
+    if (ns < 1) return nn_fail(m->err, m->errlen, "tflite: %s is quantized without scales", what);
     if (ns > 1 || t->nzps > 1) {
       if (t->qdim < 0 || t->qdim >= t->ndim)
-        return sm_nn_fail(m->err, m->errlen, "tflite: %s quantized along axis %d", what, t->qdim);
+        return nn_fail(m->err, m->errlen, "tflite: %s quantized along axis %d", what, t->qdim);
       nch = t->shape[t->qdim];
       for (int i = t->qdim + 1; i < t->ndim; i++) inner *= (uint64_t)t->shape[i];
     }
     if ((ns != 1 && ns != nch) || (t->nzps > 1 && (int)t->nzps != nch))
-      return sm_nn_fail(m->err, m->errlen, "tflite: %s has %d scales for %d channels", what, ns, nch);
+      return nn_fail(m->err, m->errlen, "tflite: %s has %d scales for %d channels", what, ns, nch);
   }
   fbr *f = &m->f;
   for (uint64_t i = 0; i < n; i++) {
@@ -288,7 +288,7 @@ static int dequant(tfl *m, const tensor *t, const char *what, float *out, const 
       v = (float)((double)(q - zp) * sc);
     }
     if (!isfinite(v))
-      return sm_nn_fail(m->err, m->errlen, "tflite: %s element %llu is not finite", what,
+      return nn_fail(m->err, m->errlen, "tflite: %s element %llu is not finite", what,
                         (unsigned long long)i);
     out[i] = v;
   }
@@ -321,7 +321,7 @@ static int get_op(tfl *m, uint32_t j, opinfo *o) {
   if (fb_vec_table(f, m->ops, j, &ot)) return corrupt(m);
   uint32_t idx = (uint32_t)fb_int(f, &ot, 0, 4, 0);
   if (idx >= m->nopcodes)
-    return sm_nn_fail(m->err, m->errlen, "tflite: operator %u uses opcode %u of %u", j, idx,
+    return nn_fail(m->err, m->errlen, "tflite: operator %u uses opcode %u of %u", j, idx,
                       m->nopcodes);
   if (fb_vec_table(f, m->opcodes, idx, &oc)) return corrupt(m);
   int dep = (int)fb_int(f, &oc, 0, 1, 0), bc = (int)fb_int(f, &oc, 3, 4, 0);
@@ -340,14 +340,14 @@ static int op_in(tfl *m, const opinfo *o, uint32_t k) {
 /* Dequantizes operator j's weights (wt) and its optional bias (input 2; int32 biases without
  * scales of their own take input scale x weight scale) and appends the layer to net. */
 static int add_weighted(tfl *m, const opinfo *o, uint32_t j, const tensor *in_t, const tensor *wt,
-                        int nnop, int act, int stride, int cout, sm_net *net, char *err,
+                        int nnop, int act, int stride, int cout, nn_net *net, char *err,
                         size_t errlen) {
   int rc = -1;
   float *wbuf = malloc((size_t)elems(wt) * sizeof(float));
   float *bbuf = calloc((size_t)cout, sizeof(float));
   float *fb = calloc((size_t)cout, sizeof(float));
   if (!wbuf || !bbuf || !fb) {
-    sm_nn_fail(err, errlen, "out of memory");
+    nn_fail(err, errlen, "out of memory");
     goto done;
   }
   if (dequant(m, wt, "weights", wbuf, NULL, 0)) goto done;
@@ -356,14 +356,14 @@ static int add_weighted(tfl *m, const opinfo *o, uint32_t j, const tensor *in_t,
     tensor bt;
     if (get_tensor(m, bi, &bt)) goto done;
     if (elems(&bt) != (uint64_t)cout) {
-      sm_nn_fail(err, errlen, "tflite: operator %u (%s): %llu biases for %d channels", j,
+      nn_fail(err, errlen, "tflite: operator %u (%s): %llu biases for %d channels", j,
                  op_name(o->code), (unsigned long long)elems(&bt), cout);
       goto done;
     }
     bias_fallback(m, in_t, wt, fb, cout);
     if (dequant(m, &bt, "bias", bbuf, fb, wt->nscales > 1 ? cout : 1)) goto done;
   }
-  rc = sm_net_add(net, nnop, act, stride, cout, wbuf, bbuf, err, errlen) ? -1 : 0;
+  rc = nn_net_add(net, nnop, act, stride, cout, wbuf, bbuf, err, errlen) ? -1 : 0;
 done:
   free(wbuf);
   free(bbuf);
@@ -380,15 +380,15 @@ static int64_t opt(tfl *m, const opinfo *o, int field, int size, int64_t def) {
 
 static int fused_act(int code, int *act) {
   switch (code) {
-    case 0: *act = SM_NN_ACT_NONE; return 0;
-    case 1: *act = SM_NN_ACT_RELU; return 0;
-    case 3: *act = SM_NN_ACT_RELU6; return 0;
+    case 0: *act = NN_ACT_NONE; return 0;
+    case 1: *act = NN_ACT_RELU; return 0;
+    case 3: *act = NN_ACT_RELU6; return 0;
     default: return -1;
   }
 }
 
 /* Class names from a stored (uncompressed) *.txt in the zip appended to the flatbuffer. */
-static void read_labels(const uint8_t *b, size_t n, sm_net *net) {
+static void read_labels(const uint8_t *b, size_t n, nn_net *net) {
   if (n < 22 || !net->nclasses) return;
   size_t lo = n > 65557 ? n - 65557 : 0;
   for (size_t e = n - 22 + 1; e-- > lo;) {
@@ -438,7 +438,7 @@ static void read_labels(const uint8_t *b, size_t n, sm_net *net) {
         }
         s = t + 1;
       }
-      if (got == net->nclasses && sm_net_set_labels(net, lab, got, NULL, 0) == 0) return;
+      if (got == net->nclasses && nn_net_set_labels(net, lab, got, NULL, 0) == 0) return;
       if (got != net->nclasses) {
         for (int i = 0; i < got && i < net->nclasses; i++) free(lab[i]);
         free(lab);
@@ -448,7 +448,7 @@ static void read_labels(const uint8_t *b, size_t n, sm_net *net) {
   }
 }
 
-int sm_tflite_detect(const uint8_t *buf, size_t len) {
+int nn_tflite_detect(const uint8_t *buf, size_t len) {
   return buf && len >= 8 && !memcmp(buf + 4, "TFL3", 4);
 }
 
@@ -462,7 +462,7 @@ static int find_body(tfl *m, uint32_t *start, opinfo *o) {
       return 0;
     }
   }
-  return sm_nn_fail(m->err, m->errlen, "tflite: no convolution found (not a YAMNet-style model)");
+  return nn_fail(m->err, m->errlen, "tflite: no convolution found (not a YAMNet-style model)");
 }
 
 /* What one operator of the chain sees: its index, its output tensor, the shape of the
@@ -480,14 +480,14 @@ static int import_passthrough(tfl *m, const opinfo *o, int cur, const opctx *c) 
   tensor a, b;
   if (get_tensor(m, cur, &a) || get_tensor(m, c->out, &b)) return -1;
   if (elems(&a) != elems(&b) || o->nout != 1)
-    return sm_nn_fail(m->err, m->errlen, "tflite: operator %u (%s) changes the element count",
+    return nn_fail(m->err, m->errlen, "tflite: operator %u (%s) changes the element count",
                       c->j, op_name(o->code));
   if (o->code == OP_QUANTIZE || o->code == OP_DEQUANTIZE) *c->in_t = b;
   return 0;
 }
 
 /* CONV_2D / DEPTHWISE_CONV_2D: a 3x3 convolution, a 3x3 depthwise one or a pointwise one. */
-static int import_conv(tfl *m, const opinfo *o, const opctx *c, sm_net *net) {
+static int import_conv(tfl *m, const opinfo *o, const opctx *c, nn_net *net) {
   char *err = m->err;
   size_t errlen = m->errlen;
   const uint32_t j = c->j;
@@ -499,36 +499,36 @@ static int import_conv(tfl *m, const opinfo *o, const opctx *c, sm_net *net) {
   int dil_w = (int)opt(m, o, dw ? 5 : 4, 4, 1), dil_h = (int)opt(m, o, dw ? 6 : 5, 4, 1);
   int act;
   if (fused_act(actc, &act))
-    return sm_nn_fail(err, errlen, "tflite: operator %u (%s): fused activation %d unsupported", j,
+    return nn_fail(err, errlen, "tflite: operator %u (%s): fused activation %d unsupported", j,
                       op_name(o->code), actc);
   tensor wt;
   if (get_tensor(m, op_in(m, o, 1), &wt)) return -1;
   if (wt.ndim != 4 || sw != sh || dil_w != 1 || dil_h != 1 || mult != 1)
-    return sm_nn_fail(err, errlen, "tflite: operator %u (%s): unsupported shape/stride/dilation",
+    return nn_fail(err, errlen, "tflite: operator %u (%s): unsupported shape/stride/dilation",
                       j, op_name(o->code));
   int kh = wt.shape[1], kw = wt.shape[2];
   int cout = dw ? wt.shape[3] : wt.shape[0];
   int wcin = dw ? wt.shape[3] : wt.shape[3];
   int op;
-  if (dw && kh == 3 && kw == 3 && wt.shape[0] == 1 && pad == 0) op = SM_NN_DW3;
-  else if (!dw && kh == 3 && kw == 3 && pad == 0) op = SM_NN_CONV3;
-  else if (!dw && kh == 1 && kw == 1 && sw == 1) op = SM_NN_PW;
+  if (dw && kh == 3 && kw == 3 && wt.shape[0] == 1 && pad == 0) op = NN_DW3;
+  else if (!dw && kh == 3 && kw == 3 && pad == 0) op = NN_CONV3;
+  else if (!dw && kh == 1 && kw == 1 && sw == 1) op = NN_PW;
   else
-    return sm_nn_fail(err, errlen, "tflite: operator %u (%s): %dx%d kernel, stride %d, padding %d "
+    return nn_fail(err, errlen, "tflite: operator %u (%s): %dx%d kernel, stride %d, padding %d "
                       "unsupported", j, op_name(o->code), kh, kw, sw, pad);
   if (wcin != c->cin)
-    return sm_nn_fail(err, errlen, "tflite: operator %u (%s): weights for %d input channels, "
+    return nn_fail(err, errlen, "tflite: operator %u (%s): weights for %d input channels, "
                       "activation has %d", j, op_name(o->code), wcin, c->cin);
-  size_t nw = sm_nn_weight_count(op, c->cin, cout);
-  if (nw != elems(&wt) || cout < 1 || cout > SM_NN_MAX_CH)
-    return sm_nn_fail(err, errlen, "tflite: operator %u (%s): weight shape mismatch", j,
+  size_t nw = nn_weight_count(op, c->cin, cout);
+  if (nw != elems(&wt) || cout < 1 || cout > NN_MAX_CH)
+    return nn_fail(err, errlen, "tflite: operator %u (%s): weight shape mismatch", j,
                       op_name(o->code));
   if (add_weighted(m, o, j, c->in_t, &wt, op, act, sw, cout, net, err, errlen)) return -1;
   tensor ot;
   if (get_tensor(m, c->out, &ot)) return -1;
-  const sm_nn_layer *L = &net->L[net->n - 1];
+  const nn_layer *L = &net->L[net->n - 1];
   if (ot.ndim == 4 && (ot.shape[1] != L->out_h || ot.shape[2] != L->out_w || ot.shape[3] != cout))
-    return sm_nn_fail(err, errlen, "tflite: operator %u (%s): output %dx%dx%d, expected %dx%dx%d",
+    return nn_fail(err, errlen, "tflite: operator %u (%s): output %dx%dx%d, expected %dx%dx%d",
                       j, op_name(o->code), ot.shape[1], ot.shape[2], ot.shape[3], L->out_h,
                       L->out_w, cout);
   *c->in_t = ot;
@@ -537,7 +537,7 @@ static int import_conv(tfl *m, const opinfo *o, const opctx *c, sm_net *net) {
 
 /* MEAN over height and width, or AVERAGE_POOL_2D over the whole activation: a global average
  * pool. */
-static int import_pool(tfl *m, const opinfo *o, const opctx *c, sm_net *net) {
+static int import_pool(tfl *m, const opinfo *o, const opctx *c, nn_net *net) {
   int ok = 0;
   if (o->code == OP_MEAN) {
     tensor ax;
@@ -552,52 +552,52 @@ static int import_pool(tfl *m, const opinfo *o, const opctx *c, sm_net *net) {
     ok = opt(m, o, 3, 4, 0) == c->w && opt(m, o, 4, 4, 0) == c->h && opt(m, o, 5, 1, 0) == 0;
   }
   if (!ok)
-    return sm_nn_fail(m->err, m->errlen, "tflite: operator %u (%s) is not a global average pool",
+    return nn_fail(m->err, m->errlen, "tflite: operator %u (%s) is not a global average pool",
                       c->j, op_name(o->code));
-  if (sm_net_add(net, SM_NN_GAP, SM_NN_ACT_NONE, 1, c->cin, NULL, NULL, m->err, m->errlen))
+  if (nn_net_add(net, NN_GAP, NN_ACT_NONE, 1, c->cin, NULL, NULL, m->err, m->errlen))
     return -1;
   return get_tensor(m, c->out, c->in_t);
 }
 
 /* FULLY_CONNECTED on a 1 x 1 x cin activation: a dense layer. */
-static int import_dense(tfl *m, const opinfo *o, const opctx *c, sm_net *net) {
+static int import_dense(tfl *m, const opinfo *o, const opctx *c, nn_net *net) {
   char *err = m->err;
   size_t errlen = m->errlen;
   const uint32_t j = c->j;
   int actc = (int)opt(m, o, 0, 1, 0), act;
   if (fused_act(actc, &act) || opt(m, o, 1, 1, 0) != 0)
-    return sm_nn_fail(err, errlen, "tflite: operator %u (FULLY_CONNECTED): unsupported options",
+    return nn_fail(err, errlen, "tflite: operator %u (FULLY_CONNECTED): unsupported options",
                       j);
   tensor wt;
   if (get_tensor(m, op_in(m, o, 1), &wt)) return -1;
   if (wt.ndim != 2 || wt.shape[1] != c->cin || c->h != 1 || c->w != 1)
-    return sm_nn_fail(err, errlen, "tflite: operator %u (FULLY_CONNECTED): weights do not fit a "
+    return nn_fail(err, errlen, "tflite: operator %u (FULLY_CONNECTED): weights do not fit a "
                       "%dx%dx%d input", j, c->h, c->w, c->cin);
   int cout = wt.shape[0];
-  if (cout < 1 || cout > SM_NN_MAX_CH)
-    return sm_nn_fail(err, errlen, "tflite: operator %u (FULLY_CONNECTED): %d outputs", j, cout);
-  if (add_weighted(m, o, j, c->in_t, &wt, SM_NN_DENSE, act, 1, cout, net, err, errlen)) return -1;
+  if (cout < 1 || cout > NN_MAX_CH)
+    return nn_fail(err, errlen, "tflite: operator %u (FULLY_CONNECTED): %d outputs", j, cout);
+  if (add_weighted(m, o, j, c->in_t, &wt, NN_DENSE, act, 1, cout, net, err, errlen)) return -1;
   return get_tensor(m, c->out, c->in_t);
 }
 
 /* LOGISTIC right after a dense layer without activation: that layer's sigmoid. */
-static int import_logistic(tfl *m, const opctx *c, sm_net *net) {
-  sm_nn_layer *L = net->n ? &net->L[net->n - 1] : NULL;
-  if (!L || L->op != SM_NN_DENSE || L->act != SM_NN_ACT_NONE)
-    return sm_nn_fail(m->err, m->errlen, "tflite: operator %u (LOGISTIC) not after a dense layer",
+static int import_logistic(tfl *m, const opctx *c, nn_net *net) {
+  nn_layer *L = net->n ? &net->L[net->n - 1] : NULL;
+  if (!L || L->op != NN_DENSE || L->act != NN_ACT_NONE)
+    return nn_fail(m->err, m->errlen, "tflite: operator %u (LOGISTIC) not after a dense layer",
                       c->j);
-  L->act = SM_NN_ACT_SIGMOID;
+  L->act = NN_ACT_SIGMOID;
   return 0;
 }
 
 /* Operator j of the chain, reading tensor cur: checks it continues the chain and appends what
  * it does to net. Its output tensor in *out. 0, or -1 with a reason. */
-static int import_op(tfl *m, uint32_t j, int cur, tensor *in_t, sm_net *net, int *out) {
+static int import_op(tfl *m, uint32_t j, int cur, tensor *in_t, nn_net *net, int *out) {
   opinfo o;
   if (get_op(m, j, &o)) return -1;
   int data = op_in(m, &o, o.code == OP_SPLIT ? 1 : 0);
   if (data != cur)
-    return sm_nn_fail(m->err, m->errlen, "tflite: operator %u (%s) branches off the main chain",
+    return nn_fail(m->err, m->errlen, "tflite: operator %u (%s) branches off the main chain",
                       j, op_name(o.code));
   int li = net->n;
   opctx c = {j, op_out(m, &o, 0), 0, 0, 0, in_t};
@@ -605,7 +605,7 @@ static int import_op(tfl *m, uint32_t j, int cur, tensor *in_t, sm_net *net, int
   c.w = li ? net->L[li - 1].out_w : net->in_w;
   c.cin = li ? net->L[li - 1].cout : net->in_c;
   if (c.out < 0)
-    return sm_nn_fail(m->err, m->errlen, "tflite: operator %u (%s) has no output", j,
+    return nn_fail(m->err, m->errlen, "tflite: operator %u (%s) has no output", j,
                       op_name(o.code));
   int rc;
   switch (o.code) {
@@ -621,7 +621,7 @@ static int import_op(tfl *m, uint32_t j, int cur, tensor *in_t, sm_net *net, int
     case OP_FULLY_CONNECTED: rc = import_dense(m, &o, &c, net); break;
     case OP_LOGISTIC: rc = import_logistic(m, &c, net); break;
     default:
-      return sm_nn_fail(m->err, m->errlen, "tflite: operator %u (%s, code %d) unsupported", j,
+      return nn_fail(m->err, m->errlen, "tflite: operator %u (%s, code %d) unsupported", j,
                         op_name(o.code), o.code);
   }
   if (rc) return -1;
@@ -631,7 +631,7 @@ static int import_op(tfl *m, uint32_t j, int cur, tensor *in_t, sm_net *net, int
 
 /* The network: the operators from the first convolution on, one chain, each imported as a
  * layer (or folded into one). */
-static sm_net *build(tfl *m) {
+static nn_net *build(tfl *m) {
   uint32_t start = 0;
   opinfo o;
   if (find_body(m, &start, &o)) return NULL;
@@ -639,24 +639,24 @@ static sm_net *build(tfl *m) {
   tensor ti;
   if (get_tensor(m, cur, &ti)) return NULL;
   if (ti.ndim != 4 || ti.shape[0] != 1) {
-    sm_nn_fail(m->err, m->errlen, "tflite: first convolution input is not 1 x H x W x C");
+    nn_fail(m->err, m->errlen, "tflite: first convolution input is not 1 x H x W x C");
     return NULL;
   }
-  sm_net *net = sm_net_new(ti.shape[1], ti.shape[2], ti.shape[3], m->err, m->errlen);
+  nn_net *net = nn_net_new(ti.shape[1], ti.shape[2], ti.shape[3], m->err, m->errlen);
   if (!net) return NULL;
   tensor in_t = ti; /* quantization of the current activation, for implied bias scales */
   for (uint32_t j = start; j < m->nops; j++)
     if (import_op(m, j, cur, &in_t, net, &cur)) goto fail;
-  if (sm_net_finish(net, m->err, m->errlen)) goto fail;
+  if (nn_net_finish(net, m->err, m->errlen)) goto fail;
   return net;
 fail:
-  sm_net_free(net);
+  nn_net_free(net);
   return NULL;
 }
 
-sm_net *sm_tflite_load(const uint8_t *buf, size_t len, char *err, size_t errlen) {
-  if (!sm_tflite_detect(buf, len)) {
-    sm_nn_fail(err, errlen, "tflite: missing TFL3 identifier");
+nn_net *nn_tflite_load(const uint8_t *buf, size_t len, char *err, size_t errlen) {
+  if (!nn_tflite_detect(buf, len)) {
+    nn_fail(err, errlen, "tflite: missing TFL3 identifier");
     return NULL;
   }
   tfl m;
@@ -676,7 +676,7 @@ sm_net *sm_tflite_load(const uint8_t *buf, size_t len, char *err, size_t errlen)
     return NULL;
   }
   if (nsg < 1) {
-    sm_nn_fail(err, errlen, "tflite: no subgraph");
+    nn_fail(err, errlen, "tflite: no subgraph");
     return NULL;
   }
   if (fb_vec_table(f, sgs, 0, &sg) || fb_vec(f, &sg, 0, 4, &m.tensors, &m.ntensors) < 0 ||
@@ -685,7 +685,7 @@ sm_net *sm_tflite_load(const uint8_t *buf, size_t len, char *err, size_t errlen)
     return NULL;
   }
   m.sg = sg;
-  sm_net *net = build(&m);
+  nn_net *net = build(&m);
   if (net) read_labels(buf, len, net);
   return net;
 }

@@ -1,4 +1,4 @@
-/* tflite.h — import a TFLite flatbuffer of the YAMNet family into an sm_net.
+/* tflite.h — import a TFLite flatbuffer of the YAMNet family into an nn_net.
  *
  * The flatbuffer is read with bounds checks on every offset, vtable and vector, so a truncated
  * or malicious file gives a one-line error, never a crash. The body is taken from the first
@@ -9,8 +9,8 @@
  * per-channel scales and zero points) are dequantized; int32 biases become
  * bias x bias_scale (or x input_scale x weight_scale). Fused ReLU / ReLU6 are kept.
  * Class names are read from a label list stored in the file's appended metadata zip, if any. */
-#ifndef SM_NN_TFLITE_H
-#define SM_NN_TFLITE_H
+#ifndef NN_TFLITE_H
+#define NN_TFLITE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -18,8 +18,8 @@
 #include "nn/net.h"
 
 /* 1 when buf carries the TFLite file identifier ("TFL3" at offset 4). */
-int sm_tflite_detect(const uint8_t *buf, size_t len);
+int nn_tflite_detect(const uint8_t *buf, size_t len);
 /* A finished network, or NULL with a reason. */
-sm_net *sm_tflite_load(const uint8_t *buf, size_t len, char *err, size_t errlen);
+nn_net *nn_tflite_load(const uint8_t *buf, size_t len, char *err, size_t errlen);
 
 #endif

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void sm_bytebuf_append(sm_bytebuf *b, const void *data, size_t n) {
+void out_bytebuf_append(out_bytebuf *b, const void *data, size_t n) {
   if (b->failed || n == 0) return;
   if (n > SIZE_MAX - b->len) { b->failed = 1; return; }
   if (b->len + n > b->cap) {

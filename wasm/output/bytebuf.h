@@ -1,6 +1,6 @@
 /* bytebuf.h — a growable byte buffer for encoders that write through a callback. */
-#ifndef SM_BYTEBUF_H
-#define SM_BYTEBUF_H
+#ifndef OUT_BYTEBUF_H
+#define OUT_BYTEBUF_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -9,8 +9,8 @@ typedef struct {
   uint8_t *data;
   size_t len, cap;
   int failed; /* set once an allocation failed; later appends are ignored */
-} sm_bytebuf;
+} out_bytebuf;
 
-void sm_bytebuf_append(sm_bytebuf *b, const void *data, size_t n);
+void out_bytebuf_append(out_bytebuf *b, const void *data, size_t n);
 
 #endif

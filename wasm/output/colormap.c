@@ -6,7 +6,7 @@ static const uint8_t KEYS[9][3] = {
   {229, 80, 100}, {251, 135, 97}, {254, 194, 135}, {252, 253, 191},
 };
 
-void sm_colormap(float t, uint8_t rgb[3]) {
+void out_colormap(float t, uint8_t rgb[3]) {
   if (!(t > 0.0f)) t = 0.0f;  /* also catches NaN */
   if (t > 1.0f) t = 1.0f;
   float x = t * 8.0f;

@@ -16,7 +16,7 @@
 #define MAX_PORDER 8
 
 typedef struct {
-  sm_bytebuf *out;
+  out_bytebuf *out;
   uint64_t acc; /* pending bits, most significant first */
   int nacc;
 } bitw;
@@ -30,7 +30,7 @@ static void put_bits(bitw *w, uint32_t v, int n) {
     w->nacc += take;
     while (w->nacc >= 8) {
       uint8_t byte = (uint8_t)(w->acc >> (w->nacc - 8));
-      sm_bytebuf_append(w->out, &byte, 1);
+      out_bytebuf_append(w->out, &byte, 1);
       w->nacc -= 8;
     }
   }
@@ -119,7 +119,7 @@ static void put_utf8_number(bitw *w, uint32_t v) {
   for (int i = bytes - 2; i >= 0; i--) put_bits(w, 0x80u | ((v >> (6 * i)) & 0x3Fu), 8);
 }
 
-static int encode_frame(sm_bytebuf *out, const int32_t *x, int n, uint32_t frame_no, int rate_code,
+static int encode_frame(out_bytebuf *out, const int32_t *x, int n, uint32_t frame_no, int rate_code,
                         int rate) {
   size_t start = out->len;
   bitw w = {out, 0, 0};
@@ -135,7 +135,7 @@ static int encode_frame(sm_bytebuf *out, const int32_t *x, int n, uint32_t frame
   if (rate_code == 12) put_bits(&w, (uint32_t)(rate / 1000), 8);
   else if (rate_code == 13) put_bits(&w, (uint32_t)rate, 16);
   if (out->failed) return -1;
-  uint8_t crc8 = sm_flac_crc8(out->data + start, out->len - start);
+  uint8_t crc8 = dec_flac_crc8(out->data + start, out->len - start);
   put_bits(&w, crc8, 8);
 
   /* subframe: constant, best fixed order, or verbatim */
@@ -169,7 +169,7 @@ static int encode_frame(sm_bytebuf *out, const int32_t *x, int n, uint32_t frame
   }
   flush_byte(&w);
   if (out->failed) return -1;
-  uint16_t crc16 = sm_flac_crc16(out->data + start, out->len - start);
+  uint16_t crc16 = dec_flac_crc16(out->data + start, out->len - start);
   put_bits(&w, crc16, 16);
   return out->failed ? -1 : 0;
 }
@@ -191,15 +191,15 @@ uint8_t *sm_flac_encode(const float *x, size_t n, int rate, size_t *len) {
   if (!rate_code) return NULL;
   if (n >= ((uint64_t)1 << 36)) return NULL;
   if (n / BLOCK >= 0x7FFFFFFFu) return NULL;
-  sm_bytebuf out = {0};
+  out_bytebuf out = {0};
   /* "fLaC" and STREAMINFO; sizes and MD5 are filled in at the end */
   static const uint8_t magic[4] = {'f', 'L', 'a', 'C'};
-  sm_bytebuf_append(&out, magic, 4);
+  out_bytebuf_append(&out, magic, 4);
   uint8_t si[38] = {0x80, 0, 0, 34};
-  sm_bytebuf_append(&out, si, sizeof si);
+  out_bytebuf_append(&out, si, sizeof si);
   int32_t block[BLOCK];
-  sm_md5 md5;
-  sm_md5_init(&md5);
+  dec_md5 md5;
+  dec_md5_init(&md5);
   uint32_t frame_no = 0;
   int min_fs = INT_MAX, max_fs = 0;
   for (size_t pos = 0; pos < n; pos += BLOCK, frame_no++) {
@@ -213,7 +213,7 @@ uint8_t *sm_flac_encode(const float *x, size_t n, int rate, size_t *len) {
       le[2 * i] = (uint8_t)(block[i] & 0xFF);
       le[2 * i + 1] = (uint8_t)((block[i] >> 8) & 0xFF);
     }
-    sm_md5_update(&md5, le, (size_t)m * 2);
+    dec_md5_update(&md5, le, (size_t)m * 2);
     size_t before = out.len;
     if (encode_frame(&out, block, m, frame_no, rate_code, rate) < 0) break;
     int fs = (int)(out.len - before);
@@ -238,7 +238,7 @@ uint8_t *sm_flac_encode(const float *x, size_t n, int rate, size_t *len) {
   p[13] = (uint8_t)(((15 & 0xF) << 4) | (uint8_t)((total >> 32) & 0xF));
   p[14] = (uint8_t)(total >> 24); p[15] = (uint8_t)(total >> 16);
   p[16] = (uint8_t)(total >> 8); p[17] = (uint8_t)total;
-  sm_md5_final(&md5, p + 18);
+  dec_md5_final(&md5, p + 18);
   *len = out.len;
   return out.data;
 }

@@ -21,7 +21,7 @@
 #endif
 
 static void sink(void *ctx, void *data, int size) {
-  sm_bytebuf_append((sm_bytebuf *)ctx, data, size > 0 ? (size_t)size : 0);
+  out_bytebuf_append((out_bytebuf *)ctx, data, size > 0 ? (size_t)size : 0);
 }
 
 uint8_t *sm_sprite_encode(const uint8_t *tiles_rgba, int n, int tile, int quality, size_t *len,
@@ -45,7 +45,7 @@ uint8_t *sm_sprite_encode(const uint8_t *tiles_rgba, int n, int tile, int qualit
       memcpy(sheet + ((size_t)cy * tile + (size_t)y) * stride + (size_t)cx * tile * 4,
              src + (size_t)y * tile * 4, (size_t)tile * 4);
   }
-  sm_bytebuf out = {0};
+  out_bytebuf out = {0};
   int ok = quality == 0 ? stbi_write_png_to_func(sink, &out, w, h, 4, sheet, (int)stride)
                         : stbi_write_jpg_to_func(sink, &out, w, h, 4, sheet, quality);
   free(sheet);

@@ -31,7 +31,7 @@ void sm_logmel_tile(const float *logmel, int frames, int bands, int w, int h, ui
       float v10 = logmel[t1 * bands + b0], v11 = logmel[t1 * bands + b1];
       float v = (1 - wt) * ((1 - wb) * v00 + wb * v01) + wt * ((1 - wb) * v10 + wb * v11);
       uint8_t *px = rgba + ((size_t)y * (size_t)w + (size_t)x) * 4;
-      sm_colormap((v - lo) / TILE_RANGE, px);
+      out_colormap((v - lo) / TILE_RANGE, px);
       px[3] = 255;
     }
   }

@@ -9,7 +9,7 @@
 #include "sonomap.h"
 
 /* points normalised to [0, 1] per axis (a flat axis sits at 0.5) */
-static float *normalise(const float *xy, int n, int stride) {
+static float *normalize(const float *xy, int n, int stride) {
   float *p = malloc(sizeof(float) * 2 * (size_t)(n > 0 ? n : 1));
   if (!p)
     return NULL;
@@ -27,13 +27,13 @@ static float *normalise(const float *xy, int n, int stride) {
 }
 
 static inline double cost(const float *p, int i, int j, int cols, int rows) {
-  double cx = ((j % cols) + 0.5) / cols, cy = ((j / cols) + 0.5) / rows; /* as cell_centre */
+  double cx = ((j % cols) + 0.5) / cols, cy = ((j / cols) + 0.5) / rows; /* as cell_center */
   double dx = p[2 * i] - cx, dy = p[2 * i + 1] - cy;
   return dx * dx + dy * dy;
 }
 
 double prj_grid_cost(const float *xy, int n, int stride, int cols, int rows, const int *cell) {
-  float *p = normalise(xy, n, stride);
+  float *p = normalize(xy, n, stride);
   if (!p)
     return NAN;
   double s = 0.0;
@@ -253,20 +253,20 @@ static void jv_solve(jv_work *w, const float *q, int n, int m, int *out) {
     out[i] = x[i];
 }
 
-static void cell_centre(int j, int cols, int rows, double *cx, double *cy) {
+static void cell_center(int j, int cols, int rows, double *cx, double *cy) {
   *cx = ((j % cols) + 0.5) / cols, *cy = ((j / cols) + 0.5) / rows;
 }
 
 int prj_grid_exact(const float *xy, int n, int stride, int cols, int rows, int *cell) {
   const int m = cols * rows;
-  float *p = normalise(xy, n, stride);
+  float *p = normalize(xy, n, stride);
   jv_work w;
   if (!p || jv_alloc(&w, m, (size_t)n * m)) {
     free(p);
     return -1;
   }
   for (int j = 0; j < m; j++)
-    cell_centre(j, cols, rows, &w.cx[j], &w.cy[j]);
+    cell_center(j, cols, rows, &w.cx[j], &w.cy[j]);
   jv_solve(&w, p, n, m, cell);
   jv_free(&w);
   free(p);
@@ -298,7 +298,7 @@ typedef struct {
 /* solve the points pts[0..np) exactly on the cells cells[0..m) (np <= m <= the workspace) */
 static void solve_cells(split_ctx *s, const int *pts, int np, int m, int *cell) {
   for (int k = 0; k < m; k++)
-    cell_centre(s->cells[k], s->cols, s->rows, &s->w.cx[k], &s->w.cy[k]);
+    cell_center(s->cells[k], s->cols, s->rows, &s->w.cx[k], &s->w.cy[k]);
   for (int a = 0; a < np; a++)
     s->q[2 * a] = s->p[2 * pts[a]], s->q[2 * a + 1] = s->p[2 * pts[a] + 1];
   jv_solve(&s->w, s->q, np, m, s->out);
@@ -434,7 +434,7 @@ int prj_grid_split_leaf(const float *xy, int n, int stride, int cols, int rows, 
   int cap = leaf > fw * fh ? leaf : fw * fh;
   split_ctx s = {0};
   s.cols = cols, s.rows = rows, s.leaf = leaf;
-  float *p = normalise(xy, n, stride);
+  float *p = normalize(xy, n, stride);
   keyed *ks = malloc(sizeof(keyed) * (size_t)(n > 0 ? n : 1));
   int *occ = malloc(sizeof(int) * (size_t)m);
   s.q = malloc(sizeof(float) * 2 * (size_t)cap);

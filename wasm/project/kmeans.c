@@ -8,7 +8,7 @@
 #include "project/rng.h"
 #include "project/vec.h"
 
-static void normalise(float *v, int d) {
+static void normalize(float *v, int d) {
   double s = 0.0;
   for (int j = 0; j < d; j++)
     s += (double)v[j] * v[j];
@@ -35,7 +35,7 @@ int prj_kmeans(const float *X, int n, int d, int k, int spherical, uint64_t seed
     if (Xn) {
       memcpy(Xn, X, sizeof(float) * (size_t)n * d);
       for (int i = 0; i < n; i++)
-        normalise(Xn + (size_t)i * d, d);
+        normalize(Xn + (size_t)i * d, d);
     }
     P = Xn;
   }
@@ -125,7 +125,7 @@ int prj_kmeans(const float *X, int n, int d, int k, int spherical, uint64_t seed
       for (int j = 0; j < d; j++)
         C[(size_t)c * d + j] = (float)(acc[(size_t)c * d + j] / cnt[c]);
       if (spherical)
-        normalise(C + (size_t)c * d, d);
+        normalize(C + (size_t)c * d, d);
     }
   }
   if (inertia) {

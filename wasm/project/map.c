@@ -24,7 +24,7 @@
 #define PCA_FIT_MIN 5000
 #define PCA_FIT_MAX 20000
 
-enum { STAGE_NEIGHBOURS, STAGE_GRAPH, STAGE_READY };
+enum { STAGE_NEIGHBORS, STAGE_GRAPH, STAGE_READY };
 
 struct sm_map {
   sm_map_options o;
@@ -144,7 +144,7 @@ static int setup_projection(sm_map *m, char *err, size_t errlen) {
     m->total = o->iterations > 0 ? o->iterations : (m->nk <= 10000 ? 500 : 200);
   else
     m->total = o->iterations > 0 ? o->iterations : 1000;
-  m->stage = STAGE_NEIGHBOURS;
+  m->stage = STAGE_NEIGHBORS;
   m->prep_total = 2; /* the exact search in one chunk, the graph in one */
   int exact_max = k > 30 ? EXACT_KNN_MAX_LARGE_K : EXACT_KNN_MAX;
   if (o->knn == SM_KNN_APPROX || (o->knn == SM_KNN_AUTO && m->nk > exact_max)) {
@@ -161,7 +161,7 @@ static int setup_projection(sm_map *m, char *err, size_t errlen) {
 /* One chunk of the setup; 0 when the map is ready to step, -1 on failure (m->err). */
 static int prepare_chunk(sm_map *m) {
   const sm_map_options *o = &m->o;
-  if (m->stage == STAGE_NEIGHBOURS) {
+  if (m->stage == STAGE_NEIGHBORS) {
     int rc = 0;
     if (m->nnd) { /* one chunk of the approximate search */
       int left = prj_nnd_step(m->nnd);
@@ -242,7 +242,7 @@ int sm_map_prepare_total(const sm_map *m) { return m ? m->prep_total : 0; }
 const char *sm_map_stage(const sm_map *m) {
   if (!m)
     return "done";
-  if (m->stage == STAGE_NEIGHBOURS)
+  if (m->stage == STAGE_NEIGHBORS)
     return "neighbours";
   if (m->stage == STAGE_GRAPH)
     return "graph";

@@ -100,7 +100,7 @@ static inline const float *view_row(const prj_view *v, long r, float *buf) {
 
 /* Orthonormalise the columns of M (rows x l, row-major) in place through the eigenvectors of
  * its Gram matrix; columns without support (rank deficiency) become zero. */
-static int orthonormalise(float *M, long rows, int l) {
+static int orthonormalize(float *M, long rows, int l) {
   double *G = calloc((size_t)l * l, sizeof *G), *w = malloc(sizeof(double) * l);
   double *V = malloc(sizeof(double) * l * l);
   float *tmp = malloc(sizeof(float) * l), *T = malloc(sizeof(float) * l * l);
@@ -325,12 +325,12 @@ int prj_pca_fit_view(const prj_view *v, int n, int k, uint64_t seed, prj_pca *ou
     W[i] = (float)prj_rng_normal(&rng);
   int fail = 0;
   times(v, out->mean, n, d, W, l, Y, xc);
-  fail |= orthonormalise(Y, n, l);
+  fail |= orthonormalize(Y, n, l);
   for (int it = 0; it < POWER_ITERS && !fail; it++) {
     times_t(v, out->mean, n, d, Y, l, W, blk, acc, xc);
-    fail |= orthonormalise(W, d, l);
+    fail |= orthonormalize(W, d, l);
     times(v, out->mean, n, d, W, l, Y, xc);
-    fail |= orthonormalise(Y, n, l);
+    fail |= orthonormalize(Y, n, l);
   }
   if (!fail) {
     times_t(v, out->mean, n, d, Y, l, W, blk, acc, xc); /* W = Xc^T Q = B^T, d x l */

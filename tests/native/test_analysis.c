@@ -353,7 +353,7 @@ static void test_fingerprint_definition(void) {
       double mel = t >= 48 ? 1e-5 : (m % 2 == 0 ? 1.0 : 1e-3);
       patch[t * SM_NMEL + m] = (float)log(mel + 0.001);
     }
-  sm_fingerprint(patch, fp);
+  ana_fingerprint(patch, fp);
   CHECK_NEAR(fp[0], 1.0 - 30.0 / 80.0, 1e-4, "mixed cell");
   CHECK_NEAR(fp[15 * SM_FP + 31], 1.0 - 30.0 / 80.0, 1e-4, "mixed cell, top band");
   CHECK_NEAR(fp[16 * SM_FP + 3], 0.0, 1e-6, "cells below -80 dB");

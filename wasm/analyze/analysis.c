@@ -187,7 +187,7 @@ static int window_patch(dsp_frontend *fe, const float *x, size_t n, int64_t star
                         double *acc) {
   float *buf = malloc(SM_PATCH_SAMPLES * sizeof(float));
   if (!buf) return -1;
-  sm_copy_padded(x, n, start, SM_PATCH_SAMPLES, buf);
+  ana_copy_padded(x, n, start, SM_PATCH_SAMPLES, buf);
   float mag[SM_NBINS];
   for (int t = 0; t < SM_PATCH_FRAMES; t++) {
     dsp_frontend_frame(fe, buf + t * SM_HOP, mag, patch + t * SM_NMEL);
@@ -198,8 +198,8 @@ static int window_patch(dsp_frontend *fe, const float *x, size_t n, int64_t star
 }
 
 static void time_descriptors(const sm_analysis *a, segment *s, size_t lo, size_t count) {
-  s->desc[SM_DESC_RMS] = (float)sm_rms(a->audio + lo, count);
-  s->desc[SM_DESC_ZCR] = (float)sm_zcr(a->audio + lo, count);
+  s->desc[SM_DESC_RMS] = (float)ana_rms(a->audio + lo, count);
+  s->desc[SM_DESC_ZCR] = (float)ana_zcr(a->audio + lo, count);
   s->desc[SM_DESC_DURATION] = (float)a->duration;
   s->start = (double)lo / SM_RATE;
   s->length = (double)count / SM_RATE;
@@ -207,7 +207,7 @@ static void time_descriptors(const sm_analysis *a, segment *s, size_t lo, size_t
 
 static void spectral(segment *s, double *acc, int frames) {
   for (int k = 0; k < SM_NBINS; k++) acc[k] /= frames;
-  sm_spectral_descriptors(acc, s->desc);
+  ana_spectral_descriptors(acc, s->desc);
 }
 
 static int analyze_clip(sm_analysis *a, dsp_frontend *fe) {
@@ -217,15 +217,15 @@ static int analyze_clip(sm_analysis *a, dsp_frontend *fe) {
   a->nseg = 1;
   segment *s = a->seg;
   double acc[SM_NBINS] = {0};
-  int64_t start = sm_clip_window_start(a->audio, a->n);
+  int64_t start = ana_clip_window_start(a->audio, a->n);
   if (window_patch(fe, a->audio, a->n, start, a->spec, acc)) return -1;
   s->logmel = a->spec;
   s->patches = a->spec;
   s->npatch = 1;
-  sm_fingerprint(s->logmel, s->fp);
+  ana_fingerprint(s->logmel, s->fp);
   spectral(s, acc, SM_PATCH_FRAMES);
   size_t lo, count;
-  sm_clamp_span(a->n, start, SM_PATCH_SAMPLES, &lo, &count);
+  ana_clamp_span(a->n, start, SM_PATCH_SAMPLES, &lo, &count);
   time_descriptors(a, s, lo, count);
   return 0;
 }
@@ -234,7 +234,7 @@ static int analyze_clip(sm_analysis *a, dsp_frontend *fe) {
  * magnitude sums per 48-frame block give each window's mean spectrum (window p = blocks p and
  * p + 1). */
 static int analyze_windows(sm_analysis *a, dsp_frontend *fe, int whole) {
-  size_t W = sm_long_windows(a->n);
+  size_t W = ana_long_windows(a->n);
   size_t frames = SM_PATCH_FRAMES + (W - 1) * SM_PATCH_HOP_FRAMES;
   if (W > (size_t)INT32_MAX / 2 || frames > SIZE_MAX / (SM_NMEL * sizeof(float))) return -1;
   a->spec = malloc(frames * SM_NMEL * sizeof(float));
@@ -252,7 +252,7 @@ static int analyze_windows(sm_analysis *a, dsp_frontend *fe, int whole) {
     if (s0 + SM_WIN <= a->n) {
       src = a->audio + s0;
     } else {
-      sm_copy_padded(a->audio, a->n, (int64_t)s0, SM_WIN, frame);
+      ana_copy_padded(a->audio, a->n, (int64_t)s0, SM_WIN, frame);
       src = frame;
     }
     dsp_frontend_frame(fe, src, mag, a->spec + t * SM_NMEL);
@@ -276,7 +276,7 @@ static int analyze_windows(sm_analysis *a, dsp_frontend *fe, int whole) {
     a->peak_patch = malloc(PATCH * sizeof(float));
     fp_sum_tmp = calloc(SM_FP * SM_FP, sizeof(float));
     if (!a->peak_patch || !fp_sum_tmp) goto done;
-    if (window_patch(fe, a->audio, a->n, sm_clip_window_start(a->audio, a->n), a->peak_patch,
+    if (window_patch(fe, a->audio, a->n, ana_clip_window_start(a->audio, a->n), a->peak_patch,
                      NULL))
       goto done;
     s->logmel = a->peak_patch;
@@ -284,7 +284,7 @@ static int analyze_windows(sm_analysis *a, dsp_frontend *fe, int whole) {
     s->npatch = (int)W;
     double fsum[SM_FP * SM_FP] = {0};
     for (size_t p = 0; p < W; p++) {
-      sm_fingerprint(a->spec + p * SM_PATCH_HOP_FRAMES * SM_NMEL, fp_sum_tmp);
+      ana_fingerprint(a->spec + p * SM_PATCH_HOP_FRAMES * SM_NMEL, fp_sum_tmp);
       for (int i = 0; i < SM_FP * SM_FP; i++) fsum[i] += fp_sum_tmp[i];
     }
     for (int i = 0; i < SM_FP * SM_FP; i++) s->fp[i] = (float)(fsum[i] / (double)W);
@@ -296,9 +296,9 @@ static int analyze_windows(sm_analysis *a, dsp_frontend *fe, int whole) {
       s->logmel = a->spec + p * SM_PATCH_HOP_FRAMES * SM_NMEL;
       s->patches = s->logmel;
       s->npatch = 1;
-      sm_fingerprint(s->logmel, s->fp);
+      ana_fingerprint(s->logmel, s->fp);
       size_t lo, count;
-      sm_clamp_span(a->n, (int64_t)(p * SM_PATCH_HOP_SAMPLES), SM_PATCH_SAMPLES, &lo, &count);
+      ana_clamp_span(a->n, (int64_t)(p * ANA_PATCH_HOP_SAMPLES), SM_PATCH_SAMPLES, &lo, &count);
       time_descriptors(a, s, lo, count);
     }
   }

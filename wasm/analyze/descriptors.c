@@ -3,7 +3,7 @@
 
 #include <math.h>
 
-void sm_spectral_descriptors(const double *s, float *desc) {
+void ana_spectral_descriptors(const double *s, float *desc) {
   const double df = (double)SM_RATE / SM_NFFT;
   double total = 0, moment = 0;
   for (int k = 0; k < SM_NBINS; k++) {
@@ -22,7 +22,7 @@ void sm_spectral_descriptors(const double *s, float *desc) {
   }
   for (int k = 0; k < SM_NBINS; k++) {
     cum += s[k];
-    if (cum >= SM_ROLLOFF_FRACTION * total) {
+    if (cum >= ANA_ROLLOFF_FRACTION * total) {
       roll = k;
       break;
     }
@@ -32,14 +32,14 @@ void sm_spectral_descriptors(const double *s, float *desc) {
   desc[SM_DESC_BANDWIDTH] = (float)sqrt(spread / total);
 }
 
-double sm_rms(const float *x, size_t n) {
+double ana_rms(const float *x, size_t n) {
   if (n == 0) return 0.0;
   double s = 0;
   for (size_t i = 0; i < n; i++) s += (double)x[i] * x[i];
   return sqrt(s / (double)n);
 }
 
-double sm_zcr(const float *x, size_t n) {
+double ana_zcr(const float *x, size_t n) {
   if (n < 2) return 0.0;
   size_t c = 0;
   for (size_t i = 1; i < n; i++) c += (x[i] >= 0.0f) != (x[i - 1] >= 0.0f);

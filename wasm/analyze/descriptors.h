@@ -9,19 +9,19 @@
  * (librosa's definitions, on magnitudes); all 0 for a silent segment.
  * RMS = sqrt(mean x^2) and ZCR = sign changes between neighbours / (n - 1) (a zero counts as
  * positive) are taken over the segment's samples inside the signal (no padding). */
-#ifndef SM_DESCRIPTORS_H
-#define SM_DESCRIPTORS_H
+#ifndef ANA_DESCRIPTORS_H
+#define ANA_DESCRIPTORS_H
 
 #include <stddef.h>
 
 #include "sonomap.h"
 
-#define SM_ROLLOFF_FRACTION 0.85
+#define ANA_ROLLOFF_FRACTION 0.85
 
 /* mean_mag: SM_NBINS values (any common scale). Writes centroid, roll-off, bandwidth into
  * desc[SM_DESC_CENTROID], desc[SM_DESC_ROLLOFF], desc[SM_DESC_BANDWIDTH]. */
-void sm_spectral_descriptors(const double *mean_mag, float *desc);
-double sm_rms(const float *x, size_t n);
-double sm_zcr(const float *x, size_t n);
+void ana_spectral_descriptors(const double *mean_mag, float *desc);
+double ana_rms(const float *x, size_t n);
+double ana_zcr(const float *x, size_t n);
 
 #endif

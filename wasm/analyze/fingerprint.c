@@ -7,7 +7,7 @@
 #define FT (SM_PATCH_FRAMES / SM_FP) /* 3 frames per cell */
 #define FB (SM_NMEL / SM_FP)         /* 2 bands per cell */
 
-void sm_fingerprint(const float *logmel, float *fp) {
+void ana_fingerprint(const float *logmel, float *fp) {
   static const int n = SM_PATCH_FRAMES * SM_NMEL;
   double peak = 0;
   for (int i = 0; i < n; i++) {
@@ -18,7 +18,7 @@ void sm_fingerprint(const float *logmel, float *fp) {
     memset(fp, 0, SM_FP * SM_FP * sizeof(float));
     return;
   }
-  const double floor_ratio = pow(10.0, -SM_FP_RANGE_DB / 20.0);
+  const double floor_ratio = pow(10.0, -ANA_FP_RANGE_DB / 20.0);
   for (int t = 0; t < SM_FP; t++)
     for (int b = 0; b < SM_FP; b++) {
       double sum = 0;
@@ -26,8 +26,8 @@ void sm_fingerprint(const float *logmel, float *fp) {
         for (int j = 0; j < FB; j++) {
           double mel = exp((double)logmel[(t * FT + i) * SM_NMEL + b * FB + j]) - 0.001;
           double ratio = mel / peak;
-          sum += ratio > floor_ratio ? 20.0 * log10(ratio) : -SM_FP_RANGE_DB;
+          sum += ratio > floor_ratio ? 20.0 * log10(ratio) : -ANA_FP_RANGE_DB;
         }
-      fp[t * SM_FP + b] = (float)(1.0 + sum / (FT * FB) / SM_FP_RANGE_DB);
+      fp[t * SM_FP + b] = (float)(1.0 + sum / (FT * FB) / ANA_FP_RANGE_DB);
     }
 }

@@ -9,13 +9,13 @@
  * Output is time-major like the patch: fp[t * 32 + b], t = frames 3t..3t+2, b = bands 2b, 2b+1.
  * Scaling the signal by any gain leaves it unchanged (up to float rounding, as long as the
  * patch stays well above the 0.001 log offset's precision). A silent patch gives all zeros. */
-#ifndef SM_FINGERPRINT_H
-#define SM_FINGERPRINT_H
+#ifndef ANA_FINGERPRINT_H
+#define ANA_FINGERPRINT_H
 
 #include "sonomap.h"
 
-#define SM_FP_RANGE_DB 80.0
+#define ANA_FP_RANGE_DB 80.0
 
-void sm_fingerprint(const float *logmel, float *fp);
+void ana_fingerprint(const float *logmel, float *fp);
 
 #endif

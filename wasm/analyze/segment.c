@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-size_t sm_peak_index(const float *x, size_t n) {
+size_t ana_peak_index(const float *x, size_t n) {
   size_t best = 0;
   float peak = -1.0f;
   for (size_t i = 0; i < n; i++) {
@@ -17,16 +17,16 @@ size_t sm_peak_index(const float *x, size_t n) {
   return best;
 }
 
-int64_t sm_clip_window_start(const float *x, size_t n) {
-  return (int64_t)sm_peak_index(x, n) - SM_PATCH_SAMPLES / 2;
+int64_t ana_clip_window_start(const float *x, size_t n) {
+  return (int64_t)ana_peak_index(x, n) - SM_PATCH_SAMPLES / 2;
 }
 
-size_t sm_long_windows(size_t n) {
+size_t ana_long_windows(size_t n) {
   if (n <= SM_PATCH_SAMPLES) return 1;
-  return 1 + (n - SM_PATCH_SAMPLES + SM_PATCH_HOP_SAMPLES - 1) / SM_PATCH_HOP_SAMPLES;
+  return 1 + (n - SM_PATCH_SAMPLES + ANA_PATCH_HOP_SAMPLES - 1) / ANA_PATCH_HOP_SAMPLES;
 }
 
-void sm_clamp_span(size_t n, int64_t start, size_t len, size_t *a, size_t *count) {
+void ana_clamp_span(size_t n, int64_t start, size_t len, size_t *a, size_t *count) {
   int64_t lo = start < 0 ? 0 : start;
   int64_t hi = start + (int64_t)len;
   if (hi > (int64_t)n) hi = (int64_t)n;
@@ -34,9 +34,9 @@ void sm_clamp_span(size_t n, int64_t start, size_t len, size_t *a, size_t *count
   *count = hi > lo ? (size_t)(hi - lo) : 0;
 }
 
-void sm_copy_padded(const float *x, size_t n, int64_t start, size_t len, float *out) {
+void ana_copy_padded(const float *x, size_t n, int64_t start, size_t len, float *out) {
   size_t a, count;
   memset(out, 0, len * sizeof(float));
-  sm_clamp_span(n, start, len, &a, &count);
+  ana_clamp_span(n, start, len, &a, &count);
   if (count) memcpy(out + (int64_t)a - start, x + a, count * sizeof(float));
 }

@@ -1,31 +1,32 @@
-/* segment.h — where the analysis windows go (DESIGN.md, data flow), on the 16 kHz signal.
+/* segment.h — where the analysis windows go on the 16 kHz signal (docs/ARCHITECTURE.md, "Data
+ * flow").
  *
  * Clip mode: one window of SM_PATCH_SAMPLES (15600) samples whose centre (sample 7800 of the
  *   window) is the first sample of largest |amplitude|; the parts before 0 or past the end are
  *   zeros.
- * Long and whole modes: windows of 15600 samples every SM_PATCH_HOP_SAMPLES (7680, 0.48 s) from
+ * Long and whole modes: windows of 15600 samples every ANA_PATCH_HOP_SAMPLES (7680, 0.48 s) from
  *   sample 0, as YAMNet pads a waveform: a signal of n <= 15600 samples gives one window, a
  *   longer one 1 + ceil((n - 15600) / 7680), the last one zero-padded. Since 7680 = 48 x 160,
  *   window p's 96 frames are frames 48 p .. 48 p + 95 of the padded signal. */
-#ifndef SM_SEGMENT_H
-#define SM_SEGMENT_H
+#ifndef ANA_SEGMENT_H
+#define ANA_SEGMENT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "sonomap.h"
 
-#define SM_PATCH_HOP_SAMPLES (SM_PATCH_HOP_FRAMES * SM_HOP) /* 7680 */
+#define ANA_PATCH_HOP_SAMPLES (SM_PATCH_HOP_FRAMES * SM_HOP) /* 7680 */
 
 /* First index of the largest |x[i]| (0 for n == 0). */
-size_t sm_peak_index(const float *x, size_t n);
+size_t ana_peak_index(const float *x, size_t n);
 /* Start of the clip-mode window (may be negative or run past the end). */
-int64_t sm_clip_window_start(const float *x, size_t n);
+int64_t ana_clip_window_start(const float *x, size_t n);
 /* Number of long-mode windows for n samples (1 for n <= 15600). */
-size_t sm_long_windows(size_t n);
+size_t ana_long_windows(size_t n);
 /* out[i] = x[start + i] for i < len, zero where start + i lies outside 0 .. n - 1. */
-void sm_copy_padded(const float *x, size_t n, int64_t start, size_t len, float *out);
+void ana_copy_padded(const float *x, size_t n, int64_t start, size_t len, float *out);
 /* The part of [start, start + len) inside 0 .. n: writes its first index and length. */
-void sm_clamp_span(size_t n, int64_t start, size_t len, size_t *a, size_t *count);
+void ana_clamp_span(size_t n, int64_t start, size_t len, size_t *a, size_t *count);
 
 #endif

@@ -1,4 +1,3 @@
-#define _POSIX_C_SOURCE 200809L
 /* knn-recall — recall and time of the projection engine's nearest-neighbour search.
  *
  *   knn-recall [-n N] [-k K] [-a nnd|exact|both] [-D dims] [-q queries] [-s seed] [-c clusters]
@@ -9,6 +8,7 @@
  * made in D dimensions, standardised and reduced to 50 by the engine's own PCA (what map.c
  * does); otherwise they are made directly in 50 (or -D) dimensions. Recall is measured on a
  * sample of queries against brute force (double), so it needs no full exact graph. */
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
-#define _POSIX_C_SOURCE 200809L
 /* The spriteclip's FLAC encoder: what it writes decodes (with the engine's own bit-exact
  * decoder, and with the reference `flac -t` when installed) to exactly the 16-bit samples a
  * WAV would hold, and it is smaller than that WAV. */
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* bytebuf.c — the growable byte buffer of the encoders (see bytebuf.h). */
 #include "output/bytebuf.h"
 
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* colormap.c — the magma-like colour map of the spectrogram tiles (see colormap.h). */
 #include "output/colormap.h"
 
 /* Key colours of magma at t = 0, 1/8, ..., 1 (published values, rounded). */

@@ -41,7 +41,7 @@
 extern "C" {
 #endif
 
-/* ---- Facts of the YAMNet frontend (DESIGN.md) ---- */
+/* ---- Facts of the YAMNet frontend (docs/ARCHITECTURE.md, "Facts the engine matches") ---- */
 #define SM_RATE 16000            /* analysis sample rate, Hz */
 #define SM_WIN 400               /* STFT window, samples (25 ms) */
 #define SM_HOP 160               /* STFT hop, samples (10 ms) */

@@ -1,5 +1,5 @@
 // harness.mjs — what the browser tests share: scripts/serve.mjs on a free port, Debian's
-// Chromium through playwright-core with the flags DESIGN.md gives, and pages that record their
+// Chromium through playwright-core with the flags docs/ARCHITECTURE.md gives, and pages that record their
 // errors and requests.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';

@@ -1,4 +1,4 @@
-/* frontend.h — the YAMNet log-mel frontend (DESIGN.md, "Facts the engine must match").
+/* frontend.h — the YAMNet log-mel frontend (docs/ARCHITECTURE.md, "Facts the engine matches").
  *
  * 16 kHz mono in. Frame t covers samples [160 t, 160 t + 400); there is no padding inside:
  * n samples give 1 + (n - 400) / 160 frames (0 when n < 400; the caller pads short signals to

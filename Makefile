@@ -48,7 +48,7 @@ WASM_LDFLAGS := --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH -sINITIAL_MEM
 WASM_OBJ := $(patsubst %.c,$(BUILD)/wasm/%.o,$(ENGINE_SRC) $(KISS_SRC))
 
 .PHONY: setup build wasm web native test test-native test-node test-browser fixtures serve demo \
-  bench bench-nn bench-map clean
+  bench bench-nn bench-map lint-c clean
 
 setup:
 	@bash scripts/setup.sh
@@ -132,6 +132,13 @@ bench-nn: build native
 
 bench-map: build native
 	node scripts/bench-map.mjs
+
+# C formatting (.clang-format) of the engine, the native tests and tools, the C benchmarks.
+CLANG_FORMAT ?= clang-format
+LINT_C_SRC = $(shell find wasm tests/native scripts/native scripts/bench -name '*.[ch]' | sort)
+
+lint-c:
+	$(CLANG_FORMAT) --dry-run --Werror $(LINT_C_SRC)
 
 clean:
 	rm -rf $(BUILD)/san $(BUILD)/opt $(BUILD)/wasm $(BUILD)/fixtures $(DIST)

@@ -40,16 +40,6 @@ const waiting = [];
 channel.port1.onmessage = () => waiting.shift()?.();
 const yieldNow = () => new Promise((r) => { waiting.push(r); channel.port2.postMessage(0); });
 
-/** Points on a circle: the last resort when no projection can be made (one or two rows, say). */
-function circle(n, dims) {
-  const out = new Float32Array(n * dims);
-  for (let i = 0; i < n && n > 1; i++) {
-    out[i * dims] = Math.cos((2 * Math.PI * i) / n);
-    out[i * dims + 1] = Math.sin((2 * Math.PI * i) / n);
-  }
-  return out;
-}
-
 function expand(layout, n, dims, excluded) {
   if (excluded.length === 0 || layout.length === n * dims) return layout;
   const skip = new Set(excluded);
@@ -70,32 +60,33 @@ async function runMap(m) {
   const X = standardise(m.X, n, d, m.blocks);
   let map = null;
   let note = '';
-  if (n >= 3) {
-    for (const p of [projection, 'pca']) {
-      try {
-        map = engine.createMap(X, n, d, { projection: p, dims, seed, standardize: false });
-        // the PCA layout at once, then the neighbour search and the graph in chunks
-        const excluded = map.excluded || [];
-        let left = map.prepareTotal;
-        let first = true;
-        while (left > 0) {
-          const layout = first ? expand(map.layout(), n, dims, excluded) : null;
-          self.postMessage({ type: 'layout', id, layout, done: map.prepareTotal - left, total: map.prepareTotal, stage: map.stage() },
-            layout ? [layout.buffer] : []);
-          first = false;
-          await yieldNow();
-          if (id !== current) { map.free(); return; }
-          left = map.prepare();
-        }
-        if (p !== projection) { note = `${projection.toUpperCase()} could not be made (${note}); showing PCA`; projection = p; }
-        break;
-      } catch (err) {
-        note = String(err?.message || err);
-        map?.free();
-        map = null;
+  // The engine maps any number of rows (one or two included); PCA is the fallback when the
+  // projection asked for cannot be made.
+  for (const p of [projection, 'pca']) {
+    try {
+      map = engine.createMap(X, n, d, { projection: p, dims, seed, standardize: false });
+      // the PCA layout at once, then the neighbour search and the graph in chunks
+      const excluded = map.excluded || [];
+      let left = map.prepareTotal;
+      let first = true;
+      while (left > 0) {
+        const layout = first ? expand(map.layout(), n, dims, excluded) : null;
+        self.postMessage({ type: 'layout', id, layout, done: map.prepareTotal - left, total: map.prepareTotal, stage: map.stage() },
+          layout ? [layout.buffer] : []);
+        first = false;
+        await yieldNow();
+        if (id !== current) { map.free(); return; }
+        left = map.prepare();
       }
+      if (p !== projection) { note = `${projection.toUpperCase()} could not be made (${note}); showing PCA`; projection = p; }
+      break;
+    } catch (err) {
+      note = String(err?.message || err);
+      map?.free();
+      map = null;
     }
   }
+  if (!map) throw new Error(note || 'the map could not be made');
   let keep = false;
   try {
     const total = Math.max(1, map.totalSteps);

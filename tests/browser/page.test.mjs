@@ -199,6 +199,26 @@ test('files dropped on the page (drag and drop) are mapped', async () => {
   await page.close();
 });
 
+test('one sound, then two, are mapped (fewer rows than any neighbourhood)', async () => {
+  const { page, errors } = await openPage(server.url);
+  for (const picks of [['tones/sine-440.wav'], ['tones/sine-440.wav', 'noise/white-0.5.flac']]) {
+    await page.setInputFiles('#file-input', picks.map((p) => path.join(FIX, p)));
+    const text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/, 60000);
+    assert.equal(text, `Mapped ${picks.length} sound${picks.length === 1 ? '' : 's'}`);
+    const info = await page.evaluate(() => ({ count: window.sonomap.count, layout: Array.from(window.sonomap.layout) }));
+    assert.equal(info.count, picks.length, 'one point per file');
+    assert.equal(info.layout.length, 2 * picks.length);
+    assert.ok(info.layout.every(Number.isFinite), `every point has a finite position (${info.layout})`);
+    if (picks.length === 2) {
+      const [x0, y0, x1, y1] = info.layout;
+      assert.ok(Math.hypot(x1 - x0, y1 - y0) > 0, 'the two sounds are apart');
+    }
+    assert.ok(await visiblePoint(page) >= 0, 'a point is on the canvas');
+  }
+  assert.deepEqual(errors, [], 'no console errors');
+  await page.close();
+});
+
 test('a dataset folder written by the CLI opens with ?dataset=, a missing one says so', async () => {
   const cli = path.join(DIST, 'sonomap.mjs');
   assert.ok(fs.existsSync(cli), 'dist/sonomap.mjs is built');

@@ -1,11 +1,11 @@
 // map-core.mjs — the measurement behind `make bench-map`, shared by the Node run
 // (scripts/bench-map.mjs) and the Chromium run (scripts/bench/map-browser.mjs, bundled).
-// sonomap's wasm engine (dist/sonomap.wasm through web/engine.js) against umap-js 1.4.0, tsne-js
+// sonomap's wasm engine (dist/sonomap.wasm through web/core/engine.js) against umap-js 1.4.0, tsne-js
 // 1.0.3 and @keckelt/tsne 1.0.2 on the same clustered synthetic data, one after the other in one
 // runtime. Times are wall-clock from the raw rows to the finished layout (setup + all steps) on
 // both sides; the quality figure is trustworthiness at k = 10 of each layout against the same
 // raw rows, computed by sonomap's engine (sm_layout_quality) for both.
-import { loadEngine } from '../../web/engine.js';
+import { loadEngine } from '../../web/core/engine.js';
 
 const CLUSTERS = 20;
 

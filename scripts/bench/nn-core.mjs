@@ -7,7 +7,7 @@
 // batch size, the peak right before and right after the runner; the runner's share of the peak
 // uses the larger of the two. Ratios between runners are taken within a round (adjacent runs);
 // the table shows medians over rounds. FLOPs are 2 x the multiply-adds that sm_model_macs reports.
-import { loadEngine } from '../../web/engine.js';
+import { loadEngine } from '../../web/core/engine.js';
 import { onnxModel } from './onnx-writer.mjs';
 
 export const H = 96, W = 64, BATCHES = [1, 16];

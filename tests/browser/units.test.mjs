@@ -2,11 +2,11 @@
 // the on-screen spreading of layouts, the atlas grid, labels from paths, file filtering.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analysingText, mappingText, mappedText, formatEta } from '../../web/progress.js';
-import { GridIndex } from '../../web/pick.js';
-import { spread } from '../../web/spread.js';
-import { atlasGrid } from '../../web/atlas.js';
-import { pathLabels, isAudioName } from '../../web/files.js';
+import { analysingText, mappingText, mappedText, formatEta } from '../../web/page/progress.js';
+import { GridIndex } from '../../web/view/pick.js';
+import { spread } from '../../web/view/spread.js';
+import { atlasGrid } from '../../web/view/atlas.js';
+import { pathLabels, isAudioName } from '../../web/page/files.js';
 
 // A small deterministic generator (xorshift) for test layouts.
 function rng(seed) {

@@ -1,4 +1,4 @@
-// MP3 and Opus decoded in the analysis worker with WebCodecs (web/webcodecs.js), in Debian's
+// MP3 and Opus decoded in the analysis worker with WebCodecs (web/workers/webcodecs.js), in Debian's
 // Chromium: the right length and pitch come out, and a file that only looks like MP3 by its
 // name is reported with a reason.
 import { test, before, after } from 'node:test';

@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { npyDecode, npyEncode } from '../../web/npy.js';
-import { loadEngine } from '../../web/engine.js';
+import { npyDecode, npyEncode } from '../../web/core/npy.js';
+import { loadEngine } from '../../web/core/engine.js';
 
 const engine = await loadEngine(fs.readFileSync('dist/sonomap.wasm'));
 
@@ -167,6 +167,52 @@ test('analyze: bad options are refused with a message', () => {
   assert.match(r.err, /--projection must be one of/);
   r = run(['analyze', FIX]);
   assert.match(r.err, /--out/);
+});
+
+test('the command line is strict: unknown options, missing and out-of-range values stop it', () => {
+  const npy = path.join(tmp, 'strict.npy');
+  fs.writeFileSync(npy, npyEncode(Float32Array.from({ length: 40 }, (_, i) => Math.sin(i)), [10, 4]));
+  const cases = [
+    [['project', npy, '--out', path.join(tmp, 's1'), '--projectoin', 'tsne'], /unknown option --projectoin \(did you mean --projection\?\)/],
+    [['analyze', FIX, '--out', path.join(tmp, 's2'), '--bogus', '3'], /unknown option --bogus/],
+    [['analyze', FIX, '--out'], /--out needs a value/],
+    [['project', npy, '--out', path.join(tmp, 's3'), '--dims'], /--dims needs a value/],
+    [['analyze', FIX, '--out', path.join(tmp, 's4'), '--dims', '4'], /--dims must be a whole number from 2 to 3, not '4'/],
+    [['analyze', FIX, '--out', path.join(tmp, 's5'), '--jobs', '0'], /--jobs must be a whole number from 1 to 256, not '0'/],
+    [['analyze', FIX, '--out', path.join(tmp, 's6'), '--quiet=yes'], /--quiet takes no value/],
+    [['project', npy, '--out', path.join(tmp, 's7'), '--seed', '-1'], /--seed/],
+  ];
+  for (const [args, re] of cases) {
+    const r = run(args);
+    assert.equal(r.code, 2, `${args.join(' ')} exits with status 2`);
+    assert.match(r.err, re, args.join(' '));
+    assert.match(r.err, new RegExp(`usage: sonomap ${args[0]} `), 'the usage follows the message');
+    assert.equal(r.out, '');
+  }
+  for (const d of ['s1', 's2', 's4', 's5', 's6', 's7']) assert.ok(!fs.existsSync(path.join(tmp, d)), `nothing written for ${d}`);
+  // a misspelt option must never be ignored: the same run spelt right works
+  assert.equal(run(['project', npy, '--out', path.join(tmp, 's1'), '--projection', 'tsne', '--quiet']).code, 0);
+});
+
+test('--help for the tool and for each command', () => {
+  let r = run(['--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.out, /sonomap analyze <file-or-folder>/);
+  assert.match(r.out, /sonomap project <embeddings\.npy>/);
+  for (const cmd of ['analyze', 'project']) {
+    r = run([cmd, '--help']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, new RegExp(`^usage: sonomap ${cmd} `));
+    assert.match(r.out, /--projection umap\|tsne\|pca/);
+    assert.equal(r.err, '');
+  }
+  assert.match(run(['analyze', '-h']).out, /--clip-seconds/);
+  r = run([]);
+  assert.equal(r.code, 2, 'no command is a usage mistake');
+  assert.match(r.err, /usage:/);
+  r = run(['frobnicate']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /unknown command 'frobnicate'/);
 });
 
 test('project: vectors computed elsewhere → layout.npy and a dataset without sprites', () => {

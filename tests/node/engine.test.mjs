@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadEngine } from '../../web/engine.js';
+import { loadEngine } from '../../web/core/engine.js';
 
 const engine = await loadEngine(fs.readFileSync('dist/sonomap.wasm'));
 const DUMP = 'build/opt/tools/analysis-dump';

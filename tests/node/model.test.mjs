@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { npyDecode } from '../../web/npy.js';
+import { npyDecode } from '../../web/core/npy.js';
 
 const CLI = path.resolve('dist/sonomap.mjs');
 const MODEL = path.resolve('../shared/models/yamnet.tflite');

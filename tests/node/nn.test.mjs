@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WASI } from 'node:wasi';
-import { loadEngine } from '../../web/engine.js';
+import { loadEngine } from '../../web/core/engine.js';
 
 const OUT = 'build/wasm-tests';
 const MODEL = '../shared/models/yamnet.tflite';

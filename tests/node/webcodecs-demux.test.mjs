@@ -1,9 +1,9 @@
-// The demuxers that split MP3, ADTS and Ogg Opus into packets for WebCodecs (web/webcodecs.js):
+// The demuxers that split MP3, ADTS and Ogg Opus into packets for WebCodecs (web/workers/webcodecs.js):
 // packet counts and durations against what the encoders wrote.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { demux, demuxMp3, demuxOggOpus, mp3Header, opusPacketDuration } from '../../web/webcodecs.js';
+import { demux, demuxMp3, demuxOggOpus, mp3Header, opusPacketDuration } from '../../web/workers/webcodecs.js';
 
 const F = 'build/fixtures/webcodecs';
 const read = (f) => new Uint8Array(fs.readFileSync(`${F}/${f}`));

@@ -21,8 +21,8 @@
 //   {type: 'error', id, error}
 // Rows the engine leaves out (excluded) come back as NaN. The last finished map is kept (for
 // clusters) until the next 'map' starts.
-import { loadEngine } from './engine.js';
-import { standardise } from './features.js';
+import { loadEngine } from '../core/engine.js';
+import { standardize } from '../core/features.js';
 
 let engine = null;
 let current = 0;
@@ -57,7 +57,7 @@ async function runMap(m) {
   const { id, n, d, dims = 2, seed = 42 } = m;
   let projection = m.projection || 'umap';
   dropKept();
-  const X = standardise(m.X, n, d, m.blocks);
+  const X = standardize(m.X, n, d, m.blocks);
   let map = null;
   let note = '';
   // The engine maps any number of rows (one or two included); PCA is the fallback when the

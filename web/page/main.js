@@ -34,20 +34,20 @@
 //   .mapFeatures(X, n, d, {projection, dims, labels, features}) maps feature rows made
 //                  elsewhere (no audio, plain tiles) through the same projection worker; resolves
 //                  {ms, status} when the layout is shown. For tests of large maps.
-import { WorkerPool, poolSize } from './pool.js';
-import { Projector } from './projection.js';
-import { MapView, DIMMED, LOOPING, SELECTED, BOXED } from './view.js';
+import { WorkerPool, poolSize } from '../workers/pool.js';
+import { Projector } from '../workers/projection.js';
+import { MapView, DIMMED, LOOPING, SELECTED, BOXED } from '../view/map-view.js';
 import { Player } from './audio.js';
 import { Progress } from './progress.js';
 import { filesFromInput, pickFolder, wireDrop, pathLabels } from './files.js';
-import { buildAtlas } from './atlas.js';
-import { labelColors, labelColor, groupColors, rampColor, Legend } from './legend.js';
-import { clusterLabelTable, clusterLabelChart } from './charts.js';
-import { joinSpriteclip, featureBlocks, DEFAULT_CLIP_SECONDS } from './features.js';
-import { parseDataset } from './dataset.js';
+import { buildAtlas } from '../view/atlas.js';
+import { labelColors, labelColor, groupColors, rampColor, Legend } from '../view/legend.js';
+import { clusterLabelTable, clusterLabelChart } from '../view/charts.js';
+import { joinSpriteclip, featureBlocks, DEFAULT_CLIP_SECONDS } from '../core/features.js';
+import { parseDataset } from '../core/dataset.js';
 import { decodeInPage } from './decode.js';
 import { exportDataset } from './export.js';
-import { spread } from './spread.js';
+import { spread } from '../view/spread.js';
 
 const RATE = 16000;
 const SEED = 42;
@@ -173,17 +173,17 @@ function reason(err) {
   return m.length > 300 ? m.slice(0, 297) + '…' : m;
 }
 
-async function analyseOne(pool, entry, opts) {
+async function analyzeOne(pool, entry, opts) {
   try {
     return await pool.run({ type: 'file', file: entry.file, path: entry.path, opts });
   } catch (err) {
     if (!err.needsBrowserDecode) throw err;
-    return analyseDecoded(pool, entry, opts, err.message);
+    return analyzeDecoded(pool, entry, opts, err.message);
   }
 }
 
 /** A file neither the engine nor WebCodecs read: decoded here by the browser, analysed as PCM. */
-async function analyseDecoded(pool, entry, opts, why) {
+async function analyzeDecoded(pool, entry, opts, why) {
   let pcm;
   try {
     pcm = await decodeInPage(entry.file);
@@ -205,7 +205,7 @@ async function takeModel(models) {
   }
 }
 
-async function analyse(found) {
+async function analyze(found) {
   let { entries, skipped, models } = await found;
   if (models?.length) {
     await takeModel(models);
@@ -280,7 +280,7 @@ async function analyse(found) {
   await Promise.all(jobs.map(async (idx) => {
     if (idx.length === 1) {
       const i = idx[0];
-      try { settle(i, await analyseOne(pool, entries[i], { ...opts, label: labels[i] })); } catch (err) { settle(i, null, err); }
+      try { settle(i, await analyzeOne(pool, entries[i], { ...opts, label: labels[i] })); } catch (err) { settle(i, null, err); }
       return;
     }
     let results;
@@ -294,7 +294,7 @@ async function analyse(found) {
       const i = idx[k];
       if (r.ok) return settle(i, r.result);
       if (!r.needsBrowserDecode) return settle(i, null, new Error(r.error));
-      try { settle(i, await analyseDecoded(pool, entries[i], { ...opts, label: labels[i] }, r.error)); } catch (err) { settle(i, null, err); }
+      try { settle(i, await analyzeDecoded(pool, entries[i], { ...opts, label: labels[i] }, r.error)); } catch (err) { settle(i, null, err); }
     }));
   }));
   if (run !== app.run) return;
@@ -427,7 +427,7 @@ function xy(layout3, n) {
 }
 
 /** A 3-D layout centred and stretched to [-1, 1] on each axis (NaN rows stay NaN). */
-function normalise3(src, n) {
+function normalize3(src, n) {
   const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
   for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) {
     const v = src[3 * i + k];
@@ -467,7 +467,7 @@ function showLayout(layout, final, dims = 2) {
   app.rawLayout = layout;
   app.rawDims = dims;
   let positions;
-  if (dims === 3) positions = normalise3(layout, n);
+  if (dims === 3) positions = normalize3(layout, n);
   else {
     const aspect = Math.max(0.5, Math.min(3, (view.width - 48) / Math.max(1, view.height - view.insetTop - view.insetBottom)));
     // while the map settles, large maps are only stretched (parting tiles is for the final one)
@@ -928,7 +928,7 @@ ui.grid.addEventListener('click', () => setGrid(!app.grid));
 ui.colorBy.addEventListener('change', () => { app.colorBy = ui.colorBy.value; applyColoring(); });
 ui.clustersK.addEventListener('change', () => { if (app.colorBy === 'cluster') applyColoring(); });
 ui.mode.addEventListener('change', () => {
-  if (app.entries && app.entries.length && app.model?.X) analyse(Promise.resolve({ entries: app.entries, skipped: 0 }));
+  if (app.entries && app.entries.length && app.model?.X) analyze(Promise.resolve({ entries: app.entries, skipped: 0 }));
 });
 ui.fit.addEventListener('click', () => view?.fit());
 
@@ -938,7 +938,7 @@ function showEmpty(on) { ui.empty.hidden = !on; }
 function takeInput(input) {
   const found = filesFromInput(input);
   input.value = '';
-  if (found.entries.length || found.skipped) analyse(Promise.resolve(found));
+  if (found.entries.length || found.skipped) analyze(Promise.resolve(found));
 }
 ui.fileInput.addEventListener('change', () => takeInput(ui.fileInput));
 ui.folderInput.addEventListener('change', () => takeInput(ui.folderInput));
@@ -946,12 +946,12 @@ for (const id of ['add-files', 'empty-files']) $(id).addEventListener('click', (
 for (const id of ['add-folder', 'empty-folder']) {
   $(id).addEventListener('click', async () => {
     const found = await pickFolder(ui.folderInput);
-    if (found) analyse(Promise.resolve(found));
+    if (found) analyze(Promise.resolve(found));
   });
 }
 wireDrop(document.documentElement, {
   onDragState: (on) => { ui.overlay.hidden = !on; },
-  onFiles: (found) => analyse(found),
+  onFiles: (found) => analyze(found),
 });
 
 // ---------------------------------------------------------------- export

@@ -2,9 +2,9 @@
 // same files the CLI writes, so it can be published and opened again with ?dataset=.
 // Where the browser can write to a folder (showDirectoryPicker) the files go into a new folder
 // named after the map inside the one the person picks; elsewhere each file is downloaded.
-import { buildDataset } from './dataset.js';
-import { npyEncode } from './npy.js';
-import { WorkerPool } from './pool.js';
+import { buildDataset } from '../core/dataset.js';
+import { npyEncode } from '../core/npy.js';
+import { WorkerPool } from '../workers/pool.js';
 
 async function encodeWav(wasm, samples, rate) {
   const pool = new WorkerPool(new URL('./analysis-worker.js', import.meta.url), wasm, 1);

@@ -3,7 +3,7 @@
 // (showDirectoryPicker where the browser has it, else <input webkitdirectory>).
 // Every entry comes out as {file: File, path: 'folder/sub/name.wav'}.
 
-import { labeller } from './labels.js';
+import { labeller } from '../core/labels.js';
 
 const AUDIO_EXT = new Set(['wav', 'wave', 'bwf', 'aif', 'aiff', 'aifc', 'flac', 'ogg', 'oga', 'opus',
   'mp3', 'm4a', 'mp4', 'aac', 'webm', 'weba', 'caf', 'au', 'snd']);

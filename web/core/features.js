@@ -135,7 +135,7 @@ export function featureBlocks(d, kind) {
 /** A standardised copy of X (n x d) by blocks [{start, end, weight, scale: 'column'|'global'}].
  *  Rows holding NaN/Inf are left out of the statistics and kept as they are (the engine then
  *  excludes and reports them). */
-export function standardise(X, n, d, blocks = featureBlocks(d)) {
+export function standardize(X, n, d, blocks = featureBlocks(d)) {
   const out = new Float32Array(X.length);
   out.set(X);
   const finite = new Uint8Array(n);

@@ -14,15 +14,15 @@
 //   {type: 'wav', audio: Float32Array, rate}     encode a WAV (export)
 //   {type: 'sprite', tiles, n, tile, quality}    encode a sprite sheet (export)
 // Answers {id, ok: true, result} or {id, ok: false, error, needsBrowserDecode}.
-import { loadEngine } from './engine.js';
-import { fileItems, embedSegments } from './features.js';
+import { loadEngine } from '../core/engine.js';
+import { fileItems, embedSegments } from '../core/features.js';
 import { decodeWithWebCodecs } from './webcodecs.js';
 
 let engine = null;
 let model = null;
 let modelBytes = null;
 
-function summarise(path, r, opts, embedded = false) {
+function summarize(path, r, opts, embedded = false) {
   if (!r.segments || r.segments.length === 0) throw new Error('no segments came out of the analysis');
   if (model && !embedded) embedSegments(model, r);
   const feature = model ? opts.feature : opts.feature === 'embedding' ? 'fingerprint' : opts.feature;
@@ -50,7 +50,7 @@ const own = (a) => (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ?
 
 /** One encoded file → {r} (its analysis, decoded by the engine or by WebCodecs here) or
  *  {error, needsBrowserDecode}. */
-async function analyseFile(file, opts) {
+async function analyzeFile(file, opts) {
   if (file.size === 0) return { error: 'the file is empty' };
   // Streamed straight into the engine's memory, so a long recording is held once.
   const r = await engine.analyzeInto(file.size, async (view) => {
@@ -84,16 +84,16 @@ async function analyseFile(file, opts) {
 async function handle(m) {
   switch (m.type) {
     case 'file': {
-      const a = await analyseFile(m.file, m.opts);
+      const a = await analyzeFile(m.file, m.opts);
       if (a.error) return a;
-      return { result: { ...summarise(m.path, a.r, m.opts), decodedBy: a.r.decodedBy } };
+      return { result: { ...summarize(m.path, a.r, m.opts), decodedBy: a.r.decodedBy } };
     }
     case 'files': {
       // A few files at once: with a model, the patches of all of them are embedded in one
       // batch, which keeps the network's GEMMs efficient. Each file still gets its own answer.
       const all = [];
       for (const f of m.files) {
-        try { all.push(await analyseFile(f.file, m.opts)); } catch (err) { all.push({ error: String(err?.message || err) }); }
+        try { all.push(await analyzeFile(f.file, m.opts)); } catch (err) { all.push({ error: String(err?.message || err) }); }
       }
       const good = all.filter((a) => a.r && a.r.segments?.length);
       if (model && good.length) embedSegments(model, { segments: good.flatMap((a) => a.r.segments) });
@@ -101,7 +101,7 @@ async function handle(m) {
         if (a.error) return { ok: false, error: a.error, needsBrowserDecode: !!a.needsBrowserDecode };
         try {
           const opts = { ...m.opts, label: m.files[k].label };
-          return { ok: true, result: { ...summarise(m.files[k].path, a.r, opts, true), decodedBy: a.r.decodedBy } };
+          return { ok: true, result: { ...summarize(m.files[k].path, a.r, opts, true), decodedBy: a.r.decodedBy } };
         } catch (err) { return { ok: false, error: String(err?.message || err) }; }
       });
       return { result: { results } };
@@ -109,7 +109,7 @@ async function handle(m) {
     case 'pcm': {
       const r = engine.analyzePcm(m.channels, m.rate, { mode: m.opts.mode });
       if (r.error) return { error: r.error };
-      return { result: { ...summarise(m.path, r, m.opts), decodedBy: 'page decodeAudioData' } };
+      return { result: { ...summarize(m.path, r, m.opts), decodedBy: 'page decodeAudioData' } };
     }
     case 'audio': {
       const r = engine.analyzeFile(new Uint8Array(m.bytes), { mode: 'clip' });

@@ -23,6 +23,7 @@ typedef struct sm_stream_info {
 typedef struct sm_msgs {
   char err[SM_DECODE_MSG];
   char warn[SM_DECODE_MSG];
+  int browser; /* 1 when open() refused a stream the browser's decoder should take */
 } sm_msgs;
 
 /* Formats dst (SM_DECODE_MSG bytes) printf-style. */

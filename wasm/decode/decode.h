@@ -48,8 +48,8 @@ enum sm_probe {
  * and returns an enum sm_probe. sm_decoder_open fails on anything but SM_PROBE_ENGINE with
  * "<name>: decoded by the browser, not the engine" or a similar one-line reason. One case
  * probes as SM_PROBE_ENGINE yet opens with that same browser reason: Ogg Vorbis with a 5.1
- * channel mapping, which the bundled stb_vorbis decodes wrongly. So a caller that falls back
- * to the browser should also do so when the open error contains "decoded by the browser". */
+ * channel mapping, which the bundled stb_vorbis decodes wrongly. sm_decoder_for (sonomap.h)
+ * tells a caller which decoder a file needs, that case included. */
 int sm_decoder_probe(const uint8_t *buf, size_t len, char *name, size_t cap);
 
 #endif

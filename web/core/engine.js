@@ -2,13 +2,60 @@
 // The same module runs in a web worker, on the page and under Node: it only moves buffers in
 // and out of the wasm memory and calls the C API; all the work is done in C.
 
-const MODES = { clip: 0, whole: 1, long: 2 };
-const PROJECTIONS = { pca: 0, umap: 1, tsne: 2 };
-const PATCH = 96 * 64;
-const FP = 32 * 32;
-const NDESC = 6;
 const ERRLEN = 512;
-const MAP_OPTIONS_BYTES = 56;  // sizeof(sm_map_options): 14 four-byte fields
+
+// The engine's facts the binding needs, by sm_abi id (wasm/sonomap.h, enum sm_abi_id): read
+// once per instance, so nothing here copies a constant or a struct layout of the C side.
+const ABI_VERSION = 1;
+const ABI = {
+  rate: 1, patchFrames: 2, patchBands: 3, fp: 4, ndesc: 5,
+  modeClip: 6, modeWhole: 7, modeLong: 8,
+  projPca: 9, projUmap: 10, projTsne: 11,
+  metricEuclidean: 12, metricCosine: 13,
+  knnAuto: 14, knnExact: 15, knnApprox: 16,
+  mapOptionsSize: 17,
+  offProjection: 18, offDims: 19, offSeed: 20, offMetric: 21, offNeighbors: 22, offMinDist: 23,
+  offSpread: 24, offPerplexity: 25, offIterations: 26, offPcaDims: 27, offKnn: 28,
+  offClusters: 29, offSpherical: 30, offStandardize: 31,
+  decoderUnknown: 32, decoderEngine: 33, decoderBrowserMpeg: 34, decoderBrowserAac: 35,
+  decoderBrowserOpus: 36, decoderBrowser: 37, decoderNone: 38,
+};
+
+/** What sm_decoder_for's kinds are called here (analysis results carry them as `decoder`). */
+export const DECODERS = ['unknown', 'engine', 'browser-mpeg', 'browser-aac', 'browser-opus', 'browser', 'none'];
+
+/** Whether a decoder kind is one the browser may decode (WebCodecs or decodeAudioData). */
+export const needsBrowser = (decoder) => decoder.startsWith('browser');
+
+/** The facts of an instance's engine: constants, enum codes and the sm_map_options layout.
+ *  Throws when the engine is not one this binding fits (another ABI version, an unknown id). */
+export function readAbi(exports) {
+  if (typeof exports.sm_abi !== 'function') throw new Error('sonomap.wasm has no sm_abi: rebuild it (make)');
+  const version = exports.sm_abi(0);
+  if (version !== ABI_VERSION) throw new Error(`sonomap.wasm ABI version ${version}, engine.js expects ${ABI_VERSION}`);
+  const abi = {};
+  for (const [k, id] of Object.entries(ABI)) {
+    abi[k] = exports.sm_abi(id);
+    if (abi[k] < 0) throw new Error(`sonomap.wasm does not know sm_abi id ${id} (${k})`);
+  }
+  abi.patch = abi.patchFrames * abi.patchBands;
+  abi.fpSize = abi.fp * abi.fp;
+  abi.modes = { clip: abi.modeClip, whole: abi.modeWhole, long: abi.modeLong };
+  abi.projections = { pca: abi.projPca, umap: abi.projUmap, tsne: abi.projTsne };
+  abi.metrics = { euclidean: abi.metricEuclidean, cosine: abi.metricCosine };
+  abi.knn = { auto: abi.knnAuto, exact: abi.knnExact, approx: abi.knnApprox };
+  abi.decoders = {};
+  DECODERS.forEach((name, k) => {
+    const key = `decoder${name.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())}`;
+    abi.decoders[abi[key]] = name;
+  });
+  // The binding writes every field of sm_map_options as 4 bytes at its offset.
+  const offs = Object.keys(ABI).filter((k) => k.startsWith('off')).map((k) => abi[k]);
+  if (offs.some((o) => o % 4 !== 0 || o + 4 > abi.mapOptionsSize)) {
+    throw new Error('sm_map_options has a layout engine.js cannot fill');
+  }
+  return abi;
+}
 
 /** Compile (or take) the module and instantiate it. src: URL string, ArrayBuffer, Uint8Array
  *  or WebAssembly.Module. */
@@ -62,6 +109,22 @@ export class Engine {
     this.memory = this.x.memory;
     if (this.x._initialize) this.x._initialize();
     this.dec = new TextDecoder();
+    this.abi = readAbi(this.x);
+  }
+
+  /** Which decoder encoded bytes need: one of DECODERS (sm_decoder_for). */
+  decoderFor(bytes) {
+    const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    const p = this.copyIn(u8);
+    try {
+      return this.#decoderAt(p, u8.length);
+    } finally {
+      this.free(p);
+    }
+  }
+
+  #decoderAt(p, len) {
+    return this.abi.decoders[this.x.sm_decoder_for(p, len)] ?? 'unknown';
   }
 
   // ---- memory helpers ----
@@ -98,7 +161,7 @@ export class Engine {
     const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
     const p = this.copyIn(u8);
     try {
-      return this.#collect(this.x.sm_analyze_file(p, u8.length, modeCode(mode)));
+      return this.#collect(this.x.sm_analyze_file(p, u8.length, this.#mode(mode)), p, u8.length);
     } finally { this.free(p); }
   }
 
@@ -109,7 +172,7 @@ export class Engine {
     const p = this.alloc(size);
     try {
       await fill(new Uint8Array(this.memory.buffer, p, size));
-      return this.#collect(this.x.sm_analyze_file(p, size, modeCode(mode)));
+      return this.#collect(this.x.sm_analyze_file(p, size, this.#mode(mode)), p, size);
     } finally { this.free(p); }
   }
 
@@ -123,38 +186,51 @@ export class Engine {
     }
     const p = this.copyIn(inter);
     try {
-      return this.#collect(this.x.sm_analyze_pcm(p, frames, nch, rate, modeCode(mode)));
+      return this.#collect(this.x.sm_analyze_pcm(p, frames, nch, rate, this.#mode(mode)));
     } finally { this.free(p); }
   }
 
-  #collect(a) {
+  #mode(mode) {
+    const m = this.abi.modes[mode];
+    if (m === undefined) throw new Error(`unknown mode '${mode}' (clip, whole or long)`);
+    return m;
+  }
+
+  /** The analysis a as JS values; for a failed analysis of encoded bytes (at p, len bytes,
+   *  still in memory) also which decoder they need: `decoder` (one of DECODERS) and
+   *  `needsBrowserDecode` (a browser may decode them). */
+  #collect(a, p = 0, len = 0) {
     if (!a) throw new Error('out of wasm memory during analysis');
     const x = this.x;
+    const { patch, fpSize, ndesc } = this.abi;
     try {
       const error = this.str(x.sm_analysis_error(a));
       const format = this.str(x.sm_analysis_format(a));
-      if (error) return { error, format, needsBrowserDecode: /decoded by the browser/.test(error), segments: [] };
+      if (error) {
+        const decoder = p ? this.#decoderAt(p, len) : 'engine';
+        return { error, format, decoder, needsBrowserDecode: needsBrowser(decoder), segments: [] };
+      }
       const n = x.sm_analysis_segments(a);
       const segments = [];
       for (let i = 0; i < n; i++) {
         const seg = {
           start: x.sm_segment_start(a, i),
           length: x.sm_segment_length(a, i),
-          logmel: this.f32(x.sm_segment_logmel(a, i), PATCH),
-          fingerprint: this.f32(x.sm_segment_fingerprint(a, i), FP),
-          descriptors: this.f32(x.sm_segment_descriptors(a, i), NDESC),
+          logmel: this.f32(x.sm_segment_logmel(a, i), patch),
+          fingerprint: this.f32(x.sm_segment_fingerprint(a, i), fpSize),
+          descriptors: this.f32(x.sm_segment_descriptors(a, i), ndesc),
         };
         // Whole mode: every patch of the clip, so embeddings are averaged like the fingerprint.
         const np = x.sm_segment_patches(a, i);
         if (np > 1) {
-          seg.patches = new Float32Array(np * PATCH);
-          for (let p = 0; p < np; p++) seg.patches.set(new Float32Array(this.memory.buffer, x.sm_segment_patch_logmel(a, i, p), PATCH), p * PATCH);
+          seg.patches = new Float32Array(np * patch);
+          for (let q = 0; q < np; q++) seg.patches.set(new Float32Array(this.memory.buffer, x.sm_segment_patch_logmel(a, i, q), patch), q * patch);
         }
         segments.push(seg);
       }
       const alen = Number(x.sm_analysis_audio_length(a));
       return {
-        error: null, needsBrowserDecode: false, format,
+        error: null, decoder: 'engine', needsBrowserDecode: false, format,
         sourceRate: x.sm_analysis_source_rate(a),
         channels: x.sm_analysis_source_channels(a),
         duration: x.sm_analysis_duration(a),
@@ -171,11 +247,11 @@ export class Engine {
    *  Returns a stepper; throws with the engine's reason. */
   createMap(X, n, d, opts = {}) {
     const { projection = 'umap', dims = 2 } = opts;
-    if (PROJECTIONS[projection] === undefined) throw new Error(`unknown projection '${projection}' (umap, tsne or pca)`);
+    if (this.abi.projections[projection] === undefined) throw new Error(`unknown projection '${projection}' (umap, tsne or pca)`);
     if (dims !== 2 && dims !== 3) throw new Error(`dims must be 2 or 3, not ${dims}`);
     const px = this.copyIn(X instanceof Float32Array ? X : Float32Array.from(X));
     const perr = this.alloc(ERRLEN);
-    const popt = this.alloc(MAP_OPTIONS_BYTES);
+    const popt = this.alloc(this.abi.mapOptionsSize);
     let m;
     try {
       this.#mapOptions(popt, opts);
@@ -232,35 +308,30 @@ export class Engine {
   }
 
   #mapOptions(p, o) {
+    const abi = this.abi;
     this.x.sm_map_options_init(p);
-    const i32 = new Int32Array(this.memory.buffer, p, MAP_OPTIONS_BYTES / 4);
-    const f32 = new Float32Array(this.memory.buffer, p, MAP_OPTIONS_BYTES / 4);
-    // The layout of sm_map_options (wasm/sonomap.h); the defaults are checked so a change of the
-    // struct is caught here rather than silently misread.
-    if (i32[1] !== 2 || i32[2] !== 42 || i32[4] !== 15 || f32[7] !== 30) throw new Error('sm_map_options layout does not match engine.js');
-    const set = (idx, v, kind = 'i') => { if (v !== undefined && v !== null) (kind === 'f' ? f32 : i32)[idx] = kind === 'f' ? v : v | 0; };
-    set(0, PROJECTIONS[o.projection ?? 'umap']);
-    set(1, o.dims ?? 2);
-    if (o.seed !== undefined) new Uint32Array(this.memory.buffer, p + 8, 1)[0] = o.seed >>> 0;
-    if (o.metric !== undefined) {
-      const mt = { euclidean: 0, cosine: 1 }[o.metric];
-      if (mt === undefined) throw new Error(`unknown metric '${o.metric}' (euclidean or cosine)`);
-      set(3, mt);
-    }
-    set(4, o.neighbors);
-    set(5, o.minDist, 'f');
-    set(6, o.spread, 'f');
-    set(7, o.perplexity, 'f');
-    set(8, o.iterations);
-    set(9, o.pcaDims);
-    if (o.knn !== undefined) {
-      const kn = { auto: 0, exact: 1, approx: 2 }[o.knn];
-      if (kn === undefined) throw new Error(`unknown knn method '${o.knn}' (auto, exact or approx)`);
-      set(10, kn);
-    }
-    set(11, o.clusters);
-    set(12, o.spherical ? 1 : 0);
-    if (o.standardize !== undefined) set(13, o.standardize ? 1 : 0); // per-column z-scores [true]
+    const view = new DataView(this.memory.buffer, p, abi.mapOptionsSize);
+    const int = (off, v) => { if (v !== undefined && v !== null) view.setInt32(off, v | 0, true); };
+    const float = (off, v) => { if (v !== undefined && v !== null) view.setFloat32(off, v, true); };
+    const code = (table, v, what, names) => {
+      const c = table[v];
+      if (c === undefined) throw new Error(`unknown ${what} '${v}' (${names})`);
+      return c;
+    };
+    int(abi.offProjection, abi.projections[o.projection ?? 'umap']);
+    int(abi.offDims, o.dims ?? 2);
+    if (o.seed !== undefined) view.setUint32(abi.offSeed, o.seed >>> 0, true);
+    if (o.metric !== undefined) int(abi.offMetric, code(abi.metrics, o.metric, 'metric', 'euclidean or cosine'));
+    int(abi.offNeighbors, o.neighbors);
+    float(abi.offMinDist, o.minDist);
+    float(abi.offSpread, o.spread);
+    float(abi.offPerplexity, o.perplexity);
+    int(abi.offIterations, o.iterations);
+    int(abi.offPcaDims, o.pcaDims);
+    if (o.knn !== undefined) int(abi.offKnn, code(abi.knn, o.knn, 'knn method', 'auto, exact or approx'));
+    int(abi.offClusters, o.clusters);
+    int(abi.offSpherical, o.spherical ? 1 : 0);
+    if (o.standardize !== undefined) int(abi.offStandardize, o.standardize ? 1 : 0); // per-column z-scores [true]
   }
 
   /** Assign a 2-D cloud (xy: Float32Array n*stride) to the cells of a cols x rows grid → Int32Array(n)
@@ -296,7 +367,7 @@ export class Engine {
     const pin = this.copyIn(logmel);
     const pout = this.alloc(size * size * 4);
     try {
-      this.x.sm_logmel_tile(pin, 96, 64, size, size, pout);
+      this.x.sm_logmel_tile(pin, this.abi.patchFrames, this.abi.patchBands, size, size, pout);
       return new Uint8ClampedArray(this.u8(pout, size * size * 4).buffer);
     } finally { this.free(pin); this.free(pout); }
   }
@@ -334,12 +405,6 @@ export class Engine {
       });
     } finally { this.free(pin); }
   }
-}
-
-function modeCode(mode) {
-  const m = MODES[mode];
-  if (m === undefined) throw new Error(`unknown mode '${mode}' (clip, whole or long)`);
-  return m;
 }
 
 /** A loaded model: embed(patches) → {embeddings, scores}. */

@@ -63,9 +63,13 @@ async function analyzeFile(file, opts) {
       off += value.length;
     }
   }, { mode: opts.mode });
+  // r.decoder (sm_decoder_for): MPEG audio, AAC (ADTS) and Ogg Opus go to WebCodecs here in
+  // the worker; what only the browser's own decoder reads (M4A, WebM, 5.1 Vorbis), or what
+  // WebCodecs cannot take, goes back to the page for decodeAudioData.
+  if (r.error && r.needsBrowserDecode && r.decoder === 'browser') {
+    return { error: r.error, needsBrowserDecode: true };
+  }
   if (r.error && r.needsBrowserDecode) {
-    // MP3, AAC (ADTS) and Opus: WebCodecs here in the worker; anything else, or a browser
-    // without it, goes back to the page for decodeAudioData.
     const bytes = new Uint8Array(await file.arrayBuffer());
     let pcm = null;
     try { pcm = await decodeWithWebCodecs(bytes); } catch (err) { return { error: `${r.error}; ${err.message}`, needsBrowserDecode: true }; }

@@ -1,7 +1,8 @@
 // chromium.mjs — runs a benchmark page in Debian's Chromium for the bench scripts: bundles the
 // page script with esbuild, serves the repository with scripts/serve.mjs, opens the page in a
-// fresh profile with DESIGN.md's flags, relays its console, and resolves with what the page
-// puts in window.benchResult (or rejects with window.benchError).
+// fresh profile with the browser tests' flags (headless, no sandbox, nothing fetched from
+// elsewhere), relays its console, and resolves with what the page puts in window.benchResult
+// (or rejects with window.benchError).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,6 +1,6 @@
 // harness.mjs — what the browser tests share: scripts/serve.mjs on a free port, Debian's
-// Chromium through playwright-core with the flags DESIGN.md gives, and pages that record their
-// errors and requests.
+// Chromium through playwright-core (headless, no sandbox, no GPU, no background traffic), and
+// pages that record their errors and requests.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -166,3 +166,26 @@ export function standardize(X, n, d, blocks = featureBlocks(d)) {
   }
   return out;
 }
+
+/** Cosine distance of every row of X (n x d) to row `from` → Float32Array(n); rows of zeros
+ *  are at distance 1 (0 from themselves). */
+export function cosineDistances(X, n, d, from) {
+  const out = new Float32Array(n);
+  const o = from * d;
+  let na = 0;
+  for (let j = 0; j < d; j++) na += X[o + j] * X[o + j];
+  na = Math.sqrt(na);
+  for (let i = 0; i < n; i++) {
+    const r = i * d;
+    let dot = 0;
+    let nb = 0;
+    for (let j = 0; j < d; j++) {
+      const v = X[r + j];
+      dot += v * X[o + j];
+      nb += v * v;
+    }
+    const den = na * Math.sqrt(nb);
+    out[i] = den > 0 ? 1 - dot / den : i === from ? 0 : 1;
+  }
+  return out;
+}

@@ -4,6 +4,12 @@
 // to, the tile shown when a map has no sprite sheet, and how a sound tag is named. Pure
 // functions and constants; nothing here touches the DOM or Node.
 
+/** The seed of every map made unless one is asked for: the same sounds give the same map. */
+export const SEED = 42;
+
+/** Sample rate of the spriteclip (the engine's analysis rate): 16 kHz mono. */
+export const SPRITECLIP_RATE = 16000;
+
 /** Rows sampled (as queries) for trustworthiness, continuity and the 1-NN label accuracy.
  *  1,000 rather than 500: the figures are shown with three decimals, and the sampling error of
  *  a mean over q rows falls as 1 / sqrt(q); 1,000 queries against 100,000 rows still take well

@@ -1,5 +1,5 @@
 // progress.js — says in words where the work stands, in the page's role="status" live region,
-// and lists the files that failed with their reasons. The wording is a contract (DESIGN.md):
+// and lists the files that failed with their reasons. The wording is a contract (tests rely on it):
 //   "Analysing 12 of 50 files · 1 failed · about 20 s left", "Mapping 48 sounds…",
 //   "Mapped 48 sounds · 2 failed".
 
@@ -148,4 +148,10 @@ export class Progress {
     this.busy(false);
     this.say(text, { now: true });
   }
+}
+
+/** An error as one line for the status or the failures list (at most 300 characters). */
+export function reason(err) {
+  const m = String(err?.message || err || 'unknown error');
+  return m.length > 300 ? `${m.slice(0, 297)}…` : m;
 }

@@ -1,6 +1,8 @@
 // atlas.js — the sprite atlas: every point's RGBA tile in one square grid on a canvas, which the
 // map uploads as one texture and the export writes as sprite.png. Tiles shrink when there are
 // so many that the grid would pass maxSide.
+import { PLACEHOLDER_TILE } from '../core/policy.js';
+
 
 /** Grid size for n tiles of `tile` px: {cols, tile} with cols * tile <= maxSide. */
 export function atlasGrid(n, tile, maxSide = 4096) {
@@ -33,4 +35,16 @@ export function buildAtlas(tiles, srcTile, maxSide = 4096) {
     else { sctx.putImageData(img, 0, 0); ctx.drawImage(scratch, x, y, tile, tile); }
   }
   return { canvas, tile, cols, count: n };
+}
+
+/** The sprite of a map without tiles: every point shows one plain square (PLACEHOLDER_TILE).
+ *  → {canvas, cols, tile, count, tileIndex} as a map's sprite. */
+export function placeholderSprite(n) {
+  const { size, color } = PLACEHOLDER_TILE;
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = size;
+  const g = canvas.getContext('2d');
+  g.fillStyle = color;
+  g.fillRect(0, 0, size, size);
+  return { canvas, cols: 1, tile: size, count: n, tileIndex: new Float32Array(n) };
 }

@@ -91,18 +91,13 @@ export class Legend {
   }
 
   /** info: labelColors(...) / groupColors(...) result, {ramp: {near, far, from}} or null. */
-  show(info, { title = '' } = {}) {
+  show(info) {
     this.info = info;
     this.active = null;
     this.el.replaceChildren();
     this.el.classList.remove('filtering');
     this.el.hidden = !info;
     if (!info) return;
-    if (title) {
-      const h = document.createElement('h2');
-      h.textContent = title;
-      this.el.append(h);
-    }
     if (info.ramp) {
       const r = info.ramp;
       const p = document.createElement('p');

@@ -95,3 +95,37 @@ export function spread(src, n, aspect = 1.6, { fill = 0.75, maxIter = 40 } = {})
   }
   return out;
 }
+
+/** The x and y of a 3-D layout (n x 3) as a 2-D one. */
+export function take2d(layout3, n) {
+  const out = new Float32Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    out[2 * i] = layout3[3 * i];
+    out[2 * i + 1] = layout3[3 * i + 1];
+  }
+  return out;
+}
+
+/** A 3-D layout centred and stretched to [-1, 1] on each axis (NaN rows stay NaN). */
+export function normalize3(src, n) {
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < 3; k++) {
+      const v = src[3 * i + k];
+      if (Number.isFinite(v)) {
+        if (v < lo[k]) lo[k] = v;
+        if (v > hi[k]) hi[k] = v;
+      }
+    }
+  }
+  const out = new Float32Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < 3; k++) {
+      const v = src[3 * i + k];
+      const span = hi[k] - lo[k];
+      out[3 * i + k] = !Number.isFinite(v) ? NaN : span > 0 ? ((v - lo[k]) / span) * 2 - 1 : 0;
+    }
+  }
+  return out;
+}

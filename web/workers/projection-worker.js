@@ -23,12 +23,11 @@
 // clusters) until the next 'map' starts.
 import { loadEngine } from '../core/engine.js';
 import { standardize } from '../core/features.js';
+import { QUALITY_K, QUALITY_QUERIES } from '../core/policy.js';
 
 let engine = null;
 let current = 0;
 let kept = null;   // the last finished map: {map, n}
-const QUALITY_K = 10;
-const QUALITY_QUERIES = 1000;
 
 function dropKept() {
   kept?.map.free();

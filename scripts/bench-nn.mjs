@@ -12,7 +12,6 @@
 // build as one more runner in the same interleaved rounds (before/after as same-run ratios).
 // Both are paths under the repository root (the browser fetches them from there).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +42,7 @@ async function nodeRun() {
     wasm: WASM, baseWasm: BASE,
     async bytes(p) { return fs.readFileSync(p); },
     async tfjs() { return { tf: await import('@tensorflow/tfjs-core'), tfWasm: await import('@tensorflow/tfjs-backend-wasm') }; },
-    tfjsWasmDir: path.join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/',
+    tfjsWasmDir: `${path.join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist')}/`,
     async ort() { return await import('onnxruntime-web'); },
   };
   return runBench(env, { rounds: ROUNDS, time: TIME, peers: PEERS });

@@ -27,8 +27,8 @@ if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= newest) {
 }
 fs.mkdirSync('build', { recursive: true });
 const csv = path.join('build', 'demo-labels.csv');
-fs.writeFileSync(csv, 'file,label\n' + files.map((f) => `${f},${FAMILIES[f.split('_')[0]] ?? 'other'}`).join('\n') + '\n');
+fs.writeFileSync(csv, `file,label\n${files.map((f) => `${f},${FAMILIES[f.split('_')[0]] ?? 'other'}`).join('\n')}\n`);
 const r = spawnSync(process.execPath, ['dist/sonomap.mjs', 'analyze', SAMPLES, '--out', OUT, '--labels', csv,
   '--name', 'Sonic Pi samples', '--clip-seconds', '3'], { stdio: 'inherit' });
 if (r.status !== 0) process.exit(r.status ?? 1);
-fs.writeFileSync(stamp, new Date().toISOString() + '\n');
+fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);

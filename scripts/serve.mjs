@@ -55,7 +55,7 @@ for (let i = 0; i < args.length; i++) {
   if (args[i] === '--open-path') {
     if (i + 1 >= args.length) usage('--open-path needs a value');
     openPath = args[++i];
-    if (!openPath.startsWith('/')) openPath = '/' + openPath;
+    if (!openPath.startsWith('/')) openPath = `/${openPath}`;
   } else if (args[i] === '-h' || args[i] === '--help') usage();
   else positional.push(args[i]);
 }
@@ -68,7 +68,7 @@ const realRoot = fs.realpathSync(root);
 
 function send(res, code, text) {
   res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(text + '\n');
+  res.end(`${text}\n`);
 }
 
 // Resolves a URL path to a file under root, or null (not found / outside root).

@@ -154,16 +154,16 @@ async function ortRunner(env, L, input) {
       const ph = Math.max((oh - 1) * s + k - h, 0), pw = Math.max((ow - 1) * s + k - w, 0);
       const pads = [ph >> 1, pw >> 1, ph - (ph >> 1), pw - (pw >> 1)];
       inits.push({ name: wn, dims, data: f }, { name: bn, dims: [l.cout], data: l.b });
-      nodes.push({ op: 'Conv', inputs: [cur, wn, bn], outputs: [out + 'c'], attrs: { kernel_shape: [k, k], strides: [s, s], pads, group } });
-      nodes.push({ op: 'Clip', inputs: [out + 'c', 'zero', 'six'], outputs: [out] });
+      nodes.push({ op: 'Conv', inputs: [cur, wn, bn], outputs: [`${out}c`], attrs: { kernel_shape: [k, k], strides: [s, s], pads, group } });
+      nodes.push({ op: 'Clip', inputs: [`${out}c`, 'zero', 'six'], outputs: [out] });
       h = oh; w = ow;
     } else if (l.op === 'gap') {
-      nodes.push({ op: 'GlobalAveragePool', inputs: [cur], outputs: [out + 'p'] });
-      nodes.push({ op: 'Flatten', inputs: [out + 'p'], outputs: [out], attrs: { axis: 1 } });
+      nodes.push({ op: 'GlobalAveragePool', inputs: [cur], outputs: [`${out}p`] });
+      nodes.push({ op: 'Flatten', inputs: [`${out}p`], outputs: [out], attrs: { axis: 1 } });
     } else {
       inits.push({ name: wn, dims: [l.cout, l.cin], data: l.w }, { name: bn, dims: [l.cout], data: l.b });
-      nodes.push({ op: 'Gemm', inputs: [cur, wn, bn], outputs: [out + 'g'], attrs: { transB: 1 } });
-      nodes.push({ op: 'Sigmoid', inputs: [out + 'g'], outputs: ['scores'] });
+      nodes.push({ op: 'Gemm', inputs: [cur, wn, bn], outputs: [`${out}g`], attrs: { transB: 1 } });
+      nodes.push({ op: 'Sigmoid', inputs: [`${out}g`], outputs: ['scores'] });
     }
     cur = out;
   });

@@ -55,7 +55,7 @@ const waitStatus = (page, re, timeout = 180000) => wait(page, re, timeout);
 
 function assertLocal(requests) {
   const origin = new URL(server.url).origin;
-  const foreign = requests.filter((u) => !u.startsWith(origin + '/') && !/^(data|blob):/.test(u));
+  const foreign = requests.filter((u) => !u.startsWith(`${origin}/`) && !/^(data|blob):/.test(u));
   assert.deepEqual(foreign, [], 'no request leaves the local server');
   assert.ok(requests.some((u) => u.endsWith('/sonomap.wasm')), 'the wasm was fetched (requests are recorded)');
 }

@@ -222,7 +222,7 @@ test('project: vectors computed elsewhere → layout.npy and a dataset without s
   const npy = path.join(tmp, 'vec.npy');
   fs.writeFileSync(npy, npyEncode(X, [n, d]));
   const names = path.join(tmp, 'names.txt');
-  fs.writeFileSync(names, Array.from({ length: n }, (_, i) => `song-${i}.mp3`).join('\n') + '\n');
+  fs.writeFileSync(names, `${Array.from({ length: n }, (_, i) => `song-${i}.mp3`).join('\n')}\n`);
   const out = path.join(tmp, 'proj');
   const r = run(['project', npy, '--out', out, '--dims', '3', '--files', names, '--quiet']);
   assert.equal(r.code, 0, r.err);

@@ -21,7 +21,7 @@ export function buildDataset(m) {
     layouts[name] = rows(arr, n, dims);
   }
   const main = m.mainLayout ?? Object.keys(layouts)[0];
-  const mainDims = main && main.endsWith('3d') ? 3 : 2;
+  const mainDims = main?.endsWith('3d') ? 3 : 2;
   const projections = main ? layouts[main].map((r) => (mainDims === 3 ? r : [r[0], r[1], 0])) : [];
   const col = (k) => m.items.map((it) => round(it.descriptors[k], 4));
   const config = {
@@ -56,8 +56,8 @@ export function buildDataset(m) {
   };
   const filesTxt = m.items.map((it) => it.file).join('\n') + (n ? '\n' : '');
   const tsvSafe = (s) => String(s).replace(/[\t\n\r]/g, ' ');
-  const labelsTsv = 'file\tlabel\tcluster\ttags\n' + m.items.map((it) =>
-    [it.file, it.label ?? '', it.cluster ?? -1, (it.tags ?? []).map((t) => t.name ?? t).join(';')].map(tsvSafe).join('\t')).join('\n') + '\n';
+  const labelsTsv = `file\tlabel\tcluster\ttags\n${m.items.map((it) =>
+    [it.file, it.label ?? '', it.cluster ?? -1, (it.tags ?? []).map((t) => t.name ?? t).join(';')].map(tsvSafe).join('\t')).join('\n')}\n`;
   return { config, projections: proj, filesTxt, labelsTsv };
 }
 

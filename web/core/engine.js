@@ -45,7 +45,7 @@ export function readAbi(exports) {
   abi.metrics = { euclidean: abi.metricEuclidean, cosine: abi.metricCosine };
   abi.knn = { auto: abi.knnAuto, exact: abi.knnExact, approx: abi.knnApprox };
   abi.decoders = {};
-  DECODERS.forEach((name, k) => {
+  DECODERS.forEach((name) => {
     const key = `decoder${name.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())}`;
     abi.decoders[abi[key]] = name;
   });
@@ -81,7 +81,7 @@ function importsFor(module) {
   const stderr = [];
   const known = {
     emscripten_notify_memory_growth: () => {},
-    fd_write: (fd, iov, iovcnt, pnum) => {
+    fd_write: (_fd, iov, iovcnt, pnum) => {
       const view = new DataView(memory.buffer);
       let total = 0;
       for (let i = 0; i < iovcnt; i++) {

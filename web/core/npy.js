@@ -7,7 +7,7 @@ export function npyEncode(data, shape) {
   const shapeStr = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shapeStr}, }`;
   const pad = 64 - ((10 + header.length + 1) % 64);
-  header += ' '.repeat(pad % 64) + '\n';
+  header += `${' '.repeat(pad % 64)}\n`;
   const out = new Uint8Array(10 + header.length + n * 4);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
   new DataView(out.buffer).setUint16(8, header.length, true);

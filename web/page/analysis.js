@@ -116,7 +116,7 @@ export async function analyze(found) {
   // in one batch; otherwise (and in long mode, where one file is already many patches) singly.
   const batch = analysisBatch(entries.length, pool.size, { model: !!modelFile, mode });
   const jobs = [];
-  for (let i = 0; i < entries.length; i += batch) jobs.push(entries.slice(i, i + batch).map((e, k) => i + k));
+  for (let i = 0; i < entries.length; i += batch) jobs.push(entries.slice(i, i + batch).map((_e, k) => i + k));
   state.jobSizes = jobs.map((j) => j.length);
   await Promise.all(jobs.map(async (idx) => {
     if (idx.length === 1) {
@@ -178,7 +178,7 @@ function modelFromParts(parts, mode, features) {
   const atlas = buildAtlas(tiles, tile);
   const dirName = (state.entries[0]?.path.split('/')[0]) || 'sounds';
   return {
-    name: state.entries.length > 1 && state.entries.every((e) => e.path.startsWith(dirName + '/')) ? dirName : 'sounds',
+    name: state.entries.length > 1 && state.entries.every((e) => e.path.startsWith(`${dirName}/`)) ? dirName : 'sounds',
     generator: 'sonomap page', mode, features, seed: SEED,
     model: features === 'embedding' ? { file: state.modelFile?.name } : null,
     items, layouts: {}, mainLayout: null,

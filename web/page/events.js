@@ -90,7 +90,7 @@ function wireControls() {
   ui.colorBy.addEventListener('change', () => { state.colorBy = ui.colorBy.value; applyColoring(); });
   ui.clustersK.addEventListener('change', () => { if (state.colorBy === 'cluster') applyColoring(); });
   ui.mode.addEventListener('change', () => {
-    if (state.entries && state.entries.length && state.model?.X) analyze(Promise.resolve({ entries: state.entries, skipped: 0 }));
+    if (state.entries?.length && state.model?.X) analyze(Promise.resolve({ entries: state.entries, skipped: 0 }));
   });
   ui.fit.addEventListener('click', () => view?.fit());
 }

@@ -18,7 +18,7 @@ export function playPoint(i) {
   if (!ok && player.state !== 'running') ui.hint.hidden = false;
 }
 
-export function onHover(i, e) {
+export function onHover(i) {
   if (!state.model) return;
   if (i === state.hover) { if (i >= 0) placeTooltip(i); return; }
   state.hover = i;

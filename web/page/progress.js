@@ -3,7 +3,7 @@
 //   "Analysing 12 of 50 files · 1 failed · about 20 s left", "Mapping 48 sounds…",
 //   "Mapped 48 sounds · 2 failed".
 
-const plural = (n, one, many = one + 's') => `${n} ${n === 1 ? one : many}`;
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** "about 20 s left" and the like, from an estimate in seconds. */
 export function formatEta(s) {
@@ -100,7 +100,7 @@ export class Progress {
     this.say(analysingText({ done: 0, total, failed: 0 }), { now: true });
   }
 
-  fileDone(ok, workers) {
+  fileDone(ok, _workers) {
     this.done++;
     if (ok) this.ok++;
     const elapsed = (performance.now() - this.startedAt) / 1000;

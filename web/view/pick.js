@@ -10,7 +10,7 @@ export class GridIndex {
     let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, m = 0;
     for (let i = 0; i < n; i++) {
       const x = pos[i * stride], y = pos[i * stride + 1];
-      if (!Number.isFinite(x) || !Number.isFinite(y) || (skip && skip(i))) continue;
+      if (!Number.isFinite(x) || !Number.isFinite(y) || (skip?.(i))) continue;
       if (x < minX) minX = x; if (x > maxX) maxX = x;
       if (y < minY) minY = y; if (y > maxY) maxY = y;
       m++;
@@ -30,7 +30,7 @@ export class GridIndex {
     const cellOf = new Int32Array(n).fill(-1);
     for (let i = 0; i < n; i++) {
       const x = pos[i * stride], y = pos[i * stride + 1];
-      if (!Number.isFinite(x) || !Number.isFinite(y) || (skip && skip(i))) continue;
+      if (!Number.isFinite(x) || !Number.isFinite(y) || (skip?.(i))) continue;
       const c = this.#cx(x) + this.#cy(y) * this.cols;
       cellOf[i] = c;
       count[c + 1]++;

@@ -99,7 +99,7 @@ async function handle(m) {
       for (const f of m.files) {
         try { all.push(await analyzeFile(f.file, m.opts)); } catch (err) { all.push({ error: String(err?.message || err) }); }
       }
-      const good = all.filter((a) => a.r && a.r.segments?.length);
+      const good = all.filter((a) => a.r?.segments?.length);
       if (model && good.length) embedSegments(model, { segments: good.flatMap((a) => a.r.segments) });
       const results = all.map((a, k) => {
         if (a.error) return { ok: false, error: a.error, needsBrowserDecode: !!a.needsBrowserDecode };

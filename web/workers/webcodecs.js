@@ -46,7 +46,7 @@ export function mp3InfoFrame(b, i, h) {
   const tag = String.fromCharCode(b[x], b[x + 1], b[x + 2], b[x + 3]);
   if (tag !== 'Xing' && tag !== 'Info') return null;
   const flags = b[x + 7];
-  let o = x + 8 + (flags & 1 ? 4 : 0) + (flags & 2 ? 4 : 0) + (flags & 4 ? 100 : 0) + (flags & 8 ? 4 : 0);
+  const o = x + 8 + (flags & 1 ? 4 : 0) + (flags & 2 ? 4 : 0) + (flags & 4 ? 100 : 0) + (flags & 8 ? 4 : 0);
   let delay = 0, padding = 0;
   if (o + 24 <= i + h.length && String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3]) === 'LAME') {
     delay = (b[o + 21] << 4) | (b[o + 22] >> 4);

@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 // build-web.mjs — bundles the page, its workers and the CLI with esbuild into dist/.
 //   node scripts/build-web.mjs [--dev]      (--dev: no minification, inline source maps)
 // Outputs: dist/index.html, dist/style.css, dist/main.js (from web/page/main.js),
@@ -7,9 +10,6 @@
 // Shader sources (web/view/shaders/*.vert, *.frag) are bundled as text. dist/sonomap.wasm comes
 // from the Makefile's emcc rule, not from here.
 import * as esbuild from 'esbuild';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const web = path.join(repo, 'web');

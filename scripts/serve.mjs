@@ -1,11 +1,11 @@
 #!/usr/bin/env node
+import fs from 'node:fs';
 // serve.mjs — a tiny static file server for the built site, bound to 127.0.0.1 only.
 //   node scripts/serve.mjs <root> [port] [--open-path /?dataset=demo/]
 // Port 0 picks a free port. The first line printed on stdout is "sonomap: serving <root> at <url>"
 // (tests read the URL from it). GET and HEAD only; paths that leave <root> get 404; directories
 // serve their index.html; the wasm MIME type is right so WebAssembly.compileStreaming works.
 import http from 'node:http';
-import fs from 'node:fs';
 import path from 'node:path';
 
 const MIME = {

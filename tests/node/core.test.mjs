@@ -1,9 +1,10 @@
 // The pure modules the page and the CLI share: web/core/policy.js (the decisions both make
 // alike), cosine distances (core/features.js), the CLI's strict option reading (cli/args.mjs)
 // and the 3-D layout helpers of the view (view/spread.js).
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { readArgs, closest, intOpt, numOpt, oneOf, UsageError } from '../../web/cli/args.mjs';
+import { test } from 'node:test';
+import { closest, intOpt, numOpt, oneOf, readArgs, UsageError } from '../../web/cli/args.mjs';
 import { cosineDistances } from '../../web/core/features.js';
 import {
   analysisBatch,
@@ -20,7 +21,11 @@ import { normalize3, take2d } from '../../web/view/spread.js';
 
 test('files per analysis job: batches only with a model outside long mode, two jobs per worker', () => {
   assert.equal(analysisBatch(100, 4), 1, 'no model: one file per job');
-  assert.equal(analysisBatch(100, 4, { model: true, mode: 'long' }), 1, 'long mode: one file per job');
+  assert.equal(
+    analysisBatch(100, 4, { model: true, mode: 'long' }),
+    1,
+    'long mode: one file per job',
+  );
   assert.equal(analysisBatch(100, 4, { model: true }), 8, 'capped at 8');
   assert.equal(analysisBatch(24, 4, { model: true }), 3, 'at least two jobs per worker');
   assert.equal(analysisBatch(3, 4, { model: true, mode: 'whole' }), 1);
@@ -57,7 +62,10 @@ test('quality sample, grid limit, aspect and tag names', () => {
 test('cosine distances from one row', () => {
   const X = Float32Array.from([1, 0, 0, 1, 2, 0, 0, 0, -1, 0]);
   const d = cosineDistances(X, 5, 2, 0);
-  assert.deepEqual(Array.from(d, (v) => Math.round(v * 1e6) / 1e6), [0, 1, 0, 1, 2]);
+  assert.deepEqual(
+    Array.from(d, (v) => Math.round(v * 1e6) / 1e6),
+    [0, 1, 0, 1, 2],
+  );
   const z = cosineDistances(X, 5, 2, 3); // from a row of zeros
   assert.deepEqual(Array.from(z), [1, 1, 1, 0, 1]);
 });
@@ -76,7 +84,11 @@ test('CLI options: strict reading names what is wrong', () => {
   const ok = readArgs(['a.wav', '--out', 'x', '--quiet'], spec, 'analyze');
   assert.deepEqual(ok.positionals, ['a.wav']);
   assert.equal(ok.values.out, 'x');
-  const fails = (argv, re) => assert.throws(() => readArgs(argv, spec, 'analyze'), (e) => e instanceof UsageError && re.test(e.message));
+  const fails = (argv, re) =>
+    assert.throws(
+      () => readArgs(argv, spec, 'analyze'),
+      (e) => e instanceof UsageError && re.test(e.message),
+    );
   fails(['--otu', 'x'], /^unknown option --otu \(did you mean --out\?\)$/);
   fails(['--zzzzzzz'], /^unknown option --zzzzzzz$/);
   fails(['--dims'], /^--dims needs a value$/);
@@ -85,9 +97,18 @@ test('CLI options: strict reading names what is wrong', () => {
   assert.equal(readArgs(['-h'], spec).values.help, true);
   assert.equal(closest('projectoin', ['projection', 'dims']), 'projection');
   assert.equal(intOpt('dims', '3', 2, 3), 3);
-  assert.throws(() => intOpt('dims', '2.5', 2, 3), /--dims must be a whole number from 2 to 3, not '2.5'/);
+  assert.throws(
+    () => intOpt('dims', '2.5', 2, 3),
+    /--dims must be a whole number from 2 to 3, not '2.5'/,
+  );
   assert.throws(() => intOpt('jobs', '', 1, 8), /--jobs/);
   assert.equal(numOpt('clip-seconds', '0.5', 0.5, 600), 0.5);
-  assert.throws(() => numOpt('clip-seconds', 'NaN', 0.5, 600), /--clip-seconds must be a number from 0.5 to 600/);
-  assert.throws(() => oneOf('sprite', 'gif', ['png', 'jpg']), /--sprite must be one of png, jpg, not 'gif'/);
+  assert.throws(
+    () => numOpt('clip-seconds', 'NaN', 0.5, 600),
+    /--clip-seconds must be a number from 0.5 to 600/,
+  );
+  assert.throws(
+    () => oneOf('sprite', 'gif', ['png', 'jpg']),
+    /--sprite must be one of png, jpg, not 'gif'/,
+  );
 });

@@ -1,9 +1,10 @@
 // The engine's contracts with its JavaScript binding (web/core/engine.js): sm_decoder_for says
 // which decoder a file needs, and sm_abi gives the constants and the sm_map_options layout the
 // binding reads at load instead of copying them.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { test } from 'node:test';
 import { DECODERS, loadEngine, needsBrowser, readAbi } from '../../web/core/engine.js';
 
 const engine = await loadEngine(fs.readFileSync('dist/sonomap.wasm'));
@@ -33,11 +34,19 @@ test('sm_decoder_for names the decoder of each format, and failed analyses carry
       assert.equal(r.needsBrowserDecode, want.startsWith('browser'), f);
     }
   }
-  assert.equal(engine.decoderFor(new Uint8Array([0xff, 0xf1, 0x50, 0x80, 0x02, 0x1f, 0xfc, 0])), 'browser-aac');
+  assert.equal(
+    engine.decoderFor(new Uint8Array([0xff, 0xf1, 0x50, 0x80, 0x02, 0x1f, 0xfc, 0])),
+    'browser-aac',
+  );
   assert.equal(engine.decoderFor(Buffer.from('\0\0\0\x20ftypM4A \0\0\0\0', 'latin1')), 'browser');
   assert.equal(engine.decoderFor(Buffer.from('caff\0\x01\0\0', 'latin1')), 'none');
   assert.equal(engine.decoderFor(new Uint8Array(0)), 'unknown');
-  assert.deepEqual(DECODERS.filter(needsBrowser), ['browser-mpeg', 'browser-aac', 'browser-opus', 'browser']);
+  assert.deepEqual(DECODERS.filter(needsBrowser), [
+    'browser-mpeg',
+    'browser-aac',
+    'browser-opus',
+    'browser',
+  ]);
 });
 
 test('the binding reads the engine ABI and refuses one it does not fit', () => {
@@ -51,7 +60,12 @@ test('the binding reads the engine ABI and refuses one it does not fit', () => {
   assert.equal(new Set(Object.values(abi.projections)).size, 3);
   // options written through the offsets reach the engine: a 3-D t-SNE of 30 rows
   const X = Float32Array.from({ length: 30 * 5 }, (_, i) => Math.sin(i * 0.7));
-  const m = engine.createMap(X, 30, 5, { projection: 'tsne', dims: 3, perplexity: 5, iterations: 50 });
+  const m = engine.createMap(X, 30, 5, {
+    projection: 'tsne',
+    dims: 3,
+    perplexity: 5,
+    iterations: 50,
+  });
   assert.equal(m.totalSteps, 50);
   assert.equal(m.layout().length, 90);
   m.free();

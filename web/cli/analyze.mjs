@@ -81,13 +81,15 @@ export function analyzeSettings(values, positionals) {
   const modeArg = oneOf('mode', values.mode ?? 'clips', ['clips', 'clip', 'whole', 'long']);
   const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
   const labels = values.labels;
-  if (labels !== undefined && !/\.(csv|tsv|txt)$/i.test(labels)) oneOf('labels', labels, LABEL_SCHEMES);
+  if (labels !== undefined && !/\.(csv|tsv|txt)$/i.test(labels))
+    oneOf('labels', labels, LABEL_SCHEMES);
   const clusters = values.clusters ?? 'auto';
   return {
     out: values.out,
     inputs: positionals,
     mode: modeArg === 'clips' ? 'clip' : modeArg,
-    feature: values.features === undefined ? null : oneOf('features', values.features, FEATURE_KINDS),
+    feature:
+      values.features === undefined ? null : oneOf('features', values.features, FEATURE_KINDS),
     model: values.model ?? null,
     projection: oneOf('projection', values.projection ?? 'umap', ['umap', 'tsne', 'pca']),
     dims: intOpt('dims', values.dims ?? 2, 2, 3),
@@ -129,7 +131,12 @@ export async function analyze(s, ctx) {
     try {
       modelBytes = fs.readFileSync(s.model);
       const m = engine.loadModel(modelBytes);
-      modelInfo = { file: path.basename(s.model), kind: m.kind, embedding: m.size, classes: m.classes };
+      modelInfo = {
+        file: path.basename(s.model),
+        kind: m.kind,
+        embedding: m.size,
+        classes: m.classes,
+      };
       m.free();
     } catch (e) {
       const why = e.code === 'ENOENT' ? 'no such file' : e.message;
@@ -165,11 +172,13 @@ export async function analyze(s, ctx) {
   });
 
   // Sprite sheet and spriteclip.
-  const tile = s.tile ?? Math.max(8, Math.min(128, Math.floor(4096 / Math.ceil(Math.sqrt(items.length)))));
+  const tile =
+    s.tile ?? Math.max(8, Math.min(128, Math.floor(4096 / Math.ceil(Math.sqrt(items.length)))));
   const tiles = new Uint8Array(items.length * tile * tile * 4);
   items.forEach((it, i) => tiles.set(engine.logmelTile(it.logmel, tile), i * tile * tile * 4));
   const sheet = engine.spriteEncode(tiles, items.length, tile, s.spriteFormat === 'jpg' ? 90 : 0);
-  const clip = s.audioFormat === 'flac' ? engine.flacEncode(audio, 16000) : engine.wavEncode(audio, 16000);
+  const clip =
+    s.audioFormat === 'flac' ? engine.flacEncode(audio, 16000) : engine.wavEncode(audio, 16000);
   const audioFile = `audio.${s.audioFormat}`;
 
   const out = path.resolve(s.out);
@@ -299,7 +308,8 @@ async function mapItems(engine, items, { projection, dims, seed, clusters, featu
         const kk = Math.min(QUALITY_K, n - 2);
         quality = { layout: `${proj}-${k}d` };
         if (kk >= 1) Object.assign(quality, m.quality(kk, qualityQueries(n)));
-        if (labelNames.length > 1) quality.labelAccuracy = m.labelAccuracy(labels, qualityQueries(n));
+        if (labelNames.length > 1)
+          quality.labelAccuracy = m.labelAccuracy(labels, qualityQueries(n));
         const kc = clusterCount(clusters, n, labelNames.length);
         if (kc) {
           const c = m.cluster(kc, spherical);
@@ -328,7 +338,8 @@ async function mapItems(engine, items, { projection, dims, seed, clusters, featu
       grid[2 * i + 1] = Math.floor(cell[i] / cols);
     }
     layouts['grid-2d'] = grid;
-    if (!quiet) log(`grid ${cols} x ${rows} of ${n} points in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    if (!quiet)
+      log(`grid ${cols} x ${rows} of ${n} points in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
   if (quality && quality.trustworthiness !== undefined) {
     const r = (v) => Math.round(v * 1000) / 1000;
@@ -338,7 +349,9 @@ async function mapItems(engine, items, { projection, dims, seed, clusters, featu
     log(
       `map quality (${quality.layout}, k = ${quality.k}): trustworthiness ${quality.trustworthiness}, ` +
         `continuity ${quality.continuity}` +
-        (quality.labelAccuracy !== undefined ? `, 1-NN label accuracy ${quality.labelAccuracy}` : ''),
+        (quality.labelAccuracy !== undefined
+          ? `, 1-NN label accuracy ${quality.labelAccuracy}`
+          : ''),
     );
   }
   return { layouts, quality };

@@ -26,7 +26,13 @@ export function readArgs(argv, spec, command) {
 
 /** Names what parseArgs refused, from its own tokens (non-strict, so it does not stop). */
 function explain(argv, options) {
-  const { tokens } = parseArgs({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
+  const { tokens } = parseArgs({
+    args: argv,
+    options,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   for (const t of tokens) {
     if (t.kind !== 'option') continue;
     const spec = options[t.name];
@@ -34,7 +40,10 @@ function explain(argv, options) {
       const near = closest(t.name, Object.keys(options));
       return `unknown option ${t.rawName}${near ? ` (did you mean --${near}?)` : ''}`;
     }
-    if (spec.type === 'string' && (t.value === undefined || (!t.inlineValue && t.value.startsWith('-')))) {
+    if (
+      spec.type === 'string' &&
+      (t.value === undefined || (!t.inlineValue && t.value.startsWith('-')))
+    ) {
       return `${t.rawName} needs a value${t.value ? ` (${t.value} is an option)` : ''}`;
     }
     if (spec.type === 'boolean' && t.value !== undefined) return `${t.rawName} takes no value`;

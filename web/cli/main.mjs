@@ -25,8 +25,18 @@ usage:
 `;
 
 const COMMANDS = {
-  analyze: { options: ANALYZE_OPTIONS, usage: ANALYZE_USAGE, settings: analyzeSettings, run: analyze },
-  project: { options: PROJECT_OPTIONS, usage: PROJECT_USAGE, settings: projectSettings, run: project },
+  analyze: {
+    options: ANALYZE_OPTIONS,
+    usage: ANALYZE_USAGE,
+    settings: analyzeSettings,
+    run: analyze,
+  },
+  project: {
+    options: PROJECT_OPTIONS,
+    usage: PROJECT_USAGE,
+    settings: projectSettings,
+    run: project,
+  },
 };
 
 /** Runs the command line; resolves the exit status (0 done, 1 nothing could be done, 2 a

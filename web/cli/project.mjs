@@ -55,7 +55,8 @@ export function projectSettings(values, positionals) {
 export async function project(s, ctx) {
   const { file, projection, dims, seed } = s;
   const { data, shape } = npyDecode(fs.readFileSync(file), file);
-  if (shape.length !== 2) throw new Error(`${file}: expected a 2-D array (N x D), got shape (${shape})`);
+  if (shape.length !== 2)
+    throw new Error(`${file}: expected a 2-D array (N x D), got shape (${shape})`);
   const [n, d] = shape;
   let names = null;
   if (s.files) {

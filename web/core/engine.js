@@ -8,21 +8,56 @@ const ERRLEN = 512;
 // once per instance, so nothing here copies a constant or a struct layout of the C side.
 const ABI_VERSION = 1;
 const ABI = {
-  rate: 1, patchFrames: 2, patchBands: 3, fp: 4, ndesc: 5,
-  modeClip: 6, modeWhole: 7, modeLong: 8,
-  projPca: 9, projUmap: 10, projTsne: 11,
-  metricEuclidean: 12, metricCosine: 13,
-  knnAuto: 14, knnExact: 15, knnApprox: 16,
+  rate: 1,
+  patchFrames: 2,
+  patchBands: 3,
+  fp: 4,
+  ndesc: 5,
+  modeClip: 6,
+  modeWhole: 7,
+  modeLong: 8,
+  projPca: 9,
+  projUmap: 10,
+  projTsne: 11,
+  metricEuclidean: 12,
+  metricCosine: 13,
+  knnAuto: 14,
+  knnExact: 15,
+  knnApprox: 16,
   mapOptionsSize: 17,
-  offProjection: 18, offDims: 19, offSeed: 20, offMetric: 21, offNeighbors: 22, offMinDist: 23,
-  offSpread: 24, offPerplexity: 25, offIterations: 26, offPcaDims: 27, offKnn: 28,
-  offClusters: 29, offSpherical: 30, offStandardize: 31,
-  decoderUnknown: 32, decoderEngine: 33, decoderBrowserMpeg: 34, decoderBrowserAac: 35,
-  decoderBrowserOpus: 36, decoderBrowser: 37, decoderNone: 38,
+  offProjection: 18,
+  offDims: 19,
+  offSeed: 20,
+  offMetric: 21,
+  offNeighbors: 22,
+  offMinDist: 23,
+  offSpread: 24,
+  offPerplexity: 25,
+  offIterations: 26,
+  offPcaDims: 27,
+  offKnn: 28,
+  offClusters: 29,
+  offSpherical: 30,
+  offStandardize: 31,
+  decoderUnknown: 32,
+  decoderEngine: 33,
+  decoderBrowserMpeg: 34,
+  decoderBrowserAac: 35,
+  decoderBrowserOpus: 36,
+  decoderBrowser: 37,
+  decoderNone: 38,
 };
 
 /** What sm_decoder_for's kinds are called here (analysis results carry them as `decoder`). */
-export const DECODERS = ['unknown', 'engine', 'browser-mpeg', 'browser-aac', 'browser-opus', 'browser', 'none'];
+export const DECODERS = [
+  'unknown',
+  'engine',
+  'browser-mpeg',
+  'browser-aac',
+  'browser-opus',
+  'browser',
+  'none',
+];
 
 /** Whether a decoder kind is one the browser may decode (WebCodecs or decodeAudioData). */
 export const needsBrowser = (decoder) => decoder.startsWith('browser');
@@ -30,9 +65,11 @@ export const needsBrowser = (decoder) => decoder.startsWith('browser');
 /** The facts of an instance's engine: constants, enum codes and the sm_map_options layout.
  *  Throws when the engine is not one this binding fits (another ABI version, an unknown id). */
 export function readAbi(exports) {
-  if (typeof exports.sm_abi !== 'function') throw new Error('sonomap.wasm has no sm_abi: rebuild it (make)');
+  if (typeof exports.sm_abi !== 'function')
+    throw new Error('sonomap.wasm has no sm_abi: rebuild it (make)');
   const version = exports.sm_abi(0);
-  if (version !== ABI_VERSION) throw new Error(`sonomap.wasm ABI version ${version}, engine.js expects ${ABI_VERSION}`);
+  if (version !== ABI_VERSION)
+    throw new Error(`sonomap.wasm ABI version ${version}, engine.js expects ${ABI_VERSION}`);
   const abi = {};
   for (const [k, id] of Object.entries(ABI)) {
     abi[k] = exports.sm_abi(id);
@@ -50,7 +87,9 @@ export function readAbi(exports) {
     abi.decoders[abi[key]] = name;
   });
   // The binding writes every field of sm_map_options as 4 bytes at its offset.
-  const offs = Object.keys(ABI).filter((k) => k.startsWith('off')).map((k) => abi[k]);
+  const offs = Object.keys(ABI)
+    .filter((k) => k.startsWith('off'))
+    .map((k) => abi[k]);
   if (offs.some((o) => o % 4 !== 0 || o + 4 > abi.mapOptionsSize)) {
     throw new Error('sm_map_options has a layout engine.js cannot fill');
   }
@@ -85,22 +124,33 @@ function importsFor(module) {
       const view = new DataView(memory.buffer);
       let total = 0;
       for (let i = 0; i < iovcnt; i++) {
-        const ptr = view.getUint32(iov + i * 8, true), len = view.getUint32(iov + i * 8 + 4, true);
+        const ptr = view.getUint32(iov + i * 8, true),
+          len = view.getUint32(iov + i * 8 + 4, true);
         stderr.push(new TextDecoder().decode(new Uint8Array(memory.buffer, ptr, len)));
         total += len;
       }
       view.setUint32(pnum, total, true);
       return 0;
     },
-    proc_exit: (code) => { throw new Error(`sonomap.wasm exited with ${code}: ${stderr.join('')}`); },
+    proc_exit: (code) => {
+      throw new Error(`sonomap.wasm exited with ${code}: ${stderr.join('')}`);
+    },
   };
   for (const imp of WebAssembly.Module.imports(module)) {
     imports[imp.module] ??= {};
     if (imp.kind !== 'function') continue;
-    imports[imp.module][imp.name] = known[imp.name] ??
-      (() => { throw new Error(`sonomap.wasm called unexpected import ${imp.module}.${imp.name}`); });
+    imports[imp.module][imp.name] =
+      known[imp.name] ??
+      (() => {
+        throw new Error(`sonomap.wasm called unexpected import ${imp.module}.${imp.name}`);
+      });
   }
-  return { imports, bind(m) { memory = m; } };
+  return {
+    imports,
+    bind(m) {
+      memory = m;
+    },
+  };
 }
 
 export class Engine {
@@ -133,26 +183,45 @@ export class Engine {
     if (!p) throw new Error(`out of wasm memory allocating ${bytes} bytes`);
     return p;
   }
-  free(p) { if (p) this.x.free(p); }
+  free(p) {
+    if (p) this.x.free(p);
+  }
   copyIn(typed) {
     const p = this.alloc(typed.byteLength);
-    new Uint8Array(this.memory.buffer, p, typed.byteLength)
-      .set(new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength));
+    new Uint8Array(this.memory.buffer, p, typed.byteLength).set(
+      new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength),
+    );
     return p;
   }
-  f32(p, n) { return new Float32Array(this.memory.buffer, p, n).slice(); }
-  u8(p, n) { return new Uint8Array(this.memory.buffer, p, n).slice(); }
-  u32At(p) { return new Uint32Array(this.memory.buffer, p, 1)[0]; }
-  i32At(p) { return new Int32Array(this.memory.buffer, p, 1)[0]; }
+  f32(p, n) {
+    return new Float32Array(this.memory.buffer, p, n).slice();
+  }
+  u8(p, n) {
+    return new Uint8Array(this.memory.buffer, p, n).slice();
+  }
+  u32At(p) {
+    return new Uint32Array(this.memory.buffer, p, 1)[0];
+  }
+  i32At(p) {
+    return new Int32Array(this.memory.buffer, p, 1)[0];
+  }
   str(p, max = 1 << 16) {
     if (!p) return null;
-    const mem = new Uint8Array(this.memory.buffer, p, Math.min(max, this.memory.buffer.byteLength - p));
+    const mem = new Uint8Array(
+      this.memory.buffer,
+      p,
+      Math.min(max, this.memory.buffer.byteLength - p),
+    );
     const end = mem.indexOf(0);
     return this.dec.decode(mem.subarray(0, end < 0 ? mem.length : end));
   }
   withScratch(bytes, fn) {
     const p = this.alloc(bytes);
-    try { return fn(p); } finally { this.free(p); }
+    try {
+      return fn(p);
+    } finally {
+      this.free(p);
+    }
   }
 
   // ---- analysis ----
@@ -162,7 +231,9 @@ export class Engine {
     const p = this.copyIn(u8);
     try {
       return this.#collect(this.x.sm_analyze_file(p, u8.length, this.#mode(mode)), p, u8.length);
-    } finally { this.free(p); }
+    } finally {
+      this.free(p);
+    }
   }
 
   /** Analyse an encoded file of `size` bytes that `fill(view)` writes straight into the wasm
@@ -173,12 +244,15 @@ export class Engine {
     try {
       await fill(new Uint8Array(this.memory.buffer, p, size));
       return this.#collect(this.x.sm_analyze_file(p, size, this.#mode(mode)), p, size);
-    } finally { this.free(p); }
+    } finally {
+      this.free(p);
+    }
   }
 
   /** Analyse PCM decoded elsewhere: channels is an array of Float32Array (planar). */
   analyzePcm(channels, rate, { mode = 'clip' } = {}) {
-    const nch = channels.length, frames = nch ? channels[0].length : 0;
+    const nch = channels.length,
+      frames = nch ? channels[0].length : 0;
     const inter = new Float32Array(frames * nch);
     for (let c = 0; c < nch; c++) {
       const ch = channels[c];
@@ -187,7 +261,9 @@ export class Engine {
     const p = this.copyIn(inter);
     try {
       return this.#collect(this.x.sm_analyze_pcm(p, frames, nch, rate, this.#mode(mode)));
-    } finally { this.free(p); }
+    } finally {
+      this.free(p);
+    }
   }
 
   #mode(mode) {
@@ -224,20 +300,29 @@ export class Engine {
         const np = x.sm_segment_patches(a, i);
         if (np > 1) {
           seg.patches = new Float32Array(np * patch);
-          for (let q = 0; q < np; q++) seg.patches.set(new Float32Array(this.memory.buffer, x.sm_segment_patch_logmel(a, i, q), patch), q * patch);
+          for (let q = 0; q < np; q++)
+            seg.patches.set(
+              new Float32Array(this.memory.buffer, x.sm_segment_patch_logmel(a, i, q), patch),
+              q * patch,
+            );
         }
         segments.push(seg);
       }
       const alen = Number(x.sm_analysis_audio_length(a));
       return {
-        error: null, decoder: 'engine', needsBrowserDecode: false, format,
+        error: null,
+        decoder: 'engine',
+        needsBrowserDecode: false,
+        format,
         sourceRate: x.sm_analysis_source_rate(a),
         channels: x.sm_analysis_source_channels(a),
         duration: x.sm_analysis_duration(a),
         audio: this.f32(x.sm_analysis_audio(a), alen),
         segments,
       };
-    } finally { x.sm_analysis_free(a); }
+    } finally {
+      x.sm_analysis_free(a);
+    }
   }
 
   // ---- projection ----
@@ -247,7 +332,8 @@ export class Engine {
    *  Returns a stepper; throws with the engine's reason. */
   createMap(X, n, d, opts = {}) {
     const { projection = 'umap', dims = 2 } = opts;
-    if (this.abi.projections[projection] === undefined) throw new Error(`unknown projection '${projection}' (umap, tsne or pca)`);
+    if (this.abi.projections[projection] === undefined)
+      throw new Error(`unknown projection '${projection}' (umap, tsne or pca)`);
     if (dims !== 2 && dims !== 3) throw new Error(`dims must be 2 or 3, not ${dims}`);
     const px = this.copyIn(X instanceof Float32Array ? X : Float32Array.from(X));
     const perr = this.alloc(ERRLEN);
@@ -258,13 +344,20 @@ export class Engine {
       new Uint8Array(this.memory.buffer, perr, 1)[0] = 0;
       m = this.x.sm_map_new_with(px, n, d, popt, perr, ERRLEN);
       if (!m) throw new Error(this.str(perr) || 'the map could not be made');
-    } finally { this.free(px); this.free(perr); this.free(popt); }
+    } finally {
+      this.free(px);
+      this.free(perr);
+      this.free(popt);
+    }
     const eng = this;
     const x = this.x;
     const excluded = [];
     const k = x.sm_map_excluded_count(m);
     if (k > 0) excluded.push(...new Int32Array(this.memory.buffer, x.sm_map_excluded(m), k));
-    const check = (rc) => { if (rc < 0) throw new Error(eng.str(x.sm_map_error(m)) || 'the map failed'); return rc; };
+    const check = (rc) => {
+      if (rc < 0) throw new Error(eng.str(x.sm_map_error(m)) || 'the map failed');
+      return rc;
+    };
     return {
       excluded,
       totalSteps: x.sm_map_total_steps(m),
@@ -272,14 +365,22 @@ export class Engine {
       prepareTotal: x.sm_map_prepare_total(m),
       /** One bounded chunk of the setup; returns the chunks still to do (0: ready). The layout
        *  is the PCA one until the projection starts. Throws with the engine's reason. */
-      prepare() { return check(x.sm_map_prepare(m)); },
+      prepare() {
+        return check(x.sm_map_prepare(m));
+      },
       /** 'neighbours' | 'graph' | 'layout' | 'done' */
-      stage() { return eng.str(x.sm_map_stage(m)); },
+      stage() {
+        return eng.str(x.sm_map_stage(m));
+      },
       /** Advance (finishing the setup first); returns the steps still to do. Throws with the
        *  engine's reason on failure. */
-      step(work = 1) { return check(x.sm_map_step(m, work)); },
+      step(work = 1) {
+        return check(x.sm_map_step(m, work));
+      },
       /** n x dims, row i = input row i; NaN rows for the excluded ones. */
-      layout() { return eng.f32(x.sm_map_layout(m), n * dims); },
+      layout() {
+        return eng.f32(x.sm_map_layout(m), n * dims);
+      },
       /** k-means (spherical: cosine) on the preprocessed rows → Int32Array(n), -1 for excluded. */
       cluster(kk, spherical = false) {
         check(x.sm_map_cluster(m, kk, spherical ? 1 : 0));
@@ -293,7 +394,8 @@ export class Engine {
       /** Trustworthiness and continuity at k of the current layout (queries: rows sampled, 0 all). */
       quality(kk = 10, queries = 0) {
         return eng.withScratch(16, (p) => {
-          if (x.sm_map_quality(m, kk, queries, p, p + 8) < 0) throw new Error('out of memory measuring the map');
+          if (x.sm_map_quality(m, kk, queries, p, p + 8) < 0)
+            throw new Error('out of memory measuring the map');
           const f = new Float64Array(eng.memory.buffer, p, 2);
           return { trustworthiness: f[0], continuity: f[1], k: kk };
         });
@@ -301,9 +403,16 @@ export class Engine {
       /** 1-NN label accuracy in the layout; labels: Int32Array(n), < 0 unlabelled. NaN if too few. */
       labelAccuracy(labels, queries = 0) {
         const p = eng.copyIn(Int32Array.from(labels));
-        try { return x.sm_map_label_accuracy(m, p, queries); } finally { eng.free(p); }
+        try {
+          return x.sm_map_label_accuracy(m, p, queries);
+        } finally {
+          eng.free(p);
+        }
       },
-      free() { if (m) x.sm_map_free(m); m = 0; },
+      free() {
+        if (m) x.sm_map_free(m);
+        m = 0;
+      },
     };
   }
 
@@ -311,8 +420,12 @@ export class Engine {
     const abi = this.abi;
     this.x.sm_map_options_init(p);
     const view = new DataView(this.memory.buffer, p, abi.mapOptionsSize);
-    const int = (off, v) => { if (v !== undefined && v !== null) view.setInt32(off, v | 0, true); };
-    const float = (off, v) => { if (v !== undefined && v !== null) view.setFloat32(off, v, true); };
+    const int = (off, v) => {
+      if (v !== undefined && v !== null) view.setInt32(off, v | 0, true);
+    };
+    const float = (off, v) => {
+      if (v !== undefined && v !== null) view.setFloat32(off, v, true);
+    };
     const code = (table, v, what, names) => {
       const c = table[v];
       if (c === undefined) throw new Error(`unknown ${what} '${v}' (${names})`);
@@ -321,14 +434,16 @@ export class Engine {
     int(abi.offProjection, abi.projections[o.projection ?? 'umap']);
     int(abi.offDims, o.dims ?? 2);
     if (o.seed !== undefined) view.setUint32(abi.offSeed, o.seed >>> 0, true);
-    if (o.metric !== undefined) int(abi.offMetric, code(abi.metrics, o.metric, 'metric', 'euclidean or cosine'));
+    if (o.metric !== undefined)
+      int(abi.offMetric, code(abi.metrics, o.metric, 'metric', 'euclidean or cosine'));
     int(abi.offNeighbors, o.neighbors);
     float(abi.offMinDist, o.minDist);
     float(abi.offSpread, o.spread);
     float(abi.offPerplexity, o.perplexity);
     int(abi.offIterations, o.iterations);
     int(abi.offPcaDims, o.pcaDims);
-    if (o.knn !== undefined) int(abi.offKnn, code(abi.knn, o.knn, 'knn method', 'auto, exact or approx'));
+    if (o.knn !== undefined)
+      int(abi.offKnn, code(abi.knn, o.knn, 'knn method', 'auto, exact or approx'));
     int(abi.offClusters, o.clusters);
     int(abi.offSpherical, o.spherical ? 1 : 0);
     if (o.standardize !== undefined) int(abi.offStandardize, o.standardize ? 1 : 0); // per-column z-scores [true]
@@ -344,7 +459,11 @@ export class Engine {
       if (this.x.sm_grid_assign(pxy, n, stride, cols, rows, pcell, perr, ERRLEN) < 0)
         throw new Error(this.str(perr) || 'grid assignment failed');
       return new Int32Array(this.memory.buffer, pcell, n).slice();
-    } finally { this.free(pxy); this.free(pcell); this.free(perr); }
+    } finally {
+      this.free(pxy);
+      this.free(pcell);
+      this.free(perr);
+    }
   }
 
   // ---- model: YAMNet-style embeddings and class scores ----
@@ -358,7 +477,10 @@ export class Engine {
       const h = this.x.sm_model_load(p, u8.length, perr, ERRLEN);
       if (!h) throw new Error(this.str(perr) || 'the model could not be loaded');
       return new Model(this, h);
-    } finally { this.free(p); this.free(perr); }
+    } finally {
+      this.free(p);
+      this.free(perr);
+    }
   }
 
   // ---- outputs ----
@@ -369,7 +491,10 @@ export class Engine {
     try {
       this.x.sm_logmel_tile(pin, this.abi.patchFrames, this.abi.patchBands, size, size, pout);
       return new Uint8ClampedArray(this.u8(pout, size * size * 4).buffer);
-    } finally { this.free(pin); this.free(pout); }
+    } finally {
+      this.free(pin);
+      this.free(pout);
+    }
   }
 
   /** PNG (quality 0) or JPEG (1..100) sprite sheet of n square RGBA tiles. */
@@ -384,14 +509,20 @@ export class Engine {
         this.x.sm_free(out);
         return { bytes, cols };
       });
-    } finally { this.free(pin); }
+    } finally {
+      this.free(pin);
+    }
   }
 
   /** 16-bit mono WAV bytes of x at rate. */
-  wavEncode(x, rate) { return this.#encodeAudio('sm_wav_encode', 'WAV', x, rate); }
+  wavEncode(x, rate) {
+    return this.#encodeAudio('sm_wav_encode', 'WAV', x, rate);
+  }
 
   /** 16-bit mono FLAC bytes of x at rate (the same samples as wavEncode, losslessly smaller). */
-  flacEncode(x, rate) { return this.#encodeAudio('sm_flac_encode', 'FLAC', x, rate); }
+  flacEncode(x, rate) {
+    return this.#encodeAudio('sm_flac_encode', 'FLAC', x, rate);
+  }
 
   #encodeAudio(fn, what, x, rate) {
     const pin = this.copyIn(x);
@@ -403,7 +534,9 @@ export class Engine {
         this.x.sm_free(out);
         return bytes;
       });
-    } finally { this.free(pin); }
+    } finally {
+      this.free(pin);
+    }
   }
 }
 
@@ -419,30 +552,48 @@ export class Model {
     this.classes = x.sm_model_classes(handle);
     this.kind = engine.str(x.sm_model_kind(handle));
     this.names = [];
-    for (let i = 0; i < this.classes; i++) this.names.push(engine.str(x.sm_model_class_name(handle, i)) || `class ${i}`);
+    for (let i = 0; i < this.classes; i++)
+      this.names.push(engine.str(x.sm_model_class_name(handle, i)) || `class ${i}`);
   }
 
   /** patches: Float32Array(n * frames * bands) → {embeddings: Float32Array(n*size), scores: Float32Array(n*classes)}. */
   embed(patches, n) {
     const e = this.e;
-    if (patches.length !== n * this.frames * this.bands) throw new Error(`embed: ${patches.length} values are not ${n} patches of ${this.frames}x${this.bands}`);
+    if (patches.length !== n * this.frames * this.bands)
+      throw new Error(
+        `embed: ${patches.length} values are not ${n} patches of ${this.frames}x${this.bands}`,
+      );
     const pin = e.copyIn(patches);
     const pemb = e.alloc(4 * n * this.size);
     const psc = this.classes ? e.alloc(4 * n * this.classes) : 0;
     try {
-      if (e.x.sm_model_embed(this.h, pin, n, pemb, psc) < 0) throw new Error('the model could not run (out of memory?)');
-      return { embeddings: e.f32(pemb, n * this.size), scores: this.classes ? e.f32(psc, n * this.classes) : null };
-    } finally { e.free(pin); e.free(pemb); e.free(psc); }
+      if (e.x.sm_model_embed(this.h, pin, n, pemb, psc) < 0)
+        throw new Error('the model could not run (out of memory?)');
+      return {
+        embeddings: e.f32(pemb, n * this.size),
+        scores: this.classes ? e.f32(psc, n * this.classes) : null,
+      };
+    } finally {
+      e.free(pin);
+      e.free(pemb);
+      e.free(psc);
+    }
   }
 
   /** The k highest classes of one score row: [{name, score}]. */
   top(scores, row = 0, k = 3) {
-    const c = this.classes, out = [];
+    const c = this.classes,
+      out = [];
     for (let i = 0; i < c; i++) out.push(i);
     const s = scores.subarray(row * c, row * c + c);
     out.sort((a, b) => s[b] - s[a]);
-    return out.slice(0, k).map((i) => ({ name: this.names[i], score: Math.round(s[i] * 1000) / 1000 }));
+    return out
+      .slice(0, k)
+      .map((i) => ({ name: this.names[i], score: Math.round(s[i] * 1000) / 1000 }));
   }
 
-  free() { if (this.h) this.e.x.sm_model_free(this.h); this.h = 0; }
+  free() {
+    if (this.h) this.e.x.sm_model_free(this.h);
+    this.h = 0;
+  }
 }

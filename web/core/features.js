@@ -10,8 +10,13 @@ export const DEFAULT_CLIP_SECONDS = 2.5;
 /** Descriptors on comparable scales: logs of frequencies, level and duration. */
 export function descriptorVector(d) {
   return Float32Array.of(
-    Math.log(d[0] + 1), Math.log(d[1] + 1), Math.log(d[2] + 1),
-    Math.log10(d[3] + 1e-5), d[4] * 10, Math.log(d[5] + 0.01));
+    Math.log(d[0] + 1),
+    Math.log(d[1] + 1),
+    Math.log(d[2] + 1),
+    Math.log10(d[3] + 1e-5),
+    d[4] * 10,
+    Math.log(d[5] + 0.01),
+  );
 }
 
 /** The feature vector of one segment for the chosen kind. */
@@ -23,11 +28,14 @@ export function featureVector(seg, kind) {
       v.set(descriptorVector(seg.descriptors), seg.fingerprint.length);
       return v;
     }
-    case 'descriptors': return descriptorVector(seg.descriptors);
+    case 'descriptors':
+      return descriptorVector(seg.descriptors);
     case 'embedding':
-      if (!seg.embedding) throw new Error('no model loaded: embedding features need a YAMNet model (--model)');
+      if (!seg.embedding)
+        throw new Error('no model loaded: embedding features need a YAMNet model (--model)');
       return seg.embedding;
-    default: throw new Error(`unknown feature kind '${kind}'`);
+    default:
+      throw new Error(`unknown feature kind '${kind}'`);
   }
 }
 
@@ -36,12 +44,14 @@ export function featureVector(seg, kind) {
  *  (the top classes of the mean scores, [{name, score}]). */
 export function embedSegments(model, result) {
   const segs = result.segments;
-  const jobs = [];  // [segment index, patch data]
+  const jobs = []; // [segment index, patch data]
   segs.forEach((s, i) => {
     const p = s.patches ?? s.logmel;
-    for (let k = 0; k < p.length / PATCH; k++) jobs.push([i, p.subarray(k * PATCH, (k + 1) * PATCH)]);
+    for (let k = 0; k < p.length / PATCH; k++)
+      jobs.push([i, p.subarray(k * PATCH, (k + 1) * PATCH)]);
   });
-  const E = model.size, C = model.classes;
+  const E = model.size,
+    C = model.classes;
   const emb = segs.map(() => new Float32Array(E));
   const sc = segs.map(() => new Float32Array(C));
   const count = new Int32Array(segs.length);
@@ -69,33 +79,55 @@ export function embedSegments(model, result) {
  *  around its peak window (at most clipSeconds); in long mode one item per segment, all playing
  *  from the whole recording. Returns {items, audio} where each item's clipStart is relative to
  *  the start of `audio`. */
-export function fileItems(file, result, { mode = 'clip', feature = 'fingerprint', clipSeconds = DEFAULT_CLIP_SECONDS, label = '' } = {}) {
+export function fileItems(
+  file,
+  result,
+  { mode = 'clip', feature = 'fingerprint', clipSeconds = DEFAULT_CLIP_SECONDS, label = '' } = {},
+) {
   const rate = 16000;
   const dur = result.audio.length / rate;
   const items = [];
   let audio;
   if (mode === 'long') {
     audio = result.audio;
-    result.segments.forEach((seg, i) => items.push(item(file, seg, feature, label, {
-      segment: i, clipStart: seg.start, clipDuration: seg.length, duration: dur,
-    })));
+    result.segments.forEach((seg, i) =>
+      items.push(
+        item(file, seg, feature, label, {
+          segment: i,
+          clipStart: seg.start,
+          clipDuration: seg.length,
+          duration: dur,
+        }),
+      ),
+    );
   } else {
     const seg = result.segments[0];
     const span = Math.min(dur, clipSeconds);
     // Start where the span still holds the whole peak window, as early as possible.
     let t0 = Math.min(seg.start, Math.max(0, dur - span));
     t0 = Math.max(0, Math.min(t0, seg.start + seg.length - span));
-    const a = Math.round(t0 * rate), b = Math.min(result.audio.length, a + Math.round(span * rate));
+    const a = Math.round(t0 * rate),
+      b = Math.min(result.audio.length, a + Math.round(span * rate));
     audio = result.audio.subarray(a, b);
-    items.push(item(file, seg, feature, label, { segment: 0, clipStart: 0, clipDuration: (b - a) / rate, duration: dur }));
+    items.push(
+      item(file, seg, feature, label, {
+        segment: 0,
+        clipStart: 0,
+        clipDuration: (b - a) / rate,
+        duration: dur,
+      }),
+    );
   }
   return { items, audio };
 }
 
 function item(file, seg, feature, label, extra) {
   return {
-    file, label, tags: seg.tags ?? [],
-    start: seg.start, length: seg.length,
+    file,
+    label,
+    tags: seg.tags ?? [],
+    start: seg.start,
+    length: seg.length,
     descriptors: Array.from(seg.descriptors),
     features: featureVector(seg, feature),
     logmel: seg.logmel,
@@ -126,8 +158,10 @@ export function joinSpriteclip(parts, rate = 16000, gapSeconds = 0.05) {
 export function featureBlocks(d, kind) {
   if (kind === 'embedding') return [{ start: 0, end: d, weight: 1, scale: 'global' }];
   if (kind === 'fingerprint' && d === 1030) {
-    return [{ start: 0, end: 1024, weight: 1, scale: 'global' },
-      { start: 1024, end: 1030, weight: Math.sqrt((0.25 * 1024) / 6), scale: 'column' }];
+    return [
+      { start: 0, end: 1024, weight: 1, scale: 'global' },
+      { start: 1024, end: 1030, weight: Math.sqrt((0.25 * 1024) / 6), scale: 'column' },
+    ];
   }
   return [{ start: 0, end: d, weight: 1, scale: 'column' }];
 }
@@ -142,19 +176,34 @@ export function standardize(X, n, d, blocks = featureBlocks(d)) {
   let m = 0;
   for (let i = 0; i < n; i++) {
     let ok = 1;
-    for (let j = 0, o = i * d; j < d; j++) if (!Number.isFinite(X[o + j])) { ok = 0; break; }
+    for (let j = 0, o = i * d; j < d; j++)
+      if (!Number.isFinite(X[o + j])) {
+        ok = 0;
+        break;
+      }
     finite[i] = ok;
     m += ok;
   }
   if (m === 0) return out;
   for (const b of blocks) {
-    const w = b.weight ?? 1, len = b.end - b.start;
-    const mean = new Float64Array(len), vari = new Float64Array(len);
-    for (let i = 0; i < n; i++) if (finite[i]) for (let j = 0, o = i * d + b.start; j < len; j++) mean[j] += X[o + j];
+    const w = b.weight ?? 1,
+      len = b.end - b.start;
+    const mean = new Float64Array(len),
+      vari = new Float64Array(len);
+    for (let i = 0; i < n; i++)
+      if (finite[i]) for (let j = 0, o = i * d + b.start; j < len; j++) mean[j] += X[o + j];
     for (let j = 0; j < len; j++) mean[j] /= m;
-    for (let i = 0; i < n; i++) if (finite[i]) for (let j = 0, o = i * d + b.start; j < len; j++) { const v = X[o + j] - mean[j]; vari[j] += v * v; }
+    for (let i = 0; i < n; i++)
+      if (finite[i])
+        for (let j = 0, o = i * d + b.start; j < len; j++) {
+          const v = X[o + j] - mean[j];
+          vari[j] += v * v;
+        }
     let global = 0;
-    for (let j = 0; j < len; j++) { vari[j] /= m; global += vari[j]; }
+    for (let j = 0; j < len; j++) {
+      vari[j] /= m;
+      global += vari[j];
+    }
     global = Math.sqrt(global / Math.max(1, len));
     for (let i = 0; i < n; i++) {
       if (!finite[i]) continue;

@@ -21,7 +21,8 @@ export function npyEncode(data, shape) {
 export function npyDecode(bytes, name = '.npy file') {
   const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-  if (u8.length < 10 || magic.some((m, i) => u8[i] !== m)) throw new Error(`${name}: not a .npy file`);
+  if (u8.length < 10 || magic.some((m, i) => u8[i] !== m))
+    throw new Error(`${name}: not a .npy file`);
   const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
   const major = u8[6];
   const hlen = major === 1 ? dv.getUint16(8, true) : dv.getUint32(8, true);
@@ -33,15 +34,22 @@ export function npyDecode(bytes, name = '.npy file') {
   const shapeM = /'shape':\s*\(([^)]*)\)/.exec(header);
   if (!descr || !shapeM) throw new Error(`${name}: unreadable header`);
   if (fortran) throw new Error(`${name}: Fortran-ordered arrays are not supported`);
-  const shape = shapeM[1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (shape.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`${name}: bad shape (${shapeM[1]})`);
+  const shape = shapeM[1]
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (shape.some((s) => !Number.isInteger(s) || s < 0))
+    throw new Error(`${name}: bad shape (${shapeM[1]})`);
   const n = shape.reduce((a, b) => a * b, 1);
   const sizes = { '<f4': 4, '<f8': 8, '|f4': 4, '=f4': 4, '=f8': 8 };
   const size = sizes[descr];
   if (!size) throw new Error(`${name}: dtype ${descr} is not supported (float32 or float64)`);
   const off = hstart + hlen;
-  if (off + n * size > u8.length) throw new Error(`${name}: data shorter than its shape (${shape}) says`);
+  if (off + n * size > u8.length)
+    throw new Error(`${name}: data shorter than its shape (${shape}) says`);
   const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) data[i] = size === 4 ? dv.getFloat32(off + i * 4, true) : dv.getFloat64(off + i * 8, true);
+  for (let i = 0; i < n; i++)
+    data[i] = size === 4 ? dv.getFloat32(off + i * 4, true) : dv.getFloat64(off + i * 8, true);
   return { data, shape };
 }

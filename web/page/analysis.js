@@ -31,15 +31,20 @@ async function analyzeDecoded(pool, entry, opts, why) {
   } catch (e) {
     throw new Error(`${why}; the browser could not decode it either (${e.message})`);
   }
-  return pool.run({ type: 'pcm', channels: pcm.channels, rate: pcm.rate, path: entry.path, opts },
-    pcm.channels.map((c) => c.buffer));
+  return pool.run(
+    { type: 'pcm', channels: pcm.channels, rate: pcm.rate, path: entry.path, opts },
+    pcm.channels.map((c) => c.buffer),
+  );
 }
 
 /** A dropped/picked model file: kept for this and later maps (every analysis worker loads it). */
 async function takeModel(models) {
   const f = models[models.length - 1];
   try {
-    state.modelFile = { name: f.path.split('/').pop(), bytes: new Uint8Array(await f.file.arrayBuffer()) };
+    state.modelFile = {
+      name: f.path.split('/').pop(),
+      bytes: new Uint8Array(await f.file.arrayBuffer()),
+    };
   } catch (e) {
     state.modelFile = null;
     progress.message(`${f.path}: could not be read (${reason(e)})`);
@@ -54,7 +59,9 @@ export async function analyze(found) {
       // Only a model: re-map the current sounds with it, or wait for sounds.
       if (state.entries?.length && state.model?.X) entries = state.entries;
       else {
-        progress.message(`Model ${state.modelFile.name} is ready: drop sounds to map them by its embeddings`);
+        progress.message(
+          `Model ${state.modelFile.name} is ready: drop sounds to map them by its embeddings`,
+        );
         return;
       }
     }
@@ -63,8 +70,11 @@ export async function analyze(found) {
   state.entries = entries;
   const mode = ui.mode.value;
   if (entries.length === 0) {
-    progress.message(skipped ? `No audio files there (${skipped} other file${skipped === 1 ? '' : 's'} skipped)` :
-      'No files there. Drop sound files or a folder of them.');
+    progress.message(
+      skipped
+        ? `No audio files there (${skipped} other file${skipped === 1 ? '' : 's'} skipped)`
+        : 'No files there. Drop sound files or a folder of them.',
+    );
     showEmpty(true);
     return;
   }
@@ -80,9 +90,18 @@ export async function analyze(found) {
   if (run !== state.run) return;
   const labels = pathLabels(entries.map((e) => e.path));
   const modelFile = state.modelFile;
-  const opts = { mode, feature: modelFile ? 'embedding' : 'fingerprint', clipSeconds: DEFAULT_CLIP_SECONDS, tile: mode === 'long' ? 32 : 64 };
-  const pool = new WorkerPool(new URL('./analysis-worker.js', import.meta.url), module, poolSize(entries.length),
-    modelFile?.bytes ?? null);
+  const opts = {
+    mode,
+    feature: modelFile ? 'embedding' : 'fingerprint',
+    clipSeconds: DEFAULT_CLIP_SECONDS,
+    tile: mode === 'long' ? 32 : 64,
+  };
+  const pool = new WorkerPool(
+    new URL('./analysis-worker.js', import.meta.url),
+    module,
+    poolSize(entries.length),
+    modelFile?.bytes ?? null,
+  );
   state.pool = pool;
   let features = 'fingerprint';
   if (modelFile) {
@@ -98,7 +117,7 @@ export async function analyze(found) {
       }
     });
   }
-  projector(module);   // starts its worker while the files are analysed
+  projector(module); // starts its worker while the files are analysed
   const parts = new Array(entries.length).fill(null);
   const settle = (i, part, err) => {
     if (run !== state.run) return;
@@ -116,28 +135,52 @@ export async function analyze(found) {
   // in one batch; otherwise (and in long mode, where one file is already many patches) singly.
   const batch = analysisBatch(entries.length, pool.size, { model: !!modelFile, mode });
   const jobs = [];
-  for (let i = 0; i < entries.length; i += batch) jobs.push(entries.slice(i, i + batch).map((_e, k) => i + k));
+  for (let i = 0; i < entries.length; i += batch)
+    jobs.push(entries.slice(i, i + batch).map((_e, k) => i + k));
   state.jobSizes = jobs.map((j) => j.length);
-  await Promise.all(jobs.map(async (idx) => {
-    if (idx.length === 1) {
-      const i = idx[0];
-      try { settle(i, await analyzeOne(pool, entries[i], { ...opts, label: labels[i] })); } catch (err) { settle(i, null, err); }
-      return;
-    }
-    let results;
-    try {
-      ({ results } = await pool.run({ type: 'files', files: idx.map((i) => ({ file: entries[i].file, path: entries[i].path, label: labels[i] })), opts }));
-    } catch (err) {
-      for (const i of idx) settle(i, null, err);
-      return;
-    }
-    await Promise.all(results.map(async (r, k) => {
-      const i = idx[k];
-      if (r.ok) return settle(i, r.result);
-      if (!r.needsBrowserDecode) return settle(i, null, new Error(r.error));
-      try { settle(i, await analyzeDecoded(pool, entries[i], { ...opts, label: labels[i] }, r.error)); } catch (err) { settle(i, null, err); }
-    }));
-  }));
+  await Promise.all(
+    jobs.map(async (idx) => {
+      if (idx.length === 1) {
+        const i = idx[0];
+        try {
+          settle(i, await analyzeOne(pool, entries[i], { ...opts, label: labels[i] }));
+        } catch (err) {
+          settle(i, null, err);
+        }
+        return;
+      }
+      let results;
+      try {
+        ({ results } = await pool.run({
+          type: 'files',
+          files: idx.map((i) => ({
+            file: entries[i].file,
+            path: entries[i].path,
+            label: labels[i],
+          })),
+          opts,
+        }));
+      } catch (err) {
+        for (const i of idx) settle(i, null, err);
+        return;
+      }
+      await Promise.all(
+        results.map(async (r, k) => {
+          const i = idx[k];
+          if (r.ok) return settle(i, r.result);
+          if (!r.needsBrowserDecode) return settle(i, null, new Error(r.error));
+          try {
+            settle(
+              i,
+              await analyzeDecoded(pool, entries[i], { ...opts, label: labels[i] }, r.error),
+            );
+          } catch (err) {
+            settle(i, null, err);
+          }
+        }),
+      );
+    }),
+  );
   if (run !== state.run) return;
   pool.close();
   state.pool = null;
@@ -174,18 +217,38 @@ function modelFromParts(parts, mode, features) {
   }
   const d = items[0].features.length;
   const X = new Float32Array(items.length * d);
-  items.forEach((it, i) => { X.set(it.features, i * d); delete it.features; });
+  items.forEach((it, i) => {
+    X.set(it.features, i * d);
+    delete it.features;
+  });
   const atlas = buildAtlas(tiles, tile);
-  const dirName = (state.entries[0]?.path.split('/')[0]) || 'sounds';
+  const dirName = state.entries[0]?.path.split('/')[0] || 'sounds';
   return {
-    name: state.entries.length > 1 && state.entries.every((e) => e.path.startsWith(`${dirName}/`)) ? dirName : 'sounds',
-    generator: 'sonomap page', mode, features, seed: SEED,
+    name:
+      state.entries.length > 1 && state.entries.every((e) => e.path.startsWith(`${dirName}/`))
+        ? dirName
+        : 'sounds',
+    generator: 'sonomap page',
+    mode,
+    features,
+    seed: SEED,
     model: features === 'embedding' ? { file: state.modelFile?.name } : null,
-    items, layouts: {}, mainLayout: null,
-    sprite: { canvas: atlas.canvas, tile: atlas.tile, cols: atlas.cols, count: items.length, file: 'sprite.png' },
+    items,
+    layouts: {},
+    mainLayout: null,
+    sprite: {
+      canvas: atlas.canvas,
+      tile: atlas.tile,
+      cols: atlas.cols,
+      count: items.length,
+      file: 'sprite.png',
+    },
     audio: { buffer: audio, rate: SPRITECLIP_RATE, samples: audio.length, file: 'audio.wav' },
     failed: progress.failures.slice(),
-    X, d, paths, unit: mode === 'long' ? 'moment' : 'sound',
+    X,
+    d,
+    paths,
+    unit: mode === 'long' ? 'moment' : 'sound',
     labelInfo: labelColors(items.map((it) => it.label || '')),
   };
 }

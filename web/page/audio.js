@@ -9,9 +9,9 @@ export class Player {
   constructor() {
     this.ctx = null;
     this.buffer = null;
-    this.voice = null;          // the current one-shot
-    this.loops = new Map();     // point index → looping voice
-    this.lastPlayed = null;     // {index, start, duration, pan, loop, at}
+    this.voice = null; // the current one-shot
+    this.loops = new Map(); // point index → looping voice
+    this.lastPlayed = null; // {index, start, duration, pan, loop, at}
     this.plays = 0;
     this.volume = 0.9;
     this.pendingAudio = null;
@@ -33,12 +33,17 @@ export class Player {
       this.master = this.ctx.createGain();
       this.master.gain.value = this.volume;
       this.master.connect(limiter).connect(this.ctx.destination);
-      if (this.pendingAudio) { this.setAudio(...this.pendingAudio); this.pendingAudio = null; }
+      if (this.pendingAudio) {
+        this.setAudio(...this.pendingAudio);
+        this.pendingAudio = null;
+      }
     }
     return this.ctx;
   }
 
-  get state() { return this.ctx ? this.ctx.state : 'none'; }
+  get state() {
+    return this.ctx ? this.ctx.state : 'none';
+  }
 
   resume() {
     const ctx = this.context();
@@ -49,13 +54,24 @@ export class Player {
   /** The spriteclip: mono samples at `rate`. */
   setAudio(samples, rate) {
     this.stopAll();
-    if (!this.ctx) { this.pendingAudio = [samples, rate]; this.buffer = null; return; }
-    if (!samples || samples.length === 0) { this.buffer = null; return; }
+    if (!this.ctx) {
+      this.pendingAudio = [samples, rate];
+      this.buffer = null;
+      return;
+    }
+    if (!samples || samples.length === 0) {
+      this.buffer = null;
+      return;
+    }
     this.buffer = this.ctx.createBuffer(1, samples.length, rate);
     this.buffer.copyToChannel(samples, 0);
   }
 
-  clear() { this.stopAll(); this.buffer = null; this.pendingAudio = null; }
+  clear() {
+    this.stopAll();
+    this.buffer = null;
+    this.pendingAudio = null;
+  }
 
   setVolume(v) {
     this.volume = v;
@@ -85,7 +101,12 @@ export class Player {
       src.start(t, start, dur);
     }
     const v = { src, gain, panner, ended: false };
-    src.onended = () => { v.ended = true; src.disconnect(); gain.disconnect(); panner.disconnect(); };
+    src.onended = () => {
+      v.ended = true;
+      src.disconnect();
+      gain.disconnect();
+      panner.disconnect();
+    };
     return v;
   }
 
@@ -97,7 +118,9 @@ export class Player {
       v.gain.gain.setValueAtTime(v.gain.gain.value, t);
       v.gain.gain.linearRampToValueAtTime(0, t + FADE);
       v.src.stop(t + FADE + 0.001);
-    } catch { /* already stopped */ }
+    } catch {
+      /* already stopped */
+    }
   }
 
   /** Plays [start, start + duration) s of the spriteclip; pan in [-1, 1]. Returns false when
@@ -132,7 +155,9 @@ export class Player {
     return true;
   }
 
-  isLooping(index) { return this.loops.has(index); }
+  isLooping(index) {
+    return this.loops.has(index);
+  }
 
   stopAll() {
     if (!this.ctx) return;

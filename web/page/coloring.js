@@ -24,7 +24,9 @@ export function fillColorChoices() {
     distance: !!m.X,
   };
   for (const o of ui.colorBy.options) o.disabled = !has[o.value];
-  ui.clustersK.value = String(Math.max(2, autoClusterCount(m.items.length, m.labelInfo?.names.length ?? 0)));
+  ui.clustersK.value = String(
+    Math.max(2, autoClusterCount(m.items.length, m.labelInfo?.names.length ?? 0)),
+  );
   state.colorBy = has.label ? 'label' : 'none';
   ui.colorBy.value = state.colorBy;
 }
@@ -37,7 +39,11 @@ export async function applyColoring() {
   ui.kLabel.hidden = kind !== 'cluster';
   let info = null;
   if (kind === 'label') info = m.labelInfo;
-  else if (kind === 'tag') info = groupColors(m.items.map((it) => tagName(it.tags?.[0])), { max: 12 });
+  else if (kind === 'tag')
+    info = groupColors(
+      m.items.map((it) => tagName(it.tags?.[0])),
+      { max: 12 },
+    );
   else if (kind === 'cluster') {
     const k = Math.max(2, Math.min(m.items.length, Number(ui.clustersK.value) || 8));
     if (!state.clusters || state.clusters.k !== k) {
@@ -47,7 +53,9 @@ export async function applyColoring() {
           const res = await projector(await wasmModule()).cluster(k, spherical);
           if (run !== state.run || state.colorBy !== 'cluster') return;
           state.clusters = { k, spherical, index: res.clusters };
-          res.clusters.forEach((c, i) => { m.items[i].cluster = c; });
+          res.clusters.forEach((c, i) => {
+            m.items[i].cluster = c;
+          });
         } catch (e) {
           if (run !== state.run) return;
           progress.message(`Clusters could not be made: ${reason(e)}`);
@@ -58,13 +66,18 @@ export async function applyColoring() {
         state.clusters = { k: Math.max(...index) + 1, spherical: false, index, stored: true };
       } else {
         legend.show(null);
-        return;   // asked again when the map is done
+        return; // asked again when the map is done
       }
     }
     const c = state.clusters;
     const colors = new Uint8Array(c.index.length * 4);
     const counts = new Array(c.k).fill(0);
-    c.index.forEach((v, i) => { if (v >= 0) { counts[v]++; colors.set([...labelColor(v), 255], i * 4); } });
+    c.index.forEach((v, i) => {
+      if (v >= 0) {
+        counts[v]++;
+        colors.set([...labelColor(v), 255], i * 4);
+      }
+    });
     info = { names: counts.map((_, v) => `cluster ${v + 1}`), index: c.index, colors, counts };
   } else if (kind === 'distance') {
     info = distanceColoring();
@@ -82,9 +95,17 @@ function distanceColoring() {
   const from = state.distances?.from ?? -1;
   if (from < 0 || !m.X) return { ramp: { from: null }, colors: null, index: null };
   const vals = state.distances.values;
-  let near = Infinity, far = -Infinity;
-  for (let i = 0; i < vals.length; i++) if (i !== from && Number.isFinite(vals[i])) { near = Math.min(near, vals[i]); far = Math.max(far, vals[i]); }
-  if (!(far > near)) { near = 0; far = 1; }
+  let near = Infinity,
+    far = -Infinity;
+  for (let i = 0; i < vals.length; i++)
+    if (i !== from && Number.isFinite(vals[i])) {
+      near = Math.min(near, vals[i]);
+      far = Math.max(far, vals[i]);
+    }
+  if (!(far > near)) {
+    near = 0;
+    far = 1;
+  }
   const colors = new Uint8Array(vals.length * 4);
   for (let i = 0; i < vals.length; i++) {
     if (!Number.isFinite(vals[i])) continue;
@@ -104,11 +125,16 @@ export function setDistanceFrom(i) {
 function showClusterChart() {
   const m = state.model;
   const c = state.clusters;
-  if (!m || !c || !m.labelInfo || state.colorBy !== 'cluster') { ui.chart.hidden = true; return; }
+  if (!m || !c || !m.labelInfo || state.colorBy !== 'cluster') {
+    ui.chart.hidden = true;
+    return;
+  }
   const table = clusterLabelTable(c.index, c.k, m.labelInfo.index, m.labelInfo.names.length);
   state.clusterTable = table;
   clusterLabelChart(ui.chart, table, {
-    labelNames: m.labelInfo.names, labelColor, clusterColor: labelColor,
+    labelNames: m.labelInfo.names,
+    labelColor,
+    clusterColor: labelColor,
     onCluster: (k) => legend.toggle(k),
   });
 }

@@ -20,7 +20,10 @@ async function fetchOk(url, what) {
   } catch (e) {
     throw new Error(`${what} could not be fetched (${e.message})`);
   }
-  if (!res.ok) throw new Error(`${what} ${res.status === 404 ? 'is missing' : 'could not be read'} (HTTP ${res.status})`);
+  if (!res.ok)
+    throw new Error(
+      `${what} ${res.status === 404 ? 'is missing' : 'could not be read'} (HTTP ${res.status})`,
+    );
   return res;
 }
 
@@ -37,7 +40,11 @@ async function fetchJson(url, what) {
 async function firstThatLoads(names, load) {
   let first = null;
   for (const f of names) {
-    try { return await load(f); } catch (e) { first ??= e; }
+    try {
+      return await load(f);
+    } catch (e) {
+      first ??= e;
+    }
   }
   throw first ?? new Error('nothing to load');
 }
@@ -49,7 +56,8 @@ export async function loadDataset(param) {
   progress.message(`Loading the map ${param}…`);
   progress.busy(true);
   try {
-    if (base.origin !== location.origin) throw new Error('only maps on this site can be opened (nothing is fetched from elsewhere)');
+    if (base.origin !== location.origin)
+      throw new Error('only maps on this site can be opened (nothing is fetched from elsewhere)');
     const [config, proj] = await Promise.all([
       fetchJson(new URL('config.json', base), 'config.json'),
       fetchJson(new URL('projections.json', base), 'projections.json'),
@@ -62,9 +70,17 @@ export async function loadDataset(param) {
     let sprite;
     try {
       const img = new Image();
-      await firstThatLoads(model.sprite.files, async (f) => { img.src = new URL(f, base).href; await img.decode(); });
+      await firstThatLoads(model.sprite.files, async (f) => {
+        img.src = new URL(f, base).href;
+        await img.decode();
+      });
       const cols = model.sprite.cols || Math.ceil(Math.sqrt(n));
-      sprite = { image: img, cols, tile: model.sprite.tile || Math.floor(img.naturalWidth / cols), count: n };
+      sprite = {
+        image: img,
+        cols,
+        tile: model.sprite.tile || Math.floor(img.naturalWidth / cols),
+        count: n,
+      };
     } catch {
       notes.push('no sprite sheet');
       sprite = placeholderSprite(n);
@@ -75,9 +91,18 @@ export async function loadDataset(param) {
     const labels = model.items.map((it) => it.label || '');
     const q = model.quality;
     state.model = {
-      ...model, sprite, X: null, paths: null, unit: 'sound', mode: config.mode || 'clip',
-      labelInfo: labelColors(labels), loadedFrom: param,
-      loadedQuality: q && Number.isFinite(q.trustworthiness) ? { k: 10, labelAccuracy: NaN, layout: main, ...q } : null,
+      ...model,
+      sprite,
+      X: null,
+      paths: null,
+      unit: 'sound',
+      mode: config.mode || 'clip',
+      labelInfo: labelColors(labels),
+      loadedFrom: param,
+      loadedQuality:
+        q && Number.isFinite(q.trustworthiness)
+          ? { k: 10, labelAccuracy: NaN, layout: main, ...q }
+          : null,
     };
     for (const f of model.failed || []) progress.fail(f.file, f.reason);
     fillProjectionChoices(model.layouts, main);
@@ -85,8 +110,9 @@ export async function loadDataset(param) {
     showQuality(state.model.loadedQuality?.layout === main ? state.model.loadedQuality : null);
     // The spriteclip, decoded by the engine in a worker (16 kHz mono), else by the browser.
     try {
-      const bytes = await firstThatLoads(model.audio.files,
-        async (f) => (await fetchOk(new URL(f, base), f)).arrayBuffer());
+      const bytes = await firstThatLoads(model.audio.files, async (f) =>
+        (await fetchOk(new URL(f, base), f)).arrayBuffer(),
+      );
       const audio = await decodeSpriteclip(bytes);
       if (run !== state.run) return;
       player.setAudio(audio.samples, audio.rate);
@@ -97,7 +123,9 @@ export async function loadDataset(param) {
     progress.mapped(n, 'sound', [`loaded from ${param}`, ...notes].join(' · '));
   } catch (e) {
     if (run !== state.run) return;
-    progress.message(`Could not open the map ${param}: ${reason(e)}. Drop sounds here to make a new map.`);
+    progress.message(
+      `Could not open the map ${param}: ${reason(e)}. Drop sounds here to make a new map.`,
+    );
     showEmpty(true);
   }
 }
@@ -127,5 +155,6 @@ function fillProjectionChoices(layouts, main) {
   for (const o of ui.projection.options) o.disabled = !kinds.has(o.value);
   ui.dims.options[1].disabled = !Object.keys(layouts).some((k) => k.endsWith('-3d'));
   const mainKind = main.replace(/-[23]d$/, '');
-  if (kinds.has(mainKind) && [...ui.projection.options].some((o) => o.value === mainKind)) ui.projection.value = mainKind;
+  if (kinds.has(mainKind) && [...ui.projection.options].some((o) => o.value === mainKind))
+    ui.projection.value = mainKind;
 }

@@ -2,17 +2,23 @@
 // decodeAudioData on an OfflineAudioContext (no audio device or gesture needed; the browser
 // decodes off the main thread). At most two files at a time, to bound memory.
 
-const RATE = 48000;   // decodeAudioData resamples to the context's rate; the engine then to 16 kHz
+const RATE = 48000; // decodeAudioData resamples to the context's rate; the engine then to 16 kHz
 let ctx = null;
 let active = 0;
 const waiting = [];
 
 async function slot() {
-  if (active < 2) { active++; return; }
+  if (active < 2) {
+    active++;
+    return;
+  }
   await new Promise((r) => waiting.push(r));
   active++;
 }
-function release() { active--; waiting.shift()?.(); }
+function release() {
+  active--;
+  waiting.shift()?.();
+}
 
 /** → {channels: Float32Array[], rate}. Rejects with the browser's reason. */
 export async function decodeInPage(file) {

@@ -67,9 +67,17 @@ function wireKeys() {
     } else return;
     if (state.hover >= 0) placeTooltip(state.hover);
   });
-  ui.canvas.addEventListener('blur', () => { if (state.focus >= 0) { state.focus = -1; updateStates(); } });
+  ui.canvas.addEventListener('blur', () => {
+    if (state.focus >= 0) {
+      state.focus = -1;
+      updateStates();
+    }
+  });
   window.addEventListener('keydown', (e) => {
-    if (e.key === '/' && document.activeElement !== ui.search) { e.preventDefault(); ui.search.focus(); }
+    if (e.key === '/' && document.activeElement !== ui.search) {
+      e.preventDefault();
+      ui.search.focus();
+    }
   });
 }
 
@@ -77,20 +85,39 @@ function wireKeys() {
 function wireControls() {
   ui.search.addEventListener('input', updateStates);
   ui.search.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') { ui.search.value = ''; updateStates(); }
+    if (e.key === 'Escape') {
+      ui.search.value = '';
+      updateStates();
+    }
     if (e.key === 'Enter' && state.model) {
       const q = ui.search.value.trim().toLowerCase();
       const i = state.model.items.findIndex((it) => !q || matches(it, q));
-      if (i >= 0) { state.focus = i; ui.canvas.focus(); view.setHover(i); state.hover = i; updateStates(); showTooltip(i); playPoint(i); }
+      if (i >= 0) {
+        state.focus = i;
+        ui.canvas.focus();
+        view.setHover(i);
+        state.hover = i;
+        updateStates();
+        showTooltip(i);
+        playPoint(i);
+      }
     }
   });
   ui.projection.addEventListener('change', () => projectModel(ui.projection.value));
-  ui.dims.addEventListener('change', () => projectModel(ui.projection.value, Number(ui.dims.value)));
+  ui.dims.addEventListener('change', () =>
+    projectModel(ui.projection.value, Number(ui.dims.value)),
+  );
   ui.grid.addEventListener('click', () => setGrid(!state.grid));
-  ui.colorBy.addEventListener('change', () => { state.colorBy = ui.colorBy.value; applyColoring(); });
-  ui.clustersK.addEventListener('change', () => { if (state.colorBy === 'cluster') applyColoring(); });
+  ui.colorBy.addEventListener('change', () => {
+    state.colorBy = ui.colorBy.value;
+    applyColoring();
+  });
+  ui.clustersK.addEventListener('change', () => {
+    if (state.colorBy === 'cluster') applyColoring();
+  });
   ui.mode.addEventListener('change', () => {
-    if (state.entries?.length && state.model?.X) analyze(Promise.resolve({ entries: state.entries, skipped: 0 }));
+    if (state.entries?.length && state.model?.X)
+      analyze(Promise.resolve({ entries: state.entries, skipped: 0 }));
   });
   ui.fit.addEventListener('click', () => view?.fit());
 }
@@ -99,7 +126,8 @@ function wireControls() {
 function wireFilesIn() {
   ui.fileInput.addEventListener('change', () => takeInput(ui.fileInput));
   ui.folderInput.addEventListener('change', () => takeInput(ui.folderInput));
-  for (const id of ['add-files', 'empty-files']) document.getElementById(id).addEventListener('click', () => ui.fileInput.click());
+  for (const id of ['add-files', 'empty-files'])
+    document.getElementById(id).addEventListener('click', () => ui.fileInput.click());
   for (const id of ['add-folder', 'empty-folder']) {
     document.getElementById(id).addEventListener('click', async () => {
       const found = await pickFolder(ui.folderInput);
@@ -107,7 +135,9 @@ function wireFilesIn() {
     });
   }
   wireDrop(document.documentElement, {
-    onDragState: (on) => { ui.overlay.hidden = !on; },
+    onDragState: (on) => {
+      ui.overlay.hidden = !on;
+    },
     onFiles: (found) => analyze(found),
   });
 }
@@ -120,7 +150,10 @@ function wireExport() {
     ui.exportBtn.disabled = true;
     const before = ui.status.textContent;
     try {
-      const where = await exportDataset(m, { wasm: await wasmModule(), say: (t) => progress.message(t) });
+      const where = await exportDataset(m, {
+        wasm: await wasmModule(),
+        say: (t) => progress.message(t),
+      });
       if (where) progress.message(`${before} · exported to ${where}`);
       else progress.message(before);
     } catch (e) {

@@ -16,7 +16,10 @@ async function encodeWav(wasm, samples, rate) {
   }
 }
 
-const safeName = (s) => String(s || 'sonomap-map').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+/, '') || 'sonomap-map';
+const safeName = (s) =>
+  String(s || 'sonomap-map')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[-.]+/, '') || 'sonomap-map';
 
 /** Returns where the files went (a description), or null when the person cancelled. */
 export async function exportDataset(model, { wasm, say = () => {} }) {
@@ -26,15 +29,22 @@ export async function exportDataset(model, { wasm, say = () => {} }) {
       dir = await window.showDirectoryPicker({ mode: 'readwrite', id: 'sonomap-export' });
     } catch (e) {
       if (e?.name === 'AbortError') return null;
-      dir = null;   // not allowed here: fall back to downloads
+      dir = null; // not allowed here: fall back to downloads
     }
   }
   say('Exporting the map: encoding the spriteclip…');
   const wav = await encodeWav(wasm, model.audio.buffer, model.audio.rate);
   say('Exporting the map: writing the sprite sheet…');
-  const png = await new Promise((resolve, reject) => model.sprite.canvas.toBlob(
-    (b) => (b ? resolve(b) : reject(new Error('the sprite sheet could not be encoded'))), 'image/png'));
-  const { config, projections, filesTxt, labelsTsv } = buildDataset({ ...model, created: new Date().toISOString() });
+  const png = await new Promise((resolve, reject) =>
+    model.sprite.canvas.toBlob(
+      (b) => (b ? resolve(b) : reject(new Error('the sprite sheet could not be encoded'))),
+      'image/png',
+    ),
+  );
+  const { config, projections, filesTxt, labelsTsv } = buildDataset({
+    ...model,
+    created: new Date().toISOString(),
+  });
   const n = model.items.length;
   const files = [
     ['config.json', new Blob([JSON.stringify(config, null, 1)], { type: 'application/json' })],

@@ -5,11 +5,32 @@
 
 import { labeller } from '../core/labels.js';
 
-const AUDIO_EXT = new Set(['wav', 'wave', 'bwf', 'aif', 'aiff', 'aifc', 'flac', 'ogg', 'oga', 'opus',
-  'mp3', 'm4a', 'mp4', 'aac', 'webm', 'weba', 'caf', 'au', 'snd']);
+const AUDIO_EXT = new Set([
+  'wav',
+  'wave',
+  'bwf',
+  'aif',
+  'aiff',
+  'aifc',
+  'flac',
+  'ogg',
+  'oga',
+  'opus',
+  'mp3',
+  'm4a',
+  'mp4',
+  'aac',
+  'webm',
+  'weba',
+  'caf',
+  'au',
+  'snd',
+]);
 
 /** True for the model files the page accepts with the sounds (YAMNet .tflite, sonomap .smnn). */
-export function isModelName(name) { return /\.(tflite|smnn)$/i.test(name); }
+export function isModelName(name) {
+  return /\.(tflite|smnn)$/i.test(name);
+}
 
 /** True when a name looks like audio by its extension. */
 export function isAudioName(name) {
@@ -29,7 +50,10 @@ function finish(list) {
   const seen = new Set();
   for (const e of list) {
     const base = e.path.split('/').pop();
-    if (isModelName(base)) { models.push({ file: e.file, path: e.path }); continue; }
+    if (isModelName(base)) {
+      models.push({ file: e.file, path: e.path });
+      continue;
+    }
     if (e.fromFolder && (hidden(base) || !(isAudioName(base) || /^audio\//.test(e.file.type)))) {
       if (!hidden(base)) skipped++;
       continue;
@@ -55,10 +79,14 @@ export function filesFromInput(input) {
 function readAllEntries(reader) {
   return new Promise((resolve, reject) => {
     const all = [];
-    const next = () => reader.readEntries((batch) => {
-      if (batch.length === 0) resolve(all);
-      else { all.push(...batch); next(); }
-    }, reject);
+    const next = () =>
+      reader.readEntries((batch) => {
+        if (batch.length === 0) resolve(all);
+        else {
+          all.push(...batch);
+          next();
+        }
+      }, reject);
     next();
   });
 }
@@ -68,11 +96,17 @@ async function walkEntry(entry, list, fromFolder) {
     try {
       const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
       list.push({ file, path: entry.fullPath.replace(/^\/+/, ''), fromFolder });
-    } catch { /* unreadable entry (permissions, vanished): nothing to analyse */ }
+    } catch {
+      /* unreadable entry (permissions, vanished): nothing to analyse */
+    }
   } else if (entry.isDirectory) {
     if (hidden(entry.name)) return;
     let children = [];
-    try { children = await readAllEntries(entry.createReader()); } catch { return; }
+    try {
+      children = await readAllEntries(entry.createReader());
+    } catch {
+      return;
+    }
     for (const c of children) await walkEntry(c, list, true);
   }
 }
@@ -86,7 +120,10 @@ export function filesFromDrop(dt) {
     if (item.kind !== 'file') continue;
     const entry = item.webkitGetAsEntry ? item.webkitGetAsEntry() : null;
     if (entry) entries.push(entry);
-    else { const f = item.getAsFile(); if (f) plain.push(f); }
+    else {
+      const f = item.getAsFile();
+      if (f) plain.push(f);
+    }
   }
   if (entries.length === 0 && plain.length === 0) for (const f of dt.files || []) plain.push(f);
   return (async () => {
@@ -101,7 +138,11 @@ async function walkHandle(dir, prefix, list) {
     if (hidden(handle.name)) continue;
     const path = `${prefix}/${handle.name}`;
     if (handle.kind === 'file') {
-      try { list.push({ file: await handle.getFile(), path, fromFolder: true }); } catch { /* gone */ }
+      try {
+        list.push({ file: await handle.getFile(), path, fromFolder: true });
+      } catch {
+        /* gone */
+      }
     } else await walkHandle(handle, path, list);
   }
 }
@@ -144,7 +185,10 @@ export function wireDrop(target, { onDragState, onFiles }) {
   });
   target.addEventListener('dragleave', (e) => {
     if (!hasFiles(e)) return;
-    if (--depth <= 0) { depth = 0; onDragState(false); }
+    if (--depth <= 0) {
+      depth = 0;
+      onDragState(false);
+    }
   });
   target.addEventListener('drop', (e) => {
     if (!hasFiles(e)) return;
@@ -179,7 +223,11 @@ export function pathLabels(paths) {
   for (const l of prefix) if (l) counts.set(l, (counts.get(l) || 0) + 1);
   const grouped = prefix.filter((l) => l && counts.get(l) > 1).length;
   const groups = [...counts.values()].filter((c) => c > 1).length;
-  if (groups >= 2 && groups <= Math.max(2, Math.min(24, paths.length / 2)) && grouped >= 0.7 * paths.length) {
+  if (
+    groups >= 2 &&
+    groups <= Math.max(2, Math.min(24, paths.length / 2)) &&
+    grouped >= 0.7 * paths.length
+  ) {
     return prefix.map((l) => (l && counts.get(l) > 1 ? l : ''));
   }
   return none;

@@ -10,10 +10,13 @@ import { state } from './state.js';
 export function setGridButton() {
   const m = state.model;
   if (!state.grid) view?.setSizeBoost(1);
-  const ok = !!m && state.shown && state.dims === 2 && !state.mapping && gridAllowed(m.items.length);
+  const ok =
+    !!m && state.shown && state.dims === 2 && !state.mapping && gridAllowed(m.items.length);
   ui.grid.disabled = !ok;
-  ui.grid.title = m && m.items.length > GRID_MAX ? `The grid is for maps of up to ${GRID_MAX.toLocaleString('en')} points`
-    : 'Snap the map to a square grid (2-D)';
+  ui.grid.title =
+    m && m.items.length > GRID_MAX
+      ? `The grid is for maps of up to ${GRID_MAX.toLocaleString('en')} points`
+      : 'Snap the map to a square grid (2-D)';
   ui.grid.setAttribute('aria-pressed', String(state.grid));
 }
 
@@ -36,14 +39,19 @@ export async function setGrid(on, { animate = true } = {}) {
   const run = state.run;
   const n = m.items.length;
   const rows0 = [];
-  for (let i = 0; i < n; i++) if (Number.isFinite(state.rawLayout[2 * i]) && Number.isFinite(state.rawLayout[2 * i + 1])) rows0.push(i);
+  for (let i = 0; i < n; i++)
+    if (Number.isFinite(state.rawLayout[2 * i]) && Number.isFinite(state.rawLayout[2 * i + 1]))
+      rows0.push(i);
   const k = rows0.length;
   if (k < 2) return;
   const aspect = view.layoutAspect();
   const cols = Math.max(1, Math.ceil(Math.sqrt(k * aspect)));
   const rows = Math.ceil(k / cols);
   const xyIn = new Float32Array(k * 2);
-  rows0.forEach((i, r) => { xyIn[2 * r] = state.rawLayout[2 * i]; xyIn[2 * r + 1] = state.rawLayout[2 * i + 1]; });
+  rows0.forEach((i, r) => {
+    xyIn[2 * r] = state.rawLayout[2 * i];
+    xyIn[2 * r + 1] = state.rawLayout[2 * i + 1];
+  });
   ui.grid.disabled = true;
   try {
     const { cells } = await projector(await wasmModule()).grid(xyIn, k, cols, rows);

@@ -20,16 +20,26 @@ export function playPoint(i) {
 
 export function onHover(i) {
   if (!state.model) return;
-  if (i === state.hover) { if (i >= 0) placeTooltip(i); return; }
+  if (i === state.hover) {
+    if (i >= 0) placeTooltip(i);
+    return;
+  }
   state.hover = i;
-  if (i < 0) { hideTooltip(); return; }
+  if (i < 0) {
+    hideTooltip();
+    return;
+  }
   showTooltip(i);
   if (!isDimmed(i)) playPoint(i);
 }
 
 export function onClick(i) {
   ui.canvas.focus({ preventScroll: true });
-  if (state.selection.length) { state.selection = []; stopBoxPlay(); updateStates(); }
+  if (state.selection.length) {
+    state.selection = [];
+    stopBoxPlay();
+    updateStates();
+  }
   if (i < 0 || !state.model) return;
   state.focus = i;
   setDistanceFrom(i);
@@ -47,5 +57,7 @@ export function toggleLoop(i) {
 // The AudioContext may only start after a gesture: the first press anywhere resumes it.
 // The AudioContext may only start after a gesture: the first press anywhere resumes it.
 export function unlockAudio() {
-  player.resume().then(() => { if (player.state === 'running') ui.hint.hidden = true; });
+  player.resume().then(() => {
+    if (player.state === 'running') ui.hint.hidden = true;
+  });
 }

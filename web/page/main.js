@@ -56,7 +56,12 @@ const progress = new Progress(ui.status, ui.failures, ui.bar);
 const legend = new Legend(ui.legend, () => updateStates());
 let view = null;
 try {
-  view = new MapView(ui.canvas, { onHover, onClick, onBox, onInteract: () => hideTooltipIfMoved() });
+  view = new MapView(ui.canvas, {
+    onHover,
+    onClick,
+    onBox,
+    onInteract: () => hideTooltipIfMoved(),
+  });
 } catch (e) {
   progress.message(`The map cannot be drawn: ${e.message}`);
 }

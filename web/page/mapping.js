@@ -36,7 +36,9 @@ export function reset() {
   return run;
 }
 
-export function showEmpty(on) { ui.empty.hidden = !on; }
+export function showEmpty(on) {
+  ui.empty.hidden = !on;
+}
 
 /** Labels as the engine takes them (Int32Array, -1 unlabelled), or null. */
 function labelCodes(m) {
@@ -58,7 +60,10 @@ export async function projectModel(kind, dims = Number(ui.dims.value) || 2) {
   }
   if (!m.X) {
     const other = m.layouts[`${kind}-${5 - dims}d`];
-    if (other && dims === 2) { showLayout(take2d(other, m.items.length), true, 2); return; }
+    if (other && dims === 2) {
+      showLayout(take2d(other, m.items.length), true, 2);
+      return;
+    }
     progress.message(`This map has no ${kind.toUpperCase()} ${dims}-D layout`);
     return;
   }
@@ -78,7 +83,16 @@ export async function projectModel(kind, dims = Number(ui.dims.value) || 2) {
   state.mapping = true;
   try {
     const res = await projector(module).run(
-      { X: m.X, n, d: m.d, blocks: featureBlocks(m.d, m.features), projection: kind, dims, seed: SEED, labels: labelCodes(m) },
+      {
+        X: m.X,
+        n,
+        d: m.d,
+        blocks: featureBlocks(m.d, m.features),
+        projection: kind,
+        dims,
+        seed: SEED,
+        labels: labelCodes(m),
+      },
       (layout, done, total, stage) => {
         if (run !== state.run) return;
         if (layout) showLayout(layout, false, dims);
@@ -89,7 +103,8 @@ export async function projectModel(kind, dims = Number(ui.dims.value) || 2) {
         m.qualities ??= {};
         m.qualities[name] = { ...quality, layout: name };
         if (m.mainLayout === name) showQuality(m.qualities[name]);
-      });
+      },
+    );
     if (run !== state.run) return;
     state.lastMapMs = performance.now() - t0;
     state.keptRun = run;
@@ -99,13 +114,20 @@ export async function projectModel(kind, dims = Number(ui.dims.value) || 2) {
     m.projection = res.projection === 'none' ? kind : res.projection;
     showLayout(res.layout, true, dims);
     const unmapped = res.excluded?.length ? `${res.excluded.length} not mapped` : '';
-    progress.mapped(n - (res.excluded?.length || 0), m.unit, [unmapped, res.note].filter(Boolean).join(' · '));
+    progress.mapped(
+      n - (res.excluded?.length || 0),
+      m.unit,
+      [unmapped, res.note].filter(Boolean).join(' · '),
+    );
     if (state.colorBy === 'cluster' && !state.clusters) applyColoring();
   } catch (e) {
     if (e.cancelled || run !== state.run) return;
     progress.message(`The sounds could not be mapped: ${reason(e)}`);
   } finally {
-    if (run === state.run) { state.mapping = false; setGridButton(); }
+    if (run === state.run) {
+      state.mapping = false;
+      setGridButton();
+    }
   }
 }
 
@@ -123,7 +145,11 @@ export function showLayout(layout, final, dims = 2) {
     const wait = state.drawLast + PROGRESS_MS - performance.now();
     if (wait > 0) {
       state.drawPending = [layout, dims];
-      state.drawTimer = setTimeout(() => { state.drawTimer = 0; if (state.drawPending && state.model === m) showLayout(...state.drawPending.slice(0, 1), false, state.drawPending[1]); }, wait);
+      state.drawTimer = setTimeout(() => {
+        state.drawTimer = 0;
+        if (state.drawPending && state.model === m)
+          showLayout(...state.drawPending.slice(0, 1), false, state.drawPending[1]);
+      }, wait);
       return;
     }
   }
@@ -142,8 +168,12 @@ export function showLayout(layout, final, dims = 2) {
   if (!state.shown) {
     const source = m.sprite.canvas || m.sprite.image;
     view.setPoints({
-      positions, dims, atlas: { source, tile: m.sprite.tile, cols: m.sprite.cols },
-      tileIndex: m.sprite.tileIndex || null, colors: null, paths: m.paths,
+      positions,
+      dims,
+      atlas: { source, tile: m.sprite.tile, cols: m.sprite.cols },
+      tileIndex: m.sprite.tileIndex || null,
+      colors: null,
+      paths: m.paths,
     });
     state.shown = true;
     ui.colorPanel.hidden = false;
@@ -155,8 +185,12 @@ export function showLayout(layout, final, dims = 2) {
   state.dims = dims;
   state.selection = [];
   setGridButton();
-  if (final) ui.canvas.setAttribute('aria-label', `Map of ${m.items.length} ${m.unit}s${dims === 3 ? ' in 3-D (drag to turn it)' : ''}. ` +
-    'Arrow keys move between them, Enter loops one, Escape stops every loop, + and − zoom, 0 fits; shift-drag selects a box of them.');
+  if (final)
+    ui.canvas.setAttribute(
+      'aria-label',
+      `Map of ${m.items.length} ${m.unit}s${dims === 3 ? ' in 3-D (drag to turn it)' : ''}. ` +
+        'Arrow keys move between them, Enter loops one, Escape stops every loop, + and − zoom, 0 fits; shift-drag selects a box of them.',
+    );
 }
 
 /** The side column and the window's size: the map re-lays itself out for its new shape. */
@@ -165,12 +199,16 @@ export function wireLayoutChanges() {
   // takes the rest of the width and re-lays itself out for its new shape.
   const side = new MutationObserver(() => {
     const on = [ui.colorPanel, ui.chart, ui.quality, ui.failures].some((e) => !e.hidden);
-    if (document.body.classList.contains('has-side') !== on) document.body.classList.toggle('has-side', on);
+    if (document.body.classList.contains('has-side') !== on)
+      document.body.classList.toggle('has-side', on);
   });
-  for (const e of [ui.colorPanel, ui.chart, ui.quality, ui.failures]) side.observe(e, { attributes: true, attributeFilter: ['hidden'] });
+  for (const e of [ui.colorPanel, ui.chart, ui.quality, ui.failures])
+    side.observe(e, { attributes: true, attributeFilter: ['hidden'] });
   const relayoutSoon = () => {
     clearTimeout(state.relayoutTimer);
-    state.relayoutTimer = setTimeout(() => { if (state.rawLayout && !state.grid) showLayout(state.rawLayout, true, state.rawDims); }, 120);
+    state.relayoutTimer = setTimeout(() => {
+      if (state.rawLayout && !state.grid) showLayout(state.rawLayout, true, state.rawDims);
+    }, 120);
   };
   window.addEventListener('resize', relayoutSoon);
   new ResizeObserver(relayoutSoon).observe(ui.stage);

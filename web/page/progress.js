@@ -56,7 +56,9 @@ export class Progress {
     this.lastWrite = 0;
   }
 
-  get text() { return this.statusEl.textContent; }
+  get text() {
+    return this.statusEl.textContent;
+  }
 
   /** Writes now (final states) or soon (busy states). */
   say(text, { now = false } = {}) {
@@ -70,7 +72,10 @@ export class Progress {
       return;
     }
     this.pendingText = text;
-    this.timer = setTimeout(() => this.say(this.pendingText, { now: true }), 250 - (t - this.lastWrite));
+    this.timer = setTimeout(
+      () => this.say(this.pendingText, { now: true }),
+      250 - (t - this.lastWrite),
+    );
   }
 
   busy(on) {
@@ -86,7 +91,9 @@ export class Progress {
   }
 
   /** A remark added to the final "Mapped …" line. */
-  note(text) { this.extra = text; }
+  note(text) {
+    this.extra = text;
+  }
 
   startAnalysis(total) {
     this.total = total;
@@ -107,7 +114,9 @@ export class Progress {
     // Files finish `workers` at a time: the mean rate so far is a fair guess at what is left.
     const eta = this.done > 0 ? (elapsed / this.done) * (this.total - this.done) : NaN;
     this.fraction((0.8 * this.done) / this.total);
-    this.say(analysingText({ done: this.done, total: this.total, failed: this.failures.length, eta }));
+    this.say(
+      analysingText({ done: this.done, total: this.total, failed: this.failures.length, eta }),
+    );
   }
 
   fail(path, reason) {
@@ -141,7 +150,9 @@ export class Progress {
   mapped(points, unit, extra = '') {
     this.busy(false);
     const more = [extra, this.extra].filter(Boolean).join(' · ');
-    this.say(mappedText({ points, unit, failed: this.failures.length, extra: more }), { now: true });
+    this.say(mappedText({ points, unit, failed: this.failures.length, extra: more }), {
+      now: true,
+    });
   }
 
   message(text) {

@@ -5,7 +5,10 @@ import { state } from './state.js';
 
 export function showQuality(q) {
   state.quality = q;
-  if (!q) { ui.quality.hidden = true; return; }
+  if (!q) {
+    ui.quality.hidden = true;
+    return;
+  }
   ui.quality.replaceChildren();
   const h = document.createElement('h2');
   h.textContent = 'Map quality';
@@ -18,9 +21,22 @@ export function showQuality(q) {
     dd.textContent = value;
     dl.append(dt, dd);
   };
-  row('Trustworthiness', q.trustworthiness.toFixed(3), `Are a point's ${q.k} nearest neighbours on the map also near it in feature space? (1 is best)`);
-  row('Continuity', q.continuity.toFixed(3), `Are a point's ${q.k} nearest neighbours in feature space also near it on the map? (1 is best)`);
-  if (Number.isFinite(q.labelAccuracy)) row('1-NN label accuracy', `${(100 * q.labelAccuracy).toFixed(1)} %`, 'How often the nearest point on the map has the same label');
+  row(
+    'Trustworthiness',
+    q.trustworthiness.toFixed(3),
+    `Are a point's ${q.k} nearest neighbours on the map also near it in feature space? (1 is best)`,
+  );
+  row(
+    'Continuity',
+    q.continuity.toFixed(3),
+    `Are a point's ${q.k} nearest neighbours in feature space also near it on the map? (1 is best)`,
+  );
+  if (Number.isFinite(q.labelAccuracy))
+    row(
+      '1-NN label accuracy',
+      `${(100 * q.labelAccuracy).toFixed(1)} %`,
+      'How often the nearest point on the map has the same label',
+    );
   const note = document.createElement('p');
   note.className = 'quality-note';
   note.textContent = `k = ${q.k}${q.queries && q.queries < (state.model?.items.length ?? 0) ? ` · ${q.queries.toLocaleString('en')} sampled points` : ''}`;

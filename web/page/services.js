@@ -9,17 +9,23 @@ export function wasmModule() {
     state.wasm = (async () => {
       const res = await fetch(url);
       if (!res.ok) throw new Error(`sonomap.wasm: HTTP ${res.status}`);
-      if (WebAssembly.compileStreaming && /application\/wasm/.test(res.headers.get('content-type') || '')) {
+      if (
+        WebAssembly.compileStreaming &&
+        /application\/wasm/.test(res.headers.get('content-type') || '')
+      ) {
         return WebAssembly.compileStreaming(res);
       }
       return WebAssembly.compile(await res.arrayBuffer());
     })();
-    state.wasm.catch(() => { state.wasm = null; });
+    state.wasm.catch(() => {
+      state.wasm = null;
+    });
   }
   return state.wasm;
 }
 
 export function projector(module) {
-  if (!state.projector) state.projector = new Projector(new URL('./projection-worker.js', import.meta.url), module);
+  if (!state.projector)
+    state.projector = new Projector(new URL('./projection-worker.js', import.meta.url), module);
   return state.projector;
 }

@@ -9,7 +9,9 @@ export const baseName = (p) => p.split('/').pop();
 const dirName = (p) => p.split('/').slice(0, -1).join('/');
 /** "0.96 s", "12.4 s", "2:05" */
 export const fmtTime = (s) =>
-  s >= 60 ? `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}` : `${s.toFixed(s < 10 ? 2 : 1)} s`;
+  s >= 60
+    ? `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`
+    : `${s.toFixed(s < 10 ? 2 : 1)} s`;
 
 export function showTooltip(i) {
   const m = state.model;
@@ -64,13 +66,19 @@ export function placeTooltip(i) {
   const t = ui.tooltip;
   const r = ui.canvas.getBoundingClientRect();
   const off = view.pointSize() * 0.9 + 8;
-  let x = r.left + p.x + off, y = r.top + p.y - 12;
-  const w = t.offsetWidth, h = t.offsetHeight;
+  let x = r.left + p.x + off,
+    y = r.top + p.y - 12;
+  const w = t.offsetWidth,
+    h = t.offsetHeight;
   if (x + w > window.innerWidth - 8) x = r.left + p.x - off - w;
   y = Math.max(8, Math.min(window.innerHeight - h - 8, y));
   t.style.transform = `translate(${Math.round(x)}px, ${Math.round(y)}px)`;
 }
 
-export function hideTooltip() { ui.tooltip.hidden = true; }
+export function hideTooltip() {
+  ui.tooltip.hidden = true;
+}
 
-export function hideTooltipIfMoved() { if (state.hover >= 0) placeTooltip(state.hover); }
+export function hideTooltipIfMoved() {
+  if (state.hover >= 0) placeTooltip(state.hover);
+}

@@ -3,7 +3,6 @@
 // so many that the grid would pass maxSide.
 import { PLACEHOLDER_TILE } from '../core/policy.js';
 
-
 /** Grid size for n tiles of `tile` px: {cols, tile} with cols * tile <= maxSide. */
 export function atlasGrid(n, tile, maxSide = 4096) {
   const cols = Math.max(1, Math.ceil(Math.sqrt(Math.max(1, n))));
@@ -22,7 +21,8 @@ export function buildAtlas(tiles, srcTile, maxSide = 4096) {
   canvas.height = rows * tile;
   const ctx = canvas.getContext('2d');
   ctx.imageSmoothingQuality = 'high';
-  let scratch = null, sctx = null;
+  let scratch = null,
+    sctx = null;
   if (tile !== srcTile) {
     scratch = document.createElement('canvas');
     scratch.width = scratch.height = srcTile;
@@ -30,9 +30,13 @@ export function buildAtlas(tiles, srcTile, maxSide = 4096) {
   }
   for (let i = 0; i < n; i++) {
     const img = new ImageData(tiles[i], srcTile, srcTile);
-    const x = (i % cols) * tile, y = Math.floor(i / cols) * tile;
+    const x = (i % cols) * tile,
+      y = Math.floor(i / cols) * tile;
     if (!scratch) ctx.putImageData(img, x, y);
-    else { sctx.putImageData(img, 0, 0); ctx.drawImage(scratch, x, y, tile, tile); }
+    else {
+      sctx.putImageData(img, 0, 0);
+      ctx.drawImage(scratch, x, y, tile, tile);
+    }
   }
   return { canvas, tile, cols, count: n };
 }

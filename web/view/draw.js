@@ -16,7 +16,8 @@ export function drawFrame(view) {
   gl.enable(gl.BLEND);
   gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
   const three = view.dims === 3;
-  let p, size = view.pointSize();
+  let p,
+    size = view.pointSize();
   if (three) {
     const { mvp, pxPerWorld } = view.camera3();
     if (view.lineCount) {
@@ -38,8 +39,10 @@ export function drawFrame(view) {
     gl.depthMask(true);
   } else {
     const v = view.view;
-    const sx = (2 * v.scale) / view.width, sy = (2 * v.scale) / view.height;
-    const scale = [sx, sy], offset = [-v.cx * sx, -v.cy * sy];
+    const sx = (2 * v.scale) / view.width,
+      sy = (2 * v.scale) / view.height;
+    const scale = [sx, sy],
+      offset = [-v.cx * sx, -v.cy * sy];
     if (view.lineCount) {
       gl.useProgram(view.lines.prog);
       gl.uniform2fv(view.lines.u.u_scale, scale);
@@ -55,7 +58,10 @@ export function drawFrame(view) {
       gl.uniform2fv(d.u.u_offset, offset);
       gl.uniform1f(d.u.u_size, Math.max(1, Math.round(size * 0.85 * view.dpr)));
       gl.uniform1f(d.u.u_cols, view.atlas.cols);
-      gl.uniform2fv(d.u.u_tileUV, [view.atlas.tile / view.atlas.width, view.atlas.tile / view.atlas.height]);
+      gl.uniform2fv(d.u.u_tileUV, [
+        view.atlas.tile / view.atlas.width,
+        view.atlas.tile / view.atlas.height,
+      ]);
       gl.uniform1f(d.u.u_dotLod, view.dotLod || 0);
       gl.activeTexture(gl.TEXTURE0);
       gl.bindTexture(gl.TEXTURE_2D, view.texture);
@@ -75,7 +81,10 @@ export function drawFrame(view) {
   gl.uniform2fv(p.u.u_px, [1 / view.width, 1 / view.height]);
   gl.uniform1f(p.u.u_grow, 1);
   gl.uniform1f(p.u.u_cols, view.atlas.cols);
-  gl.uniform2fv(p.u.u_tileUV, [view.atlas.tile / view.atlas.width, view.atlas.tile / view.atlas.height]);
+  gl.uniform2fv(p.u.u_tileUV, [
+    view.atlas.tile / view.atlas.width,
+    view.atlas.tile / view.atlas.height,
+  ]);
   gl.uniform2fv(p.u.u_border, [2, 0.12]);
   gl.uniform1f(p.u.u_hover, 0);
   gl.uniform1f(p.u.u_dot, DOT_PX);

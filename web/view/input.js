@@ -12,10 +12,13 @@ export function wirePointer(view) {
     return { x: e.clientX - r.left, y: e.clientY - r.top };
   };
   const placeBox = (b) => {
-    const x0 = Math.min(b.x0, b.x), y0 = Math.min(b.y0, b.y);
+    const x0 = Math.min(b.x0, b.x),
+      y0 = Math.min(b.y0, b.y);
     Object.assign(view.box.style, {
-      left: `${c.offsetLeft + x0}px`, top: `${c.offsetTop + y0}px`,
-      width: `${Math.abs(b.x - b.x0)}px`, height: `${Math.abs(b.y - b.y0)}px`,
+      left: `${c.offsetLeft + x0}px`,
+      top: `${c.offsetTop + y0}px`,
+      width: `${Math.abs(b.x - b.x0)}px`,
+      height: `${Math.abs(b.y - b.y0)}px`,
     });
   };
   c.addEventListener('pointerdown', (e) => {
@@ -27,16 +30,23 @@ export function wirePointer(view) {
   c.addEventListener('pointermove', (e) => {
     const p = local(e);
     if (drag && drag.id === e.pointerId) {
-      const dx = p.x - drag.x, dy = p.y - drag.y;
+      const dx = p.x - drag.x,
+        dy = p.y - drag.y;
       if (drag.moved || Math.hypot(dx, dy) > 4) {
-        if (!drag.moved) { drag.moved = true; c.classList.add(drag.box ? 'boxing' : 'panning'); view.onInteract(); }
+        if (!drag.moved) {
+          drag.moved = true;
+          c.classList.add(drag.box ? 'boxing' : 'panning');
+          view.onInteract();
+        }
         if (drag.box) {
-          drag.x = p.x; drag.y = p.y;
+          drag.x = p.x;
+          drag.y = p.y;
           placeBox(drag);
           view.box.hidden = false;
         } else {
           view.panBy(dx, dy);
-          drag.x = p.x; drag.y = p.y;
+          drag.x = p.x;
+          drag.y = p.y;
         }
         return;
       }
@@ -53,7 +63,14 @@ export function wirePointer(view) {
     view.box.hidden = true;
     if (d.box && d.moved) {
       if (e.type === 'pointerup') {
-        view.onBox(view.inRect(Math.min(d.x0, d.x), Math.min(d.y0, d.y), Math.max(d.x0, d.x), Math.max(d.y0, d.y)));
+        view.onBox(
+          view.inRect(
+            Math.min(d.x0, d.x),
+            Math.min(d.y0, d.y),
+            Math.max(d.x0, d.x),
+            Math.max(d.y0, d.y),
+          ),
+        );
       }
       return;
     }
@@ -69,13 +86,21 @@ export function wirePointer(view) {
     view.setHover(-1);
     view.onHover(-1, e);
   });
-  c.addEventListener('wheel', (e) => {
+  c.addEventListener(
+    'wheel',
+    (e) => {
+      e.preventDefault();
+      const p = local(e);
+      const delta = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaY;
+      view.zoomAt(p.x, p.y, Math.exp(-delta * 0.0015));
+      view.onInteract();
+      view.onHover(view.pick(p.x, p.y), e);
+    },
+    { passive: false },
+  );
+  c.addEventListener('dblclick', (e) => {
     e.preventDefault();
-    const p = local(e);
-    const delta = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaY;
-    view.zoomAt(p.x, p.y, Math.exp(-delta * 0.0015));
+    view.fit();
     view.onInteract();
-    view.onHover(view.pick(p.x, p.y), e);
-  }, { passive: false });
-  c.addEventListener('dblclick', (e) => { e.preventDefault(); view.fit(); view.onInteract(); });
+  });
 }

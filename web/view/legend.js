@@ -1,8 +1,24 @@
 // legend.js — colours for labels and the legend that names them. Clicking a label in the legend
 // shows only that label's points (the rest are dimmed); clicking it again shows all.
 
-const PALETTE = ['#4cc9f0', '#f72585', '#ffd166', '#06d6a0', '#f77f00', '#b388ff', '#ef476f',
-  '#90be6d', '#4895ef', '#ff9f1c', '#e9c46a', '#2ec4b6', '#ff70a6', '#a0c4ff', '#caffbf', '#ffadad'];
+const PALETTE = [
+  '#4cc9f0',
+  '#f72585',
+  '#ffd166',
+  '#06d6a0',
+  '#f77f00',
+  '#b388ff',
+  '#ef476f',
+  '#90be6d',
+  '#4895ef',
+  '#ff9f1c',
+  '#e9c46a',
+  '#2ec4b6',
+  '#ff70a6',
+  '#a0c4ff',
+  '#caffbf',
+  '#ffadad',
+];
 
 function hexToRgb(h) {
   const v = parseInt(h.slice(1), 16);
@@ -71,17 +87,31 @@ export function groupColors(groups, { max = 12, order = 'count', colorOf = label
     colors.set([...swatches[k], 255], i * 4);
   });
   const outNames = other ? [...names, 'other'] : names;
-  return { names: outNames, index, colors, counts: outNames.map((n, k) => (k === otherK ? other : counts.get(n))), swatches };
+  return {
+    names: outNames,
+    index,
+    colors,
+    counts: outNames.map((n, k) => (k === otherK ? other : counts.get(n))),
+    swatches,
+  };
 }
 
 // A dark-to-bright ramp for distances (near: bright), readable on the dark page.
-const RAMP = [[253, 231, 37], [94, 201, 98], [33, 145, 140], [59, 82, 139], [68, 1, 84]];
+const RAMP = [
+  [253, 231, 37],
+  [94, 201, 98],
+  [33, 145, 140],
+  [59, 82, 139],
+  [68, 1, 84],
+];
 export function rampColor(t) {
   const x = Math.max(0, Math.min(1, t)) * (RAMP.length - 1);
-  const k = Math.min(RAMP.length - 2, Math.floor(x)), f = x - k;
+  const k = Math.min(RAMP.length - 2, Math.floor(x)),
+    f = x - k;
   return RAMP[k].map((v, j) => Math.round(v + (RAMP[k + 1][j] - v) * f));
 }
-export const rampCss = () => `linear-gradient(90deg, ${RAMP.map((c, k) => `rgb(${c.join(',')}) ${(100 * k) / (RAMP.length - 1)}%`).join(', ')})`;
+export const rampCss = () =>
+  `linear-gradient(90deg, ${RAMP.map((c, k) => `rgb(${c.join(',')}) ${(100 * k) / (RAMP.length - 1)}%`).join(', ')})`;
 
 export class Legend {
   constructor(el, onChange) {
@@ -102,7 +132,9 @@ export class Legend {
       const r = info.ramp;
       const p = document.createElement('p');
       p.className = 'ramp-note';
-      p.textContent = r.from ? `from ${r.from}` : 'Click a point to colour the map by its distance (cosine, in feature space) to it.';
+      p.textContent = r.from
+        ? `from ${r.from}`
+        : 'Click a point to colour the map by its distance (cosine, in feature space) to it.';
       this.el.append(p);
       if (r.from) {
         const bar = document.createElement('div');
@@ -143,7 +175,9 @@ export class Legend {
 
   toggle(k) {
     this.active = this.active === k ? null : k;
-    this.el.querySelectorAll('button').forEach((b, j) => b.setAttribute('aria-pressed', String(j === this.active)));
+    this.el
+      .querySelectorAll('button')
+      .forEach((b, j) => b.setAttribute('aria-pressed', String(j === this.active)));
     this.el.classList.toggle('filtering', this.active !== null);
     this.onChange(this.active);
   }

@@ -19,10 +19,16 @@ import { wirePointer } from './input.js';
 import { firstShown, neighbor, pointsInRect } from './navigate.js';
 import { GridIndex } from './pick.js';
 
-export const DIMMED = 1, LOOPING = 2, SELECTED = 4, BOXED = 8;
+export const DIMMED = 1,
+  LOOPING = 2,
+  SELECTED = 4,
+  BOXED = 8;
 
 export class MapView {
-  constructor(canvas, { onHover = () => {}, onClick = () => {}, onInteract = () => {}, onBox = () => {} } = {}) {
+  constructor(
+    canvas,
+    { onHover = () => {}, onClick = () => {}, onInteract = () => {}, onBox = () => {} } = {},
+  ) {
     this.canvas = canvas;
     this.onHover = onHover;
     this.onClick = onClick;
@@ -30,7 +36,12 @@ export class MapView {
     this.onBox = onBox;
     // No MSAA: tiles antialias their own edges in the shader, and multisampling the whole canvas
     // is what costs most on software renderers.
-    const gl = canvas.getContext('webgl2', { antialias: false, premultipliedAlpha: true, alpha: true, depth: true });
+    const gl = canvas.getContext('webgl2', {
+      antialias: false,
+      premultipliedAlpha: true,
+      alpha: true,
+      depth: true,
+    });
     if (!gl) throw new Error('this browser has no WebGL2, which the map needs');
     this.gl = gl;
     Object.assign(this, setupGl(gl));
@@ -41,19 +52,19 @@ export class MapView {
     this.states = new Uint8Array(0);
     this.hover = -1;
     this.lineCount = 0;
-    this.view = { cx: 0, cy: 0, scale: 1 };   // 2-D; scale: CSS px per data unit
-    this.target = null;                       // view the fit is easing towards
-    this.autoFit = true;                      // follow the layout until the person moves the map
+    this.view = { cx: 0, cy: 0, scale: 1 }; // 2-D; scale: CSS px per data unit
+    this.target = null; // view the fit is easing towards
+    this.autoFit = true; // follow the layout until the person moves the map
     this.fitScale = 1;
-    this.camera = { yaw: 0.7, pitch: 0.35, dist: 4, tx: 0, ty: 0, tz: 0 };   // 3-D
+    this.camera = { yaw: 0.7, pitch: 0.35, dist: 4, tx: 0, ty: 0, tz: 0 }; // 3-D
     this.fitDist = 4;
     this.fov = (40 * Math.PI) / 180;
     this.index = new GridIndex();
-    this.screen = null;                       // 3-D: per point x, y (CSS px), size, depth
+    this.screen = null; // 3-D: per point x, y (CSS px), size, depth
     this.screenDirty = true;
-    this.anim = null;                         // {from, to, t0, ms} while positions move
+    this.anim = null; // {from, to, t0, ms} while positions move
     this.frame = 0;
-    this.stats = { draws: 0, ms: 0 };         // frames drawn, and the main thread's time in them
+    this.stats = { draws: 0, ms: 0 }; // frames drawn, and the main thread's time in them
     this.width = 1;
     this.height = 1;
     this.box = document.createElement('div');
@@ -82,7 +93,12 @@ export class MapView {
     this.setColors(colors);
     this.states = new Uint8Array(n);
     this.setStates(this.states);
-    this.atlas = { tile: atlas.tile, cols: atlas.cols, width: atlas.source.width, height: atlas.source.height };
+    this.atlas = {
+      tile: atlas.tile,
+      cols: atlas.cols,
+      width: atlas.source.width,
+      height: atlas.source.height,
+    };
     gl.bindTexture(gl.TEXTURE_2D, this.texture);
     gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
     gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
@@ -103,7 +119,7 @@ export class MapView {
     this.autoFit = true;
     this.target = null;
     this.anim = null;
-    this.dims = 0;   // forces the attribute layout to be set
+    this.dims = 0; // forces the attribute layout to be set
     this.setPositions(positions, { dims, jump: true });
   }
 
@@ -129,12 +145,20 @@ export class MapView {
   }
 
   /** A new layout for the same points (dims 2 or 3). animate: ms to move the points there. */
-  setPositions(positions, { dims = this.dims || 2, jump = false, settle = false, animate = 0 } = {}) {
+  setPositions(
+    positions,
+    { dims = this.dims || 2, jump = false, settle = false, animate = 0 } = {},
+  ) {
     const gl = this.gl;
     const changed = dims !== this.dims;
     this.#setDims(dims);
     if (animate > 0 && !changed && this.positions.length === positions.length) {
-      this.anim = { from: this.positions.slice(), to: positions, t0: performance.now(), ms: animate };
+      this.anim = {
+        from: this.positions.slice(),
+        to: positions,
+        t0: performance.now(),
+        ms: animate,
+      };
       this.positions = this.positions.slice();
     } else {
       this.anim = null;
@@ -151,9 +175,15 @@ export class MapView {
       const fit = this.#fitView(final);
       this.fitScale = fit.scale;
       if (this.autoFit) {
-        if (jump) { this.view = fit; this.target = null; } else this.target = fit;
+        if (jump) {
+          this.view = fit;
+          this.target = null;
+        } else this.target = fit;
       }
-      if (settle && this.target) { this.view = this.target; this.target = null; }
+      if (settle && this.target) {
+        this.view = this.target;
+        this.target = null;
+      }
     } else {
       if (this.autoFit) this.#fit3(final);
       else this.fitDist = this.#fitDist(final);
@@ -166,40 +196,66 @@ export class MapView {
    *  fills the room the overlays leave (two refinements from the bounding sphere). */
   #fit3(p = this.positions) {
     const n = this.n;
-    let cx = 0, cy = 0, cz = 0, m = 0;
+    let cx = 0,
+      cy = 0,
+      cz = 0,
+      m = 0;
     for (let i = 0; i < n; i++) {
-      const x = p[3 * i], y = p[3 * i + 1], z = p[3 * i + 2];
+      const x = p[3 * i],
+        y = p[3 * i + 1],
+        z = p[3 * i + 2];
       if (!Number.isFinite(x + y + z)) continue;
-      cx += x; cy += y; cz += z; m++;
+      cx += x;
+      cy += y;
+      cz += z;
+      m++;
     }
     if (!m) return;
     this.camera = { ...this.camera, tx: cx / m, ty: cy / m, tz: cz / m };
     this.camera.dist = this.#fitDist(p);
     const availW = Math.max(40, this.width - 2 * this.baseSize() - 32);
-    const availH = Math.max(40, this.height - this.insetTop - this.insetBottom - 2 * this.baseSize());
+    const availH = Math.max(
+      40,
+      this.height - this.insetTop - this.insetBottom - 2 * this.baseSize(),
+    );
     for (let it = 0; it < 3; it++) {
       const saved = this.positions;
       this.positions = p;
       this.screenDirty = true;
       const s = this.#project3();
       this.positions = saved;
-      let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+      let x0 = Infinity,
+        x1 = -Infinity,
+        y0 = Infinity,
+        y1 = -Infinity;
       for (let i = 0; i < n; i++) {
-        const x = s[4 * i], y = s[4 * i + 1];
+        const x = s[4 * i],
+          y = s[4 * i + 1];
         if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-        x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+        x0 = Math.min(x0, x);
+        x1 = Math.max(x1, x);
+        y0 = Math.min(y0, y);
+        y1 = Math.max(y1, y);
       }
       if (!(x1 >= x0)) break;
       // move the target by the picture's offset from the centre (world units at the target)
       const c = this.camera;
       const perPx = (2 * c.dist * Math.tan(this.fov / 2)) / this.height;
       const midY = this.insetTop + (this.height - this.insetTop - this.insetBottom) / 2;
-      const ox = ((x0 + x1) / 2 - this.width / 2) * perPx, oy = (midY - (y0 + y1) / 2) * perPx;
-      const cyw = Math.cos(c.yaw), syw = Math.sin(c.yaw), cp = Math.cos(c.pitch), sp = Math.sin(c.pitch);
-      const right = [cyw, 0, -syw], up = [-sp * syw, cp, -sp * cyw];
+      const ox = ((x0 + x1) / 2 - this.width / 2) * perPx,
+        oy = (midY - (y0 + y1) / 2) * perPx;
+      const cyw = Math.cos(c.yaw),
+        syw = Math.sin(c.yaw),
+        cp = Math.cos(c.pitch),
+        sp = Math.sin(c.pitch);
+      const right = [cyw, 0, -syw],
+        up = [-sp * syw, cp, -sp * cyw];
       const f = Math.max((x1 - x0) / availW, (y1 - y0) / availH, 0.05);
       this.camera = {
-        ...c, tx: c.tx + right[0] * ox + up[0] * oy, ty: c.ty + up[1] * oy, tz: c.tz + right[2] * ox + up[2] * oy,
+        ...c,
+        tx: c.tx + right[0] * ox + up[0] * oy,
+        ty: c.ty + up[1] * oy,
+        tz: c.tz + right[2] * ox + up[2] * oy,
         dist: c.dist * (0.35 + 0.65 * f),
       };
     }
@@ -235,12 +291,18 @@ export class MapView {
 
   // ---- view ----
   #bounds(p = this.positions) {
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    let minX = Infinity,
+      minY = Infinity,
+      maxX = -Infinity,
+      maxY = -Infinity;
     for (let i = 0; i < this.n; i++) {
-      const x = p[2 * i], y = p[2 * i + 1];
+      const x = p[2 * i],
+        y = p[2 * i + 1];
       if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-      if (x < minX) minX = x; if (x > maxX) maxX = x;
-      if (y < minY) minY = y; if (y > maxY) maxY = y;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
     }
     return minX <= maxX ? { minX, minY, maxX, maxY } : null;
   }
@@ -251,7 +313,8 @@ export class MapView {
     const size = this.baseSize();
     const w = Math.max(40, this.width - size * 1.6 - 48);
     const h = Math.max(40, this.height - size * 1.6 - this.insetTop - this.insetBottom);
-    const bw = Math.max(b.maxX - b.minX, 1e-6), bh = Math.max(b.maxY - b.minY, 1e-6);
+    const bw = Math.max(b.maxX - b.minX, 1e-6),
+      bh = Math.max(b.maxY - b.minY, 1e-6);
     const scale = b.maxX - b.minX < 1e-9 && b.maxY - b.minY < 1e-9 ? 1 : Math.min(w / bw, h / bh);
     return {
       cx: (b.minX + b.maxX) / 2,
@@ -293,7 +356,10 @@ export class MapView {
       this.#fit3();
     } else {
       const f = this.#fitView();
-      if (jump) { this.view = f; this.target = null; } else this.target = f;
+      if (jump) {
+        this.view = f;
+        this.target = null;
+      } else this.target = f;
     }
     this.redraw();
   }
@@ -302,15 +368,24 @@ export class MapView {
    *  (down to a few pixels: plain coloured squares). */
   baseSize() {
     const n = Math.max(1, this.n);
-    return this.sizeBoost * Math.max(3, Math.min(56, 0.36 * Math.sqrt((this.width * this.height) / n)));
+    return (
+      this.sizeBoost * Math.max(3, Math.min(56, 0.36 * Math.sqrt((this.width * this.height) / n)))
+    );
   }
 
   /** Tiles this many times their usual size (the grid layout fills its cells). */
-  setSizeBoost(f) { this.sizeBoost = f > 0 ? f : 1; this.redraw(); }
+  setSizeBoost(f) {
+    this.sizeBoost = f > 0 ? f : 1;
+    this.redraw();
+  }
   sizeBoost = 1;
 
   pointSize() {
-    if (this.dims === 3) return Math.max(3, Math.min(64, this.baseSize() * Math.sqrt(this.fitDist / this.camera.dist)));
+    if (this.dims === 3)
+      return Math.max(
+        3,
+        Math.min(64, this.baseSize() * Math.sqrt(this.fitDist / this.camera.dist)),
+      );
     const zoom = this.view.scale / (this.fitScale || this.view.scale || 1);
     return this.baseSize() * Math.max(0.6, Math.min(4, Math.sqrt(zoom)));
   }
@@ -319,14 +394,19 @@ export class MapView {
     this.autoFit = false;
     this.target = null;
     if (this.dims === 3) {
-      this.camera = { ...this.camera, dist: Math.max(this.fitDist * 0.08, Math.min(this.fitDist * 6, this.camera.dist / factor)) };
+      this.camera = {
+        ...this.camera,
+        dist: Math.max(this.fitDist * 0.08, Math.min(this.fitDist * 6, this.camera.dist / factor)),
+      };
       this.screenDirty = true;
       this.redraw();
       return;
     }
     const v = this.view;
-    const dx = (x - this.width / 2) / v.scale, dy = (this.height / 2 - y) / v.scale;
-    const ax = v.cx + dx, ay = v.cy + dy;
+    const dx = (x - this.width / 2) / v.scale,
+      dy = (this.height / 2 - y) / v.scale;
+    const ax = v.cx + dx,
+      ay = v.cy + dy;
     const scale = Math.max(this.fitScale * 0.2, Math.min(this.fitScale * 200, v.scale * factor));
     this.view = { cx: ax - dx * (v.scale / scale), cy: ay - dy * (v.scale / scale), scale };
     this.redraw();
@@ -335,9 +415,14 @@ export class MapView {
   panBy(dx, dy) {
     this.autoFit = false;
     this.target = null;
-    if (this.dims === 3) {   // orbit
+    if (this.dims === 3) {
+      // orbit
       const c = this.camera;
-      this.camera = { ...c, yaw: c.yaw - dx * 0.008, pitch: Math.max(-1.45, Math.min(1.45, c.pitch + dy * 0.008)) };
+      this.camera = {
+        ...c,
+        yaw: c.yaw - dx * 0.008,
+        pitch: Math.max(-1.45, Math.min(1.45, c.pitch + dy * 0.008)),
+      };
       this.screenDirty = true;
       this.redraw();
       return;
@@ -351,26 +436,34 @@ export class MapView {
   /** 3-D: {mvp, pxPerWorld} of the camera now. */
   camera3() {
     const aspect = this.width / this.height;
-    const near = Math.max(1e-3, this.camera.dist * 0.02), far = this.camera.dist * 4 + 10;
+    const near = Math.max(1e-3, this.camera.dist * 0.02),
+      far = this.camera.dist * 4 + 10;
     const proj = perspective(this.fov, aspect, near, far);
     // the picture's centre sits in the middle of the room the overlays leave
     const shift = (this.insetBottom - this.insetTop) / this.height;
-    proj[9] += -shift;  // adds -shift * w to y in clip space (column 2, row 1 times -z)
-    return { mvp: multiply(proj, orbitView(this.camera)), pxPerWorld: proj[5] * this.height / 2 };
+    proj[9] += -shift; // adds -shift * w to y in clip space (column 2, row 1 times -z)
+    return { mvp: multiply(proj, orbitView(this.camera)), pxPerWorld: (proj[5] * this.height) / 2 };
   }
 
   /** Every point's screen position in 3-D (CSS px, size, depth), and a grid index of them. */
   #project3() {
     if (!this.screenDirty && this.screen) return this.screen;
-    const n = this.n, p = this.positions;
+    const n = this.n,
+      p = this.positions;
     const { mvp, pxPerWorld } = this.camera3();
     const out = this.screen && this.screen.length === n * 4 ? this.screen : new Float32Array(n * 4);
     const world = this.worldSize();
-    const w2 = this.width / 2, h2 = this.height / 2;
+    const w2 = this.width / 2,
+      h2 = this.height / 2;
     for (let i = 0; i < n; i++) {
-      const x = p[3 * i], y = p[3 * i + 1], z = p[3 * i + 2];
+      const x = p[3 * i],
+        y = p[3 * i + 1],
+        z = p[3 * i + 2];
       const cw = mvp[3] * x + mvp[7] * y + mvp[11] * z + mvp[15];
-      if (!(cw > 1e-4) || !Number.isFinite(x + y + z)) { out[4 * i] = out[4 * i + 1] = NaN; continue; }
+      if (!(cw > 1e-4) || !Number.isFinite(x + y + z)) {
+        out[4 * i] = out[4 * i + 1] = NaN;
+        continue;
+      }
       const cx = mvp[0] * x + mvp[4] * y + mvp[8] * z + mvp[12];
       const cy = mvp[1] * x + mvp[5] * y + mvp[9] * z + mvp[13];
       out[4 * i] = (cx / cw + 1) * w2;
@@ -387,7 +480,10 @@ export class MapView {
   /** 3-D: a tile's edge in world units (the cloud is about 2 units across). */
   worldSize() {
     const px = this.baseSize();
-    return (px * 2.2) / Math.max(1, Math.min(this.width, this.height)) * (this.fitDist * Math.tan(this.fov / 2));
+    return (
+      ((px * 2.2) / Math.max(1, Math.min(this.width, this.height))) *
+      (this.fitDist * Math.tan(this.fov / 2))
+    );
   }
 
   /** Data → CSS px in the canvas (2-D). */
@@ -400,10 +496,12 @@ export class MapView {
     if (i < 0 || i >= this.n) return null;
     if (this.dims === 3) {
       const s = this.#project3();
-      const x = s[4 * i], y = s[4 * i + 1];
+      const x = s[4 * i],
+        y = s[4 * i + 1];
       return Number.isFinite(x) && Number.isFinite(y) ? { x, y } : null;
     }
-    const x = this.positions[2 * i], y = this.positions[2 * i + 1];
+    const x = this.positions[2 * i],
+      y = this.positions[2 * i + 1];
     if (!Number.isFinite(x) || !Number.isFinite(y)) return null;
     return this.toScreen(x, y);
   }
@@ -412,10 +510,14 @@ export class MapView {
   pick(x, y, slack = 0.62) {
     if (this.dims === 3) {
       const s = this.#project3();
-      let best = -1, bestDepth = Infinity;
+      let best = -1,
+        bestDepth = Infinity;
       this.index.within(x, y, 64 * slack, (i, d2) => {
         const r = s[4 * i + 2] * slack;
-        if (d2 <= r * r && s[4 * i + 3] < bestDepth) { bestDepth = s[4 * i + 3]; best = i; }
+        if (d2 <= r * r && s[4 * i + 3] < bestDepth) {
+          bestDepth = s[4 * i + 3];
+          best = i;
+        }
       });
       return best;
     }
@@ -425,15 +527,18 @@ export class MapView {
     return this.index.nearest(dx, dy, (this.pointSize() * slack) / v.scale);
   }
 
-
-
-
   /** Points whose centres lie in the CSS px rectangle (canvas coordinates). */
-  inRect(x0, y0, x1, y1) { return pointsInRect(this, x0, y0, x1, y1); }
+  inRect(x0, y0, x1, y1) {
+    return pointsInRect(this, x0, y0, x1, y1);
+  }
   /** Nearest point from i in a direction (arrow keys), or -1. */
-  neighbor(i, dirX, dirY) { return neighbor(this, i, dirX, dirY); }
+  neighbor(i, dirX, dirY) {
+    return neighbor(this, i, dirX, dirY);
+  }
   /** The first point shown, or -1. */
-  first() { return firstShown(this); }
+  first() {
+    return firstShown(this);
+  }
 
   // ---- drawing ----
   resize() {
@@ -445,7 +550,8 @@ export class MapView {
     this.canvas.width = Math.round(this.width * dpr);
     this.canvas.height = Math.round(this.height * dpr);
     if (this.autoFit && this.n) {
-      if (this.dims === 3) this.fit(); else this.view = this.#fitView();
+      if (this.dims === 3) this.fit();
+      else this.view = this.#fitView();
     }
     this.screenDirty = true;
     this.redraw();
@@ -466,10 +572,13 @@ export class MapView {
     if (this.anim) {
       const a = this.anim;
       const t = Math.min(1, (performance.now() - a.t0) / a.ms);
-      const e = t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2;   // ease in-out
+      const e = t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2; // ease in-out
       const p = this.positions;
       for (let k = 0; k < p.length; k++) p[k] = a.from[k] + (a.to[k] - a.from[k]) * e;
-      if (t >= 1) { this.positions = a.to; this.anim = null; }
+      if (t >= 1) {
+        this.positions = a.to;
+        this.anim = null;
+      }
       const gl = this.gl;
       gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.pos);
       gl.bufferData(gl.ARRAY_BUFFER, this.positions, gl.DYNAMIC_DRAW);
@@ -477,12 +586,23 @@ export class MapView {
       if (this.anim) this.redraw();
     }
     if (this.target) {
-      const v = this.view, t = this.target, k = 0.25;
+      const v = this.view,
+        t = this.target,
+        k = 0.25;
       const ls = Math.log(v.scale) + (Math.log(t.scale) - Math.log(v.scale)) * k;
-      this.view = { cx: v.cx + (t.cx - v.cx) * k, cy: v.cy + (t.cy - v.cy) * k, scale: Math.exp(ls) };
-      const done = Math.abs(ls - Math.log(t.scale)) < 1e-3 &&
-        Math.abs(this.view.cx - t.cx) * t.scale < 0.5 && Math.abs(this.view.cy - t.cy) * t.scale < 0.5;
-      if (done) { this.view = t; this.target = null; } else this.redraw();
+      this.view = {
+        cx: v.cx + (t.cx - v.cx) * k,
+        cy: v.cy + (t.cy - v.cy) * k,
+        scale: Math.exp(ls),
+      };
+      const done =
+        Math.abs(ls - Math.log(t.scale)) < 1e-3 &&
+        Math.abs(this.view.cx - t.cx) * t.scale < 0.5 &&
+        Math.abs(this.view.cy - t.cy) * t.scale < 0.5;
+      if (done) {
+        this.view = t;
+        this.target = null;
+      } else this.redraw();
     }
   }
 
@@ -490,7 +610,6 @@ export class MapView {
     this.#step();
     drawFrame(this);
   }
-
 
   // ---- input ----
 }

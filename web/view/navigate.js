@@ -15,17 +15,22 @@ export function pointsInRect(view, x0, y0, x1, y1) {
 export function neighbor(view, i, dirX, dirY) {
   const from = view.screenOf(i);
   if (!from) return firstShown(view);
-  let best = -1, bestScore = Infinity;
+  let best = -1,
+    bestScore = Infinity;
   for (let j = 0; j < view.n; j++) {
     if (j === i) continue;
     const p = view.screenOf(j);
     if (!p) continue;
-    const dx = p.x - from.x, dy = p.y - from.y;
+    const dx = p.x - from.x,
+      dy = p.y - from.y;
     const along = dx * dirX + dy * dirY;
     if (along <= 1) continue;
     const across = Math.abs(dx * dirY - dy * dirX);
     const score = along + 2 * across;
-    if (score < bestScore) { bestScore = score; best = j; }
+    if (score < bestScore) {
+      bestScore = score;
+      best = j;
+    }
   }
   return best;
 }

@@ -15,7 +15,7 @@
 //   {type: 'sprite', tiles, n, tile, quality}    encode a sprite sheet (export)
 // Answers {id, ok: true, result} or {id, ok: false, error, needsBrowserDecode}.
 import { loadEngine } from '../core/engine.js';
-import { fileItems, embedSegments } from '../core/features.js';
+import { embedSegments, fileItems } from '../core/features.js';
 import { decodeWithWebCodecs } from './webcodecs.js';
 
 let engine = null;
@@ -23,9 +23,14 @@ let model = null;
 let modelBytes = null;
 
 function summarize(path, r, opts, embedded = false) {
-  if (!r.segments || r.segments.length === 0) throw new Error('no segments came out of the analysis');
+  if (!r.segments || r.segments.length === 0)
+    throw new Error('no segments came out of the analysis');
   if (model && !embedded) embedSegments(model, r);
-  const feature = model ? opts.feature : opts.feature === 'embedding' ? 'fingerprint' : opts.feature;
+  const feature = model
+    ? opts.feature
+    : opts.feature === 'embedding'
+      ? 'fingerprint'
+      : opts.feature;
   const { items, audio } = fileItems(path, r, { ...opts, feature });
   const t = opts.tile;
   const tiles = new Uint8ClampedArray(items.length * t * t * 4);
@@ -53,16 +58,20 @@ const own = (a) => (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ?
 async function analyzeFile(file, opts) {
   if (file.size === 0) return { error: 'the file is empty' };
   // Streamed straight into the engine's memory, so a long recording is held once.
-  const r = await engine.analyzeInto(file.size, async (view) => {
-    const reader = file.stream().getReader();
-    for (let off = 0; ;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (off + value.length > view.length) throw new Error('the file grew while being read');
-      view.set(value, off);
-      off += value.length;
-    }
-  }, { mode: opts.mode });
+  const r = await engine.analyzeInto(
+    file.size,
+    async (view) => {
+      const reader = file.stream().getReader();
+      for (let off = 0; ; ) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (off + value.length > view.length) throw new Error('the file grew while being read');
+        view.set(value, off);
+        off += value.length;
+      }
+    },
+    { mode: opts.mode },
+  );
   // r.decoder (sm_decoder_for): MPEG audio, AAC (ADTS) and Ogg Opus go to WebCodecs here in
   // the worker; what only the browser's own decoder reads (M4A, WebM, 5.1 Vorbis), or what
   // WebCodecs cannot take, goes back to the page for decodeAudioData.
@@ -72,7 +81,11 @@ async function analyzeFile(file, opts) {
   if (r.error && r.needsBrowserDecode) {
     const bytes = new Uint8Array(await file.arrayBuffer());
     let pcm = null;
-    try { pcm = await decodeWithWebCodecs(bytes); } catch (err) { return { error: `${r.error}; ${err.message}`, needsBrowserDecode: true }; }
+    try {
+      pcm = await decodeWithWebCodecs(bytes);
+    } catch (err) {
+      return { error: `${r.error}; ${err.message}`, needsBrowserDecode: true };
+    }
     if (!pcm) return { error: r.error, needsBrowserDecode: true };
     const rp = engine.analyzePcm(pcm.channels, pcm.rate, { mode: opts.mode });
     if (rp.error) return { error: rp.error };
@@ -97,16 +110,27 @@ async function handle(m) {
       // batch, which keeps the network's GEMMs efficient. Each file still gets its own answer.
       const all = [];
       for (const f of m.files) {
-        try { all.push(await analyzeFile(f.file, m.opts)); } catch (err) { all.push({ error: String(err?.message || err) }); }
+        try {
+          all.push(await analyzeFile(f.file, m.opts));
+        } catch (err) {
+          all.push({ error: String(err?.message || err) });
+        }
       }
       const good = all.filter((a) => a.r?.segments?.length);
-      if (model && good.length) embedSegments(model, { segments: good.flatMap((a) => a.r.segments) });
+      if (model && good.length)
+        embedSegments(model, { segments: good.flatMap((a) => a.r.segments) });
       const results = all.map((a, k) => {
-        if (a.error) return { ok: false, error: a.error, needsBrowserDecode: !!a.needsBrowserDecode };
+        if (a.error)
+          return { ok: false, error: a.error, needsBrowserDecode: !!a.needsBrowserDecode };
         try {
           const opts = { ...m.opts, label: m.files[k].label };
-          return { ok: true, result: { ...summarize(m.files[k].path, a.r, opts, true), decodedBy: a.r.decodedBy } };
-        } catch (err) { return { ok: false, error: String(err?.message || err) }; }
+          return {
+            ok: true,
+            result: { ...summarize(m.files[k].path, a.r, opts, true), decodedBy: a.r.decodedBy },
+          };
+        } catch (err) {
+          return { ok: false, error: String(err?.message || err) };
+        }
       });
       return { result: { results } };
     }
@@ -138,7 +162,8 @@ self.onmessage = async (e) => {
       wasmModule = m.module;
       engine = await loadEngine(m.module);
       modelBytes = m.model ?? null;
-      let modelError = null, modelInfo = null;
+      let modelError = null,
+        modelInfo = null;
       if (modelBytes) {
         try {
           model = engine.loadModel(modelBytes);
@@ -164,11 +189,18 @@ self.onmessage = async (e) => {
       try {
         engine = await loadEngine(wasmModule);
         model = modelBytes && model ? engine.loadModel(modelBytes) : null;
-      } catch { /* the pool replaces us on the next error */ }
+      } catch {
+        /* the pool replaces us on the next error */
+      }
     }
   }
   if (out.error) {
-    self.postMessage({ id: m.id, ok: false, error: out.error, needsBrowserDecode: !!out.needsBrowserDecode });
+    self.postMessage({
+      id: m.id,
+      ok: false,
+      error: out.error,
+      needsBrowserDecode: !!out.needsBrowserDecode,
+    });
   } else {
     self.postMessage({ id: m.id, ok: true, result: out.result }, transfers(out.result));
   }

@@ -48,7 +48,8 @@ class Slot {
     if (!job || m.id !== job.id) return;
     this.job = null;
     if (m.ok) job.resolve(m.result);
-    else job.reject(Object.assign(new Error(m.error), { needsBrowserDecode: !!m.needsBrowserDecode }));
+    else
+      job.reject(Object.assign(new Error(m.error), { needsBrowserDecode: !!m.needsBrowserDecode }));
     this.pool.pump();
   }
 
@@ -84,7 +85,9 @@ export class WorkerPool {
     this.url = url;
     this.module = module;
     this.model = model;
-    this.modelStatus = new Promise((resolve) => { this.modelResolve = resolve; });
+    this.modelStatus = new Promise((resolve) => {
+      this.modelResolve = resolve;
+    });
     this.queue = [];
     this.nextId = 1;
     this.closed = false;
@@ -92,7 +95,9 @@ export class WorkerPool {
     this.slots = Array.from({ length: size }, () => new Slot(this));
   }
 
-  get size() { return this.slots.length; }
+  get size() {
+    return this.slots.length;
+  }
 
   /** Queue a job; resolves with the worker's result or rejects with its reason. Urgent jobs go
    *  to the front of the queue. */
@@ -114,7 +119,9 @@ export class WorkerPool {
     }
   }
 
-  modelLoaded(error, info) { this.modelResolve({ error, info }); }
+  modelLoaded(error, info) {
+    this.modelResolve({ error, info });
+  }
 
   initFailed(reason) {
     if (this.initError) return;

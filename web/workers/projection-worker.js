@@ -27,7 +27,7 @@ import { QUALITY_K, QUALITY_QUERIES } from '../core/policy.js';
 
 let engine = null;
 let current = 0;
-let kept = null;   // the last finished map: {map, n}
+let kept = null; // the last finished map: {map, n}
 
 function dropKept() {
   kept?.map.free();
@@ -37,7 +37,11 @@ function dropKept() {
 const channel = new MessageChannel();
 const waiting = [];
 channel.port1.onmessage = () => waiting.shift()?.();
-const yieldNow = () => new Promise((r) => { waiting.push(r); channel.port2.postMessage(0); });
+const yieldNow = () =>
+  new Promise((r) => {
+    waiting.push(r);
+    channel.port2.postMessage(0);
+  });
 
 function expand(layout, n, dims, excluded) {
   if (excluded.length === 0 || layout.length === n * dims) return layout;
@@ -70,14 +74,29 @@ async function runMap(m) {
       let first = true;
       while (left > 0) {
         const layout = first ? expand(map.layout(), n, dims, excluded) : null;
-        self.postMessage({ type: 'layout', id, layout, done: map.prepareTotal - left, total: map.prepareTotal, stage: map.stage() },
-          layout ? [layout.buffer] : []);
+        self.postMessage(
+          {
+            type: 'layout',
+            id,
+            layout,
+            done: map.prepareTotal - left,
+            total: map.prepareTotal,
+            stage: map.stage(),
+          },
+          layout ? [layout.buffer] : [],
+        );
         first = false;
         await yieldNow();
-        if (id !== current) { map.free(); return; }
+        if (id !== current) {
+          map.free();
+          return;
+        }
         left = map.prepare();
       }
-      if (p !== projection) { note = `${projection.toUpperCase()} could not be made (${note}); showing PCA`; projection = p; }
+      if (p !== projection) {
+        note = `${projection.toUpperCase()} could not be made (${note}); showing PCA`;
+        projection = p;
+      }
       break;
     } catch (err) {
       note = String(err?.message || err);
@@ -104,7 +123,10 @@ async function runMap(m) {
       if (remaining > 0 && now - lastPost > 60) {
         lastPost = now;
         const layout = expand(map.layout(), n, dims, excluded);
-        self.postMessage({ type: 'layout', id, layout, done: total - remaining, total, stage: 'layout' }, [layout.buffer]);
+        self.postMessage(
+          { type: 'layout', id, layout, done: total - remaining, total, stage: 'layout' },
+          [layout.buffer],
+        );
       }
     }
     const layout = expand(map.layout(), n, dims, excluded);
@@ -120,8 +142,13 @@ async function runMap(m) {
       const queries = n > QUALITY_QUERIES ? QUALITY_QUERIES : 0;
       const q = map.quality(QUALITY_K, queries);
       let labelAccuracy = NaN;
-      if (m.labels && m.labels.length === n && m.labels.some((l) => l >= 0)) labelAccuracy = map.labelAccuracy(m.labels, queries);
-      self.postMessage({ type: 'quality', id, quality: { ...q, queries: queries || n, labelAccuracy, ms: performance.now() - t0 } });
+      if (m.labels && m.labels.length === n && m.labels.some((l) => l >= 0))
+        labelAccuracy = map.labelAccuracy(m.labels, queries);
+      self.postMessage({
+        type: 'quality',
+        id,
+        quality: { ...q, queries: queries || n, labelAccuracy, ms: performance.now() - t0 },
+      });
     }
   } finally {
     if (!keep) map.free();
@@ -151,7 +178,10 @@ self.onmessage = async (e) => {
     }
     return;
   }
-  if (m.type === 'cancel') { if (m.id === current) current = 0; return; }
+  if (m.type === 'cancel') {
+    if (m.id === current) current = 0;
+    return;
+  }
   if (m.type === 'cluster' || m.type === 'grid') {
     try {
       if (!engine) throw new Error('the projection engine is not ready');

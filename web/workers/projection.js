@@ -13,10 +13,13 @@ export class Projector {
     this.worker = new Worker(url, { type: 'module', name: 'sonomap-projection' });
     this.nextId = 1;
     this.pending = null;
-    this.requests = new Map();   // id → {resolve, reject} of cluster / grid requests
-    this.onQuality = null;       // {id, fn} of the last finished run
+    this.requests = new Map(); // id → {resolve, reject} of cluster / grid requests
+    this.onQuality = null; // {id, fn} of the last finished run
     this.failed = null;
-    this.ready = new Promise((resolve, reject) => { this.onReady = resolve; this.onFail = reject; });
+    this.ready = new Promise((resolve, reject) => {
+      this.onReady = resolve;
+      this.onFail = reject;
+    });
     this.ready.catch(() => {});
     this.worker.onmessage = (e) => this.onMessage(e.data);
     this.worker.onerror = (e) => {
@@ -29,18 +32,23 @@ export class Projector {
   fail(reason) {
     this.failed = reason;
     this.onFail(new Error(reason));
-    if (this.pending) { this.pending.reject(new Error(reason)); this.pending = null; }
+    if (this.pending) {
+      this.pending.reject(new Error(reason));
+      this.pending = null;
+    }
     for (const r of this.requests.values()) r.reject(new Error(reason));
     this.requests.clear();
   }
 
   onMessage(m) {
     if (m.type === 'ready') return this.onReady();
-    if (m.type === 'init-error') return this.fail(`the projection engine could not start: ${m.error}`);
+    if (m.type === 'init-error')
+      return this.fail(`the projection engine could not start: ${m.error}`);
     const r = this.requests.get(m.id);
     if (r) {
       this.requests.delete(m.id);
-      if (m.type === 'error') r.reject(new Error(m.error)); else r.resolve(m);
+      if (m.type === 'error') r.reject(new Error(m.error));
+      else r.resolve(m);
       return;
     }
     if (m.type === 'quality') {
@@ -50,8 +58,14 @@ export class Projector {
     const p = this.pending;
     if (!p || m.id !== p.id) return;
     if (m.type === 'layout') p.onLayout?.(m.layout, m.done, m.total, m.stage);
-    else if (m.type === 'done') { this.pending = null; this.onQuality = { id: p.id, fn: p.onQuality }; p.resolve(m); }
-    else if (m.type === 'error') { this.pending = null; p.reject(new Error(m.error)); }
+    else if (m.type === 'done') {
+      this.pending = null;
+      this.onQuality = { id: p.id, fn: p.onQuality };
+      p.resolve(m);
+    } else if (m.type === 'error') {
+      this.pending = null;
+      p.reject(new Error(m.error));
+    }
   }
 
   cancel() {
@@ -65,15 +79,21 @@ export class Projector {
   async run(job, onLayout, onQuality) {
     this.cancel();
     const id = this.nextId++;
-    const result = new Promise((resolve, reject) => { this.pending = { id, resolve, reject, onLayout, onQuality }; });
-    if (this.failed) { this.pending.reject(new Error(this.failed)); this.pending = null; return result; }
+    const result = new Promise((resolve, reject) => {
+      this.pending = { id, resolve, reject, onLayout, onQuality };
+    });
+    if (this.failed) {
+      this.pending.reject(new Error(this.failed));
+      this.pending = null;
+      return result;
+    }
     try {
       await this.ready;
     } catch {
-      return result;  // already rejected by fail()
+      return result; // already rejected by fail()
     }
     if (this.pending?.id !== id) return result;
-    const X = job.X.slice();  // the caller keeps its features for the next projection
+    const X = job.X.slice(); // the caller keeps its features for the next projection
     this.worker.postMessage({ ...job, X, type: 'map', id }, [X.buffer]);
     return result;
   }
@@ -88,7 +108,9 @@ export class Projector {
   }
 
   /** k-means clusters of the last finished map → {clusters: Int32Array(n) (-1 unmapped), k}. */
-  cluster(k, spherical = false) { return this.#request({ type: 'cluster', k, spherical }); }
+  cluster(k, spherical = false) {
+    return this.#request({ type: 'cluster', k, spherical });
+  }
 
   /** Cells (row * cols + col) of a grid for a 2-D cloud → {cells: Int32Array(n)}. */
   grid(xy, n, cols, rows) {
@@ -96,5 +118,8 @@ export class Projector {
     return this.#request({ type: 'grid', xy: copy, n, cols, rows }, [copy.buffer]);
   }
 
-  terminate() { this.cancel(); this.worker.terminate(); }
+  terminate() {
+    this.cancel();
+    this.worker.terminate();
+  }
 }

@@ -6,17 +6,19 @@
 
 // ---------------------------------------------------------------- MP3 (MPEG-1/2/2.5 Layer III)
 const MP3_BITRATES = {
-  1: [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],  // MPEG-1
-  2: [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],      // MPEG-2 and 2.5
+  1: [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320], // MPEG-1
+  2: [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160], // MPEG-2 and 2.5
 };
 const MP3_RATES = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] };
 
 /** Layer III frame header at i, or null. */
 export function mp3Header(b, i) {
   if (i + 4 > b.length || b[i] !== 0xff || (b[i + 1] & 0xe0) !== 0xe0) return null;
-  const version = (b[i + 1] >> 3) & 3;      // 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5, 1: reserved
-  const layer = (b[i + 1] >> 1) & 3;        // 1: Layer III
-  const br = (b[i + 2] >> 4) & 15, sr = (b[i + 2] >> 2) & 3, pad = (b[i + 2] >> 1) & 1;
+  const version = (b[i + 1] >> 3) & 3; // 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5, 1: reserved
+  const layer = (b[i + 1] >> 1) & 3; // 1: Layer III
+  const br = (b[i + 2] >> 4) & 15,
+    sr = (b[i + 2] >> 2) & 3,
+    pad = (b[i + 2] >> 1) & 1;
   if (version === 1 || layer !== 1 || br === 0 || br === 15 || sr === 3) return null;
   const rate = MP3_RATES[version][sr];
   const kbps = MP3_BITRATES[version === 3 ? 1 : 2][br];
@@ -30,8 +32,12 @@ export function mp3Header(b, i) {
 function skipId3(b) {
   let i = 0;
   while (i + 10 <= b.length && b[i] === 0x49 && b[i + 1] === 0x44 && b[i + 2] === 0x33) {
-    const size = ((b[i + 6] & 0x7f) << 21) | ((b[i + 7] & 0x7f) << 14) | ((b[i + 8] & 0x7f) << 7) | (b[i + 9] & 0x7f);
-    i += 10 + size + ((b[i + 5] & 0x10) ? 10 : 0);
+    const size =
+      ((b[i + 6] & 0x7f) << 21) |
+      ((b[i + 7] & 0x7f) << 14) |
+      ((b[i + 8] & 0x7f) << 7) |
+      (b[i + 9] & 0x7f);
+    i += 10 + size + (b[i + 5] & 0x10 ? 10 : 0);
   }
   return i;
 }
@@ -40,15 +46,20 @@ function skipId3(b) {
  *  encoder added at the start and the end), or null when the frame is audio. */
 export function mp3InfoFrame(b, i, h) {
   const mpeg1 = h.samples === 1152;
-  const side = mpeg1 ? (h.channels === 1 ? 17 : 32) : (h.channels === 1 ? 9 : 17);
+  const side = mpeg1 ? (h.channels === 1 ? 17 : 32) : h.channels === 1 ? 9 : 17;
   const x = i + 4 + side;
   if (x + 8 > i + h.length) return null;
   const tag = String.fromCharCode(b[x], b[x + 1], b[x + 2], b[x + 3]);
   if (tag !== 'Xing' && tag !== 'Info') return null;
   const flags = b[x + 7];
-  const o = x + 8 + (flags & 1 ? 4 : 0) + (flags & 2 ? 4 : 0) + (flags & 4 ? 100 : 0) + (flags & 8 ? 4 : 0);
-  let delay = 0, padding = 0;
-  if (o + 24 <= i + h.length && String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3]) === 'LAME') {
+  const o =
+    x + 8 + (flags & 1 ? 4 : 0) + (flags & 2 ? 4 : 0) + (flags & 4 ? 100 : 0) + (flags & 8 ? 4 : 0);
+  let delay = 0,
+    padding = 0;
+  if (
+    o + 24 <= i + h.length &&
+    String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3]) === 'LAME'
+  ) {
     delay = (b[o + 21] << 4) | (b[o + 22] >> 4);
     padding = ((b[o + 22] & 15) << 8) | b[o + 23];
   }
@@ -70,29 +81,46 @@ const MP3_DECODER_DELAY = 529;
  *  start (skip) and the end (trim) so the decoded length is the original's. */
 export function demuxMp3(b) {
   let i = skipId3(b);
-  let first = null, info = null;
+  let first = null,
+    info = null;
   const packets = [];
   while (i + 4 <= b.length) {
     const h = mp3Header(b, i);
     const next = h && i + h.length;
-    if (h && h.length > 4 && next <= b.length && (next + 4 > b.length || mp3Header(b, next) || trailerAt(b, next))) {
+    if (
+      h &&
+      h.length > 4 &&
+      next <= b.length &&
+      (next + 4 > b.length || mp3Header(b, next) || trailerAt(b, next))
+    ) {
       if (!first) {
         first = h;
         info = mp3InfoFrame(b, i, h);
-        if (info) { i = next; continue; }
+        if (info) {
+          i = next;
+          continue;
+        }
       }
-      if (h.rate === first.rate) packets.push({ data: b.subarray(i, next), duration: h.samples / h.rate });
+      if (h.rate === first.rate)
+        packets.push({ data: b.subarray(i, next), duration: h.samples / h.rate });
       i = next;
     } else i++;
   }
   if (!first || packets.length < 1) return null;
   const skip = info ? info.delay + MP3_DECODER_DELAY : 0;
   const trim = info ? Math.max(0, info.padding - MP3_DECODER_DELAY) : 0;
-  return { config: { codec: 'mp3', sampleRate: first.rate, numberOfChannels: first.channels }, packets, skip, trim };
+  return {
+    config: { codec: 'mp3', sampleRate: first.rate, numberOfChannels: first.channels },
+    packets,
+    skip,
+    trim,
+  };
 }
 
 // ---------------------------------------------------------------- AAC in ADTS
-const AAC_RATES = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
+const AAC_RATES = [
+  96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350,
+];
 
 export function demuxAdts(b) {
   const packets = [];
@@ -102,24 +130,39 @@ export function demuxAdts(b) {
     const ok = b[i] === 0xff && (b[i + 1] & 0xf6) === 0xf0;
     const len = ok ? ((b[i + 3] & 3) << 11) | (b[i + 4] << 3) | (b[i + 5] >> 5) : 0;
     const sfi = (b[i + 2] >> 2) & 15;
-    if (!ok || len < 7 || i + len > b.length || sfi >= AAC_RATES.length) { i++; continue; }
+    if (!ok || len < 7 || i + len > b.length || sfi >= AAC_RATES.length) {
+      i++;
+      continue;
+    }
     const ch = ((b[i + 2] & 1) << 2) | (b[i + 3] >> 6);
-    if (!first) first = { rate: AAC_RATES[sfi], channels: ch || 2, profile: ((b[i + 2] >> 6) & 3) + 1 };
+    if (!first)
+      first = { rate: AAC_RATES[sfi], channels: ch || 2, profile: ((b[i + 2] >> 6) & 3) + 1 };
     packets.push({ data: b.subarray(i, i + len), duration: 1024 / first.rate });
     i += len;
   }
   if (!first || packets.length < 2) return null;
-  return { config: { codec: `mp4a.40.${first.profile}`, sampleRate: first.rate, numberOfChannels: first.channels }, packets };
+  return {
+    config: {
+      codec: `mp4a.40.${first.profile}`,
+      sampleRate: first.rate,
+      numberOfChannels: first.channels,
+    },
+    packets,
+  };
 }
 
 // ---------------------------------------------------------------- Opus in Ogg
 /** Ogg pages → the packets of the first logical stream. */
 export function oggPackets(b) {
   const packets = [];
-  let serial = null, cur = [];
+  let serial = null,
+    cur = [];
   let i = 0;
   while (i + 27 <= b.length) {
-    if (!(b[i] === 0x4f && b[i + 1] === 0x67 && b[i + 2] === 0x67 && b[i + 3] === 0x53)) { i++; continue; }
+    if (!(b[i] === 0x4f && b[i + 1] === 0x67 && b[i + 2] === 0x67 && b[i + 3] === 0x53)) {
+      i++;
+      continue;
+    }
     const nseg = b[i + 26];
     if (i + 27 + nseg > b.length) break;
     const s = b[i + 14] | (b[i + 15] << 8) | (b[i + 16] << 16) | (b[i + 17] << 24);
@@ -135,7 +178,10 @@ export function oggPackets(b) {
         const len = cur.reduce((a, c) => a + c.length, 0);
         const p = new Uint8Array(len);
         let o = 0;
-        for (const c of cur) { p.set(c, o); o += c.length; }
+        for (const c of cur) {
+          p.set(c, o);
+          o += c.length;
+        }
         packets.push(p);
         cur = [];
       }
@@ -145,7 +191,10 @@ export function oggPackets(b) {
   return packets;
 }
 
-const OPUS_FRAME_MS = [10, 20, 40, 60, 10, 20, 40, 60, 10, 20, 40, 60, 10, 20, 10, 20, 2.5, 5, 10, 20, 2.5, 5, 10, 20, 2.5, 5, 10, 20, 2.5, 5, 10, 20];
+const OPUS_FRAME_MS = [
+  10, 20, 40, 60, 10, 20, 40, 60, 10, 20, 40, 60, 10, 20, 10, 20, 2.5, 5, 10, 20, 2.5, 5, 10, 20,
+  2.5, 5, 10, 20, 2.5, 5, 10, 20,
+];
 
 /** Duration of one Opus packet in seconds (RFC 6716, 3.1). */
 export function opusPacketDuration(p) {
@@ -159,11 +208,12 @@ export function opusPacketDuration(p) {
 export function demuxOggOpus(b) {
   const packets = oggPackets(b);
   const head = packets[0];
-  const isHead = head && head.length >= 19 && String.fromCharCode(...head.subarray(0, 8)) === 'OpusHead';
+  const isHead =
+    head && head.length >= 19 && String.fromCharCode(...head.subarray(0, 8)) === 'OpusHead';
   if (!isHead) return null;
   const channels = head[9];
   const preSkip = head[10] | (head[11] << 8);
-  const audio = packets.slice(2).filter((p) => p.length > 0);  // after OpusHead and OpusTags
+  const audio = packets.slice(2).filter((p) => p.length > 0); // after OpusHead and OpusTags
   if (!audio.length) return null;
   return {
     config: { codec: 'opus', sampleRate: 48000, numberOfChannels: channels, description: head },
@@ -175,7 +225,8 @@ export function demuxOggOpus(b) {
 // ---------------------------------------------------------------- decoding
 /** Which demuxer fits the bytes, by their first bytes. */
 export function demux(b) {
-  if (b.length >= 36 && b[0] === 0x4f && b[1] === 0x67 && b[2] === 0x67 && b[3] === 0x53) return demuxOggOpus(b);
+  if (b.length >= 36 && b[0] === 0x4f && b[1] === 0x67 && b[2] === 0x67 && b[3] === 0x53)
+    return demuxOggOpus(b);
   const i = skipId3(b);
   if (i + 2 <= b.length && b[i] === 0xff && (b[i + 1] & 0xf6) === 0xf0) return demuxAdts(b);
   return demuxMp3(b);
@@ -190,17 +241,24 @@ export async function decodeWithWebCodecs(bytes) {
   const stream = demux(b);
   if (!stream) return null;
   let support;
-  try { support = await AudioDecoder.isConfigSupported(stream.config); } catch { return null; }
+  try {
+    support = await AudioDecoder.isConfigSupported(stream.config);
+  } catch {
+    return null;
+  }
   if (!support?.supported) return null;
   const parts = [];
-  let total = 0, rate = stream.config.sampleRate, failure = null;
+  let total = 0,
+    rate = stream.config.sampleRate,
+    failure = null;
   const decoder = new AudioDecoder({
     output: (ad) => {
       try {
         // Down-mixed to mono as it arrives (the engine would do the same), so a long file
         // needs half the memory of its planar channels.
         rate = ad.sampleRate;
-        const n = ad.numberOfFrames, ch = ad.numberOfChannels;
+        const n = ad.numberOfFrames,
+          ch = ad.numberOfChannels;
         const mono = new Float32Array(n);
         const plane = new Float32Array(n);
         for (let c = 0; c < ch; c++) {
@@ -209,29 +267,53 @@ export async function decodeWithWebCodecs(bytes) {
         }
         parts.push(mono);
         total += n;
-      } finally { ad.close(); }
+      } finally {
+        ad.close();
+      }
     },
-    error: (e) => { failure = e; },
+    error: (e) => {
+      failure = e;
+    },
   });
   decoder.configure(stream.config);
   let t = 0;
   for (const p of stream.packets) {
     if (failure) break;
-    decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp: Math.round(t * 1e6), duration: Math.round(p.duration * 1e6), data: p.data }));
+    decoder.decode(
+      new EncodedAudioChunk({
+        type: 'key',
+        timestamp: Math.round(t * 1e6),
+        duration: Math.round(p.duration * 1e6),
+        data: p.data,
+      }),
+    );
     t += p.duration;
   }
-  try { await decoder.flush(); } catch (e) { failure ??= e; }
+  try {
+    await decoder.flush();
+  } catch (e) {
+    failure ??= e;
+  }
   if (decoder.state !== 'closed') decoder.close();
-  if (failure && total === 0) throw new Error(`${stream.config.codec}: the browser's decoder failed (${failure.message || failure})`);
+  if (failure && total === 0)
+    throw new Error(
+      `${stream.config.codec}: the browser's decoder failed (${failure.message || failure})`,
+    );
   const skip = Math.min(total, stream.skip ?? 0);
   const keep = Math.max(0, total - skip - (stream.trim ?? 0));
   const out = new Float32Array(keep);
   let o = -skip;
   for (const p of parts) {
-    const from = Math.max(0, -o), to = Math.min(p.length, keep - o);
+    const from = Math.max(0, -o),
+      to = Math.min(p.length, keep - o);
     if (to > from) out.set(p.subarray(from, to), o + from);
     o += p.length;
   }
   if (!out.length) throw new Error(`${stream.config.codec}: no audio decoded`);
-  return { channels: [out], rate, sourceChannels: stream.config.numberOfChannels, decoder: `webcodecs ${stream.config.codec}` };
+  return {
+    channels: [out],
+    rate,
+    sourceChannels: stream.config.numberOfChannels,
+    decoder: `webcodecs ${stream.config.codec}`,
+  };
 }

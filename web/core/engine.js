@@ -2,99 +2,13 @@
 // The same module runs in a web worker, on the page and under Node: it only moves buffers in
 // and out of the wasm memory and calls the C API; all the work is done in C.
 
+import { needsBrowser, readAbi } from './abi.js';
+import { Model } from './model.js';
+
+export { DECODERS, needsBrowser, readAbi } from './abi.js';
+export { Model } from './model.js';
+
 const ERRLEN = 512;
-
-// The engine's facts the binding needs, by sm_abi id (wasm/sonomap.h, enum sm_abi_id): read
-// once per instance, so nothing here copies a constant or a struct layout of the C side.
-const ABI_VERSION = 1;
-const ABI = {
-  rate: 1,
-  patchFrames: 2,
-  patchBands: 3,
-  fp: 4,
-  ndesc: 5,
-  modeClip: 6,
-  modeWhole: 7,
-  modeLong: 8,
-  projPca: 9,
-  projUmap: 10,
-  projTsne: 11,
-  metricEuclidean: 12,
-  metricCosine: 13,
-  knnAuto: 14,
-  knnExact: 15,
-  knnApprox: 16,
-  mapOptionsSize: 17,
-  offProjection: 18,
-  offDims: 19,
-  offSeed: 20,
-  offMetric: 21,
-  offNeighbors: 22,
-  offMinDist: 23,
-  offSpread: 24,
-  offPerplexity: 25,
-  offIterations: 26,
-  offPcaDims: 27,
-  offKnn: 28,
-  offClusters: 29,
-  offSpherical: 30,
-  offStandardize: 31,
-  decoderUnknown: 32,
-  decoderEngine: 33,
-  decoderBrowserMpeg: 34,
-  decoderBrowserAac: 35,
-  decoderBrowserOpus: 36,
-  decoderBrowser: 37,
-  decoderNone: 38,
-};
-
-/** What sm_decoder_for's kinds are called here (analysis results carry them as `decoder`). */
-export const DECODERS = [
-  'unknown',
-  'engine',
-  'browser-mpeg',
-  'browser-aac',
-  'browser-opus',
-  'browser',
-  'none',
-];
-
-/** Whether a decoder kind is one the browser may decode (WebCodecs or decodeAudioData). */
-export const needsBrowser = (decoder) => decoder.startsWith('browser');
-
-/** The facts of an instance's engine: constants, enum codes and the sm_map_options layout.
- *  Throws when the engine is not one this binding fits (another ABI version, an unknown id). */
-export function readAbi(exports) {
-  if (typeof exports.sm_abi !== 'function')
-    throw new Error('sonomap.wasm has no sm_abi: rebuild it (make)');
-  const version = exports.sm_abi(0);
-  if (version !== ABI_VERSION)
-    throw new Error(`sonomap.wasm ABI version ${version}, engine.js expects ${ABI_VERSION}`);
-  const abi = {};
-  for (const [k, id] of Object.entries(ABI)) {
-    abi[k] = exports.sm_abi(id);
-    if (abi[k] < 0) throw new Error(`sonomap.wasm does not know sm_abi id ${id} (${k})`);
-  }
-  abi.patch = abi.patchFrames * abi.patchBands;
-  abi.fpSize = abi.fp * abi.fp;
-  abi.modes = { clip: abi.modeClip, whole: abi.modeWhole, long: abi.modeLong };
-  abi.projections = { pca: abi.projPca, umap: abi.projUmap, tsne: abi.projTsne };
-  abi.metrics = { euclidean: abi.metricEuclidean, cosine: abi.metricCosine };
-  abi.knn = { auto: abi.knnAuto, exact: abi.knnExact, approx: abi.knnApprox };
-  abi.decoders = {};
-  DECODERS.forEach((name) => {
-    const key = `decoder${name.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())}`;
-    abi.decoders[abi[key]] = name;
-  });
-  // The binding writes every field of sm_map_options as 4 bytes at its offset.
-  const offs = Object.keys(ABI)
-    .filter((k) => k.startsWith('off'))
-    .map((k) => abi[k]);
-  if (offs.some((o) => o % 4 !== 0 || o + 4 > abi.mapOptionsSize)) {
-    throw new Error('sm_map_options has a layout engine.js cannot fill');
-  }
-  return abi;
-}
 
 /** Compile (or take) the module and instantiate it. src: URL string, ArrayBuffer, Uint8Array
  *  or WebAssembly.Module. */
@@ -537,63 +451,5 @@ export class Engine {
     } finally {
       this.free(pin);
     }
-  }
-}
-
-/** A loaded model: embed(patches) → {embeddings, scores}. */
-export class Model {
-  constructor(engine, handle) {
-    this.e = engine;
-    this.h = handle;
-    const x = engine.x;
-    this.frames = x.sm_model_input_frames(handle);
-    this.bands = x.sm_model_input_bands(handle);
-    this.size = x.sm_model_embedding_size(handle);
-    this.classes = x.sm_model_classes(handle);
-    this.kind = engine.str(x.sm_model_kind(handle));
-    this.names = [];
-    for (let i = 0; i < this.classes; i++)
-      this.names.push(engine.str(x.sm_model_class_name(handle, i)) || `class ${i}`);
-  }
-
-  /** patches: Float32Array(n * frames * bands) → {embeddings: Float32Array(n*size), scores: Float32Array(n*classes)}. */
-  embed(patches, n) {
-    const e = this.e;
-    if (patches.length !== n * this.frames * this.bands)
-      throw new Error(
-        `embed: ${patches.length} values are not ${n} patches of ${this.frames}x${this.bands}`,
-      );
-    const pin = e.copyIn(patches);
-    const pemb = e.alloc(4 * n * this.size);
-    const psc = this.classes ? e.alloc(4 * n * this.classes) : 0;
-    try {
-      if (e.x.sm_model_embed(this.h, pin, n, pemb, psc) < 0)
-        throw new Error('the model could not run (out of memory?)');
-      return {
-        embeddings: e.f32(pemb, n * this.size),
-        scores: this.classes ? e.f32(psc, n * this.classes) : null,
-      };
-    } finally {
-      e.free(pin);
-      e.free(pemb);
-      e.free(psc);
-    }
-  }
-
-  /** The k highest classes of one score row: [{name, score}]. */
-  top(scores, row = 0, k = 3) {
-    const c = this.classes,
-      out = [];
-    for (let i = 0; i < c; i++) out.push(i);
-    const s = scores.subarray(row * c, row * c + c);
-    out.sort((a, b) => s[b] - s[a]);
-    return out
-      .slice(0, k)
-      .map((i) => ({ name: this.names[i], score: Math.round(s[i] * 1000) / 1000 }));
-  }
-
-  free() {
-    if (this.h) this.e.x.sm_model_free(this.h);
-    this.h = 0;
   }
 }

@@ -13,6 +13,7 @@
 //                                                        // 4 selected (focus), 8 in the box
 //   view.screenOf(i) → {x, y} (CSS px in the canvas) · view.pick(x, y) → index or -1
 import { mapAspect } from '../core/policy.js';
+import { fitCamera3, fitDistance3, fitView2 } from './camera.js';
 import { drawFrame } from './draw.js';
 import { multiply, orbitView, perspective, setupGl } from './gl.js';
 import { wirePointer } from './input.js';
@@ -172,7 +173,7 @@ export class MapView {
   #afterMove(jump, settle, final = this.positions) {
     if (this.dims === 2) {
       this.index.build(final, this.n, 2);
-      const fit = this.#fitView(final);
+      const fit = fitView2(this, final);
       this.fitScale = fit.scale;
       if (this.autoFit) {
         if (jump) {
@@ -185,83 +186,11 @@ export class MapView {
         this.target = null;
       }
     } else {
-      if (this.autoFit) this.#fit3(final);
-      else this.fitDist = this.#fitDist(final);
+      if (this.autoFit) fitCamera3(this, final);
+      else this.fitDist = fitDistance3(this, final);
       this.screenDirty = true;
     }
     this.redraw();
-  }
-
-  /** 3-D fit: the camera, at its current angles, aimed and set back so the cloud's picture
-   *  fills the room the overlays leave (two refinements from the bounding sphere). */
-  #fit3(p = this.positions) {
-    const n = this.n;
-    let cx = 0,
-      cy = 0,
-      cz = 0,
-      m = 0;
-    for (let i = 0; i < n; i++) {
-      const x = p[3 * i],
-        y = p[3 * i + 1],
-        z = p[3 * i + 2];
-      if (!Number.isFinite(x + y + z)) continue;
-      cx += x;
-      cy += y;
-      cz += z;
-      m++;
-    }
-    if (!m) return;
-    this.camera = { ...this.camera, tx: cx / m, ty: cy / m, tz: cz / m };
-    this.camera.dist = this.#fitDist(p);
-    const availW = Math.max(40, this.width - 2 * this.baseSize() - 32);
-    const availH = Math.max(
-      40,
-      this.height - this.insetTop - this.insetBottom - 2 * this.baseSize(),
-    );
-    for (let it = 0; it < 3; it++) {
-      const saved = this.positions;
-      this.positions = p;
-      this.screenDirty = true;
-      const s = this.#project3();
-      this.positions = saved;
-      let x0 = Infinity,
-        x1 = -Infinity,
-        y0 = Infinity,
-        y1 = -Infinity;
-      for (let i = 0; i < n; i++) {
-        const x = s[4 * i],
-          y = s[4 * i + 1];
-        if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-        x0 = Math.min(x0, x);
-        x1 = Math.max(x1, x);
-        y0 = Math.min(y0, y);
-        y1 = Math.max(y1, y);
-      }
-      if (!(x1 >= x0)) break;
-      // move the target by the picture's offset from the centre (world units at the target)
-      const c = this.camera;
-      const perPx = (2 * c.dist * Math.tan(this.fov / 2)) / this.height;
-      const midY = this.insetTop + (this.height - this.insetTop - this.insetBottom) / 2;
-      const ox = ((x0 + x1) / 2 - this.width / 2) * perPx,
-        oy = (midY - (y0 + y1) / 2) * perPx;
-      const cyw = Math.cos(c.yaw),
-        syw = Math.sin(c.yaw),
-        cp = Math.cos(c.pitch),
-        sp = Math.sin(c.pitch);
-      const right = [cyw, 0, -syw],
-        up = [-sp * syw, cp, -sp * cyw];
-      const f = Math.max((x1 - x0) / availW, (y1 - y0) / availH, 0.05);
-      this.camera = {
-        ...c,
-        tx: c.tx + right[0] * ox + up[0] * oy,
-        ty: c.ty + up[1] * oy,
-        tz: c.tz + right[2] * ox + up[2] * oy,
-        dist: c.dist * (0.35 + 0.65 * f),
-      };
-    }
-    this.fitDist = this.camera.dist;
-    this.home = { ...this.camera };
-    this.screenDirty = true;
   }
 
   setStates(states) {
@@ -290,51 +219,6 @@ export class MapView {
   }
 
   // ---- view ----
-  #bounds(p = this.positions) {
-    let minX = Infinity,
-      minY = Infinity,
-      maxX = -Infinity,
-      maxY = -Infinity;
-    for (let i = 0; i < this.n; i++) {
-      const x = p[2 * i],
-        y = p[2 * i + 1];
-      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-    }
-    return minX <= maxX ? { minX, minY, maxX, maxY } : null;
-  }
-
-  #fitView(p) {
-    const b = this.#bounds(p);
-    if (!b) return { cx: 0, cy: 0, scale: 1 };
-    const size = this.baseSize();
-    const w = Math.max(40, this.width - size * 1.6 - 48);
-    const h = Math.max(40, this.height - size * 1.6 - this.insetTop - this.insetBottom);
-    const bw = Math.max(b.maxX - b.minX, 1e-6),
-      bh = Math.max(b.maxY - b.minY, 1e-6);
-    const scale = b.maxX - b.minX < 1e-9 && b.maxY - b.minY < 1e-9 ? 1 : Math.min(w / bw, h / bh);
-    return {
-      cx: (b.minX + b.maxX) / 2,
-      cy: (b.minY + b.maxY) / 2 - (this.insetBottom - this.insetTop) / 2 / scale,
-      scale,
-    };
-  }
-
-  /** Camera distance at which the whole 3-D cloud (about the origin) fits the view. */
-  #fitDist(p) {
-    let r = 0;
-    for (let i = 0; i < this.n; i++) {
-      const d = Math.hypot(p[3 * i], p[3 * i + 1], p[3 * i + 2]);
-      if (Number.isFinite(d) && d > r) r = d;
-    }
-    r = Math.max(r, 1e-3);
-    const aspect = this.width / Math.max(1, this.height - this.insetTop - this.insetBottom);
-    const half = Math.min(this.fov / 2, Math.atan(Math.tan(this.fov / 2) * aspect));
-    return (r / Math.sin(half)) * 1.04;
-  }
 
   /** Room the page's overlays take at the top and bottom (CSS px), kept clear by fit(). */
   insetTop = 72;
@@ -353,9 +237,9 @@ export class MapView {
   fit({ jump = false } = {}) {
     this.autoFit = true;
     if (this.dims === 3) {
-      this.#fit3();
+      fitCamera3(this);
     } else {
-      const f = this.#fitView();
+      const f = fitView2(this);
       if (jump) {
         this.view = f;
         this.target = null;
@@ -446,7 +330,7 @@ export class MapView {
   }
 
   /** Every point's screen position in 3-D (CSS px, size, depth), and a grid index of them. */
-  #project3() {
+  project3() {
     if (!this.screenDirty && this.screen) return this.screen;
     const n = this.n,
       p = this.positions;
@@ -495,7 +379,7 @@ export class MapView {
   screenOf(i) {
     if (i < 0 || i >= this.n) return null;
     if (this.dims === 3) {
-      const s = this.#project3();
+      const s = this.project3();
       const x = s[4 * i],
         y = s[4 * i + 1];
       return Number.isFinite(x) && Number.isFinite(y) ? { x, y } : null;
@@ -509,7 +393,7 @@ export class MapView {
   /** The point under CSS px (x, y) of the canvas, or -1 (3-D: the frontmost of those there). */
   pick(x, y, slack = 0.62) {
     if (this.dims === 3) {
-      const s = this.#project3();
+      const s = this.project3();
       let best = -1,
         bestDepth = Infinity;
       this.index.within(x, y, 64 * slack, (i, d2) => {
@@ -551,7 +435,7 @@ export class MapView {
     this.canvas.height = Math.round(this.height * dpr);
     if (this.autoFit && this.n) {
       if (this.dims === 3) this.fit();
-      else this.view = this.#fitView();
+      else this.view = fitView2(this);
     }
     this.screenDirty = true;
     this.redraw();

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isAudioName, pathLabels } from '../../web/page/files.js';
-import { analysingText, formatEta, mappedText, mappingText } from '../../web/page/progress.js';
+import { analyzingText, formatEta, mappedText, mappingText } from '../../web/page/progress.js';
 import { atlasGrid } from '../../web/view/atlas.js';
 import { GridIndex } from '../../web/view/pick.js';
 import { spread } from '../../web/view/spread.js';
@@ -24,10 +24,10 @@ function rng(seed) {
 
 test('status wording follows the contract', () => {
   assert.equal(
-    analysingText({ done: 12, total: 50, failed: 1, eta: 21 }),
+    analyzingText({ done: 12, total: 50, failed: 1, eta: 21 }),
     'Analysing 12 of 50 files · 1 failed · about 20 s left',
   );
-  assert.equal(analysingText({ done: 0, total: 1, failed: 0, eta: NaN }), 'Analysing 0 of 1 file');
+  assert.equal(analyzingText({ done: 0, total: 1, failed: 0, eta: NaN }), 'Analysing 0 of 1 file');
   assert.equal(mappedText({ points: 48, unit: 'sound', failed: 2 }), 'Mapped 48 sounds · 2 failed');
   assert.equal(mappedText({ points: 1, unit: 'sound', failed: 0 }), 'Mapped 1 sound');
   assert.equal(

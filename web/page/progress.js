@@ -14,7 +14,7 @@ export function formatEta(s) {
   return m < 60 ? `about ${m} min left` : `about ${Math.floor(m / 60)} h ${m % 60} min left`;
 }
 
-export function analysingText({ done, total, failed, eta }) {
+export function analyzingText({ done, total, failed, eta }) {
   const parts = [`Analysing ${done} of ${plural(total, 'file')}`];
   if (failed > 0) parts.push(`${failed} failed`);
   const e = formatEta(eta);
@@ -104,7 +104,7 @@ export class Progress {
     this.clearFailures();
     this.busy(true);
     this.fraction(0);
-    this.say(analysingText({ done: 0, total, failed: 0 }), { now: true });
+    this.say(analyzingText({ done: 0, total, failed: 0 }), { now: true });
   }
 
   fileDone(ok, _workers) {
@@ -115,7 +115,7 @@ export class Progress {
     const eta = this.done > 0 ? (elapsed / this.done) * (this.total - this.done) : NaN;
     this.fraction((0.8 * this.done) / this.total);
     this.say(
-      analysingText({ done: this.done, total: this.total, failed: this.failures.length, eta }),
+      analyzingText({ done: this.done, total: this.total, failed: this.failures.length, eta }),
     );
   }
 

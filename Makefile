@@ -1,6 +1,7 @@
 # sonomap — build, test, serve.
 #   make demo    install what is missing, build, precompute a demo map and serve it
-#   make test    install what is missing, build, run every test (native C, Node, Chromium)
+#   make test    install what is missing, lint, build, run every test (native C, Node, Chromium)
+#   make lint    check the sources' format and lint rules (Biome for JS, clang-format for C)
 #   make         build dist/ (the static site and the CLI)
 #   make bench   benchmarks, printed as ratios against the peers measured in the same run
 
@@ -48,7 +49,7 @@ WASM_LDFLAGS := --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH -sINITIAL_MEM
 WASM_OBJ := $(patsubst %.c,$(BUILD)/wasm/%.o,$(ENGINE_SRC) $(KISS_SRC))
 
 .PHONY: setup build wasm web native test test-native test-node test-browser fixtures serve demo \
-  bench bench-nn bench-map lint-c clean
+  bench bench-nn bench-map clean lint lint-js lint-c
 
 setup:
 	@bash scripts/setup.sh
@@ -105,8 +106,16 @@ $(BUILD)/fixtures/.ok: $(wildcard tests/fixtures/*.sh tests/fixtures/*.py)
 	@touch $@
 
 test: setup
+	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory wasm web native fixtures
 	@bash scripts/run-tests.sh
+
+# Format and lint rules are the tools' (biome.jsonc); `node_modules/.bin/biome check --write
+# web scripts tests` applies them.
+lint: lint-js lint-c
+
+lint-js: setup
+	node_modules/.bin/biome check web scripts tests
 
 test-native: setup
 	@$(MAKE) --no-print-directory native fixtures

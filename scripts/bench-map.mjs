@@ -17,45 +17,73 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runMapBench } from './bench/map-core.mjs';
 import { runInChromium } from './bench/chromium.mjs';
+import { runMapBench } from './bench/map-core.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT);
 const args = process.argv.slice(2);
 const has = (k) => args.includes(k);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
-if (only && only !== 'umap' && only !== 'tsne') throw new Error(`--only takes umap or tsne, not '${only}'`);
-const opts = { quick: has('--quick'), peers: !has('--no-peers'), peers50k: has('--peers-50k'), tsnejs: has('--tsne-js'), only };
+if (only && only !== 'umap' && only !== 'tsne')
+  throw new Error(`--only takes umap or tsne, not '${only}'`);
+const opts = {
+  quick: has('--quick'),
+  peers: !has('--no-peers'),
+  peers50k: has('--peers-50k'),
+  tsnejs: has('--tsne-js'),
+  only,
+};
 
 async function nodeRun() {
   const { UMAP } = await import('umap-js');
-  return runMapBench({
-    label: `node ${process.version}`,
-    wasm: async () => fs.readFileSync('dist/sonomap.wasm'),
-    now: () => performance.now(),
-    umap: async () => UMAP,
-    keckelt: async () => (await import('@keckelt/tsne')).TSNE,
-    tsnejs: async () => (await import('tsne-js')).default,
-    log: (s) => console.log(s),
-  }, { ...opts, big: false });
+  return runMapBench(
+    {
+      label: `node ${process.version}`,
+      wasm: async () => fs.readFileSync('dist/sonomap.wasm'),
+      now: () => performance.now(),
+      umap: async () => UMAP,
+      keckelt: async () => (await import('@keckelt/tsne')).TSNE,
+      tsnejs: async () => (await import('tsne-js')).default,
+      log: (s) => console.log(s),
+    },
+    { ...opts, big: false },
+  );
 }
 
 async function browserRun(big) {
-  const q = new URLSearchParams({ tsnejs: opts.tsnejs ? 1 : 0, quick: opts.quick ? 1 : 0, nopeers: opts.peers ? 0 : 1, peers50k: opts.peers50k ? 1 : 0, big: big ? 1 : 0, only: opts.only });
+  const q = new URLSearchParams({
+    tsnejs: opts.tsnejs ? 1 : 0,
+    quick: opts.quick ? 1 : 0,
+    nopeers: opts.peers ? 0 : 1,
+    peers50k: opts.peers50k ? 1 : 0,
+    big: big ? 1 : 0,
+    only: opts.only,
+  });
   return runInChromium({
-    root: ROOT, name: 'map', entry: 'scripts/bench/map-browser.mjs', query: q.toString(),
+    root: ROOT,
+    name: 'map',
+    entry: 'scripts/bench/map-browser.mjs',
+    query: q.toString(),
     head: '<script src="/node_modules/tsne-js/build/tsne.min.js"></script>',
   });
 }
 
 function summary(results) {
-  console.log(`\nsummary (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, ${os.cpus()[0]?.model || '?'}):`);
+  console.log(
+    `\nsummary (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, ${os.cpus()[0]?.model || '?'}):`,
+  );
   for (const r of results)
     for (const x of r.rows) {
       const head = `  ${r.label.padEnd(30)} ${x.algo.padEnd(4)} ${String(x.n).padStart(6)} x ${String(x.d).padEnd(4)}`;
-      if (x.peer) console.log(`${head} ${x.ratio.toFixed(1).padStart(6)}x vs ${x.peer.padEnd(13)} T ${x.tOurs.toFixed(4)} vs ${x.tPeer.toFixed(4)}`);
-      else if (x.n >= 100000) console.log(`${head} ${x.ours.toFixed(1).padStart(6)} s (target < 60 s) T ${x.tOurs.toFixed(4)}`);
+      if (x.peer)
+        console.log(
+          `${head} ${x.ratio.toFixed(1).padStart(6)}x vs ${x.peer.padEnd(13)} T ${x.tOurs.toFixed(4)} vs ${x.tPeer.toFixed(4)}`,
+        );
+      else if (x.n >= 100000)
+        console.log(
+          `${head} ${x.ours.toFixed(1).padStart(6)} s (target < 60 s) T ${x.tOurs.toFixed(4)}`,
+        );
     }
 }
 
@@ -63,8 +91,12 @@ async function main() {
   if (!fs.existsSync('dist/sonomap.wasm')) throw new Error('dist/sonomap.wasm missing: run make');
   const results = [];
   if (!has('--no-node')) results.push(await nodeRun());
-  if (!has('--no-browser')) results.push(await browserRun(!opts.quick && !has('--no-big') && opts.only !== 'tsne'));
+  if (!has('--no-browser'))
+    results.push(await browserRun(!opts.quick && !has('--no-big') && opts.only !== 'tsne'));
   summary(results);
 }
 
-main().catch((e) => { console.error(`bench-map: ${e.stack || e.message}`); process.exit(1); });
+main().catch((e) => {
+  console.error(`bench-map: ${e.stack || e.message}`);
+  process.exit(1);
+});

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-// build-web.mjs — bundles the page, its workers and the CLI with esbuild into dist/.
-//   node scripts/build-web.mjs [--dev]      (--dev: no minification, inline source maps)
-// Outputs: dist/index.html, dist/style.css, dist/main.js, dist/analysis-worker.js,
-// dist/projection-worker.js (browser ES modules; workers are module workers loaded by URL next to
-// main.js), dist/sonomap.mjs (the Node CLI, with a shebang). dist/sonomap.wasm comes from the
-// Makefile's emcc rule, not from here.
-import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+// build-web.mjs — bundles the page, its workers and the CLI with esbuild into dist/.
+//   node scripts/build-web.mjs [--dev]      (--dev: no minification, inline source maps)
+// Outputs: dist/index.html, dist/style.css, dist/main.js (from web/page/main.js),
+// dist/analysis-worker.js and dist/projection-worker.js (from web/workers/; module workers loaded
+// by URL next to main.js), dist/sonomap.mjs (the Node CLI from web/cli/main.mjs, with a shebang).
+// Shader sources (web/view/shaders/*.vert, *.frag) are bundled as text. dist/sonomap.wasm comes
+// from the Makefile's emcc rule, not from here.
+import * as esbuild from 'esbuild';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const web = path.join(repo, 'web');
@@ -24,6 +25,7 @@ const common = {
   sourcemap: dev ? 'inline' : false,
   legalComments: 'none',
   logLevel: 'warning',
+  loader: { '.vert': 'text', '.frag': 'text', '.glsl': 'text' },
 };
 
 // The page and its workers. engine.js may reach for Node built-ins behind a runtime check;
@@ -31,7 +33,11 @@ const common = {
 await esbuild.build({
   ...common,
   platform: 'browser',
-  entryPoints: ['main.js', 'analysis-worker.js', 'projection-worker.js'].map((f) => path.join(web, f)),
+  entryPoints: {
+    main: path.join(web, 'page/main.js'),
+    'analysis-worker': path.join(web, 'workers/analysis-worker.js'),
+    'projection-worker': path.join(web, 'workers/projection-worker.js'),
+  },
   outdir: dist,
   external: ['node:*'],
 });
@@ -39,17 +45,12 @@ await esbuild.build({
 for (const f of ['index.html', 'style.css']) fs.copyFileSync(path.join(web, f), path.join(dist, f));
 
 // The command-line tool: the same engine under Node.
-const cli = path.join(web, 'cli.mjs');
-if (fs.existsSync(cli)) {
-  await esbuild.build({
-    ...common,
-    minify: false,
-    platform: 'node',
-    entryPoints: [cli],
-    outfile: path.join(dist, 'sonomap.mjs'),
-    banner: { js: '#!/usr/bin/env node' },
-  });
-  fs.chmodSync(path.join(dist, 'sonomap.mjs'), 0o755);
-} else {
-  process.stderr.write('build-web: web/cli.mjs not there yet; dist/sonomap.mjs not built\n');
-}
+await esbuild.build({
+  ...common,
+  minify: false,
+  platform: 'node',
+  entryPoints: [path.join(web, 'cli/main.mjs')],
+  outfile: path.join(dist, 'sonomap.mjs'),
+  banner: { js: '#!/usr/bin/env node' },
+});
+fs.chmodSync(path.join(dist, 'sonomap.mjs'), 0o755);

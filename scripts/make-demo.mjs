@@ -8,27 +8,62 @@ import path from 'node:path';
 const SAMPLES = '/usr/share/sonic-pi/samples';
 const OUT = 'dist/demo';
 const FAMILIES = {
-  ambi: 'ambient', bass: 'bass', bd: 'bass drum', drum: 'drums', elec: 'electronic',
-  glitch: 'glitch', guit: 'guitar', loop: 'loops', mehackit: 'mehackit', misc: 'misc',
-  perc: 'percussion', sn: 'snare', tabla: 'tabla', vinyl: 'vinyl',
+  ambi: 'ambient',
+  bass: 'bass',
+  bd: 'bass drum',
+  drum: 'drums',
+  elec: 'electronic',
+  glitch: 'glitch',
+  guit: 'guitar',
+  loop: 'loops',
+  mehackit: 'mehackit',
+  misc: 'misc',
+  perc: 'percussion',
+  sn: 'snare',
+  tabla: 'tabla',
+  vinyl: 'vinyl',
 };
 
 if (!fs.existsSync(SAMPLES)) {
   console.error(`make-demo: ${SAMPLES} is missing (make setup installs sonic-pi-samples)`);
   process.exit(1);
 }
-const files = fs.readdirSync(SAMPLES).filter((f) => f.endsWith('.flac')).sort();
+const files = fs
+  .readdirSync(SAMPLES)
+  .filter((f) => f.endsWith('.flac'))
+  .sort();
 const stamp = path.join(OUT, '.made');
-const newest = Math.max(fs.statSync('dist/sonomap.mjs').mtimeMs, fs.statSync('dist/sonomap.wasm').mtimeMs,
-  ...files.map((f) => fs.statSync(path.join(SAMPLES, f)).mtimeMs));
+const newest = Math.max(
+  fs.statSync('dist/sonomap.mjs').mtimeMs,
+  fs.statSync('dist/sonomap.wasm').mtimeMs,
+  ...files.map((f) => fs.statSync(path.join(SAMPLES, f)).mtimeMs),
+);
 if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= newest) {
   console.error(`make-demo: ${OUT} is up to date`);
   process.exit(0);
 }
 fs.mkdirSync('build', { recursive: true });
 const csv = path.join('build', 'demo-labels.csv');
-fs.writeFileSync(csv, 'file,label\n' + files.map((f) => `${f},${FAMILIES[f.split('_')[0]] ?? 'other'}`).join('\n') + '\n');
-const r = spawnSync(process.execPath, ['dist/sonomap.mjs', 'analyze', SAMPLES, '--out', OUT, '--labels', csv,
-  '--name', 'Sonic Pi samples', '--clip-seconds', '3'], { stdio: 'inherit' });
+fs.writeFileSync(
+  csv,
+  `file,label\n${files.map((f) => `${f},${FAMILIES[f.split('_')[0]] ?? 'other'}`).join('\n')}\n`,
+);
+const r = spawnSync(
+  process.execPath,
+  [
+    'dist/sonomap.mjs',
+    'analyze',
+    SAMPLES,
+    '--out',
+    OUT,
+    '--labels',
+    csv,
+    '--name',
+    'Sonic Pi samples',
+    '--clip-seconds',
+    '3',
+  ],
+  { stdio: 'inherit' },
+);
 if (r.status !== 0) process.exit(r.status ?? 1);
-fs.writeFileSync(stamp, new Date().toISOString() + '\n');
+fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);

@@ -7,24 +7,47 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 const out = process.argv[2] ?? 'docs/screenshot.png';
-if (!fs.existsSync('dist/demo/config.json')) { console.error('screenshot: run `node scripts/make-demo.mjs` first'); process.exit(1); }
-const server = spawn(process.execPath, ['scripts/serve.mjs', 'dist', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+if (!fs.existsSync('dist/demo/config.json')) {
+  console.error('screenshot: run `node scripts/make-demo.mjs` first');
+  process.exit(1);
+}
+const server = spawn(process.execPath, ['scripts/serve.mjs', 'dist', '0'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const url = await new Promise((resolve, reject) => {
   let buf = '';
-  server.stdout.on('data', (d) => { buf += d; const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(buf); if (m) resolve(m[1]); });
+  server.stdout.on('data', (d) => {
+    buf += d;
+    const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(buf);
+    if (m) resolve(m[1]);
+  });
   server.on('exit', (c) => reject(new Error(`serve.mjs exited with ${c}`)));
 });
 const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-shot-'));
 const ctx = await chromium.launchPersistentContext(userDir, {
-  executablePath: '/usr/bin/chromium', headless: false, viewport: { width: 1280, height: 760 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--autoplay-policy=no-user-gesture-required'],
+  executablePath: '/usr/bin/chromium',
+  headless: false,
+  viewport: { width: 1280, height: 760 },
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--autoplay-policy=no-user-gesture-required',
+  ],
 });
 try {
   const page = await ctx.newPage();
   await page.goto(`${url}?dataset=demo/`);
-  await page.waitForFunction(() => /^Mapped/.test(document.getElementById('status').textContent), null, { timeout: 60000 });
+  await page.waitForFunction(
+    () => /^Mapped/.test(document.getElementById('status').textContent),
+    null,
+    { timeout: 60000 },
+  );
   await page.waitForTimeout(800);
   const p = await page.evaluate(() => {
     const n = window.sonomap.count;
@@ -34,7 +57,10 @@ try {
     }
     return window.sonomap.screenPoint(0);
   });
-  if (p) { await page.mouse.move(p.x, p.y); await page.waitForTimeout(300); }
+  if (p) {
+    await page.mouse.move(p.x, p.y);
+    await page.waitForTimeout(300);
+  }
   fs.mkdirSync(path.dirname(out), { recursive: true });
   await page.screenshot({ path: out });
   console.log(`wrote ${out}`);

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
+import fs from 'node:fs';
 // serve.mjs — a tiny static file server for the built site, bound to 127.0.0.1 only.
 //   node scripts/serve.mjs <root> [port] [--open-path /?dataset=demo/]
 // Port 0 picks a free port. The first line printed on stdout is "sonomap: serving <root> at <url>"
 // (tests read the URL from it). GET and HEAD only; paths that leave <root> get 404; directories
 // serve their index.html; the wasm MIME type is right so WebAssembly.compileStreaming works.
 import http from 'node:http';
-import fs from 'node:fs';
 import path from 'node:path';
 
 const MIME = {
@@ -55,7 +55,7 @@ for (let i = 0; i < args.length; i++) {
   if (args[i] === '--open-path') {
     if (i + 1 >= args.length) usage('--open-path needs a value');
     openPath = args[++i];
-    if (!openPath.startsWith('/')) openPath = '/' + openPath;
+    if (!openPath.startsWith('/')) openPath = `/${openPath}`;
   } else if (args[i] === '-h' || args[i] === '--help') usage();
   else positional.push(args[i]);
 }
@@ -68,7 +68,7 @@ const realRoot = fs.realpathSync(root);
 
 function send(res, code, text) {
   res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(text + '\n');
+  res.end(`${text}\n`);
 }
 
 // Resolves a URL path to a file under root, or null (not found / outside root).

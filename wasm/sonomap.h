@@ -237,6 +237,73 @@ SM_API uint8_t *sm_flac_encode(const float *x, size_t n, int rate, size_t *len);
 SM_API void *sm_malloc(size_t n);
 SM_API void sm_free(void *p);
 
+/* ---- Contracts with the JavaScript binding (web/core/engine.js) ----
+ * Which decoder a file needs, and the constants and struct layout the binding would otherwise
+ * copy by hand: the binding reads them at load instead, and refuses an engine it does not fit. */
+
+/* Who decodes a file, from its first bytes (and, for Ogg Vorbis, its setup header). */
+enum sm_decoder_kind {
+  SM_DECODER_UNKNOWN = 0,      /* not recognised as audio */
+  SM_DECODER_ENGINE = 1,       /* WAV, AIFF/AIFC, FLAC, Ogg Vorbis: sm_analyze_file reads it */
+  SM_DECODER_BROWSER_MPEG = 2, /* MPEG-1/2/2.5 audio (an ID3v2 tag first or not); WebCodecs
+                                  decodes layer III as "mp3" */
+  SM_DECODER_BROWSER_AAC = 3,  /* AAC in ADTS frames (WebCodecs "mp4a.40.2") */
+  SM_DECODER_BROWSER_OPUS = 4, /* Opus in Ogg (WebCodecs "opus") */
+  SM_DECODER_BROWSER = 5,      /* M4A/MP4, WebM, and Ogg Vorbis with a channel mapping the
+                                  bundled decoder gets wrong (5.1): the browser's own decoder */
+  SM_DECODER_NONE = 6          /* recognised, decoded by neither (Ogg FLAC, CAF, MIDI, ...) */
+};
+/* An enum sm_decoder_kind for the encoded file bytes[0..len). Every kind from
+ * SM_DECODER_BROWSER_MPEG to SM_DECODER_BROWSER is one sm_analyze_file refuses and a browser
+ * may decode; the PCM then goes through sm_analyze_pcm. */
+SM_API int sm_decoder_for(const uint8_t *bytes, size_t len);
+
+/* Facts of this build, by id (enum sm_abi_id); -1 for an id it does not know. */
+enum sm_abi_id {
+  SM_ABI_VERSION = 0,           /* this list's version: 1 */
+  SM_ABI_RATE = 1,              /* SM_RATE */
+  SM_ABI_PATCH_FRAMES = 2,      /* SM_PATCH_FRAMES */
+  SM_ABI_PATCH_BANDS = 3,       /* SM_NMEL */
+  SM_ABI_FP = 4,                /* SM_FP */
+  SM_ABI_NDESC = 5,             /* SM_NDESC */
+  SM_ABI_MODE_CLIP = 6,         /* enum sm_mode values */
+  SM_ABI_MODE_WHOLE = 7,
+  SM_ABI_MODE_LONG = 8,
+  SM_ABI_PROJ_PCA = 9,          /* enum sm_projection values */
+  SM_ABI_PROJ_UMAP = 10,
+  SM_ABI_PROJ_TSNE = 11,
+  SM_ABI_METRIC_EUCLIDEAN = 12, /* enum sm_metric values */
+  SM_ABI_METRIC_COSINE = 13,
+  SM_ABI_KNN_AUTO = 14,         /* enum sm_knn_method values */
+  SM_ABI_KNN_EXACT = 15,
+  SM_ABI_KNN_APPROX = 16,
+  SM_ABI_MAP_OPTIONS_SIZE = 17, /* sizeof(sm_map_options) */
+  /* offsetof(sm_map_options, field), in the struct's order */
+  SM_ABI_OFF_PROJECTION = 18,
+  SM_ABI_OFF_DIMS = 19,
+  SM_ABI_OFF_SEED = 20,
+  SM_ABI_OFF_METRIC = 21,
+  SM_ABI_OFF_N_NEIGHBORS = 22,
+  SM_ABI_OFF_MIN_DIST = 23,
+  SM_ABI_OFF_SPREAD = 24,
+  SM_ABI_OFF_PERPLEXITY = 25,
+  SM_ABI_OFF_ITERATIONS = 26,
+  SM_ABI_OFF_PCA_DIMS = 27,
+  SM_ABI_OFF_KNN = 28,
+  SM_ABI_OFF_CLUSTERS = 29,
+  SM_ABI_OFF_SPHERICAL = 30,
+  SM_ABI_OFF_STANDARDIZE = 31,
+  SM_ABI_DECODER_UNKNOWN = 32,  /* enum sm_decoder_kind values */
+  SM_ABI_DECODER_ENGINE = 33,
+  SM_ABI_DECODER_BROWSER_MPEG = 34,
+  SM_ABI_DECODER_BROWSER_AAC = 35,
+  SM_ABI_DECODER_BROWSER_OPUS = 36,
+  SM_ABI_DECODER_BROWSER = 37,
+  SM_ABI_DECODER_NONE = 38,
+  SM_ABI_COUNT = 39             /* ids are 0 .. SM_ABI_COUNT - 1 */
+};
+SM_API int sm_abi(int id);
+
 #ifdef __cplusplus
 }
 #endif

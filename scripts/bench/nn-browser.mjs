@@ -2,8 +2,9 @@
 // esbuild into build/bench/nn-browser.js and run on a page served from the repository root.
 // Prints the same lines as the Node run (console.log, read by the driver) and leaves the summary
 // in window.benchResult (or window.benchError).
-import * as tf from '@tensorflow/tfjs-core';
+
 import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-web';
 import { runBench } from './nn-core.mjs';
 
@@ -15,9 +16,13 @@ const env = {
     if (!r.ok) throw new Error(`${p}: HTTP ${r.status}`);
     return new Uint8Array(await r.arrayBuffer());
   },
-  async tfjs() { return { tf, tfWasm }; },
+  async tfjs() {
+    return { tf, tfWasm };
+  },
   tfjsWasmDir: '/node_modules/@tensorflow/tfjs-backend-wasm/dist/',
-  async ort() { return ort; },
+  async ort() {
+    return ort;
+  },
   ortWasmDir: '/node_modules/onnxruntime-web/dist/',
   wasm: params.get('wasm') || undefined,
   baseWasm: params.get('base') || undefined,
@@ -26,4 +31,11 @@ runBench(env, {
   rounds: Number(params.get('rounds') || 5),
   time: Number(params.get('time') || 0.4),
   peers: params.get('peers') !== '0',
-}).then((s) => { window.benchResult = s; }, (e) => { window.benchError = String(e.stack || e); });
+}).then(
+  (s) => {
+    window.benchResult = s;
+  },
+  (e) => {
+    window.benchError = String(e.stack || e);
+  },
+);

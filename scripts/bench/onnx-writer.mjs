@@ -2,24 +2,53 @@
 // benchmark: float tensors, nodes with int/ints/float attributes, fixed-shape inputs/outputs.
 
 class PB {
-  constructor() { this.parts = []; this.len = 0; }
-  bytes(b) { this.parts.push(b); this.len += b.length; return this; }
+  constructor() {
+    this.parts = [];
+    this.len = 0;
+  }
+  bytes(b) {
+    this.parts.push(b);
+    this.len += b.length;
+    return this;
+  }
   varint(v) {
     const out = [];
     let x = BigInt.asUintN(64, BigInt(v));
-    do { let b = Number(x & 0x7fn); x >>= 7n; if (x) b |= 0x80; out.push(b); } while (x);
+    do {
+      let b = Number(x & 0x7fn);
+      x >>= 7n;
+      if (x) b |= 0x80;
+      out.push(b);
+    } while (x);
     return this.bytes(Uint8Array.from(out));
   }
-  key(field, wire) { return this.varint((field << 3) | wire); }
-  int(field, v) { return this.key(field, 0).varint(v); }
-  str(field, s) { return this.lenDelim(field, new TextEncoder().encode(s)); }
-  lenDelim(field, b) { return this.key(field, 2).varint(b.length).bytes(b); }
-  msg(field, pb) { return this.lenDelim(field, pb.finish()); }
-  f32(field, v) { const b = new Uint8Array(4); new DataView(b.buffer).setFloat32(0, v, true); return this.key(field, 5).bytes(b); }
+  key(field, wire) {
+    return this.varint((field << 3) | wire);
+  }
+  int(field, v) {
+    return this.key(field, 0).varint(v);
+  }
+  str(field, s) {
+    return this.lenDelim(field, new TextEncoder().encode(s));
+  }
+  lenDelim(field, b) {
+    return this.key(field, 2).varint(b.length).bytes(b);
+  }
+  msg(field, pb) {
+    return this.lenDelim(field, pb.finish());
+  }
+  f32(field, v) {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setFloat32(0, v, true);
+    return this.key(field, 5).bytes(b);
+  }
   finish() {
     const out = new Uint8Array(this.len);
     let o = 0;
-    for (const p of this.parts) { out.set(p, o); o += p.length; }
+    for (const p of this.parts) {
+      out.set(p, o);
+      o += p.length;
+    }
     return out;
   }
 }
@@ -42,9 +71,18 @@ function valueInfo(name, dims) {
 
 function attr(name, v) {
   const a = new PB().str(1, name);
-  if (Array.isArray(v)) { for (const x of v) a.int(8, x); a.int(20, 7); } // INTS
-  else if (Number.isInteger(v)) { a.int(3, v); a.int(20, 2); }            // INT
-  else { a.f32(2, v); a.int(20, 1); }                                      // FLOAT
+  if (Array.isArray(v)) {
+    for (const x of v) a.int(8, x);
+    a.int(20, 7);
+  } // INTS
+  else if (Number.isInteger(v)) {
+    a.int(3, v);
+    a.int(20, 2);
+  } // INT
+  else {
+    a.f32(2, v);
+    a.int(20, 1);
+  } // FLOAT
   return a;
 }
 

@@ -6,12 +6,13 @@
 //     127.0.0.1. Screenshot: tests/out/map.png. The map's export opens again with ?dataset=.
 //  2. A dataset folder written by the CLI (dist/sonomap.mjs analyze) opened with ?dataset=, and a
 //     missing one (a clear message, the drop card back).
-import { test, before, after } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, copySite, openPage as open, waitStatus as wait } from './harness.mjs';
+import { after, before, test } from 'node:test';
+import { copySite, launch, openPage as open, serve, waitStatus as wait } from './harness.mjs';
 
 const ROOT = process.cwd();
 const DIST = path.join(ROOT, 'dist');
@@ -55,9 +56,12 @@ const waitStatus = (page, re, timeout = 180000) => wait(page, re, timeout);
 
 function assertLocal(requests) {
   const origin = new URL(server.url).origin;
-  const foreign = requests.filter((u) => !u.startsWith(origin + '/') && !/^(data|blob):/.test(u));
+  const foreign = requests.filter((u) => !u.startsWith(`${origin}/`) && !/^(data|blob):/.test(u));
   assert.deepEqual(foreign, [], 'no request leaves the local server');
-  assert.ok(requests.some((u) => u.endsWith('/sonomap.wasm')), 'the wasm was fetched (requests are recorded)');
+  assert.ok(
+    requests.some((u) => u.endsWith('/sonomap.wasm')),
+    'the wasm was fetched (requests are recorded)',
+  );
 }
 
 /** Index of a point whose centre is on the canvas itself (not under a panel), or -1. */
@@ -79,9 +83,15 @@ async function hoverPlays(page) {
   const playsBefore = await page.evaluate(() => window.sonomap.plays);
   await page.mouse.move(p.x - 40, p.y - 40);
   await page.mouse.move(p.x, p.y, { steps: 4 });
-  await page.waitForFunction((k) => window.sonomap.lastPlayed?.index === k && window.sonomap.audioState === 'running',
-    i, { timeout: 10000 });
-  const played = await page.evaluate(() => ({ ...window.sonomap.lastPlayed, plays: window.sonomap.plays }));
+  await page.waitForFunction(
+    (k) => window.sonomap.lastPlayed?.index === k && window.sonomap.audioState === 'running',
+    i,
+    { timeout: 10000 },
+  );
+  const played = await page.evaluate(() => ({
+    ...window.sonomap.lastPlayed,
+    plays: window.sonomap.plays,
+  }));
   assert.ok(played.plays > playsBefore, 'a sound started');
   assert.ok(played.duration > 0, 'it has a duration');
   const tip = await page.locator('#tooltip').textContent();
@@ -90,12 +100,19 @@ async function hoverPlays(page) {
 }
 
 async function checkMap(page, n) {
-  const info = await page.evaluate(() => ({ count: window.sonomap.count, layout: Array.from(window.sonomap.layout) }));
+  const info = await page.evaluate(() => ({
+    count: window.sonomap.count,
+    layout: Array.from(window.sonomap.layout),
+  }));
   assert.equal(info.count, n, 'one point per good file');
   assert.equal(info.layout.length, 2 * n);
   assert.ok(info.layout.every(Number.isFinite), 'every point has a finite position');
-  const xs = info.layout.filter((_, k) => k % 2 === 0), ys = info.layout.filter((_, k) => k % 2 === 1);
-  assert.ok(Math.max(...xs) > Math.min(...xs) && Math.max(...ys) > Math.min(...ys), 'the points are spread out');
+  const xs = info.layout.filter((_, k) => k % 2 === 0),
+    ys = info.layout.filter((_, k) => k % 2 === 1);
+  assert.ok(
+    Math.max(...xs) > Math.min(...xs) && Math.max(...ys) > Math.min(...ys),
+    'the points are spread out',
+  );
 }
 
 test('files and folders dropped through the pickers become a map you can hear', async () => {
@@ -110,41 +127,61 @@ test('files and folders dropped through the pickers become a map you can hear', 
   let text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/);
   assert.match(text, new RegExp(`^Mapped ${good.length} sounds · 2 failed$`));
   await checkMap(page, good.length);
-  const failures = await page.locator('#failures li').evaluateAll((lis) => lis.map((li) => ({
-    name: li.querySelector('.failure-name').textContent, reason: li.querySelector('.failure-reason').textContent,
-  })));
+  const failures = await page.locator('#failures li').evaluateAll((lis) =>
+    lis.map((li) => ({
+      name: li.querySelector('.failure-name').textContent,
+      reason: li.querySelector('.failure-reason').textContent,
+    })),
+  );
   assert.deepEqual(failures.map((f) => f.name).sort(), ['notes.wav', 'truncated.wav']);
   for (const f of failures) assert.ok(f.reason.length > 5, `a reason for ${f.name}: "${f.reason}"`);
-  assert.ok(await page.locator('#failures').isVisible(), 'the failures are listed where they can be seen');
+  assert.ok(
+    await page.locator('#failures').isVisible(),
+    'the failures are listed where they can be seen',
+  );
   const played = await hoverPlays(page);
-  assert.ok(good.some((g) => g.endsWith(played.file)), 'the sound played is one of the files');
+  assert.ok(
+    good.some((g) => g.endsWith(played.file)),
+    'the sound played is one of the files',
+  );
 
   // 2. the folder picker with the whole folder: a new map replaces the first, labelled by folder
   await page.setInputFiles('#folder-input', FIX);
-  await page.waitForFunction(() => !/^Mapped/.test(document.getElementById('status').textContent), null, { timeout: 10000 });
+  await page.waitForFunction(
+    () => !/^Mapped/.test(document.getElementById('status').textContent),
+    null,
+    { timeout: 10000 },
+  );
   text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/);
   assert.match(text, new RegExp(`^Mapped ${good.length} sounds · 2 failed$`));
   await checkMap(page, good.length);
   const items = await page.evaluate(() => window.sonomap.items);
-  assert.ok(items.every((it) => it.file.startsWith('browser/')), 'paths keep their folders');
+  assert.ok(
+    items.every((it) => it.file.startsWith('browser/')),
+    'paths keep their folders',
+  );
   const labels = new Set(items.map((it) => it.label));
   assert.deepEqual([...labels].sort(), ['clicks', 'noise', 'plucks', 'sweeps', 'tones', 'words']);
   assert.equal(await page.locator('#legend li').count(), 6, 'a legend of the six folders');
-  assert.deepEqual((await page.evaluate(() => window.sonomap.failures)).map((f) => f.file).sort(),
-    BROKEN.map((b) => `browser/${b}`));
+  assert.deepEqual(
+    (await page.evaluate(() => window.sonomap.failures)).map((f) => f.file).sort(),
+    BROKEN.map((b) => `browser/${b}`),
+  );
 
   // search dims what does not match
   await page.fill('#search', 'sine');
   assert.equal(await page.locator('#search-count').textContent(), `8 of ${good.length}`);
   await page.fill('#search', '');
   await hoverPlays(page);
-  await page.mouse.move(5, 790);   // out of the way for the picture
+  await page.mouse.move(5, 790); // out of the way for the picture
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(OUTDIR, 'map.png') });
 
   // Export: the dataset files (downloads where the browser cannot write a folder), which open
   // again with ?dataset= as the same map.
-  await page.evaluate(() => { window.showDirectoryPicker = undefined; });
+  await page.evaluate(() => {
+    window.showDirectoryPicker = undefined;
+  });
   const downloads = [];
   page.on('download', (d) => downloads.push(d));
   await page.click('#export');
@@ -153,16 +190,33 @@ test('files and folders dropped through the pickers become a map you can hear', 
   for (let t = 0; t < 50 && downloads.length < 7; t++) await page.waitForTimeout(100);
   const exp = path.join(tmpRoot, 'exported');
   fs.mkdirSync(exp, { recursive: true });
-  for (const d of downloads) await d.saveAs(path.join(exp, d.suggestedFilename().replace(/^browser-/, '')));
-  assert.deepEqual(fs.readdirSync(exp).sort(),
-    ['audio.wav', 'config.json', 'embeddings.npy', 'files.txt', 'labels.tsv', 'projections.json', 'sprite.png']);
+  for (const d of downloads)
+    await d.saveAs(path.join(exp, d.suggestedFilename().replace(/^browser-/, '')));
+  assert.deepEqual(fs.readdirSync(exp).sort(), [
+    'audio.wav',
+    'config.json',
+    'embeddings.npy',
+    'files.txt',
+    'labels.tsv',
+    'projections.json',
+    'sprite.png',
+  ]);
   const exported = JSON.parse(fs.readFileSync(path.join(exp, 'config.json'), 'utf8'));
   assert.equal(exported.count, good.length);
-  assert.equal(fs.readFileSync(path.join(exp, 'files.txt'), 'utf8').trim().split('\n').length, good.length);
+  assert.equal(
+    fs.readFileSync(path.join(exp, 'files.txt'), 'utf8').trim().split('\n').length,
+    good.length,
+  );
   await page.goto(`${server.url}?dataset=exported/`);
-  assert.equal(await waitStatus(page, /^(Mapped|Could not)/, 30000), `Mapped ${good.length} sounds · 2 failed · loaded from exported/`);
+  assert.equal(
+    await waitStatus(page, /^(Mapped|Could not)/, 30000),
+    `Mapped ${good.length} sounds · 2 failed · loaded from exported/`,
+  );
   await checkMap(page, good.length);
-  assert.deepEqual((await page.evaluate(() => window.sonomap.items)).map((it) => it.label), items.map((it) => it.label));
+  assert.deepEqual(
+    (await page.evaluate(() => window.sonomap.items)).map((it) => it.label),
+    items.map((it) => it.label),
+  );
   await hoverPlays(page);
 
   assert.deepEqual(errors, [], 'no console errors');
@@ -171,8 +225,16 @@ test('files and folders dropped through the pickers become a map you can hear', 
 });
 
 test('files dropped on the page (drag and drop) are mapped', async () => {
-  const picks = ['tones/sine-440.wav', 'noise/white-0.5.flac', 'plucks/pluck-C4.ogg', 'words/word-red.mp3'];
-  const files = picks.map((p) => ({ name: path.basename(p), b64: fs.readFileSync(path.join(FIX, p)).toString('base64') }));
+  const picks = [
+    'tones/sine-440.wav',
+    'noise/white-0.5.flac',
+    'plucks/pluck-C4.ogg',
+    'words/word-red.mp3',
+  ];
+  const files = picks.map((p) => ({
+    name: path.basename(p),
+    b64: fs.readFileSync(path.join(FIX, p)).toString('base64'),
+  }));
   const { page, errors, requests } = await openPage(server.url);
   const overlay = await page.evaluate((list) => {
     const dt = new DataTransfer();
@@ -181,21 +243,60 @@ test('files dropped on the page (drag and drop) are mapped', async () => {
       dt.items.add(new File([bytes], f.name));
     }
     const root = document.documentElement;
-    root.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    root.dispatchEvent(
+      new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }),
+    );
     const shown = !document.getElementById('drop-overlay').hidden;
-    root.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    root.dispatchEvent(
+      new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }),
+    );
     return shown;
   }, files);
   assert.ok(overlay, 'dragging files over the page shows the drop overlay');
-  assert.equal(await page.locator('#drop-overlay').isHidden(), true, 'the overlay goes away on drop');
+  assert.equal(
+    await page.locator('#drop-overlay').isHidden(),
+    true,
+    'the overlay goes away on drop',
+  );
   const text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/, 60000);
   assert.equal(text, `Mapped ${picks.length} sounds`);
   await checkMap(page, picks.length);
-  assert.deepEqual((await page.evaluate(() => window.sonomap.items)).map((it) => it.file).sort(),
-    files.map((f) => f.name).sort());
+  assert.deepEqual(
+    (await page.evaluate(() => window.sonomap.items)).map((it) => it.file).sort(),
+    files.map((f) => f.name).sort(),
+  );
   assert.equal(await page.locator('#failures').isHidden(), true, 'no failures listed');
   assert.deepEqual(errors, [], 'no console errors');
   assertLocal(requests);
+  await page.close();
+});
+
+test('one sound, then two, are mapped (fewer rows than any neighbourhood)', async () => {
+  const { page, errors } = await openPage(server.url);
+  for (const picks of [['tones/sine-440.wav'], ['tones/sine-440.wav', 'noise/white-0.5.flac']]) {
+    await page.setInputFiles(
+      '#file-input',
+      picks.map((p) => path.join(FIX, p)),
+    );
+    const text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/, 60000);
+    assert.equal(text, `Mapped ${picks.length} sound${picks.length === 1 ? '' : 's'}`);
+    const info = await page.evaluate(() => ({
+      count: window.sonomap.count,
+      layout: Array.from(window.sonomap.layout),
+    }));
+    assert.equal(info.count, picks.length, 'one point per file');
+    assert.equal(info.layout.length, 2 * picks.length);
+    assert.ok(
+      info.layout.every(Number.isFinite),
+      `every point has a finite position (${info.layout})`,
+    );
+    if (picks.length === 2) {
+      const [x0, y0, x1, y1] = info.layout;
+      assert.ok(Math.hypot(x1 - x0, y1 - y0) > 0, 'the two sounds are apart');
+    }
+    assert.ok((await visiblePoint(page)) >= 0, 'a point is on the canvas');
+  }
+  assert.deepEqual(errors, [], 'no console errors');
   await page.close();
 });
 
@@ -203,8 +304,11 @@ test('a dataset folder written by the CLI opens with ?dataset=, a missing one sa
   const cli = path.join(DIST, 'sonomap.mjs');
   assert.ok(fs.existsSync(cli), 'dist/sonomap.mjs is built');
   const out = path.join(tmpRoot, 'ds');
-  const r = spawnSync(process.execPath, [cli, 'analyze', FIX, '--out', out, '--labels', 'folder', '--quiet'],
-    { encoding: 'utf8', timeout: 240000 });
+  const r = spawnSync(
+    process.execPath,
+    [cli, 'analyze', FIX, '--out', out, '--labels', 'folder', '--quiet'],
+    { encoding: 'utf8', timeout: 240000 },
+  );
   assert.equal(r.status, 0, `the CLI made a dataset: ${r.stderr}`);
   const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
   const n = config.count;
@@ -213,7 +317,10 @@ test('a dataset folder written by the CLI opens with ?dataset=, a missing one sa
   const { page, errors, requests } = await openPage(`${server.url}?dataset=ds/`);
   const text = await waitStatus(page, /^(Mapped|Could not)/, 60000);
   const failed = (config.failed || []).length;
-  assert.match(text, new RegExp(`^Mapped ${n} sounds${failed ? ` · ${failed} failed` : ''} · loaded from ds/$`));
+  assert.match(
+    text,
+    new RegExp(`^Mapped ${n} sounds${failed ? ` · ${failed} failed` : ''} · loaded from ds/$`),
+  );
   await checkMap(page, n);
   await hoverPlays(page);
   await page.screenshot({ path: path.join(OUTDIR, 'dataset.png') });
@@ -224,41 +331,61 @@ test('a dataset folder written by the CLI opens with ?dataset=, a missing one sa
   // 404 of config.json as a console error; nothing else may be logged.
   const missing = await openPage(`${server.url}?dataset=nowhere/`);
   const msg = await waitStatus(missing.page, /^(Mapped|Could not)/, 30000);
-  assert.match(msg, /^Could not open the map nowhere\/: config\.json is missing \(HTTP 404\)\. Drop sounds here/);
+  assert.match(
+    msg,
+    /^Could not open the map nowhere\/: config\.json is missing \(HTTP 404\)\. Drop sounds here/,
+  );
   assert.ok(await missing.page.locator('#empty').isVisible(), 'the drop card is shown');
-  assert.deepEqual(missing.errors.filter((e) => !/404/.test(e)), []);
+  assert.deepEqual(
+    missing.errors.filter((e) => !/404/.test(e)),
+    [],
+  );
   await missing.page.close();
   await page.close();
 });
 
 const MODEL = path.join(ROOT, '../shared/models/yamnet.tflite');
 
-test('a YAMNet .tflite dropped with the sounds maps them by embeddings and tags them',
-  { skip: !fs.existsSync(MODEL) && `${MODEL} is absent` }, async () => {
-    const sounds = [...listFiles(path.join(FIX, 'tones')), ...listFiles(path.join(FIX, 'noise'))];
-    const { page, errors, requests } = await openPage(server.url);
-    await page.setInputFiles('#file-input', [...sounds, MODEL]);
-    const text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/);
-    assert.equal(text, `Mapped ${sounds.length} sounds · yamnet.tflite embeddings`);
-    await checkMap(page, sounds.length);
-    const items = await page.evaluate(() => window.sonomap.items);
-    assert.ok(items.every((it) => it.tags.length === 5), 'every sound has its top tags');
-    const sizes = await page.evaluate(() => window.sonomap.jobSizes);
-    assert.ok(sizes.length < sounds.length && sizes.reduce((a, b) => a + b, 0) === sounds.length,
-      `files go to the workers in batches so their patches are embedded together (${sizes})`);
-    const toneTags = items.filter((it) => it.file.startsWith('sine')).flatMap((it) => it.tags.map((t) => t.name));
-    assert.ok(toneTags.includes('Sine wave'), `the sines are tagged Sine wave (${[...new Set(toneTags)].join(', ')})`);
-    // tags are searchable and shown in the tooltip
-    await page.fill('#search', 'pink noise');
-    const shown = Number((await page.locator('#search-count').textContent()).split(' ')[0]);
-    assert.ok(shown >= 1 && shown < sounds.length, `searching a tag finds some sounds (${shown})`);
-    await page.fill('#search', '');
-    await hoverPlays(page);
-    assert.ok((await page.locator('#tooltip .tt-tags').textContent()).length > 3, 'the tooltip shows the tags');
-    assert.deepEqual(errors, []);
-    assertLocal(requests);
-    await page.close();
-  });
+test('a YAMNet .tflite dropped with the sounds maps them by embeddings and tags them', {
+  skip: !fs.existsSync(MODEL) && `${MODEL} is absent`,
+}, async () => {
+  const sounds = [...listFiles(path.join(FIX, 'tones')), ...listFiles(path.join(FIX, 'noise'))];
+  const { page, errors, requests } = await openPage(server.url);
+  await page.setInputFiles('#file-input', [...sounds, MODEL]);
+  const text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/);
+  assert.equal(text, `Mapped ${sounds.length} sounds · yamnet.tflite embeddings`);
+  await checkMap(page, sounds.length);
+  const items = await page.evaluate(() => window.sonomap.items);
+  assert.ok(
+    items.every((it) => it.tags.length === 5),
+    'every sound has its top tags',
+  );
+  const sizes = await page.evaluate(() => window.sonomap.jobSizes);
+  assert.ok(
+    sizes.length < sounds.length && sizes.reduce((a, b) => a + b, 0) === sounds.length,
+    `files go to the workers in batches so their patches are embedded together (${sizes})`,
+  );
+  const toneTags = items
+    .filter((it) => it.file.startsWith('sine'))
+    .flatMap((it) => it.tags.map((t) => t.name));
+  assert.ok(
+    toneTags.includes('Sine wave'),
+    `the sines are tagged Sine wave (${[...new Set(toneTags)].join(', ')})`,
+  );
+  // tags are searchable and shown in the tooltip
+  await page.fill('#search', 'pink noise');
+  const shown = Number((await page.locator('#search-count').textContent()).split(' ')[0]);
+  assert.ok(shown >= 1 && shown < sounds.length, `searching a tag finds some sounds (${shown})`);
+  await page.fill('#search', '');
+  await hoverPlays(page);
+  assert.ok(
+    (await page.locator('#tooltip .tt-tags').textContent()).length > 3,
+    'the tooltip shows the tags',
+  );
+  assert.deepEqual(errors, []);
+  assertLocal(requests);
+  await page.close();
+});
 
 test('a broken model is reported and the sounds are mapped by fingerprints', async () => {
   const bad = path.join(tmpRoot, 'broken-model.tflite');

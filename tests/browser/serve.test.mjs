@@ -1,12 +1,13 @@
 // serve.test.mjs — scripts/serve.mjs: MIME types (wasm for compileStreaming), index.html for
 // folders, byte ranges, 404 outside the root (no directory traversal, encoded or not).
-import { test, before, after } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import http from 'node:http';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before, test } from 'node:test';
 
 let proc, base, root;
 
@@ -17,21 +18,38 @@ before(async () => {
   fs.writeFileSync(path.join(top, 'secret.txt'), 'outside the root');
   fs.writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>x</title>');
   fs.writeFileSync(path.join(root, 'ds', 'index.html'), 'dataset index');
-  const files = { 'm.wasm': '\0asm', 'a.mjs': 'export {}', 'b.js': '1', 'c.css': 'a{}', 'd.json': '{}',
-    'e.flac': 'fLaC', 'f.npy': '\x93NUMPY', 'g.png': 'png', 'h.wav': 'RIFF0123456789' };
+  const files = {
+    'm.wasm': '\0asm',
+    'a.mjs': 'export {}',
+    'b.js': '1',
+    'c.css': 'a{}',
+    'd.json': '{}',
+    'e.flac': 'fLaC',
+    'f.npy': '\x93NUMPY',
+    'g.png': 'png',
+    'h.wav': 'RIFF0123456789',
+  };
   for (const [k, v] of Object.entries(files)) fs.writeFileSync(path.join(root, k), v);
   fs.symlinkSync(path.join(top, 'secret.txt'), path.join(root, 'link.txt'));
-  proc = spawn(process.execPath, ['scripts/serve.mjs', root, '0', '--open-path', '/?dataset=ds/'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  proc = spawn(process.execPath, ['scripts/serve.mjs', root, '0', '--open-path', '/?dataset=ds/'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const out = await new Promise((resolve, reject) => {
     let s = '';
-    proc.stdout.on('data', (d) => { s += d; if (/open http/.test(s)) resolve(s); });
+    proc.stdout.on('data', (d) => {
+      s += d;
+      if (/open http/.test(s)) resolve(s);
+    });
     proc.on('exit', (c) => reject(new Error(`exited ${c}: ${s}`)));
   });
   base = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out)[1];
   assert.match(out, new RegExp(`open ${base}/\\?dataset=ds/`));
 });
 
-after(() => { proc?.kill(); fs.rmSync(path.dirname(root), { recursive: true, force: true }); });
+after(() => {
+  proc?.kill();
+  fs.rmSync(path.dirname(root), { recursive: true, force: true });
+});
 
 function get(p, headers = {}) {
   // raw request path, so ../ and %2e%2e reach the server as written
@@ -40,8 +58,17 @@ function get(p, headers = {}) {
     const req = http.request({ host: u.hostname, port: u.port, path: p, headers }, (res) => {
       let body = '';
       res.setEncoding('latin1');
-      res.on('data', (d) => { body += d; });
-      res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], headers: res.headers, body }));
+      res.on('data', (d) => {
+        body += d;
+      });
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode,
+          type: res.headers['content-type'],
+          headers: res.headers,
+          body,
+        }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -49,9 +76,17 @@ function get(p, headers = {}) {
 }
 
 test('MIME types', async () => {
-  const want = { 'm.wasm': 'application/wasm', 'a.mjs': 'text/javascript', 'b.js': 'text/javascript',
-    'c.css': 'text/css', 'd.json': 'application/json', 'e.flac': 'audio/flac', 'f.npy': 'application/octet-stream',
-    'g.png': 'image/png', 'h.wav': 'audio/wav' };
+  const want = {
+    'm.wasm': 'application/wasm',
+    'a.mjs': 'text/javascript',
+    'b.js': 'text/javascript',
+    'c.css': 'text/css',
+    'd.json': 'application/json',
+    'e.flac': 'audio/flac',
+    'f.npy': 'application/octet-stream',
+    'g.png': 'image/png',
+    'h.wav': 'audio/wav',
+  };
   for (const [f, t] of Object.entries(want)) {
     const r = await get(`/${f}`);
     assert.equal(r.status, 200, f);
@@ -64,8 +99,15 @@ test('MIME types', async () => {
 });
 
 test('nothing outside the root', async () => {
-  for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/ds/..%2f..%2fsecret.txt', '/..%5csecret.txt',
-    '/link.txt', '/%00', '/nope.txt']) {
+  for (const p of [
+    '/../secret.txt',
+    '/%2e%2e/secret.txt',
+    '/ds/..%2f..%2fsecret.txt',
+    '/..%5csecret.txt',
+    '/link.txt',
+    '/%00',
+    '/nope.txt',
+  ]) {
     const r = await get(p);
     assert.equal(r.status, 404, p);
     assert.ok(!r.body.includes('outside the root'), p);

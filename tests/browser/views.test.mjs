@@ -7,12 +7,13 @@
 //     stored 3-D layout when 3-D is chosen, without projecting again.
 //  3. scale: synthetic feature rows (SONOMAP_SCALE_N, default 20,000 × 64) mapped through the
 //     projection worker with window.sonomap.mapFeatures; the page keeps answering while it maps.
-import { test, before, after } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, copySite, openPage as open, waitStatus } from './harness.mjs';
+import { after, before, test } from 'node:test';
+import { copySite, launch, openPage as open, serve, waitStatus } from './harness.mjs';
 
 const ROOT = process.cwd();
 const DIST = path.join(ROOT, 'dist');
@@ -44,7 +45,8 @@ const S = (page, expr, arg) => page.evaluate(expr, arg);
 /** Points whose centres are on the canvas (not under a panel). */
 async function visiblePoints(page) {
   return S(page, () => {
-    const s = window.sonomap, out = [];
+    const s = window.sonomap,
+      out = [];
     for (let i = 0; i < s.count; i++) {
       const p = s.screenPoint(i);
       if (p && document.elementFromPoint(p.x, p.y)?.id === 'map') out.push(i);
@@ -62,10 +64,17 @@ async function hoverPlays(page) {
     const p = await S(page, (k) => window.sonomap.screenPoint(k), i);
     await page.mouse.move(p.x - 60, p.y - 60);
     await page.mouse.move(p.x, p.y, { steps: 3 });
-    const got = await page.waitForFunction(() => window.sonomap.lastPlayed && window.sonomap.plays, null, { timeout: 5000 }).then(() => S(page, () => ({ ...window.sonomap.lastPlayed, plays: window.sonomap.plays })));
+    const got = await page
+      .waitForFunction(() => window.sonomap.lastPlayed && window.sonomap.plays, null, {
+        timeout: 5000,
+      })
+      .then(() => S(page, () => ({ ...window.sonomap.lastPlayed, plays: window.sonomap.plays })));
     if (got.plays > before) {
       const q = await S(page, (k) => window.sonomap.screenPoint(k), got.index);
-      assert.ok(Math.hypot(q.x - p.x, q.y - p.y) < 40, `the point played (${got.index}) is the one under the mouse`);
+      assert.ok(
+        Math.hypot(q.x - p.x, q.y - p.y) < 40,
+        `the point played (${got.index}) is the one under the mouse`,
+      );
       return got;
     }
   }
@@ -73,9 +82,13 @@ async function hoverPlays(page) {
 }
 
 function isLattice(layout) {
-  const xs = new Set(), ys = new Set(), pts = new Set();
+  const xs = new Set(),
+    ys = new Set(),
+    pts = new Set();
   for (let i = 0; i < layout.length; i += 2) {
-    xs.add(layout[i].toFixed(4)); ys.add(layout[i + 1].toFixed(4)); pts.add(`${layout[i].toFixed(4)},${layout[i + 1].toFixed(4)}`);
+    xs.add(layout[i].toFixed(4));
+    ys.add(layout[i + 1].toFixed(4));
+    pts.add(`${layout[i].toFixed(4)},${layout[i + 1].toFixed(4)}`);
   }
   return { cols: xs.size, rows: ys.size, distinct: pts.size };
 }
@@ -83,7 +96,10 @@ function isLattice(layout) {
 test('quality figures, colour by cluster and distance, grid, box select and a 3-D map', async () => {
   const { page, errors } = await openPage(server.url);
   await page.setInputFiles('#folder-input', FIX);
-  assert.match(await waitStatus(page, /^(Mapped|No sounds|Could not|The )/), /^Mapped 48 sounds · 2 failed$/);
+  assert.match(
+    await waitStatus(page, /^(Mapped|No sounds|Could not|The )/),
+    /^Mapped 48 sounds · 2 failed$/,
+  );
   const n = 48;
 
   // 4. quality, computed by the projection worker after the layout
@@ -91,12 +107,18 @@ test('quality figures, colour by cluster and distance, grid, box select and a 3-
   const q = await S(page, () => window.sonomap.quality);
   assert.equal(q.k, 10);
   assert.equal(q.layout, 'umap-2d');
-  for (const f of ['trustworthiness', 'continuity']) assert.ok(q[f] > 0.5 && q[f] <= 1, `${f} ${q[f]}`);
-  assert.ok(q.labelAccuracy > 1 / 6 && q.labelAccuracy <= 1, `1-NN label accuracy above chance (${q.labelAccuracy})`);
+  for (const f of ['trustworthiness', 'continuity'])
+    assert.ok(q[f] > 0.5 && q[f] <= 1, `${f} ${q[f]}`);
+  assert.ok(
+    q.labelAccuracy > 1 / 6 && q.labelAccuracy <= 1,
+    `1-NN label accuracy above chance (${q.labelAccuracy})`,
+  );
   const qText = await page.locator('#quality').textContent();
   assert.match(qText, /Trustworthiness\s*0\.\d{3}/);
   assert.match(qText, /1-NN label accuracy\s*\d+\.\d %/);
-  console.log(`# fixture map quality: T ${q.trustworthiness.toFixed(3)} C ${q.continuity.toFixed(3)} 1-NN ${q.labelAccuracy.toFixed(3)}`);
+  console.log(
+    `# fixture map quality: T ${q.trustworthiness.toFixed(3)} C ${q.continuity.toFixed(3)} 1-NN ${q.labelAccuracy.toFixed(3)}`,
+  );
 
   // 2. colour by: label is the default with labels; top tag needs a model
   assert.equal(await S(page, () => window.sonomap.colorBy), 'label');
@@ -106,19 +128,40 @@ test('quality figures, colour by cluster and distance, grid, box select and a 3-
   await page.fill('#clusters-k', '6');
   await page.locator('#clusters-k').dispatchEvent('change');
   await page.waitForFunction(() => window.sonomap.clusters?.k === 6, null, { timeout: 20000 });
-  const cl = await S(page, () => ({ ...window.sonomap.clusters, index: Array.from(window.sonomap.clusters.index), names: window.sonomap.legendNames, table: window.sonomap.clusterTable, groups: Array.from(window.sonomap.groups) }));
+  const cl = await S(page, () => ({
+    ...window.sonomap.clusters,
+    index: Array.from(window.sonomap.clusters.index),
+    names: window.sonomap.legendNames,
+    table: window.sonomap.clusterTable,
+    groups: Array.from(window.sonomap.groups),
+  }));
   assert.equal(cl.index.length, n);
   assert.ok(cl.index.every((c) => c >= 0 && c < 6));
   assert.equal(new Set(cl.index).size, 6, 'six clusters are used');
   assert.deepEqual(cl.groups, cl.index, 'the points are coloured by their cluster');
-  assert.deepEqual(cl.names, ['cluster 1', 'cluster 2', 'cluster 3', 'cluster 4', 'cluster 5', 'cluster 6']);
+  assert.deepEqual(cl.names, [
+    'cluster 1',
+    'cluster 2',
+    'cluster 3',
+    'cluster 4',
+    'cluster 5',
+    'cluster 6',
+  ]);
   assert.equal(await page.locator('#legend li').count(), 6);
   assert.equal(cl.table.length, 6);
-  assert.equal(cl.table.flat().reduce((a, b) => a + b, 0), n, 'the chart counts every point once');
-  for (let c = 0; c < 6; c++) assert.equal(cl.table[c].reduce((a, b) => a + b, 0), cl.index.filter((v) => v === c).length);
+  assert.equal(
+    cl.table.flat().reduce((a, b) => a + b, 0),
+    n,
+    'the chart counts every point once',
+  );
+  for (let c = 0; c < 6; c++)
+    assert.equal(
+      cl.table[c].reduce((a, b) => a + b, 0),
+      cl.index.filter((v) => v === c).length,
+    );
   assert.ok(await page.locator('#chart').isVisible(), 'the chart is shown');
   assert.equal(await page.locator('#chart g.bar').count(), 6, 'one bar per cluster');
-  assert.ok(await page.locator('#chart rect').count() > 6, 'bars are split by label');
+  assert.ok((await page.locator('#chart rect').count()) > 6, 'bars are split by label');
   // clicking a legend entry highlights that cluster (the others are dimmed)
   await page.locator('#legend li button').nth(0).click();
   const inFirst = cl.index.filter((v) => v === 0).length;
@@ -139,14 +182,20 @@ test('quality figures, colour by cluster and distance, grid, box select and a 3-
   const dist = await S(page, () => Array.from(window.sonomap.distances));
   assert.equal(dist.length, n);
   assert.ok(Math.abs(dist[pick]) < 1e-5, 'zero distance to itself');
-  assert.ok(dist.every((v) => v >= -1e-5 && v <= 2 + 1e-5), 'cosine distances lie in [0, 2]');
+  assert.ok(
+    dist.every((v) => v >= -1e-5 && v <= 2 + 1e-5),
+    'cosine distances lie in [0, 2]',
+  );
   const items = await S(page, () => window.sonomap.items);
   const same = dist.filter((_, i) => i !== pick && items[i].label === items[pick].label);
   const other = dist.filter((_, i) => items[i].label !== items[pick].label);
   const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
-  assert.ok(mean(same) < mean(other), `sounds of its own folder are nearer on average (${mean(same).toFixed(3)} < ${mean(other).toFixed(3)})`);
+  assert.ok(
+    mean(same) < mean(other),
+    `sounds of its own folder are nearer on average (${mean(same).toFixed(3)} < ${mean(other).toFixed(3)})`,
+  );
   assert.match(await page.locator('#legend').textContent(), /near .*far/);
-  await page.keyboard.press('Enter');   // stop the loop the click started
+  await page.keyboard.press('Enter'); // stop the loop the click started
   await page.screenshot({ path: path.join(OUTDIR, 'distance.png') });
   await page.selectOption('#color-by', 'label');
 
@@ -155,10 +204,13 @@ test('quality figures, colour by cluster and distance, grid, box select and a 3-
   assert.equal(await page.locator('#grid').isEnabled(), true);
   await page.click('#grid');
   await page.waitForFunction(() => window.sonomap.grid, null, { timeout: 20000 });
-  await page.waitForTimeout(900);   // the animation
+  await page.waitForTimeout(900); // the animation
   const g = isLattice(await S(page, () => Array.from(window.sonomap.layout)));
   assert.equal(g.distinct, n, 'one cell per point');
-  assert.ok(g.cols * g.rows >= n && g.cols * g.rows < n + Math.max(g.cols, g.rows), `a full grid (${g.cols} × ${g.rows})`);
+  assert.ok(
+    g.cols * g.rows >= n && g.cols * g.rows < n + Math.max(g.cols, g.rows),
+    `a full grid (${g.cols} × ${g.rows})`,
+  );
   assert.equal(await page.locator('#grid').getAttribute('aria-pressed'), 'true');
   await page.mouse.move(5, 790);
   await page.screenshot({ path: path.join(OUTDIR, 'grid.png') });
@@ -167,7 +219,10 @@ test('quality figures, colour by cluster and distance, grid, box select and a 3-
   await page.waitForTimeout(900);
   const back = await S(page, () => Array.from(window.sonomap.layout));
   assert.equal(await S(page, () => window.sonomap.grid), false);
-  assert.ok(back.every((v, i) => Math.abs(v - free[i]) < 1e-4), 'back to the free layout');
+  assert.ok(
+    back.every((v, i) => Math.abs(v - free[i]) < 1e-4),
+    'back to the free layout',
+  );
 
   // 6. box select: shift-drag over the map selects the points inside and plays some of them
   const box = await page.locator('#map').boundingBox();
@@ -181,18 +236,36 @@ test('quality figures, colour by cluster and distance, grid, box select and a 3-
   await page.mouse.up();
   await page.keyboard.up('Shift');
   const sel = await S(page, () => window.sonomap.selection);
-  const inside = await S(page, (b) => {
-    const s = window.sonomap, out = [];
-    for (let i = 0; i < s.count; i++) {
-      const p = s.screenPoint(i);
-      if (p.x >= b.x + 10 && p.x <= b.x + b.width - 10 && p.y >= b.y + 60 && p.y <= b.y + b.height - 10) out.push(i);
-    }
-    return out;
-  }, box);
+  const inside = await S(
+    page,
+    (b) => {
+      const s = window.sonomap,
+        out = [];
+      for (let i = 0; i < s.count; i++) {
+        const p = s.screenPoint(i);
+        if (
+          p.x >= b.x + 10 &&
+          p.x <= b.x + b.width - 10 &&
+          p.y >= b.y + 60 &&
+          p.y <= b.y + b.height - 10
+        )
+          out.push(i);
+      }
+      return out;
+    },
+    box,
+  );
   assert.ok(sel.length > 0, 'some points are selected');
-  assert.deepEqual([...sel].sort((a, b) => a - b), inside, 'exactly the points inside the box');
+  assert.deepEqual(
+    [...sel].sort((a, b) => a - b),
+    inside,
+    'exactly the points inside the box',
+  );
   await page.waitForFunction((p0) => window.sonomap.plays >= p0 + 2, plays0, { timeout: 10000 });
-  assert.ok(sel.includes((await S(page, () => window.sonomap.lastPlayed)).index), 'the sounds played are selected ones');
+  assert.ok(
+    sel.includes((await S(page, () => window.sonomap.lastPlayed)).index),
+    'the sounds played are selected ones',
+  );
   await page.keyboard.press('Escape');
   assert.deepEqual(await S(page, () => window.sonomap.selection), []);
 
@@ -206,12 +279,17 @@ test('quality figures, colour by cluster and distance, grid, box select and a 3-
     const axis = l3.filter((_, i) => i % 3 === k);
     assert.ok(Math.max(...axis) - Math.min(...axis) > 1.5, `axis ${k} is used`);
   }
-  await page.waitForFunction(() => window.sonomap.quality?.layout === 'umap-3d', null, { timeout: 30000 });
+  await page.waitForFunction(() => window.sonomap.quality?.layout === 'umap-3d', null, {
+    timeout: 30000,
+  });
   assert.equal(await page.locator('#grid').isDisabled(), true, 'no grid in 3-D');
   await page.mouse.move(5, 790);
   await page.waitForTimeout(200);
   await page.screenshot({ path: path.join(OUTDIR, 'map3d.png') });
-  const screenAll = () => S(page, () => Array.from({ length: window.sonomap.count }, (_, i) => window.sonomap.screenPoint(i)));
+  const screenAll = () =>
+    S(page, () =>
+      Array.from({ length: window.sonomap.count }, (_, i) => window.sonomap.screenPoint(i)),
+    );
   const s0 = await screenAll();
   // orbit: a drag turns the cloud
   await page.mouse.move(box.x + 200, box.y + 400);
@@ -237,7 +315,11 @@ test('quality figures, colour by cluster and distance, grid, box select and a 3-
   assert.equal(await S(page, () => window.sonomap.dims), 2);
   assert.equal(await S(page, () => window.sonomap.layout.length), 2 * n);
   assert.match(await status(page), /^Mapped 48 sounds · 2 failed$/);
-  assert.equal(await S(page, () => window.sonomap.quality?.layout), 'umap-2d', 'the quality of the layout shown');
+  assert.equal(
+    await S(page, () => window.sonomap.quality?.layout),
+    'umap-2d',
+    'the quality of the layout shown',
+  );
   assert.deepEqual(errors, [], 'no console errors');
   await page.close();
 });
@@ -245,15 +327,31 @@ test('quality figures, colour by cluster and distance, grid, box select and a 3-
 test('a dataset folder from the CLI shows its stored 3-D layout when 3-D is chosen', async () => {
   const out = path.join(tmpRoot, 'ds3');
   const sounds = path.join(tmpRoot, 'few');
-  for (const sub of ['tones', 'noise', 'clicks']) fs.cpSync(path.join(FIX, sub), path.join(sounds, sub), { recursive: true });
-  const r = spawnSync(process.execPath, [path.join(DIST, 'sonomap.mjs'), 'analyze', sounds, '--out', out, '--labels', 'folder', '--quiet'],
-    { encoding: 'utf8', timeout: 120000 });
+  for (const sub of ['tones', 'noise', 'clicks'])
+    fs.cpSync(path.join(FIX, sub), path.join(sounds, sub), { recursive: true });
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(DIST, 'sonomap.mjs'),
+      'analyze',
+      sounds,
+      '--out',
+      out,
+      '--labels',
+      'folder',
+      '--quiet',
+    ],
+    { encoding: 'utf8', timeout: 120000 },
+  );
   assert.equal(r.status, 0, `the CLI made a dataset: ${r.stderr}`);
   const proj = JSON.parse(fs.readFileSync(path.join(out, 'projections.json'), 'utf8'));
   assert.ok(proj.layouts['umap-3d'], 'the CLI wrote a 3-D layout');
   const n = proj.layouts['umap-3d'].length;
   const { page, errors } = await openPage(`${server.url}?dataset=ds3/`);
-  assert.match(await waitStatus(page, /^(Mapped|Could not)/, 60000), new RegExp(`^Mapped ${n} sounds · loaded from ds3/`));
+  assert.match(
+    await waitStatus(page, /^(Mapped|Could not)/, 60000),
+    new RegExp(`^Mapped ${n} sounds · loaded from ds3/`),
+  );
   assert.equal(await S(page, () => window.sonomap.dims), 2);
   assert.equal(await page.locator('#dims option[value="3"]').isDisabled(), false);
   await page.selectOption('#dims', '3');
@@ -264,8 +362,14 @@ test('a dataset folder from the CLI shows its stored 3-D layout when 3-D is chos
   const l3 = proj.layouts['umap-3d'];
   for (let k = 0; k < 3; k++) {
     const col = l3.map((row) => row[k]);
-    const lo = Math.min(...col), hi = Math.max(...col);
-    col.forEach((v, i) => assert.ok(Math.abs(((v - lo) / (hi - lo)) * 2 - 1 - shown[3 * i + k]) < 1e-3, `point ${i} axis ${k}`));
+    const lo = Math.min(...col),
+      hi = Math.max(...col);
+    col.forEach((v, i) =>
+      assert.ok(
+        Math.abs(((v - lo) / (hi - lo)) * 2 - 1 - shown[3 * i + k]) < 1e-3,
+        `point ${i} axis ${k}`,
+      ),
+    );
   }
   await hoverPlays(page);
   // the clusters and quality figures the CLI stored are shown (no features are loaded)
@@ -273,14 +377,25 @@ test('a dataset folder from the CLI shows its stored 3-D layout when 3-D is chos
   await page.selectOption('#dims', '2');
   if (config.quality?.trustworthiness !== undefined) {
     const q = await S(page, () => window.sonomap.quality);
-    assert.equal(q?.trustworthiness, config.quality.trustworthiness, 'the stored quality of the main layout');
+    assert.equal(
+      q?.trustworthiness,
+      config.quality.trustworthiness,
+      'the stored quality of the main layout',
+    );
   }
-  assert.equal(await page.locator('#color-by option[value="distance"]').isDisabled(), true, 'no features, no distances');
+  assert.equal(
+    await page.locator('#color-by option[value="distance"]').isDisabled(),
+    true,
+    'no features, no distances',
+  );
   const stored = proj.metadata.cluster;
   if (stored.some((c) => c >= 0)) {
     await page.selectOption('#color-by', 'cluster');
     await page.waitForFunction(() => window.sonomap.clusters, null, { timeout: 5000 });
-    assert.deepEqual(Array.from(await S(page, () => Array.from(window.sonomap.clusters.index))), stored);
+    assert.deepEqual(
+      Array.from(await S(page, () => Array.from(window.sonomap.clusters.index))),
+      stored,
+    );
     assert.ok(await page.locator('#chart').isVisible(), 'clusters against labels');
   }
   assert.deepEqual(errors, []);
@@ -292,50 +407,86 @@ const SCALE_D = Number(process.env.SONOMAP_SCALE_D || 64);
 
 test(`scale: ${SCALE_N} synthetic rows × ${SCALE_D} mapped through the projection worker, the page stays responsive`, async () => {
   const { page, errors } = await openPage(server.url);
-  const n = SCALE_N, d = SCALE_D, groups = 12;
+  const n = SCALE_N,
+    d = SCALE_D,
+    groups = 12;
   // Clustered rows made in the page (a seeded generator), labelled by their cluster; a ticker
   // records the longest gap between its beats while the map is made.
-  await S(page, ({ n, d, groups }) => {
-    let s = 12345;
-    const rnd = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
-    const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
-    const centres = Array.from({ length: groups }, () => Float32Array.from({ length: d }, () => gauss() * 3));
-    const X = new Float32Array(n * d);
-    const labels = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const g = i % groups;
-      labels[i] = `group ${g + 1}`;
-      for (let j = 0; j < d; j++) X[i * d + j] = centres[g][j] + gauss();
-    }
-    window.__lag = { max: 0, beats: 0, statuses: [] };
-    let last = performance.now();
-    window.__ticker = setInterval(() => {
-      const t = performance.now();
-      window.__lag.max = Math.max(window.__lag.max, t - last);
-      window.__lag.beats++;
-      const st = document.getElementById('status').textContent;
-      if (window.__lag.statuses.at(-1) !== st) window.__lag.statuses.push(st);
-      last = t;
-    }, 50);
-    window.__result = null;
-    window.sonomap.mapFeatures(X, n, d, { projection: 'umap', dims: 2, labels })
-      .then((r) => { window.__result = r; }, (e) => { window.__result = { error: e.message }; });
-  }, { n, d, groups });
+  await S(
+    page,
+    ({ n, d, groups }) => {
+      let s = 12345;
+      const rnd = () => {
+        s ^= s << 13;
+        s >>>= 0;
+        s ^= s >>> 17;
+        s ^= s << 5;
+        s >>>= 0;
+        return s / 4294967296;
+      };
+      const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
+      const centres = Array.from({ length: groups }, () =>
+        Float32Array.from({ length: d }, () => gauss() * 3),
+      );
+      const X = new Float32Array(n * d);
+      const labels = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const g = i % groups;
+        labels[i] = `group ${g + 1}`;
+        for (let j = 0; j < d; j++) X[i * d + j] = centres[g][j] + gauss();
+      }
+      window.__lag = { max: 0, beats: 0, statuses: [] };
+      let last = performance.now();
+      window.__ticker = setInterval(() => {
+        const t = performance.now();
+        window.__lag.max = Math.max(window.__lag.max, t - last);
+        window.__lag.beats++;
+        const st = document.getElementById('status').textContent;
+        if (window.__lag.statuses.at(-1) !== st) window.__lag.statuses.push(st);
+        last = t;
+      }, 50);
+      window.__result = null;
+      window.sonomap.mapFeatures(X, n, d, { projection: 'umap', dims: 2, labels }).then(
+        (r) => {
+          window.__result = r;
+        },
+        (e) => {
+          window.__result = { error: e.message };
+        },
+      );
+    },
+    { n, d, groups },
+  );
   // while it maps, the page answers and says how far it is: the first layouts are drawn, a
   // search is answered and the view zooms before the map is done
-  await page.waitForFunction(() => /^Mapping/.test(document.getElementById('status').textContent), null, { timeout: 30000 });
-  await page.waitForFunction(() => window.sonomap.count > 0, null, { timeout: 120000, polling: 100 });
+  await page.waitForFunction(
+    () => /^Mapping/.test(document.getElementById('status').textContent),
+    null,
+    { timeout: 30000 },
+  );
+  await page.waitForFunction(() => window.sonomap.count > 0, null, {
+    timeout: 120000,
+    polling: 100,
+  });
   const during = await S(page, () => {
     const search = document.getElementById('search');
     search.value = 'group 1';
     search.dispatchEvent(new Event('input'));
     const before = window.sonomap.screenPoint(0);
-    document.getElementById('map').dispatchEvent(new KeyboardEvent('keydown', { key: '+', bubbles: true }));
+    document
+      .getElementById('map')
+      .dispatchEvent(new KeyboardEvent('keydown', { key: '+', bubbles: true }));
     const after = window.sonomap.screenPoint(0);
-    const answer = { count: document.getElementById('search-count').textContent, moved: Math.hypot(after.x - before.x, after.y - before.y), status: document.getElementById('status').textContent };
+    const answer = {
+      count: document.getElementById('search-count').textContent,
+      moved: Math.hypot(after.x - before.x, after.y - before.y),
+      status: document.getElementById('status').textContent,
+    };
     search.value = '';
     search.dispatchEvent(new Event('input'));
-    document.getElementById('map').dispatchEvent(new KeyboardEvent('keydown', { key: '0', bubbles: true }));
+    document
+      .getElementById('map')
+      .dispatchEvent(new KeyboardEvent('keydown', { key: '0', bubbles: true }));
     return answer;
   });
   assert.match(during.status, /^Mapping/, 'still mapping');
@@ -346,16 +497,25 @@ test(`scale: ${SCALE_N} synthetic rows × ${SCALE_D} mapped through the projecti
   assert.equal(res.error, undefined);
   clearInterval(await S(page, () => window.__ticker));
   assert.equal(res.status, `Mapped ${n} points`);
-  assert.ok(res.lag.statuses.some((t) => /^Mapping .* \d+ %$/.test(t)), `progress was reported (${res.lag.statuses.slice(0, 4).join(' | ')})`);
-  console.log(`# ${n} × ${d} → 2-D UMAP in ${(res.ms / 1000).toFixed(1)} s; longest main-thread gap ${Math.round(res.lag.max)} ms; ${res.lag.beats} beats`);
+  assert.ok(
+    res.lag.statuses.some((t) => /^Mapping .* \d+ %$/.test(t)),
+    `progress was reported (${res.lag.statuses.slice(0, 4).join(' | ')})`,
+  );
+  console.log(
+    `# ${n} × ${d} → 2-D UMAP in ${(res.ms / 1000).toFixed(1)} s; longest main-thread gap ${Math.round(res.lag.max)} ms; ${res.lag.beats} beats`,
+  );
   assert.equal(await S(page, () => window.sonomap.count), n);
   assert.ok(await S(page, () => window.sonomap.layout.every(Number.isFinite)), 'every row placed');
   // quality on 1,000 sampled rows; well separated groups keep their labels
-  await page.waitForFunction(() => window.sonomap.quality, null, { timeout: Math.max(120000, n * 6) });
+  await page.waitForFunction(() => window.sonomap.quality, null, {
+    timeout: Math.max(120000, n * 6),
+  });
   const q = await S(page, () => window.sonomap.quality);
   assert.equal(q.queries, 1000);
   assert.ok(q.labelAccuracy > 0.9, `1-NN label accuracy ${q.labelAccuracy}`);
-  console.log(`# quality at ${n}: T ${q.trustworthiness.toFixed(3)} C ${q.continuity.toFixed(3)} 1-NN ${q.labelAccuracy.toFixed(3)}`);
+  console.log(
+    `# quality at ${n}: T ${q.trustworthiness.toFixed(3)} C ${q.continuity.toFixed(3)} 1-NN ${q.labelAccuracy.toFixed(3)}`,
+  );
   // hover picks a point (its tooltip), search answers
   const seen = (await visiblePoints(page)).slice(0, 20);
   let named = false;
@@ -363,7 +523,10 @@ test(`scale: ${SCALE_N} synthetic rows × ${SCALE_D} mapped through the projecti
     const p = await S(page, (k) => window.sonomap.screenPoint(k), i);
     await page.mouse.move(p.x, p.y);
     const tip = await page.locator('#tooltip').textContent();
-    if (!(await page.locator('#tooltip').isHidden()) && /^row \d+/.test(tip)) { named = true; break; }
+    if (!(await page.locator('#tooltip').isHidden()) && /^row \d+/.test(tip)) {
+      named = true;
+      break;
+    }
   }
   assert.ok(named, 'hovering a point shows its tooltip');
   await page.fill('#search', 'group 3');
@@ -374,7 +537,11 @@ test(`scale: ${SCALE_N} synthetic rows × ${SCALE_D} mapped through the projecti
   await page.selectOption('#color-by', 'cluster');
   await page.fill('#clusters-k', String(groups));
   await page.locator('#clusters-k').dispatchEvent('change');
-  await page.waitForFunction((k) => window.sonomap.clusters?.k === k && window.sonomap.clusterTable, groups, { timeout: 120000 });
+  await page.waitForFunction(
+    (k) => window.sonomap.clusters?.k === k && window.sonomap.clusterTable,
+    groups,
+    { timeout: 120000 },
+  );
   const table = await S(page, () => window.sonomap.clusterTable);
   const purity = table.reduce((a, row) => a + Math.max(...row), 0) / n;
   assert.ok(purity > 0.9, `k-means finds the groups (purity ${purity.toFixed(3)})`);
@@ -385,7 +552,11 @@ test(`scale: ${SCALE_N} synthetic rows × ${SCALE_D} mapped through the projecti
     await page.click('#grid');
     await page.waitForFunction(() => window.sonomap.grid, null, { timeout: 120000 });
     await page.waitForTimeout(900);
-    assert.equal(isLattice(await S(page, () => Array.from(window.sonomap.layout))).distinct, n, 'one cell per point');
+    assert.equal(
+      isLattice(await S(page, () => Array.from(window.sonomap.layout))).distinct,
+      n,
+      'one cell per point',
+    );
   }
   assert.deepEqual(errors, []);
   await page.close();

@@ -1,18 +1,25 @@
 // The built wasm against the native build of the same C: same inputs, same results.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadEngine } from '../../web/engine.js';
+import { test } from 'node:test';
+import { loadEngine } from '../../web/core/engine.js';
 
 const engine = await loadEngine(fs.readFileSync('dist/sonomap.wasm'));
 const DUMP = 'build/opt/tools/analysis-dump';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-engine-'));
 const FIX = 'build/fixtures/cli';
-const files = ['tones/tone-0.wav', 'tones/tone-1.wav', 'noise/noise-1.flac', 'plucks/pluck-1.ogg', 'sweeps/sweep-1.aiff', 'pulses/pulse-3.flac']
-  .map((f) => path.join(FIX, f));
+const files = [
+  'tones/tone-0.wav',
+  'tones/tone-1.wav',
+  'noise/noise-1.flac',
+  'plucks/pluck-1.ogg',
+  'sweeps/sweep-1.aiff',
+  'pulses/pulse-3.flac',
+].map((f) => path.join(FIX, f));
 
 function native(file, mode) {
   const out = path.join(tmp, 'dump.f32');
@@ -48,16 +55,26 @@ for (const mode of ['clip', 'long']) {
         const base = i * per;
         assert.ok(Math.abs(s.start - n.data[base]) < 1e-5, `${file} segment ${i} start`);
         const lm = maxRelDiff(s.logmel, n.data.subarray(base + 2, base + 2 + 6144));
-        const fp = maxRelDiff(s.fingerprint, n.data.subarray(base + 2 + 6144, base + 2 + 6144 + 1024));
+        const fp = maxRelDiff(
+          s.fingerprint,
+          n.data.subarray(base + 2 + 6144, base + 2 + 6144 + 1024),
+        );
         const de = maxRelDiff(s.descriptors, n.data.subarray(base + 2 + 7168, base + per));
-        assert.ok(lm < 1e-4 && fp < 1e-4 && de < 1e-4, `${file} segment ${i}: log-mel ${lm}, fingerprint ${fp}, descriptors ${de}`);
+        assert.ok(
+          lm < 1e-4 && fp < 1e-4 && de < 1e-4,
+          `${file} segment ${i}: log-mel ${lm}, fingerprint ${fp}, descriptors ${de}`,
+        );
       });
     }
   });
 }
 
 test('bad files give the same reasons in wasm and native', () => {
-  for (const f of ['build/fixtures/cli-broken/cut.flac', 'build/fixtures/cli-broken/readme.wav', 'build/fixtures/cli-broken/empty.aiff']) {
+  for (const f of [
+    'build/fixtures/cli-broken/cut.flac',
+    'build/fixtures/cli-broken/readme.wav',
+    'build/fixtures/cli-broken/empty.aiff',
+  ]) {
     const n = native(f, 'clip');
     const w = engine.analyzeFile(fs.readFileSync(f));
     assert.ok(w.error && w.error.length > 5, `${f} gives a reason`);
@@ -67,7 +84,7 @@ test('bad files give the same reasons in wasm and native', () => {
 
 test('WAV encoding round-trips through the engine decoder', () => {
   const x = new Float32Array(16000);
-  for (let i = 0; i < x.length; i++) x[i] = 0.5 * Math.sin(2 * Math.PI * 440 * i / 16000);
+  for (let i = 0; i < x.length; i++) x[i] = 0.5 * Math.sin((2 * Math.PI * 440 * i) / 16000);
   const wav = engine.wavEncode(x, 16000);
   const r = engine.analyzeFile(wav);
   assert.equal(r.error, null);

@@ -2,30 +2,63 @@
 // programs of tests/native compiled to standalone wasm and run under WASI (so the SIMD128
 // kernels are held to the scalar reference exactly as the native fallback is), and the imported
 // YAMNet through dist/sonomap.wasm against the independent numpy reference.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { test } from 'node:test';
 import { WASI } from 'node:wasi';
-import { loadEngine } from '../../web/engine.js';
+import { loadEngine } from '../../web/core/engine.js';
 
 const OUT = 'build/wasm-tests';
 const MODEL = '../shared/models/yamnet.tflite';
 const FIX = 'build/fixtures/nn';
 
-function newest(files) { return Math.max(...files.map((f) => fs.statSync(f).mtimeMs)); }
+function newest(files) {
+  return Math.max(...files.map((f) => fs.statSync(f).mtimeMs));
+}
 
 function buildTest(name) {
-  const src = [`tests/native/${name}.c`, ...fs.readdirSync('wasm/nn').filter((f) => f.endsWith('.c')).map((f) => `wasm/nn/${f}`)];
-  const deps = [...src, 'tests/native/check.h', ...fs.readdirSync('wasm/nn').filter((f) => f.endsWith('.h')).map((f) => `wasm/nn/${f}`)];
+  const src = [
+    `tests/native/${name}.c`,
+    ...fs
+      .readdirSync('wasm/nn')
+      .filter((f) => f.endsWith('.c'))
+      .map((f) => `wasm/nn/${f}`),
+  ];
+  const deps = [
+    ...src,
+    'tests/native/check.h',
+    ...fs
+      .readdirSync('wasm/nn')
+      .filter((f) => f.endsWith('.h'))
+      .map((f) => `wasm/nn/${f}`),
+  ];
   const out = path.join(OUT, `${name}.wasm`);
   if (fs.existsSync(out) && fs.statSync(out).mtimeMs >= newest(deps)) return out;
   fs.mkdirSync(OUT, { recursive: true });
-  const r = spawnSync('emcc', ['-std=c11', '-O3', '-msimd128', '-Wall', '-Wextra', '-Wno-unused-parameter',
-    '-Iwasm', '-Itests/native', '-sSTANDALONE_WASM', '-sALLOW_MEMORY_GROWTH', '-sINITIAL_MEMORY=33554432',
-    ...src, '-o', out], { encoding: 'utf8' });
+  const r = spawnSync(
+    'emcc',
+    [
+      '-std=c11',
+      '-O3',
+      '-msimd128',
+      '-Wall',
+      '-Wextra',
+      '-Wno-unused-parameter',
+      '-Iwasm',
+      '-Itests/native',
+      '-sSTANDALONE_WASM',
+      '-sALLOW_MEMORY_GROWTH',
+      '-sINITIAL_MEMORY=33554432',
+      ...src,
+      '-o',
+      out,
+    ],
+    { encoding: 'utf8' },
+  );
   assert.equal(r.status, 0, `emcc failed: ${r.stderr}`);
   return out;
 }
@@ -34,7 +67,14 @@ async function runWasi(file) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-nn-'));
   const outPath = path.join(tmp, 'out.txt');
   const fd = fs.openSync(outPath, 'w');
-  const wasi = new WASI({ version: 'preview1', args: [path.basename(file)], env: {}, stdout: fd, stderr: fd, returnOnExit: true });
+  const wasi = new WASI({
+    version: 'preview1',
+    args: [path.basename(file)],
+    env: {},
+    stdout: fd,
+    stderr: fd,
+    returnOnExit: true,
+  });
   const mod = await WebAssembly.compile(fs.readFileSync(file));
   const inst = await WebAssembly.instantiate(mod, {
     wasi_snapshot_preview1: wasi.wasiImport,
@@ -51,7 +91,13 @@ test('wasm SIMD128 kernels agree with the scalar reference (test_nn_ops in wasm)
   const wasm = buildTest('test_nn_ops');
   assert.ok(WebAssembly.validate(fs.readFileSync(wasm)));
   const { code, out } = await runWasi(wasm);
-  console.log(out.trim().split('\n').filter((l) => /network|worst|passed/.test(l)).join('\n'));
+  console.log(
+    out
+      .trim()
+      .split('\n')
+      .filter((l) => /network|worst|passed/.test(l))
+      .join('\n'),
+  );
   assert.equal(code, 0, out);
   assert.match(out, /test_nn_ops: [1-9]\d* passed, 0 failed/);
 });
@@ -68,13 +114,22 @@ function readF32(file) {
 }
 
 function cosine(a, b) {
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
+  let ab = 0,
+    aa = 0,
+    bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i] * b[i];
+    aa += a[i] * a[i];
+    bb += b[i] * b[i];
+  }
   return ab / Math.sqrt(aa * bb);
 }
 
 test('YAMNet .tflite through dist/sonomap.wasm matches the numpy reference', async (t) => {
-  if (!fs.existsSync(MODEL)) { t.skip(`${MODEL} not found`); return; }
+  if (!fs.existsSync(MODEL)) {
+    t.skip(`${MODEL} not found`);
+    return;
+  }
   assert.ok(fs.existsSync(`${FIX}/ref_emb.f32`), 'reference fixtures missing: make fixtures');
   const eng = await loadEngine(fs.readFileSync('dist/sonomap.wasm'));
   const x = eng.x;
@@ -97,14 +152,20 @@ test('YAMNet .tflite through dist/sonomap.wasm matches the numpy reference', asy
   const refScores = readF32(`${FIX}/ref_scores.f32`);
   const n = 3; // the same patch three times: batching must not change it
   const pin = eng.alloc(n * patch.length * 4);
-  for (let i = 0; i < n; i++) new Float32Array(eng.memory.buffer, pin + i * patch.length * 4, patch.length).set(patch);
-  const pe = eng.alloc(n * 1024 * 4), ps = eng.alloc(n * 521 * 4);
+  for (let i = 0; i < n; i++)
+    new Float32Array(eng.memory.buffer, pin + i * patch.length * 4, patch.length).set(patch);
+  const pe = eng.alloc(n * 1024 * 4),
+    ps = eng.alloc(n * 521 * 4);
   assert.equal(x.sm_model_embed(m, pin, n, pe, ps), 0);
-  const emb = eng.f32(pe, n * 1024), sc = eng.f32(ps, n * 521);
+  const emb = eng.f32(pe, n * 1024),
+    sc = eng.f32(ps, n * 521);
   for (let i = 0; i < n; i++) {
     const c = cosine(emb.subarray(i * 1024, (i + 1) * 1024), ref);
     const cs = cosine(sc.subarray(i * 521, (i + 1) * 521), refScores);
-    if (i === 0) console.log(`wasm YAMNet embedding vs numpy reference: cosine ${c.toFixed(6)}, scores ${cs.toFixed(6)}`);
+    if (i === 0)
+      console.log(
+        `wasm YAMNet embedding vs numpy reference: cosine ${c.toFixed(6)}, scores ${cs.toFixed(6)}`,
+      );
     assert.ok(c >= 0.999, `cosine ${c}`);
     assert.ok(cs >= 0.999, `score cosine ${cs}`);
   }
@@ -115,8 +176,11 @@ test('YAMNet .tflite through dist/sonomap.wasm matches the numpy reference', asy
 // Not a benchmark (nothing is timed or compared): the bench script must run end to end, so a
 // broken `make bench-nn` shows up here. Tiny counts, Node only, no peers.
 test('bench-nn runs end to end (smoke: 1 round, 10 ms, no peers, no browser)', () => {
-  const r = spawnSync(process.execPath, ['scripts/bench-nn.mjs', '--rounds', '1', '--time', '0.01', '--no-peers', '--no-browser'],
-    { encoding: 'utf8', timeout: 120000 });
+  const r = spawnSync(
+    process.execPath,
+    ['scripts/bench-nn.mjs', '--rounds', '1', '--time', '0.01', '--no-peers', '--no-browser'],
+    { encoding: 'utf8', timeout: 120000 },
+  );
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /69\.2 M multiply-adds per patch \(sm_model_macs\)/);
   assert.match(r.stdout, /wasm SIMD128 peak .* GFLOP\/s/);

@@ -1,9 +1,16 @@
-// The demuxers that split MP3, ADTS and Ogg Opus into packets for WebCodecs (web/webcodecs.js):
+// The demuxers that split MP3, ADTS and Ogg Opus into packets for WebCodecs (web/workers/webcodecs.js):
 // packet counts and durations against what the encoders wrote.
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { demux, demuxMp3, demuxOggOpus, mp3Header, opusPacketDuration } from '../../web/webcodecs.js';
+import { test } from 'node:test';
+import {
+  demux,
+  demuxMp3,
+  demuxOggOpus,
+  mp3Header,
+  opusPacketDuration,
+} from '../../web/workers/webcodecs.js';
 
 const F = 'build/fixtures/webcodecs';
 const read = (f) => new Uint8Array(fs.readFileSync(`${F}/${f}`));
@@ -15,7 +22,8 @@ test('MP3 MPEG-1 stereo: frames of 1152 samples cover the 2 s tone', () => {
   assert.equal(s.config.numberOfChannels, 2);
   const secs = s.packets.reduce((a, p) => a + p.duration, 0);
   assert.ok(secs > 2.0 && secs < 2.2, `${secs} s of frames`);
-  for (const p of s.packets) assert.ok(mp3Header(p.data, 0), 'every packet starts with a frame header');
+  for (const p of s.packets)
+    assert.ok(mp3Header(p.data, 0), 'every packet starts with a frame header');
 });
 
 test('MP3 MPEG-2 mono at 22.05 kHz: 576-sample frames', () => {
@@ -35,7 +43,7 @@ test('Ogg Opus: head, pre-skip, packets covering the 1 s tone', () => {
   assert.ok(s.skip > 0 && s.skip < 48000);
   const secs = s.packets.reduce((a, p) => a + p.duration, 0);
   assert.ok(secs > 1.0 && secs < 1.1, `${secs} s`);
-  assert.equal(opusPacketDuration(Uint8Array.of(0xf8)), 0.02);  // config 31: CELT FB 20 ms, one frame
+  assert.equal(opusPacketDuration(Uint8Array.of(0xf8)), 0.02); // config 31: CELT FB 20 ms, one frame
 });
 
 test('random bytes are not taken for a stream', () => {

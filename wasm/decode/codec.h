@@ -23,6 +23,7 @@ typedef struct dec_stream_info {
 typedef struct dec_msgs {
   char err[DEC_MSG];
   char warn[DEC_MSG];
+  int browser; /* 1 when open() refused a stream the browser's decoder should take */
 } dec_msgs;
 
 /* Formats dst (DEC_MSG bytes) printf-style. */

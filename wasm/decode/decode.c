@@ -1,4 +1,5 @@
-/* decode.c — format probing by magic bytes and the dec_decoder_* API (see decode.h). */
+/* decode.c — format probing by magic bytes, the sm_decoder_* API (see decode.h) and
+ * sm_decoder_for (sonomap.h). */
 #include "decode.h"
 
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "flac.h"
 #include "vorbis.h"
 #include "wav.h"
+#include "sonomap.h"
 
 struct dec_decoder {
   const dec_codec *codec;
@@ -74,6 +76,41 @@ int dec_decoder_probe(const uint8_t *buf, size_t len, char *name, size_t cap) {
   return DEC_PROBE_UNKNOWN;
 }
 
+/* The codec that decodes a stream dec_decoder_probe named (DEC_PROBE_ENGINE only). */
+static const dec_codec *engine_codec(const char *name) {
+  if (!strcmp(name, "wav")) return &dec_codec_wav;
+  if (!strcmp(name, "aiff")) return &dec_codec_aiff;
+  if (!strcmp(name, "flac")) return &dec_codec_flac;
+  return &dec_codec_vorbis;
+}
+
+int sm_decoder_for(const uint8_t *bytes, size_t len) {
+  char name[16];
+  int kind = dec_decoder_probe(bytes, len, name, sizeof name);
+  switch (kind) {
+    case DEC_PROBE_ENGINE: {
+      /* A stream the engine recognises may still be one its decoder refuses for the browser
+       * (multichannel Vorbis): the headers decide. Opening parses headers only. */
+      const dec_codec *codec = engine_codec(name);
+      dec_stream_info info;
+      dec_msgs msgs;
+      memset(&msgs, 0, sizeof msgs);
+      void *st = codec->open(bytes, len, &info, &msgs);
+      if (st) codec->close(st);
+      return !st && msgs.browser ? SM_DECODER_BROWSER : SM_DECODER_ENGINE;
+    }
+    case DEC_PROBE_BROWSER:
+      if (!strcmp(name, "mp3")) return SM_DECODER_BROWSER_MPEG;
+      if (!strcmp(name, "aac")) return SM_DECODER_BROWSER_AAC;
+      if (!strcmp(name, "opus")) return SM_DECODER_BROWSER_OPUS;
+      return SM_DECODER_BROWSER;
+    case DEC_PROBE_UNSUPPORTED:
+      return SM_DECODER_NONE;
+    default:
+      return SM_DECODER_UNKNOWN;
+  }
+}
+
 static void set_err(char *err, size_t errlen, const char *msg) {
   if (err && errlen) snprintf(err, errlen, "%s", msg);
 }
@@ -101,10 +138,7 @@ dec_decoder *dec_decoder_open(const uint8_t *buf, size_t len, char *err, size_t 
   int kind = dec_decoder_probe(buf, len, name, sizeof name);
   const dec_codec *codec = NULL;
   if (kind == DEC_PROBE_ENGINE) {
-    if (!strcmp(name, "wav")) codec = &dec_codec_wav;
-    else if (!strcmp(name, "aiff")) codec = &dec_codec_aiff;
-    else if (!strcmp(name, "flac")) codec = &dec_codec_flac;
-    else codec = &dec_codec_vorbis;
+    codec = engine_codec(name);
   } else if (kind == DEC_PROBE_BROWSER) {
     snprintf(msg, sizeof msg, "%s: decoded by the browser, not the engine", name);
     set_err(err, errlen, msg);

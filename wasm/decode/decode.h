@@ -27,6 +27,8 @@ const char *dec_decoder_error(const dec_decoder *d);    /* NULL when none */
 const char *dec_decoder_warning(const dec_decoder *d);  /* NULL when none */
 void dec_decoder_close(dec_decoder *d);
 
+/* ---- additions ---- */
+
 /* Integer sample width of the source (8..32; 16 for G.711), 0 for float and lossy formats. */
 int dec_decoder_bits(const dec_decoder *d);
 /* Like dec_decoder_read, but the integer samples as stored (e.g. -32768..32767 for 16 bits;
@@ -46,8 +48,8 @@ enum dec_probe {
  * and returns an enum dec_probe. dec_decoder_open fails on anything but DEC_PROBE_ENGINE with
  * "<name>: decoded by the browser, not the engine" or a similar one-line reason. One case
  * probes as DEC_PROBE_ENGINE yet opens with that same browser reason: Ogg Vorbis with a 5.1
- * channel mapping, which the bundled stb_vorbis decodes wrongly. So a caller that falls back
- * to the browser should also do so when the open error contains "decoded by the browser". */
+ * channel mapping, which the bundled stb_vorbis decodes wrongly. sm_decoder_for (sonomap.h)
+ * tells a caller which decoder a file needs, that case included. */
 int dec_decoder_probe(const uint8_t *buf, size_t len, char *name, size_t cap);
 
 #endif

@@ -179,6 +179,7 @@ static int vet_setup(stb_vorbis *f, dec_msgs *m) {
       dec_msg_set(m->err,
                  "ogg: %d-channel Vorbis with a multi-step channel mapping: decoded by the "
                  "browser, not the engine", f->channels);
+      m->browser = 1;
       return 0;
     }
   /* Codewords of 31 or 32 bits (legal, never written by real encoders) make stb_vorbis's

@@ -1,0 +1,91 @@
+// main.mjs — `node dist/sonomap.mjs analyze|project ...`: the same wasm engine as the page, run
+// under Node, writing a dataset folder of static files (README "Command line"). This module
+// only dispatches: each subcommand lives in its own module with its options and usage. It is
+// also the analysis worker threads' script (they run analyze-worker.mjs).
+import { isMainThread, workerData } from 'node:worker_threads';
+import { ANALYZE_OPTIONS, ANALYZE_USAGE, analyze, analyzeSettings } from './analyze.mjs';
+import { runAnalysisWorker } from './analyze-worker.mjs';
+import { readArgs, UsageError } from './args.mjs';
+import { PROJECT_OPTIONS, PROJECT_USAGE, project, projectSettings } from './project.mjs';
+
+const VERSION = '0.1.0';
+const ctx = {
+  version: VERSION,
+  wasmUrl: new URL('./sonomap.wasm', import.meta.url),
+  entryUrl: new URL(import.meta.url),
+};
+
+const USAGE = `sonomap ${VERSION} — a map of sounds you can hear
+
+usage:
+  sonomap analyze <file-or-folder>... --out <dir> [options]
+  sonomap project <embeddings.npy> --out <dir> [options]
+  sonomap version
+  sonomap <command> --help      the options of a command
+`;
+
+const COMMANDS = {
+  analyze: {
+    options: ANALYZE_OPTIONS,
+    usage: ANALYZE_USAGE,
+    settings: analyzeSettings,
+    run: analyze,
+  },
+  project: {
+    options: PROJECT_OPTIONS,
+    usage: PROJECT_USAGE,
+    settings: projectSettings,
+    run: project,
+  },
+};
+
+/** Runs the command line; resolves the exit status (0 done, 1 nothing could be done, 2 a
+ *  usage mistake or a failure). */
+export async function main(argv) {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  if (cmd === '-h' || cmd === '--help' || cmd === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (cmd === 'version' || cmd === '--version') {
+    process.stdout.write(`sonomap ${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[cmd];
+  if (!command) {
+    process.stderr.write(`sonomap: unknown command '${cmd}' (analyze or project)\n\n${USAGE}`);
+    return 2;
+  }
+  let settings;
+  try {
+    const { values, positionals } = readArgs(rest, command.options, cmd);
+    if (values.help) {
+      process.stdout.write(command.usage);
+      return 0;
+    }
+    settings = command.settings(values, positionals);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`sonomap ${cmd}: ${e.message}\n\n${command.usage}`);
+    return 2;
+  }
+  return command.run(settings, ctx);
+}
+
+if (!isMainThread && workerData?.sonomapWorker) {
+  await runAnalysisWorker(ctx.wasmUrl, workerData.model);
+} else if (isMainThread) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`sonomap: ${e.message}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,114 @@
+// project.mjs — `sonomap project <embeddings.npy> --out <dir>`: feature vectors computed
+// elsewhere laid out by the same engine; writes layout.npy (and, with --files, a dataset folder
+// without sprites or audio).
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildDataset } from '../core/dataset.js';
+import { loadEngine } from '../core/engine.js';
+import { npyDecode, npyEncode } from '../core/npy.js';
+import { intOpt, oneOf, UsageError } from './args.mjs';
+import { progress } from './files.mjs';
+
+export const PROJECT_OPTIONS = {
+  out: { type: 'string' },
+  projection: { type: 'string' },
+  dims: { type: 'string' },
+  seed: { type: 'string' },
+  files: { type: 'string' },
+  quiet: { type: 'boolean' },
+};
+
+export const PROJECT_USAGE = `usage: sonomap project <embeddings.npy> --out <dir> [options]
+
+Lays out the rows of an N x D float32 .npy file; writes <dir>/layout.npy (N x dims, NaN for rows
+with non-finite values).
+
+options:
+  --out <dir>                 where layout.npy goes (required)
+  --projection umap|tsne|pca  (default umap)
+  --dims 2|3                  (default 2)
+  --seed <n>                  0 to 4294967295 (default 42)
+  --files <files.txt>         one name per row: also writes config.json, projections.json and
+                              files.txt, a dataset folder the page opens (no sprites, no sound)
+  --quiet                     no progress lines
+  -h, --help                  this help
+`;
+
+/** The options of one project run, checked (UsageError for the first bad one). */
+export function projectSettings(values, positionals) {
+  const [file, ...rest] = positionals;
+  if (!file) throw new UsageError('project needs an embeddings .npy file');
+  if (rest.length) throw new UsageError(`project takes one .npy file, not also ${rest.join(' ')}`);
+  if (values.out === undefined) throw new UsageError('project needs --out <dir>');
+  return {
+    file,
+    out: values.out,
+    projection: oneOf('projection', values.projection ?? 'umap', ['umap', 'tsne', 'pca']),
+    dims: intOpt('dims', values.dims ?? 2, 2, 3),
+    seed: intOpt('seed', values.seed ?? 42, 0, 2 ** 32 - 1),
+    files: values.files ?? null,
+    quiet: !!values.quiet,
+  };
+}
+
+/** Runs project; resolves the exit status. ctx: {version, wasmUrl}. */
+export async function project(s, ctx) {
+  const { file, projection, dims, seed } = s;
+  const { data, shape } = npyDecode(fs.readFileSync(file), file);
+  if (shape.length !== 2)
+    throw new Error(`${file}: expected a 2-D array (N x D), got shape (${shape})`);
+  const [n, d] = shape;
+  let names = null;
+  if (s.files) {
+    names = fs
+      .readFileSync(s.files, 'utf8')
+      .split(/\r?\n/)
+      .filter((l) => l.length);
+    if (names.length !== n) throw new Error(`${s.files} has ${names.length} names for ${n} rows`);
+  }
+  const engine = await loadEngine(fs.readFileSync(ctx.wasmUrl));
+  const pr = progress(s.quiet);
+  const m = engine.createMap(data, n, d, { projection, dims, seed });
+  let layout;
+  try {
+    let left = m.totalSteps;
+    while (left > 0) left = m.step(Math.max(1, Math.ceil(m.totalSteps / 20)));
+    layout = m.layout();
+    if (m.excluded.length) {
+      const some = m.excluded.slice(0, 10).join(', ') + (m.excluded.length > 10 ? ', …' : '');
+      pr.log(`${file}: rows ${some} have non-finite values and were left out`);
+    }
+  } finally {
+    m.free();
+  }
+  const out = path.resolve(s.out);
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'layout.npy'), npyEncode(layout, [n, dims]));
+  if (names) {
+    const items = names.map((f) => ({
+      file: f,
+      label: '',
+      start: 0,
+      length: 0,
+      clipStart: 0,
+      clipDuration: 0,
+      descriptors: [0, 0, 0, 0, 0, 0],
+    }));
+    const ds = buildDataset({
+      name: path.basename(out),
+      generator: `sonomap ${ctx.version}`,
+      items,
+      layouts: { [`${projection}-${dims}d`]: layout },
+      projection,
+      seed,
+    });
+    ds.config.sprite = null;
+    ds.config.audio = null;
+    fs.writeFileSync(path.join(out, 'config.json'), `${JSON.stringify(ds.config, null, 1)}\n`);
+    fs.writeFileSync(path.join(out, 'projections.json'), `${JSON.stringify(ds.projections)}\n`);
+    fs.writeFileSync(path.join(out, 'files.txt'), ds.filesTxt);
+  }
+  const nan = m.excluded.length ? `, ${m.excluded.length} rows NaN` : '';
+  pr.log(`wrote ${path.join(out, 'layout.npy')} (${n} x ${dims}${nan})`);
+  return 0;
+}

@@ -1,0 +1,254 @@
+// analysis.js — sounds in: the files a person gives go through the analysis worker pool (the
+// browser's own decoder on the page for what neither the engine nor WebCodecs reads), then
+// become the map's model and are projected.
+import { DEFAULT_CLIP_SECONDS, joinSpriteclip } from '../core/features.js';
+import { analysisBatch, SEED, SPRITECLIP_RATE } from '../core/policy.js';
+import { buildAtlas } from '../view/atlas.js';
+import { labelColors } from '../view/legend.js';
+import { poolSize, WorkerPool } from '../workers/pool.js';
+import { player, progress, ui } from './context.js';
+import { decodeInPage } from './decode.js';
+import { pathLabels } from './files.js';
+import { projectModel, reset, showEmpty } from './mapping.js';
+import { reason } from './progress.js';
+import { projector, wasmModule } from './services.js';
+import { state } from './state.js';
+
+async function analyzeOne(pool, entry, opts) {
+  try {
+    return await pool.run({ type: 'file', file: entry.file, path: entry.path, opts });
+  } catch (err) {
+    if (!err.needsBrowserDecode) throw err;
+    return analyzeDecoded(pool, entry, opts, err.message);
+  }
+}
+
+/** A file neither the engine nor WebCodecs read: decoded here by the browser, analysed as PCM. */
+async function analyzeDecoded(pool, entry, opts, why) {
+  let pcm;
+  try {
+    pcm = await decodeInPage(entry.file);
+  } catch (e) {
+    throw new Error(`${why}; the browser could not decode it either (${e.message})`);
+  }
+  return pool.run(
+    { type: 'pcm', channels: pcm.channels, rate: pcm.rate, path: entry.path, opts },
+    pcm.channels.map((c) => c.buffer),
+  );
+}
+
+/** A dropped/picked model file: kept for this and later maps (every analysis worker loads it). */
+async function takeModel(models) {
+  const f = models[models.length - 1];
+  try {
+    state.modelFile = {
+      name: f.path.split('/').pop(),
+      bytes: new Uint8Array(await f.file.arrayBuffer()),
+    };
+  } catch (e) {
+    state.modelFile = null;
+    progress.message(`${f.path}: could not be read (${reason(e)})`);
+  }
+}
+
+export async function analyze(found) {
+  let { entries, skipped, models } = await found;
+  if (models?.length) {
+    await takeModel(models);
+    if (!entries.length && state.modelFile) {
+      // Only a model: re-map the current sounds with it, or wait for sounds.
+      if (state.entries?.length && state.model?.X) entries = state.entries;
+      else {
+        progress.message(
+          `Model ${state.modelFile.name} is ready: drop sounds to map them by its embeddings`,
+        );
+        return;
+      }
+    }
+  }
+  const run = reset();
+  state.entries = entries;
+  const mode = ui.mode.value;
+  if (entries.length === 0) {
+    progress.message(
+      skipped
+        ? `No audio files there (${skipped} other file${skipped === 1 ? '' : 's'} skipped)`
+        : 'No files there. Drop sound files or a folder of them.',
+    );
+    showEmpty(true);
+    return;
+  }
+  showEmpty(false);
+  progress.startAnalysis(entries.length);
+  let module;
+  try {
+    module = await wasmModule();
+  } catch (e) {
+    progress.message(`The analysis engine could not be loaded: ${reason(e)}`);
+    return;
+  }
+  if (run !== state.run) return;
+  const labels = pathLabels(entries.map((e) => e.path));
+  const modelFile = state.modelFile;
+  const opts = {
+    mode,
+    feature: modelFile ? 'embedding' : 'fingerprint',
+    clipSeconds: DEFAULT_CLIP_SECONDS,
+    tile: mode === 'long' ? 32 : 64,
+  };
+  const pool = new WorkerPool(
+    new URL('./analysis-worker.js', import.meta.url),
+    module,
+    poolSize(entries.length),
+    modelFile?.bytes ?? null,
+  );
+  state.pool = pool;
+  let features = 'fingerprint';
+  if (modelFile) {
+    // A model that does not load is reported, and the map is made from fingerprints instead.
+    pool.modelStatus.then(({ error }) => {
+      if (run !== state.run) return;
+      if (error) {
+        progress.fail(modelFile.name, `${error} — the map uses fingerprint features instead`);
+        progress.note('model not used');
+      } else {
+        features = 'embedding';
+        progress.note(`${modelFile.name} embeddings`);
+      }
+    });
+  }
+  projector(module); // starts its worker while the files are analysed
+  const parts = new Array(entries.length).fill(null);
+  const settle = (i, part, err) => {
+    if (run !== state.run) return;
+    if (!err && !part.items.length) err = new Error('no sound came out of the analysis');
+    if (err) {
+      progress.fail(entries[i].path, reason(err));
+      progress.fileDone(false);
+      return;
+    }
+    parts[i] = part;
+    state.decodedBy[part.decodedBy] = (state.decodedBy[part.decodedBy] ?? 0) + 1;
+    progress.fileDone(true);
+  };
+  // With a model, whole clips go to the workers a few at a time so their patches are embedded
+  // in one batch; otherwise (and in long mode, where one file is already many patches) singly.
+  const batch = analysisBatch(entries.length, pool.size, { model: !!modelFile, mode });
+  const jobs = [];
+  for (let i = 0; i < entries.length; i += batch)
+    jobs.push(entries.slice(i, i + batch).map((_e, k) => i + k));
+  state.jobSizes = jobs.map((j) => j.length);
+  await Promise.all(
+    jobs.map(async (idx) => {
+      if (idx.length === 1) {
+        const i = idx[0];
+        try {
+          settle(i, await analyzeOne(pool, entries[i], { ...opts, label: labels[i] }));
+        } catch (err) {
+          settle(i, null, err);
+        }
+        return;
+      }
+      let results;
+      try {
+        ({ results } = await pool.run({
+          type: 'files',
+          files: idx.map((i) => ({
+            file: entries[i].file,
+            path: entries[i].path,
+            label: labels[i],
+          })),
+          opts,
+        }));
+      } catch (err) {
+        for (const i of idx) settle(i, null, err);
+        return;
+      }
+      await Promise.all(
+        results.map(async (r, k) => {
+          const i = idx[k];
+          if (r.ok) return settle(i, r.result);
+          if (!r.needsBrowserDecode) return settle(i, null, new Error(r.error));
+          try {
+            settle(
+              i,
+              await analyzeDecoded(pool, entries[i], { ...opts, label: labels[i] }, r.error),
+            );
+          } catch (err) {
+            settle(i, null, err);
+          }
+        }),
+      );
+    }),
+  );
+  if (run !== state.run) return;
+  pool.close();
+  state.pool = null;
+  const good = parts.filter(Boolean);
+  if (good.length === 0) {
+    progress.message(`No sounds could be analysed · ${progress.failures.length} failed`);
+    showEmpty(true);
+    return;
+  }
+  if (skipped) progress.note(`${skipped} non-audio file${skipped === 1 ? '' : 's'} skipped`);
+  await (modelFile ? pool.modelStatus : null);
+  const model = modelFromParts(good, mode, features);
+  state.model = model;
+  player.setAudio(model.audio.buffer, SPRITECLIP_RATE);
+  ui.exportBtn.disabled = false;
+  await projectModel(ui.projection.value);
+}
+
+function modelFromParts(parts, mode, features) {
+  const audio = joinSpriteclip(parts, SPRITECLIP_RATE);
+  const items = [];
+  const tiles = [];
+  const paths = [];
+  const tile = parts[0].tile;
+  const tileBytes = tile * tile * 4;
+  for (const p of parts) {
+    const path = [];
+    p.items.forEach((it, k) => {
+      path.push(items.length);
+      items.push(it);
+      tiles.push(p.tiles.subarray(k * tileBytes, (k + 1) * tileBytes));
+    });
+    if (mode === 'long' && path.length > 1) paths.push(path);
+  }
+  const d = items[0].features.length;
+  const X = new Float32Array(items.length * d);
+  items.forEach((it, i) => {
+    X.set(it.features, i * d);
+    delete it.features;
+  });
+  const atlas = buildAtlas(tiles, tile);
+  const dirName = state.entries[0]?.path.split('/')[0] || 'sounds';
+  return {
+    name:
+      state.entries.length > 1 && state.entries.every((e) => e.path.startsWith(`${dirName}/`))
+        ? dirName
+        : 'sounds',
+    generator: 'sonomap page',
+    mode,
+    features,
+    seed: SEED,
+    model: features === 'embedding' ? { file: state.modelFile?.name } : null,
+    items,
+    layouts: {},
+    mainLayout: null,
+    sprite: {
+      canvas: atlas.canvas,
+      tile: atlas.tile,
+      cols: atlas.cols,
+      count: items.length,
+      file: 'sprite.png',
+    },
+    audio: { buffer: audio, rate: SPRITECLIP_RATE, samples: audio.length, file: 'audio.wav' },
+    failed: progress.failures.slice(),
+    X,
+    d,
+    paths,
+    unit: mode === 'long' ? 'moment' : 'sound',
+    labelInfo: labelColors(items.map((it) => it.label || '')),
+  };
+}

@@ -1,0 +1,166 @@
+// debug.js — window.sonomap, the read-only handle tests and the curious use (its fields are
+// listed in main.js), and mapFeatures, which maps feature rows made elsewhere.
+import { SEED, SPRITECLIP_RATE } from '../core/policy.js';
+import { placeholderSprite } from '../view/atlas.js';
+import { labelColors } from '../view/legend.js';
+import { player, progress, ui, view } from './context.js';
+import { projectModel, reset, showEmpty } from './mapping.js';
+import { state } from './state.js';
+
+/** Maps n rows of d features (no audio; every point a plain tile) through the projection
+ *  worker, as a dropped folder would be after its analysis. opts: projection, dims, labels
+ *  (strings per row), features ('embedding' → cosine-friendly scaling, spherical clusters). */
+async function mapFeatures(X, n, d, opts = {}) {
+  if (!(X instanceof Float32Array) || X.length !== n * d)
+    throw new Error('mapFeatures: X must be a Float32Array of n * d values');
+  reset();
+  showEmpty(false);
+  const labels = opts.labels || null;
+  const items = [];
+  for (let i = 0; i < n; i++)
+    items.push({
+      file: `row ${i + 1}`,
+      label: labels ? String(labels[i] ?? '') : '',
+      tags: [],
+      start: 0,
+      length: 0,
+      clipStart: 0,
+      clipDuration: 0,
+      descriptors: [0, 0, 0, 0, 0, 0],
+    });
+  state.entries = null;
+  state.model = {
+    name: 'features',
+    generator: 'sonomap page',
+    mode: 'clip',
+    features: opts.features || 'embedding',
+    seed: SEED,
+    items,
+    layouts: {},
+    mainLayout: null,
+    sprite: placeholderSprite(n),
+    audio: { buffer: new Float32Array(0), rate: SPRITECLIP_RATE, samples: 0 },
+    failed: [],
+    X,
+    d,
+    paths: [],
+    unit: 'point',
+    labelInfo: labels ? labelColors(items.map((it) => it.label)) : null,
+  };
+  if (opts.projection) ui.projection.value = opts.projection;
+  if (opts.dims) ui.dims.value = String(opts.dims);
+  const t0 = performance.now();
+  await projectModel(ui.projection.value, Number(ui.dims.value));
+  return { ms: performance.now() - t0, status: ui.status.textContent };
+}
+
+/** Defines window.sonomap. */
+export function installDebugHandle() {
+  const debug = {
+    get status() {
+      return ui.status.textContent;
+    },
+    get count() {
+      return state.shown && state.model ? state.model.items.length : 0;
+    },
+    get layout() {
+      return state.shown && state.layout ? state.layout.slice() : new Float32Array(0);
+    },
+    get rawLayout() {
+      return state.shown && state.rawLayout ? Array.from(state.rawLayout) : [];
+    },
+    screenPoint(i) {
+      if (!view || !state.shown) return null;
+      const p = view.screenOf(i);
+      if (!p) return null;
+      const r = ui.canvas.getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y };
+    },
+    get items() {
+      return state.model
+        ? state.model.items.map((it) => ({
+            file: it.file,
+            label: it.label || '',
+            tags: (it.tags || []).map((t) => ({ ...t })),
+            duration: it.duration,
+            centroid: it.descriptors?.[0],
+          }))
+        : [];
+    },
+    get failures() {
+      return progress.failures.map((f) => ({ ...f }));
+    },
+    get lastPlayed() {
+      const l = player.lastPlayed;
+      return l ? { ...l, file: state.model?.items[l.index]?.file ?? null } : null;
+    },
+    get audioState() {
+      return player.state;
+    },
+    get decodedBy() {
+      return { ...state.decodedBy };
+    },
+    get jobSizes() {
+      return (state.jobSizes || []).slice();
+    },
+    get plays() {
+      return player.plays;
+    },
+    get dims() {
+      return state.shown ? state.dims : 0;
+    },
+    get colorBy() {
+      return state.colorBy;
+    },
+    get groups() {
+      return state.coloring?.index ? Int32Array.from(state.coloring.index) : null;
+    },
+    get legendNames() {
+      return state.coloring?.names ? [...state.coloring.names] : [];
+    },
+    get clusters() {
+      return state.clusters
+        ? {
+            k: state.clusters.k,
+            spherical: state.clusters.spherical,
+            index: Int32Array.from(state.clusters.index),
+          }
+        : null;
+    },
+    get clusterTable() {
+      return state.clusters && state.model?.labelInfo && state.clusterTable
+        ? state.clusterTable.map((r) => r.slice())
+        : null;
+    },
+    get distances() {
+      return state.distances ? state.distances.values.slice() : null;
+    },
+    get distanceFrom() {
+      return state.distances ? state.distances.from : -1;
+    },
+    get quality() {
+      return state.quality ? { ...state.quality } : null;
+    },
+    get grid() {
+      return state.grid;
+    },
+    get selection() {
+      return state.selection.slice();
+    },
+    get busy() {
+      return !!state.mapping;
+    },
+    get lastMapMs() {
+      return state.lastMapMs;
+    },
+    get drawStats() {
+      return view ? { ...view.stats } : null;
+    },
+    mapFeatures,
+  };
+  Object.defineProperty(window, 'sonomap', {
+    value: Object.freeze(debug),
+    writable: false,
+    configurable: false,
+  });
+}

@@ -1,0 +1,79 @@
+// export.js — writes the map on the page as a dataset folder (README "The dataset folder"), the
+// same files the CLI writes, so it can be published and opened again with ?dataset=.
+// Where the browser can write to a folder (showDirectoryPicker) the files go into a new folder
+// named after the map inside the one the person picks; elsewhere each file is downloaded.
+import { buildDataset } from '../core/dataset.js';
+import { npyEncode } from '../core/npy.js';
+import { WorkerPool } from '../workers/pool.js';
+
+async function encodeWav(wasm, samples, rate) {
+  const pool = new WorkerPool(new URL('./analysis-worker.js', import.meta.url), wasm, 1);
+  try {
+    const copy = samples.slice();
+    return (await pool.run({ type: 'wav', audio: copy, rate }, [copy.buffer])).bytes;
+  } finally {
+    pool.close();
+  }
+}
+
+const safeName = (s) =>
+  String(s || 'sonomap-map')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[-.]+/, '') || 'sonomap-map';
+
+/** Returns where the files went (a description), or null when the person cancelled. */
+export async function exportDataset(model, { wasm, say = () => {} }) {
+  let dir = null;
+  if (typeof window.showDirectoryPicker === 'function') {
+    try {
+      dir = await window.showDirectoryPicker({ mode: 'readwrite', id: 'sonomap-export' });
+    } catch (e) {
+      if (e?.name === 'AbortError') return null;
+      dir = null; // not allowed here: fall back to downloads
+    }
+  }
+  say('Exporting the map: encoding the spriteclip…');
+  const wav = await encodeWav(wasm, model.audio.buffer, model.audio.rate);
+  say('Exporting the map: writing the sprite sheet…');
+  const png = await new Promise((resolve, reject) =>
+    model.sprite.canvas.toBlob(
+      (b) => (b ? resolve(b) : reject(new Error('the sprite sheet could not be encoded'))),
+      'image/png',
+    ),
+  );
+  const { config, projections, filesTxt, labelsTsv } = buildDataset({
+    ...model,
+    created: new Date().toISOString(),
+  });
+  const n = model.items.length;
+  const files = [
+    ['config.json', new Blob([JSON.stringify(config, null, 1)], { type: 'application/json' })],
+    ['projections.json', new Blob([JSON.stringify(projections)], { type: 'application/json' })],
+    ['sprite.png', png],
+    ['audio.wav', new Blob([wav], { type: 'audio/wav' })],
+    ['files.txt', new Blob([filesTxt], { type: 'text/plain' })],
+    ['labels.tsv', new Blob([labelsTsv], { type: 'text/tab-separated-values' })],
+  ];
+  if (model.X) files.push(['embeddings.npy', new Blob([npyEncode(model.X, [n, model.d])])]);
+  const folder = safeName(model.name);
+  if (dir) {
+    const sub = await dir.getDirectoryHandle(folder, { create: true });
+    for (const [name, blob] of files) {
+      say(`Exporting the map: ${name}…`);
+      const w = await (await sub.getFileHandle(name, { create: true })).createWritable();
+      await w.write(blob);
+      await w.close();
+    }
+    return `${dir.name}/${folder}/`;
+  }
+  for (const [name, blob] of files) {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `${folder}-${name}`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  }
+  return `your downloads (${files.length} files named ${folder}-…; put them in one folder without the prefix)`;
+}

@@ -3,6 +3,8 @@
 #   make test    install what is missing, build, run every test (native C, Node, Chromium)
 #   make         build dist/ (the static site and the CLI)
 #   make bench   benchmarks, printed as ratios against the peers measured in the same run
+#   make eval-features  1-NN label accuracy of every feature and clip-window choice on labelled
+#                sets (scripts/eval/), a markdown table
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
@@ -48,7 +50,7 @@ WASM_LDFLAGS := --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH -sINITIAL_MEM
 WASM_OBJ := $(patsubst %.c,$(BUILD)/wasm/%.o,$(ENGINE_SRC) $(KISS_SRC))
 
 .PHONY: setup build wasm web native test test-native test-node test-browser fixtures serve demo \
-  bench bench-nn bench-map clean
+  bench bench-nn bench-map eval-features clean
 
 setup:
 	@bash scripts/setup.sh
@@ -132,6 +134,17 @@ bench-nn: build native
 
 bench-map: build native
 	node scripts/bench-map.mjs
+
+# Labelled sets (rendered from Debian packages, seeded) and the feature / window table.
+EVAL_SETS := $(BUILD)/eval-sets
+$(EVAL_SETS)/.ok: scripts/eval/make-sets.py
+	/usr/bin/python3 scripts/eval/make-sets.py $(EVAL_SETS)
+	@touch $@
+
+eval-features: $(BUILD)/opt/tools/feature-dump $(EVAL_SETS)/.ok
+	rm -rf $(BUILD)/eval-features
+	/usr/bin/python3 scripts/eval/features.py --sets $(EVAL_SETS) --work $(BUILD)/eval-features \
+	  $(EVAL_MODELS)
 
 clean:
 	rm -rf $(BUILD)/san $(BUILD)/opt $(BUILD)/wasm $(BUILD)/fixtures $(DIST)

@@ -18,6 +18,8 @@ Feature choices and their scaling (z = (x - column mean) / sd over the set's row
                      1/sqrt(40): each block has total variance 1, i.e. equal weight
   fingerprint+timbre the fingerprint rule's 1030 columns x 1/sqrt(1280) next to timbre x 1/sqrt(40)
 usage: features.py [--sets DIR] [--work DIR] [--model NAME=PATH ...] [--modes clip,onset,...]
+  (models default to YAMNet at ../shared/models/yamnet.tflite and models/sonomap-s.smnn, where
+  present; the first model's columns are "emb", the others "emb:NAME")
 """
 import argparse
 import os
@@ -102,13 +104,16 @@ def main():
     ap.add_argument('--model', action='append', default=[], help='NAME=PATH (embedding column NAME)')
     ap.add_argument('--modes', default='clip,onset,whole,blend')
     args = ap.parse_args()
-    models = [m.split('=', 1) for m in args.model] or [['yamnet', '../shared/models/yamnet.tflite']]
+    models = [m.split('=', 1) for m in args.model] or [['yamnet', '../shared/models/yamnet.tflite'],
+                                                       ['student', 'models/sonomap-s.smnn']]
     models = [(k, p) for k, p in models if os.path.exists(p)]
     os.makedirs(args.work, exist_ok=True)
     modes = args.modes.split(',')
     results = {}
     cols = []
     for s in sorted(os.listdir(args.sets)):
+        if not os.path.isdir(os.path.join(args.sets, s)):
+            continue
         rows = files_of(os.path.join(args.sets, s))
         paths = [r[0] for r in rows]
         labels = np.array([r[1] for r in rows])

@@ -4,6 +4,8 @@
 #   make lint    check the sources' format and lint rules (Biome for JS, clang-format for C)
 #   make         build dist/ (the static site and the CLI)
 #   make bench   benchmarks, printed as ratios against the peers measured in the same run
+#   make eval-features  1-NN label accuracy of every feature and clip-window choice on labelled
+#                sets (scripts/eval/), a markdown table
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
@@ -49,7 +51,7 @@ WASM_LDFLAGS := --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH -sINITIAL_MEM
 WASM_OBJ := $(patsubst %.c,$(BUILD)/wasm/%.o,$(ENGINE_SRC) $(KISS_SRC))
 
 .PHONY: setup build wasm web native test test-native test-node test-browser fixtures serve demo \
-  bench bench-nn bench-map clean lint lint-js lint-c
+  bench bench-nn bench-map eval-features clean lint lint-js lint-c
 
 setup:
 	@bash scripts/setup.sh
@@ -148,6 +150,17 @@ LINT_C_SRC = $(shell find wasm tests/native scripts/native scripts/bench -name '
 
 lint-c:
 	$(CLANG_FORMAT) --dry-run --Werror $(LINT_C_SRC)
+
+# Labelled sets (rendered from Debian packages, seeded) and the feature / window table.
+EVAL_SETS := $(BUILD)/eval-sets
+$(EVAL_SETS)/.ok: scripts/eval/make-sets.py
+	/usr/bin/python3 scripts/eval/make-sets.py $(EVAL_SETS)
+	@touch $@
+
+eval-features: $(BUILD)/opt/tools/feature-dump $(EVAL_SETS)/.ok
+	rm -rf $(BUILD)/eval-features
+	/usr/bin/python3 scripts/eval/features.py --sets $(EVAL_SETS) --work $(BUILD)/eval-features \
+	  $(EVAL_MODELS)
 
 clean:
 	rm -rf $(BUILD)/san $(BUILD)/opt $(BUILD)/wasm $(BUILD)/fixtures $(DIST)

@@ -53,11 +53,18 @@ extern "C" {
 #define SM_PATCH_SAMPLES 15600   /* samples giving exactly one patch (0.975 s) */
 #define SM_FP 32                 /* fingerprint is SM_FP x SM_FP */
 #define SM_NDESC 6               /* descriptors per segment, see enum sm_descriptor */
+#define SM_NMFCC 20              /* MFCCs per frame in the timbre feature */
+#define SM_NTIMBRE 40            /* timbre: SM_NMFCC means, then SM_NMFCC deviations */
 
 enum sm_mode {
   SM_MODE_CLIP = 0,  /* one segment per file: 0.96 s centred on the peak |amplitude| */
   SM_MODE_WHOLE = 1, /* one segment per file: features averaged over the whole clip */
-  SM_MODE_LONG = 2   /* 0.96 s windows every 0.48 s over the whole recording */
+  SM_MODE_LONG = 2,  /* 0.96 s windows every 0.48 s over the whole recording */
+  SM_MODE_ONSET = 3, /* one segment per file: 0.96 s from 50 ms before the onset (the first
+                        10 ms whose energy comes within 20 dB of the clip's loudest) */
+  SM_MODE_BLEND = 4  /* one segment per file: half the onset window, half the whole clip's
+                        mean (patch 0 is the onset window, weight 1/2; patches 1.. are the
+                        whole-mode patches, weight 1 / (2 x their count)) */
 };
 
 enum sm_descriptor {
@@ -73,7 +80,7 @@ enum sm_descriptor {
 typedef struct sm_analysis sm_analysis;
 
 /* Decode an encoded file (WAV, AIFF/AIFC, FLAC, Ogg Vorbis), down-mix, resample to 16 kHz,
- * segment and compute features. Never returns NULL except when out of memory; check
+ * segment (mode: enum sm_mode) and compute features. Never returns NULL except when out of memory; check
  * sm_analysis_error(). */
 SM_API sm_analysis *sm_analyze_file(const uint8_t *bytes, size_t len, int mode);
 /* Same, for PCM decoded elsewhere (interleaved float32, any rate and channel count). */
@@ -95,11 +102,22 @@ SM_API double sm_segment_length(const sm_analysis *a, int i);   /* s */
 SM_API const float *sm_segment_logmel(const sm_analysis *a, int i);      /* 96 x 64, frame-major */
 SM_API const float *sm_segment_fingerprint(const sm_analysis *a, int i); /* 32 x 32 */
 SM_API const float *sm_segment_descriptors(const sm_analysis *a, int i); /* SM_NDESC */
-/* The 96 x 64 patches segment i's features stand for: 1 in clip and long mode (its own
+/* The 96 x 64 patches segment i's features stand for: 1 in clip, onset and long mode (its own
  * log-mel); in whole mode every patch of the clip (hop 48 frames), whose fingerprints the
- * segment's fingerprint averages: average their embeddings the same way. */
+ * segment's fingerprint averages: average their embeddings the same way; in blend mode the
+ * onset window, then every patch of the clip (see sm_segment_patch_weight). */
 SM_API int sm_segment_patches(const sm_analysis *a, int i);
 SM_API const float *sm_segment_patch_logmel(const sm_analysis *a, int i, int p);
+/* Weight of patch p in segment i's average (the weights sum to 1): 1 / sm_segment_patches in
+ * clip, onset, whole and long mode; in blend mode 1/2 for patch 0 (the onset window) and
+ * 1 / (2 (patches - 1)) for the others. A caller's embedding is sum_p weight_p emb(patch p);
+ * the fingerprint and timbre are already averaged this way. 0 for a bad index. */
+SM_API double sm_segment_patch_weight(const sm_analysis *a, int i, int p);
+/* Timbre of segment i (SM_NTIMBRE): mean and standard deviation over its frames of the first
+ * SM_NMFCC coefficients of the orthonormal DCT-II of each 64-band log-mel frame (MFCCs), frames
+ * whose first sample lies inside the signal: the segment's window in clip, onset and long mode,
+ * the whole clip in whole mode, the average of onset and whole in blend mode. */
+SM_API const float *sm_segment_timbre(const sm_analysis *a, int i);
 SM_API void sm_analysis_free(sm_analysis *a);
 
 /* ---- Projection: feature rows in, 2-D / 3-D layout out, advanced in steps ---- */

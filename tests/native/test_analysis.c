@@ -134,7 +134,7 @@ static void test_errors(void) {
   CHECK(sm_analysis_segments(a) == 0 && sm_segment_logmel(a, 0) == NULL, "empty has no segments");
   sm_analysis_free(a);
   struct { int ch; double rate; int mode; } bad[] = {
-      {0, 16000, 0}, {-2, 16000, 0}, {1, 0, 0}, {1, 1e6, 0}, {1, NAN, 0}, {1, 16000, 3}, {1, 16000, -1}};
+      {0, 16000, 0}, {-2, 16000, 0}, {1, 0, 0}, {1, 1e6, 0}, {1, NAN, 0}, {1, 16000, SM_MODE_BLEND + 1}, {1, 16000, -1}};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     a = sm_analyze_pcm(&one, 1, bad[i].ch, bad[i].rate, bad[i].mode);
     CHECK(sm_analysis_error(a) != NULL, "bad case %zu accepted", i);

@@ -1,5 +1,6 @@
 /* analysis.c — the analysis section of sonomap.h: decode (or take PCM), down-mix, resample to
- * 16 kHz in blocks, then segment and compute log-mel patches, fingerprints and descriptors.
+ * 16 kHz in blocks, then segment and compute log-mel patches, fingerprints, descriptors and
+ * timbre (MFCC statistics).
  *
  * Memory: the full-rate input is never held (files are decoded in blocks of ANALYSIS_BLOCK
  * frames); what stays is the 16 kHz signal, its log-mel spectrogram in long/whole mode (64
@@ -14,6 +15,7 @@
 #include "analyze/descriptors.h"
 #include "analyze/fingerprint.h"
 #include "analyze/segment.h"
+#include "analyze/timbre.h"
 #include "decode/decode.h"
 #include "dsp/frontend.h"
 #include "dsp/resample.h"
@@ -28,10 +30,12 @@
 typedef struct {
   double start, length;     /* seconds, clamped to the signal */
   const float *logmel;      /* 96 x 64, into the analysis' own buffers */
+  const float *head;        /* blend mode: patch 0 (the onset window), else NULL */
   const float *patches;     /* whole mode: the patches averaged over (frames 48 p ...) */
-  int npatch;
+  int npatch;               /* head (if any) + patches */
   float fp[SM_FP * SM_FP];
   float desc[SM_NDESC];
+  float timbre[SM_NTIMBRE];
 } segment;
 
 struct sm_analysis {
@@ -44,7 +48,8 @@ struct sm_analysis {
   int nseg;
   segment *seg;
   float *spec;              /* log-mel: clip mode 96 x 64, long/whole frames x 64 */
-  float *peak_patch;        /* whole mode: the peak-centred patch */
+  float *peak_patch;        /* whole mode: the peak-centred patch; blend: the onset window */
+  ana_timbre_basis dct;
 };
 
 static void fail(sm_analysis *a, const char *fmt, ...) {
@@ -181,6 +186,21 @@ static void add_mag(double *acc, const float *mag) {
   for (int k = 0; k < SM_NBINS; k++) acc[k] += mag[k];
 }
 
+/* Timbre of a 96-frame window starting at sample start: its frames whose first sample lies
+ * inside the signal (all of them if none does). */
+static void window_timbre(const sm_analysis *a, int64_t start, const float *patch, float *out) {
+  ana_timbre_acc t = {0};
+  double c[SM_NMFCC];
+  for (int pass = 0; pass < 2 && t.frames == 0; pass++)
+    for (int f = 0; f < SM_PATCH_FRAMES; f++) {
+      int64_t s0 = start + (int64_t)f * SM_HOP;
+      if (pass == 0 && (s0 < 0 || s0 >= (int64_t)a->n)) continue;
+      ana_mfcc(&a->dct, patch + f * SM_NMEL, c);
+      ana_timbre_add(&t, c);
+    }
+  ana_timbre_finish(&t, out);
+}
+
 /* Log-mel of the 96 frames of the window starting at sample start (zero-padded), into patch;
  * the sum of its magnitude spectra into acc (if not NULL). */
 static int window_patch(dsp_frontend *fe, const float *x, size_t n, int64_t start, float *patch,
@@ -210,15 +230,16 @@ static void spectral(segment *s, double *acc, int frames) {
   ana_spectral_descriptors(acc, s->desc);
 }
 
-static int analyze_clip(sm_analysis *a, dsp_frontend *fe) {
+/* Clip and onset modes: one window starting at sample start. */
+static int analyze_clip(sm_analysis *a, dsp_frontend *fe, int64_t start) {
   a->spec = malloc(PATCH * sizeof(float));
   a->seg = calloc(1, sizeof(segment));
   if (!a->spec || !a->seg) return -1;
   a->nseg = 1;
   segment *s = a->seg;
   double acc[SM_NBINS] = {0};
-  int64_t start = ana_clip_window_start(a->audio, a->n);
   if (window_patch(fe, a->audio, a->n, start, a->spec, acc)) return -1;
+  window_timbre(a, start, a->spec, s->timbre);
   s->logmel = a->spec;
   s->patches = a->spec;
   s->npatch = 1;
@@ -230,12 +251,32 @@ static int analyze_clip(sm_analysis *a, dsp_frontend *fe) {
   return 0;
 }
 
-/* Long and whole modes: the log-mel spectrogram of the YAMNet-padded signal, frame by frame;
- * magnitude sums per 48-frame block give each window's mean spectrum (window p = blocks p and
- * p + 1). */
-static int analyze_windows(sm_analysis *a, dsp_frontend *fe, int whole) {
+/* Blend mode's segment: the whole-mode one (fingerprint, timbre, patches) averaged half and
+ * half with the onset window's, the onset window as patch 0; descriptors stay the clip's. */
+static int blend_onset(sm_analysis *a, dsp_frontend *fe, segment *s) {
+  int64_t start = ana_onset_window_start(a->audio, a->n);
+  float fp[SM_FP * SM_FP], tb[SM_NTIMBRE];
+  if (window_patch(fe, a->audio, a->n, start, a->peak_patch, NULL)) return -1;
+  ana_fingerprint(a->peak_patch, fp);
+  window_timbre(a, start, a->peak_patch, tb);
+  for (int i = 0; i < SM_FP * SM_FP; i++) s->fp[i] = 0.5f * (s->fp[i] + fp[i]);
+  for (int i = 0; i < SM_NTIMBRE; i++) s->timbre[i] = 0.5f * (s->timbre[i] + tb[i]);
+  s->logmel = a->peak_patch;
+  s->head = a->peak_patch;
+  s->npatch++;
+  return 0;
+}
+
+/* Long, whole and blend modes: the log-mel spectrogram of the YAMNet-padded signal, frame by
+ * frame; magnitude sums and MFCC sums per 48-frame block give each window's mean spectrum and
+ * timbre (window p = blocks p and p + 1). */
+static int analyze_windows(sm_analysis *a, dsp_frontend *fe, int mode) {
+  const int whole = mode != SM_MODE_LONG;
   size_t W = ana_long_windows(a->n);
   size_t frames = SM_PATCH_FRAMES + (W - 1) * SM_PATCH_HOP_FRAMES;
+  size_t inside = (a->n + SM_HOP - 1) / SM_HOP; /* frames whose first sample is in the signal */
+  ana_timbre_acc tprev = {0}, tcur = {0}, tall = {0};
+  double c[SM_NMFCC];
   if (W > (size_t)INT32_MAX / 2 || frames > SIZE_MAX / (SM_NMEL * sizeof(float))) return -1;
   a->spec = malloc(frames * SM_NMEL * sizeof(float));
   a->nseg = whole ? 1 : (int)W;
@@ -258,13 +299,21 @@ static int analyze_windows(sm_analysis *a, dsp_frontend *fe, int whole) {
     dsp_frontend_frame(fe, src, mag, a->spec + t * SM_NMEL);
     add_mag(cur, mag);
     if (whole) add_mag(all, mag);
+    if (t < inside) {
+      ana_mfcc(&a->dct, a->spec + t * SM_NMEL, c);
+      ana_timbre_add(whole ? &tall : &tcur, c);
+    }
     if ((t + 1) % SM_PATCH_HOP_FRAMES == 0) {
       size_t b = t / SM_PATCH_HOP_FRAMES; /* block just completed */
       if (b >= 1 && !whole) {
         segment *s = &a->seg[b - 1];
         for (int k = 0; k < SM_NBINS; k++) prev[k] += cur[k];
         spectral(s, prev, SM_PATCH_FRAMES);
+        ana_timbre_merge(&tprev, &tcur);
+        ana_timbre_finish(&tprev, s->timbre);
       }
+      tprev = tcur;
+      memset(&tcur, 0, sizeof tcur);
       double *tmp = prev;
       prev = cur;
       cur = tmp;
@@ -276,7 +325,8 @@ static int analyze_windows(sm_analysis *a, dsp_frontend *fe, int whole) {
     a->peak_patch = malloc(PATCH * sizeof(float));
     fp_sum_tmp = calloc(SM_FP * SM_FP, sizeof(float));
     if (!a->peak_patch || !fp_sum_tmp) goto done;
-    if (window_patch(fe, a->audio, a->n, ana_clip_window_start(a->audio, a->n), a->peak_patch,
+    if (mode == SM_MODE_WHOLE &&
+        window_patch(fe, a->audio, a->n, ana_clip_window_start(a->audio, a->n), a->peak_patch,
                      NULL))
       goto done;
     s->logmel = a->peak_patch;
@@ -290,6 +340,8 @@ static int analyze_windows(sm_analysis *a, dsp_frontend *fe, int whole) {
     for (int i = 0; i < SM_FP * SM_FP; i++) s->fp[i] = (float)(fsum[i] / (double)W);
     spectral(s, all, (int)frames);
     time_descriptors(a, s, 0, a->n);
+    ana_timbre_finish(&tall, s->timbre);
+    if (mode == SM_MODE_BLEND && blend_onset(a, fe, s)) goto done;
   } else {
     for (size_t p = 0; p < W; p++) {
       segment *s = &a->seg[p];
@@ -318,7 +370,12 @@ static void features(sm_analysis *a, int mode) {
   }
   dsp_frontend *fe = dsp_frontend_new();
   int rc = -1;
-  if (fe) rc = mode == SM_MODE_CLIP ? analyze_clip(a, fe) : analyze_windows(a, fe, mode == SM_MODE_WHOLE);
+  ana_timbre_basis_init(&a->dct);
+  if (fe) {
+    if (mode == SM_MODE_CLIP) rc = analyze_clip(a, fe, ana_clip_window_start(a->audio, a->n));
+    else if (mode == SM_MODE_ONSET) rc = analyze_clip(a, fe, ana_onset_window_start(a->audio, a->n));
+    else rc = analyze_windows(a, fe, mode);
+  }
   dsp_frontend_free(fe);
   if (rc) {
     fail(a, "out of memory computing features");
@@ -330,7 +387,7 @@ static sm_analysis *new_analysis(int mode, const char *format) {
   sm_analysis *a = calloc(1, sizeof *a);
   if (!a) return NULL;
   snprintf(a->format, sizeof a->format, "%s", format);
-  if (mode != SM_MODE_CLIP && mode != SM_MODE_WHOLE && mode != SM_MODE_LONG)
+  if (mode < SM_MODE_CLIP || mode > SM_MODE_BLEND)
     fail(a, "unknown analysis mode %d", mode);
   return a;
 }
@@ -471,7 +528,21 @@ int sm_segment_patches(const sm_analysis *a, int i) {
 const float *sm_segment_patch_logmel(const sm_analysis *a, int i, int p) {
   const segment *s = seg_at(a, i);
   if (!s || p < 0 || p >= s->npatch) return NULL;
+  if (s->head) {
+    if (p == 0) return s->head;
+    p--;
+  }
   return s->patches + (size_t)p * SM_PATCH_HOP_FRAMES * SM_NMEL;
+}
+double sm_segment_patch_weight(const sm_analysis *a, int i, int p) {
+  const segment *s = seg_at(a, i);
+  if (!s || p < 0 || p >= s->npatch) return 0.0;
+  if (!s->head) return 1.0 / s->npatch;
+  return p == 0 ? 0.5 : 0.5 / (s->npatch - 1);
+}
+const float *sm_segment_timbre(const sm_analysis *a, int i) {
+  const segment *s = seg_at(a, i);
+  return s ? s->timbre : NULL;
 }
 
 void sm_analysis_free(sm_analysis *a) {

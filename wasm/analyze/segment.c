@@ -21,6 +21,28 @@ int64_t ana_clip_window_start(const float *x, size_t n) {
   return (int64_t)ana_peak_index(x, n) - SM_PATCH_SAMPLES / 2;
 }
 
+int64_t ana_onset_window_start(const float *x, size_t n) {
+  size_t blocks = (n + SM_HOP - 1) / SM_HOP;
+  double peak = 0;
+  for (size_t k = 0; k < blocks; k++) {
+    double e = 0;
+    for (size_t i = k * SM_HOP; i < n && i < (k + 1) * SM_HOP; i++) e += (double)x[i] * x[i];
+    if (e > peak) peak = e;
+  }
+  if (!(peak > 0)) return 0;
+  const double level = peak * pow(10.0, -ANA_ONSET_DB / 10.0);
+  size_t onset = 0;
+  for (size_t k = 0; k < blocks; k++) {
+    double e = 0;
+    for (size_t i = k * SM_HOP; i < n && i < (k + 1) * SM_HOP; i++) e += (double)x[i] * x[i];
+    if (e >= level) {
+      onset = k * SM_HOP;
+      break;
+    }
+  }
+  return onset > ANA_ONSET_PREROLL ? (int64_t)(onset - ANA_ONSET_PREROLL) : 0;
+}
+
 size_t ana_long_windows(size_t n) {
   if (n <= SM_PATCH_SAMPLES) return 1;
   return 1 + (n - SM_PATCH_SAMPLES + ANA_PATCH_HOP_SAMPLES - 1) / ANA_PATCH_HOP_SAMPLES;

@@ -1,4 +1,4 @@
-/* decode.c — format probing by magic bytes, the sm_decoder_* API (see decode.h) and
+/* decode.c — format probing by magic bytes, the dec_decoder_* API (see decode.h) and
  * sm_decoder_for (sonomap.h). */
 #include "decode.h"
 

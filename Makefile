@@ -135,3 +135,12 @@ bench-map: build native
 
 clean:
 	rm -rf $(BUILD)/san $(BUILD)/opt $(BUILD)/wasm $(BUILD)/fixtures $(DIST)
+
+# --- sonomap-s: the shipped student model (scripts/model/, models/sonomap-s.md) ---
+.PHONY: model bench-model
+model: setup
+	@$(MAKE) --no-print-directory $(BUILD)/opt/tools/yamnet-import $(BUILD)/opt/tools/yamnet-teacher
+	@bash scripts/model/make.sh
+
+bench-model: build
+	node scripts/bench-model.mjs

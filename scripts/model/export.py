@@ -199,6 +199,7 @@ def main():
         top = np.argsort(-Sp3[i])[:3]
         refs['inputs'][k] = {
             'top': [{'index': int(j), 'name': names[j], 'score': float(Sp3[i, j])} for j in top],
+            'embedding_largest': [{'index': int(j), 'value': float(Ep3[i, j])} for j in np.argsort(-Ep3[i])[:8]],
             'embedding_head': [float(v) for v in Ep3[i, :8]],
             'embedding_norm': float(np.linalg.norm(Ep3[i])),
             'embedding_sum': float(Ep3[i].sum()),

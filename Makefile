@@ -138,7 +138,7 @@ clean:
 
 # --- sonomap-s: the shipped student model (scripts/model/, models/sonomap-s.md) ---
 .PHONY: model bench-model
-model: setup
+model:
 	@$(MAKE) --no-print-directory $(BUILD)/opt/tools/yamnet-import $(BUILD)/opt/tools/yamnet-teacher
 	@bash scripts/model/make.sh
 

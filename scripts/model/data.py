@@ -4,7 +4,7 @@ allowed sources, augmented on the waveform with a seeded numpy RNG, and their te
 Sources (only these; other packaged audio is kept for evaluation elsewhere):
   sonic-pi-samples   /usr/share/sonic-pi/samples/*.flac                 label: file-name prefix
   klettres-data      /usr/share/klettres/<lang>/{alpha,syllab}/*.ogg     label: language
-  wesnoth-1.16-data  /usr/share/games/wesnoth/1.16/sounds/**             label: none
+  wesnoth-1.16-data  /usr/share/games/wesnoth/1.16/{sounds,data}/**/*.{ogg,wav} label: none
   tuxpaint-stamps    /usr/share/tuxpaint/stamps/** (*.ogg/wav; the spoken "_desc" files sampled)
   fluid-soundfont-gm FluidR3_GM.sf2 rendered by fluidsynth from MIDI written here: 8 notes of each
                      of the 128 GM programs (pitch / velocity / duration varied) + the drum kit
@@ -100,9 +100,11 @@ def file_sources(rng):
                 for f in sorted(os.listdir(d)):
                     if f.endswith('.ogg') or f.endswith('.wav'):
                         src.append((f'klettres/{lang}/{sub}/{f}', 'klettres', lang, os.path.join(d, f)))
-    for top, kind in (('/usr/share/games/wesnoth/1.16/sounds', 'wesnoth'), ('/usr/share/tuxpaint/stamps', 'tuxpaint')):
+    for top, kind in (('/usr/share/games/wesnoth/1.16', 'wesnoth'), ('/usr/share/tuxpaint/stamps', 'tuxpaint')):
         files = []
         for dp, _, fs in os.walk(top):
+            if kind == 'wesnoth' and not (dp.startswith(top + '/sounds') or dp.startswith(top + '/data')):
+                continue
             for f in fs:
                 if f.endswith('.ogg') or f.endswith('.wav'):
                     files.append(os.path.join(dp, f))

@@ -1,7 +1,7 @@
 """train.py — distil sonomap-s from YAMNet on the cached corpus (scripts/model/data.py).
 
   /usr/bin/python3 scripts/model/train.py --cache DIR --teacher-smnn yamnet-f32.smnn --out CKPT
-        [--epochs 6] [--batch 64] [--lr 1e-3]
+        [--epochs 16] [--batch 64] [--lr 1e-3]
 
 CPU, two threads, seeded (torch.manual_seed, a numpy permutation per epoch). The student starts
 from the teacher's weights (student.from_teacher, calibrated on 1024 training patches) and keeps
@@ -42,7 +42,7 @@ def main():
     ap.add_argument('--cache', required=True)
     ap.add_argument('--teacher-smnn', required=True)
     ap.add_argument('--out', required=True)
-    ap.add_argument('--epochs', type=int, default=6)
+    ap.add_argument('--epochs', type=int, default=16)
     ap.add_argument('--batch', type=int, default=64)
     ap.add_argument('--lr', type=float, default=1e-3)
     a = ap.parse_args()

@@ -1,7 +1,7 @@
 /* test_nn_sonomap_s.c — the shipped student model (models/sonomap-s.smnn) in the native engine:
  * it loads with the stated shape (96 x 64 input, 1024-d embedding, 521 named classes), gives the
  * top tags its card states for silence and a 440 Hz sine, and, when the teacher is present
- * (../shared/models/yamnet.tflite), embeds these inputs close to YAMNet (cosine > 0.9). */
+ * (../shared/models/yamnet.tflite), embeds these inputs close to YAMNet (cosine > 0.85; the card states the values). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -103,7 +103,7 @@ int main(void) {
     CHECK(sm_model_embed(t, mel, N, et, st) == 0, "teacher embed");
     for (int k = 0; k < N; k++) {
       double c = cosine(e + k * 1024, et + k * 1024, 1024);
-      CHECK(c > 0.9, "input %d: cosine to YAMNet %.4f", k, c);
+      CHECK(c > 0.85, "input %d: cosine to YAMNet %.4f", k, c);
       CHECK(argmax(sc + k * 521, 521) == argmax(st + k * 521, 521), "input %d: top tag %s vs YAMNet %s", k,
             sm_model_class_name(m, argmax(sc + k * 521, 521)), sm_model_class_name(t, argmax(st + k * 521, 521)));
     }

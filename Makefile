@@ -164,3 +164,12 @@ eval-features: $(BUILD)/opt/tools/feature-dump $(EVAL_SETS)/.ok
 
 clean:
 	rm -rf $(BUILD)/san $(BUILD)/opt $(BUILD)/wasm $(BUILD)/fixtures $(DIST)
+
+# --- sonomap-s: the shipped student model (scripts/model/, models/sonomap-s.md) ---
+.PHONY: model bench-model
+model:
+	@$(MAKE) --no-print-directory $(BUILD)/opt/tools/yamnet-import $(BUILD)/opt/tools/yamnet-teacher
+	@bash scripts/model/make.sh
+
+bench-model: build
+	node scripts/bench-model.mjs

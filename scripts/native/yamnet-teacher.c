@@ -89,7 +89,7 @@ int main(int argc, char **argv) {
   const size_t in_len = patches ? (size_t)H * W : SM_PATCH_SAMPLES, P = (size_t)H * W;
   float *in = malloc(sizeof(float) * in_len * TEACH_BATCH), *mel = malloc(sizeof(float) * P * TEACH_BATCH);
   float *emb = malloc(sizeof(float) * (size_t)E * TEACH_BATCH), *sc = malloc(sizeof(float) * (size_t)C * TEACH_BATCH);
-  sm_frontend *fe = sm_frontend_new();
+  dsp_frontend *fe = dsp_frontend_new();
   char p1[4096], p2[4096], p3[4096];
   FILE *fm = open_out(dir, "logmel.npy", p1, sizeof p1), *fe_ = open_out(dir, "emb.npy", p2, sizeof p2);
   FILE *fs = open_out(dir, "scores.npy", p3, sizeof p3);
@@ -105,7 +105,7 @@ int main(int argc, char **argv) {
     if (n == 0) break;
     for (int i = 0; i < n; i++) {
       if (patches) memcpy(mel + P * i, in + in_len * i, sizeof(float) * P);
-      else sm_frontend_run(fe, in + in_len * i, in_len, mel + P * i, NULL);
+      else dsp_frontend_run(fe, in + in_len * i, in_len, mel + P * i, NULL);
     }
     if (sm_model_embed(m, mel, n, emb, sc)) { fprintf(stderr, "yamnet-teacher: sm_model_embed failed\n"); goto done; }
     if (fwrite(mel, sizeof(float), P * n, fm) != P * n || fwrite(emb, sizeof(float), (size_t)E * n, fe_) != (size_t)E * n ||
@@ -126,7 +126,7 @@ done:
   if (fm && fclose(fm)) rc = 1;
   if (fe_ && fclose(fe_)) rc = 1;
   if (fs && fclose(fs)) rc = 1;
-  sm_frontend_free(fe);
+  dsp_frontend_free(fe);
   free(in); free(mel); free(emb); free(sc);
   sm_model_free(m);
   return rc;

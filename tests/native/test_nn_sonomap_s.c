@@ -74,7 +74,7 @@ int main(void) {
   /* silence, a 440 Hz sine, seeded noise: one 15600-sample patch each through the frontend */
   enum { N = 3 };
   float *x = calloc(SM_PATCH_SAMPLES, sizeof(float)), *mel = malloc(sizeof(float) * N * 96 * 64);
-  sm_frontend *fe = sm_frontend_new();
+  dsp_frontend *fe = dsp_frontend_new();
   uint32_t s = 7;
   for (int k = 0; k < N; k++) {
     for (int i = 0; i < SM_PATCH_SAMPLES; i++) {
@@ -82,7 +82,7 @@ int main(void) {
       else if (k == 1) x[i] = (float)(0.5 * sin(2 * 3.14159265358979323846 * 440 * i / 16000.0));
       else { s = s * 1103515245u + 12345u; x[i] = (float)((s / 4294967296.0 * 2 - 1) * 0.5); }
     }
-    CHECK(sm_frontend_run(fe, x, SM_PATCH_SAMPLES, mel + k * 96 * 64, NULL) == 96, "frames");
+    CHECK(dsp_frontend_run(fe, x, SM_PATCH_SAMPLES, mel + k * 96 * 64, NULL) == 96, "frames");
   }
   float *e = malloc(sizeof(float) * N * 1024), *sc = malloc(sizeof(float) * N * 521);
   CHECK(sm_model_embed(m, mel, N, e, sc) == 0, "embed");
@@ -111,7 +111,7 @@ int main(void) {
     free(st);
     sm_model_free(t);
   }
-  sm_frontend_free(fe);
+  dsp_frontend_free(fe);
   free(x); free(mel); free(e); free(sc);
   sm_model_free(m);
   return check_report("test_nn_sonomap_s");

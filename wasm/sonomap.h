@@ -42,19 +42,19 @@ extern "C" {
 #endif
 
 /* ---- Facts of the YAMNet frontend (docs/ARCHITECTURE.md, "Facts the engine matches") ---- */
-#define SM_RATE 16000            /* analysis sample rate, Hz */
-#define SM_WIN 400               /* STFT window, samples (25 ms) */
-#define SM_HOP 160               /* STFT hop, samples (10 ms) */
-#define SM_NFFT 512              /* FFT length */
-#define SM_NBINS 257             /* SM_NFFT / 2 + 1 */
-#define SM_NMEL 64               /* mel bands, 125..7500 Hz, HTK */
-#define SM_PATCH_FRAMES 96       /* frames per patch (0.96 s) */
-#define SM_PATCH_HOP_FRAMES 48   /* patch hop (0.48 s) */
-#define SM_PATCH_SAMPLES 15600   /* samples giving exactly one patch (0.975 s) */
-#define SM_FP 32                 /* fingerprint is SM_FP x SM_FP */
-#define SM_NDESC 6               /* descriptors per segment, see enum sm_descriptor */
-#define SM_NMFCC 20              /* MFCCs per frame in the timbre feature */
-#define SM_NTIMBRE 40            /* timbre: SM_NMFCC means, then SM_NMFCC deviations */
+#define SM_RATE 16000          /* analysis sample rate, Hz */
+#define SM_WIN 400             /* STFT window, samples (25 ms) */
+#define SM_HOP 160             /* STFT hop, samples (10 ms) */
+#define SM_NFFT 512            /* FFT length */
+#define SM_NBINS 257           /* SM_NFFT / 2 + 1 */
+#define SM_NMEL 64             /* mel bands, 125..7500 Hz, HTK */
+#define SM_PATCH_FRAMES 96     /* frames per patch (0.96 s) */
+#define SM_PATCH_HOP_FRAMES 48 /* patch hop (0.48 s) */
+#define SM_PATCH_SAMPLES 15600 /* samples giving exactly one patch (0.975 s) */
+#define SM_FP 32               /* fingerprint is SM_FP x SM_FP */
+#define SM_NDESC 6             /* descriptors per segment, see enum sm_descriptor */
+#define SM_NMFCC 20            /* MFCCs per frame in the timbre feature */
+#define SM_NTIMBRE 40          /* timbre: SM_NMFCC means, then SM_NMFCC deviations */
 
 enum sm_mode {
   SM_MODE_CLIP = 0,  /* one segment per file: 0.96 s centred on the peak |amplitude| */
@@ -80,8 +80,8 @@ enum sm_descriptor {
 typedef struct sm_analysis sm_analysis;
 
 /* Decode an encoded file (WAV, AIFF/AIFC, FLAC, Ogg Vorbis), down-mix, resample to 16 kHz,
- * segment (mode: enum sm_mode) and compute features. Never returns NULL except when out of memory; check
- * sm_analysis_error(). */
+ * segment (mode: enum sm_mode) and compute features. Never returns NULL except when out of memory;
+ * check sm_analysis_error(). */
 SM_API sm_analysis *sm_analyze_file(const uint8_t *bytes, size_t len, int mode);
 /* Same, for PCM decoded elsewhere (interleaved float32, any rate and channel count). */
 SM_API sm_analysis *sm_analyze_pcm(const float *interleaved, size_t frames, int channels,
@@ -92,13 +92,13 @@ SM_API const char *sm_analysis_error(const sm_analysis *a);
 SM_API const char *sm_analysis_format(const sm_analysis *a);
 SM_API double sm_analysis_source_rate(const sm_analysis *a);
 SM_API int sm_analysis_source_channels(const sm_analysis *a);
-SM_API double sm_analysis_duration(const sm_analysis *a);  /* seconds */
+SM_API double sm_analysis_duration(const sm_analysis *a); /* seconds */
 /* The whole signal, mono, 16 kHz (what spriteclips are cut from). */
 SM_API const float *sm_analysis_audio(const sm_analysis *a);
 SM_API size_t sm_analysis_audio_length(const sm_analysis *a);
 SM_API int sm_analysis_segments(const sm_analysis *a);
-SM_API double sm_segment_start(const sm_analysis *a, int i);    /* s, into the signal */
-SM_API double sm_segment_length(const sm_analysis *a, int i);   /* s */
+SM_API double sm_segment_start(const sm_analysis *a, int i);             /* s, into the signal */
+SM_API double sm_segment_length(const sm_analysis *a, int i);            /* s */
 SM_API const float *sm_segment_logmel(const sm_analysis *a, int i);      /* 96 x 64, frame-major */
 SM_API const float *sm_segment_fingerprint(const sm_analysis *a, int i); /* 32 x 32 */
 SM_API const float *sm_segment_descriptors(const sm_analysis *a, int i); /* SM_NDESC */
@@ -156,11 +156,11 @@ SM_API void sm_map_options_init(sm_map_options *o);
  * reduced by PCA (axes fitted on max(5,000, n / 5) sampled rows, at most 20,000, every row
  * projected); then the projection runs in steps. The map starts as the PCA layout of the
  * rows (visible at once); the neighbour graph of UMAP / t-SNE is built afterwards, in bounded
- * chunks, by sm_map_prepare (or by the first sm_map_step). Returns NULL with a reason in err (errlen
- * bytes) only when nothing can be mapped (no rows, no finite rows, bad options, out of
+ * chunks, by sm_map_prepare (or by the first sm_map_step). Returns NULL with a reason in err
+ * (errlen bytes) only when nothing can be mapped (no rows, no finite rows, bad options, out of
  * memory). */
-SM_API sm_map *sm_map_new_with(const float *X, int n, int d, const sm_map_options *o,
-                               char *err, size_t errlen);
+SM_API sm_map *sm_map_new_with(const float *X, int n, int d, const sm_map_options *o, char *err,
+                               size_t errlen);
 /* The same with default options but these three. */
 SM_API sm_map *sm_map_new(const float *X, int n, int d, int projection, int dims, uint32_t seed,
                           char *err, size_t errlen);
@@ -179,7 +179,7 @@ SM_API int sm_map_total_steps(const sm_map *m);
 /* Current layout, n x dims, row-major, row i = input row i (NaN for excluded rows); valid
  * between steps (progressive display). */
 SM_API const float *sm_map_layout(const sm_map *m);
-SM_API int sm_map_rows(const sm_map *m);  /* n */
+SM_API int sm_map_rows(const sm_map *m); /* n */
 SM_API int sm_map_dims(const sm_map *m);
 /* Input rows left out for NaN/Inf values: how many, and their indices (ascending). */
 SM_API int sm_map_excluded_count(const sm_map *m);
@@ -213,7 +213,8 @@ SM_API int sm_layout_quality(const float *X, int n, int d, const float *Y, int d
  * SM_GRID_EXACT_MAX points; beyond that a recursive balanced split into leaves of 32 cells
  * solved exactly, then exact re-solves of windows of cells (strided ones move points far,
  * contiguous ones straddle the leaf borders), then swaps of adjacent cells: within 1 % of the
- * optimum on clustered clouds of 2,000-5,000 points. cell[i] = row * cols + col. Returns 0, or -1 with a reason. */
+ * optimum on clustered clouds of 2,000-5,000 points. cell[i] = row * cols + col. Returns 0, or -1
+ * with a reason. */
 #define SM_GRID_EXACT_MAX 1024
 SM_API int sm_grid_assign(const float *xy, int n, int stride, int cols, int rows, int *cell,
                           char *err, size_t errlen);
@@ -236,14 +237,13 @@ SM_API int sm_model_embedding_size(const sm_model *m); /* 1024 for YAMNet */
 SM_API int sm_model_classes(const sm_model *m);        /* 521 for YAMNet, 0 if none */
 /* Class name i when the file carries names (the .tflite's label list), else "". */
 SM_API const char *sm_model_class_name(const sm_model *m, int i);
-SM_API const char *sm_model_kind(const sm_model *m);   /* "tflite" or "smnn" */
-SM_API double sm_model_macs(const sm_model *m);        /* multiply-adds per patch */
+SM_API const char *sm_model_kind(const sm_model *m); /* "tflite" or "smnn" */
+SM_API double sm_model_macs(const sm_model *m);      /* multiply-adds per patch */
 SM_API void sm_model_free(sm_model *m);
 
 /* ---- Outputs ---- */
 /* Colour-map one log-mel patch (frames x bands) into a w x h RGBA tile, low bands at the bottom. */
-SM_API void sm_logmel_tile(const float *logmel, int frames, int bands, int w, int h,
-                           uint8_t *rgba);
+SM_API void sm_logmel_tile(const float *logmel, int frames, int bands, int w, int h, uint8_t *rgba);
 /* Sprite sheet of n tiles (tile x tile px each) in a square grid; returns PNG (quality 0) or
  * JPEG (quality 1..100) bytes, sets *len and *cols. tiles_rgba is n x tile x tile x 4. */
 SM_API uint8_t *sm_sprite_encode(const uint8_t *tiles_rgba, int n, int tile, int quality,
@@ -278,21 +278,21 @@ SM_API int sm_decoder_for(const uint8_t *bytes, size_t len);
 
 /* Facts of this build, by id (enum sm_abi_id); -1 for an id it does not know. */
 enum sm_abi_id {
-  SM_ABI_VERSION = 0,           /* this list's version: 1 */
-  SM_ABI_RATE = 1,              /* SM_RATE */
-  SM_ABI_PATCH_FRAMES = 2,      /* SM_PATCH_FRAMES */
-  SM_ABI_PATCH_BANDS = 3,       /* SM_NMEL */
-  SM_ABI_FP = 4,                /* SM_FP */
-  SM_ABI_NDESC = 5,             /* SM_NDESC */
-  SM_ABI_MODE_CLIP = 6,         /* enum sm_mode values */
+  SM_ABI_VERSION = 0,      /* this list's version: 1 */
+  SM_ABI_RATE = 1,         /* SM_RATE */
+  SM_ABI_PATCH_FRAMES = 2, /* SM_PATCH_FRAMES */
+  SM_ABI_PATCH_BANDS = 3,  /* SM_NMEL */
+  SM_ABI_FP = 4,           /* SM_FP */
+  SM_ABI_NDESC = 5,        /* SM_NDESC */
+  SM_ABI_MODE_CLIP = 6,    /* enum sm_mode values */
   SM_ABI_MODE_WHOLE = 7,
   SM_ABI_MODE_LONG = 8,
-  SM_ABI_PROJ_PCA = 9,          /* enum sm_projection values */
+  SM_ABI_PROJ_PCA = 9, /* enum sm_projection values */
   SM_ABI_PROJ_UMAP = 10,
   SM_ABI_PROJ_TSNE = 11,
   SM_ABI_METRIC_EUCLIDEAN = 12, /* enum sm_metric values */
   SM_ABI_METRIC_COSINE = 13,
-  SM_ABI_KNN_AUTO = 14,         /* enum sm_knn_method values */
+  SM_ABI_KNN_AUTO = 14, /* enum sm_knn_method values */
   SM_ABI_KNN_EXACT = 15,
   SM_ABI_KNN_APPROX = 16,
   SM_ABI_MAP_OPTIONS_SIZE = 17, /* sizeof(sm_map_options) */
@@ -311,14 +311,14 @@ enum sm_abi_id {
   SM_ABI_OFF_CLUSTERS = 29,
   SM_ABI_OFF_SPHERICAL = 30,
   SM_ABI_OFF_STANDARDIZE = 31,
-  SM_ABI_DECODER_UNKNOWN = 32,  /* enum sm_decoder_kind values */
+  SM_ABI_DECODER_UNKNOWN = 32, /* enum sm_decoder_kind values */
   SM_ABI_DECODER_ENGINE = 33,
   SM_ABI_DECODER_BROWSER_MPEG = 34,
   SM_ABI_DECODER_BROWSER_AAC = 35,
   SM_ABI_DECODER_BROWSER_OPUS = 36,
   SM_ABI_DECODER_BROWSER = 37,
   SM_ABI_DECODER_NONE = 38,
-  SM_ABI_COUNT = 39             /* ids are 0 .. SM_ABI_COUNT - 1 */
+  SM_ABI_COUNT = 39 /* ids are 0 .. SM_ABI_COUNT - 1 */
 };
 SM_API int sm_abi(int id);
 

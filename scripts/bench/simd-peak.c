@@ -32,8 +32,18 @@ EXPORT float peak_chains(int iters, const float *unused) {
   v128_t a6 = wasm_f32x4_splat(1.6f), a7 = wasm_f32x4_splat(1.7f), a8 = wasm_f32x4_splat(1.8f);
   v128_t a9 = wasm_f32x4_splat(1.9f), a10 = wasm_f32x4_splat(2.0f), a11 = wasm_f32x4_splat(2.1f);
   for (int i = 0; i < iters; i++) {
-    STEP(a0); STEP(a1); STEP(a2); STEP(a3); STEP(a4); STEP(a5);
-    STEP(a6); STEP(a7); STEP(a8); STEP(a9); STEP(a10); STEP(a11);
+    STEP(a0);
+    STEP(a1);
+    STEP(a2);
+    STEP(a3);
+    STEP(a4);
+    STEP(a5);
+    STEP(a6);
+    STEP(a7);
+    STEP(a8);
+    STEP(a9);
+    STEP(a10);
+    STEP(a11);
   }
   v128_t s = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(a0, a1), wasm_f32x4_add(a2, a3)),
                             wasm_f32x4_add(wasm_f32x4_add(a4, a5), wasm_f32x4_add(a6, a7)));
@@ -49,8 +59,18 @@ EXPORT float peak_streams(int iters, const float *buf) {
   v128_t s6 = s0, s7 = s0, s8 = s0, s9 = s0, s10 = s0, s11 = s0;
   for (int i = 0; i < iters; i++) {
     const float *p = buf + ((i & 1) << 4); /* alternate between two windows of the buffer */
-    ACC(s0, 0); ACC(s1, 1); ACC(s2, 2); ACC(s3, 3); ACC(s4, 4); ACC(s5, 5);
-    ACC(s6, 6); ACC(s7, 7); ACC(s8, 8); ACC(s9, 9); ACC(s10, 10); ACC(s11, 11);
+    ACC(s0, 0);
+    ACC(s1, 1);
+    ACC(s2, 2);
+    ACC(s3, 3);
+    ACC(s4, 4);
+    ACC(s5, 5);
+    ACC(s6, 6);
+    ACC(s7, 7);
+    ACC(s8, 8);
+    ACC(s9, 9);
+    ACC(s10, 10);
+    ACC(s11, 11);
   }
   v128_t s = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3)),
                             wasm_f32x4_add(wasm_f32x4_add(s4, s5), wasm_f32x4_add(s6, s7)));

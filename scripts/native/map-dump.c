@@ -22,14 +22,16 @@ int main(int argc, char **argv) {
   }
   sm_map_options o;
   sm_map_options_init(&o);
-  o.projection = !strcmp(argv[4], "pca") ? SM_PROJ_PCA
+  o.projection = !strcmp(argv[4], "pca")    ? SM_PROJ_PCA
                  : !strcmp(argv[4], "tsne") ? SM_PROJ_TSNE
                                             : SM_PROJ_UMAP;
   o.dims = atoi(argv[5]);
   o.seed = (uint32_t)strtoul(argv[6], NULL, 10);
   o.iterations = atoi(argv[7]);
   if (argc == 10)
-    o.knn = !strcmp(argv[9], "exact") ? SM_KNN_EXACT : !strcmp(argv[9], "approx") ? SM_KNN_APPROX : SM_KNN_AUTO;
+    o.knn = !strcmp(argv[9], "exact")    ? SM_KNN_EXACT
+            : !strcmp(argv[9], "approx") ? SM_KNN_APPROX
+                                         : SM_KNN_AUTO;
   float *X = malloc(sizeof(float) * (size_t)(n * d));
   FILE *f = fopen(argv[1], "rb");
   if (!X || !f || fread(X, sizeof(float), (size_t)(n * d), f) != (size_t)(n * d)) {

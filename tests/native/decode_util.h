@@ -25,7 +25,8 @@ static inline size_t heap_in_use(void) { return 0; }
 /* Whole file in a malloc'd buffer (NULL when it cannot be read). */
 static inline uint8_t *read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
+  if (!f)
+    return NULL;
   fseek(f, 0, SEEK_END);
   long n = ftell(f);
   fseek(f, 0, SEEK_SET);
@@ -48,7 +49,7 @@ typedef struct decoded {
   double rate;
   int64_t declared; /* dec_decoder_frames */
   int bits;
-  char err[256];    /* open or read error, "" when none */
+  char err[256]; /* open or read error, "" when none */
   char warn[256];
   char format[16];
 } decoded;
@@ -58,7 +59,8 @@ typedef struct decoded {
 static inline int decode_all(const uint8_t *buf, size_t len, long block, int ints, decoded *out) {
   memset(out, 0, sizeof *out);
   dec_decoder *d = dec_decoder_open(buf, len, out->err, sizeof out->err);
-  if (!d) return 0;
+  if (!d)
+    return 0;
   snprintf(out->format, sizeof out->format, "%s", dec_decoder_format(d));
   out->channels = dec_decoder_channels(d);
   out->rate = dec_decoder_rate(d);
@@ -69,8 +71,10 @@ static inline int decode_all(const uint8_t *buf, size_t len, long block, int int
   for (;;) {
     if ((size_t)out->frames + (size_t)block > cap) {
       cap = cap * 2 + (size_t)block;
-      if (ints) out->i = realloc(out->i, cap * nc * sizeof *out->i);
-      else out->f = realloc(out->f, cap * nc * sizeof *out->f);
+      if (ints)
+        out->i = realloc(out->i, cap * nc * sizeof *out->i);
+      else
+        out->f = realloc(out->f, cap * nc * sizeof *out->f);
     }
     long n = ints ? dec_decoder_read_i32(d, out->i + (size_t)out->frames * nc, block)
                   : dec_decoder_read(d, out->f + (size_t)out->frames * nc, block);
@@ -80,11 +84,13 @@ static inline int decode_all(const uint8_t *buf, size_t len, long block, int int
       ok = 0;
       break;
     }
-    if (n == 0) break;
+    if (n == 0)
+      break;
     out->frames += n;
   }
   const char *w = dec_decoder_warning(d);
-  if (w) snprintf(out->warn, sizeof out->warn, "%s", w);
+  if (w)
+    snprintf(out->warn, sizeof out->warn, "%s", w);
   dec_decoder_close(d);
   return ok;
 }
@@ -99,7 +105,8 @@ static inline void decoded_free(decoded *d) {
 /* Splits a list line into up to max whitespace-separated fields (in place). */
 static inline int split_fields(char *line, char **fields, int max) {
   int n = 0;
-  for (char *t = strtok(line, " \t\r\n"); t && n < max; t = strtok(NULL, " \t\r\n")) fields[n++] = t;
+  for (char *t = strtok(line, " \t\r\n"); t && n < max; t = strtok(NULL, " \t\r\n"))
+    fields[n++] = t;
   return n;
 }
 

@@ -24,19 +24,22 @@ static float noise(void) { /* uniform in [-1, 1] */
 
 static float *tone(size_t n, double rate, double f, double amp) {
   float *x = malloc(n * sizeof(float));
-  for (size_t i = 0; i < n; i++) x[i] = (float)(amp * sin(2 * PI * f * i / rate + 0.2));
+  for (size_t i = 0; i < n; i++)
+    x[i] = (float)(amp * sin(2 * PI * f * i / rate + 0.2));
   return x;
 }
 
 static uint8_t *load(const char *path, size_t *len) {
   *len = 0;
   FILE *fp = fopen(path, "rb");
-  if (!fp) return NULL;
+  if (!fp)
+    return NULL;
   fseek(fp, 0, SEEK_END);
   long n = ftell(fp);
   fseek(fp, 0, SEEK_SET);
   uint8_t *b = n > 0 ? malloc((size_t)n) : NULL;
-  if (b && fread(b, 1, (size_t)n, fp) == (size_t)n) *len = (size_t)n;
+  if (b && fread(b, 1, (size_t)n, fp) == (size_t)n)
+    *len = (size_t)n;
   fclose(fp);
   if (!*len) {
     free(b);
@@ -50,7 +53,8 @@ static void expected_patch(const float *x, size_t n, int64_t start, float *patch
   float *buf = malloc(SM_PATCH_SAMPLES * sizeof(float));
   memset(buf, 0, SM_PATCH_SAMPLES * sizeof(float));
   for (int64_t i = 0; i < SM_PATCH_SAMPLES; i++)
-    if (start + i >= 0 && start + i < (int64_t)n) buf[i] = x[start + i];
+    if (start + i >= 0 && start + i < (int64_t)n)
+      buf[i] = x[start + i];
   dsp_frontend *f = dsp_frontend_new();
   dsp_frontend_run(f, buf, SM_PATCH_SAMPLES, patch, NULL);
   dsp_frontend_free(f);
@@ -62,7 +66,8 @@ static int loudest_frame(const float *patch) {
   double be = -1e30;
   for (int t = 0; t < SM_PATCH_FRAMES; t++) {
     double e = 0;
-    for (int m = 0; m < SM_NMEL; m++) e += exp(patch[t * SM_NMEL + m]);
+    for (int m = 0; m < SM_NMEL; m++)
+      e += exp(patch[t * SM_NMEL + m]);
     if (e > be) {
       be = e;
       best = t;
@@ -133,8 +138,13 @@ static void test_errors(void) {
   CHECK(e && strstr(e, "no audio samples"), "empty: %s", e ? e : "(none)");
   CHECK(sm_analysis_segments(a) == 0 && sm_segment_logmel(a, 0) == NULL, "empty has no segments");
   sm_analysis_free(a);
-  struct { int ch; double rate; int mode; } bad[] = {
-      {0, 16000, 0}, {-2, 16000, 0}, {1, 0, 0}, {1, 1e6, 0}, {1, NAN, 0}, {1, 16000, SM_MODE_BLEND + 1}, {1, 16000, -1}};
+  struct {
+    int ch;
+    double rate;
+    int mode;
+  } bad[] = {{0, 16000, 0}, {-2, 16000, 0}, {1, 0, 0},
+             {1, 1e6, 0},   {1, NAN, 0},    {1, 16000, SM_MODE_BLEND + 1},
+             {1, 16000, -1}};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     a = sm_analyze_pcm(&one, 1, bad[i].ch, bad[i].rate, bad[i].mode);
     CHECK(sm_analysis_error(a) != NULL, "bad case %zu accepted", i);
@@ -172,7 +182,8 @@ static void test_clip_centring(void) {
   const size_t at[] = {20000, 100, 48000 - 50, 7800};
   for (size_t c = 0; c < sizeof at / sizeof *at; c++) {
     float *x = malloc(n * sizeof(float));
-    for (size_t i = 0; i < n; i++) x[i] = 0.01f * noise();
+    for (size_t i = 0; i < n; i++)
+      x[i] = 0.01f * noise();
     x[at[c]] = 0.9f;
     sm_analysis *a = sm_analyze_pcm(x, n, 1, 16000, SM_MODE_CLIP);
     CHECK(!sm_analysis_error(a) && sm_analysis_segments(a) == 1, "clip analysis");
@@ -184,12 +195,14 @@ static void test_clip_centring(void) {
     CHECK_NEAR(sm_segment_length(a, 0), (hi - lo) / 16000, 1e-12, "clip length (clamped)");
     const float *lm = sm_segment_logmel(a, 0);
     int t = lm ? loudest_frame(lm) : -1;
-    CHECK(t == 47 || t == 48, "click at %zu: loudest frame %d, expected 47 or 48 (centre)", at[c], t);
+    CHECK(t == 47 || t == 48, "click at %zu: loudest frame %d, expected 47 or 48 (centre)", at[c],
+          t);
     float *ref = malloc(SM_PATCH_FRAMES * SM_NMEL * sizeof(float));
     expected_patch(x, n, s, ref);
     CHECK(lm && memcmp(lm, ref, SM_PATCH_FRAMES * SM_NMEL * sizeof(float)) == 0, "clip patch");
     CHECK(sm_segment_patches(a, 0) == 1 && sm_segment_patch_logmel(a, 0, 0) == lm &&
-              sm_segment_patch_logmel(a, 0, 1) == NULL, "clip patches");
+              sm_segment_patch_logmel(a, 0, 1) == NULL,
+          "clip patches");
     free(ref);
     free(x);
     sm_analysis_free(a);
@@ -201,11 +214,13 @@ static void test_long(void) {
   for (size_t c = 0; c < sizeof lens / sizeof *lens; c++) {
     size_t n = lens[c];
     float *x = malloc(n * sizeof(float));
-    for (size_t i = 0; i < n; i++) x[i] = 0.3f * noise();
+    for (size_t i = 0; i < n; i++)
+      x[i] = 0.3f * noise();
     sm_analysis *a = sm_analyze_pcm(x, n, 1, 16000, SM_MODE_LONG);
     /* Smallest W with 15600 + 7680 (W - 1) >= n. */
     int W = 1;
-    while (15600 + 7680 * (size_t)(W - 1) < n) W++;
+    while (15600 + 7680 * (size_t)(W - 1) < n)
+      W++;
     int got = sm_analysis_segments(a);
     CHECK(!sm_analysis_error(a) && got == W, "n=%zu: %d windows, expected %d", n, got, W);
     int ok = 1;
@@ -217,11 +232,12 @@ static void test_long(void) {
     CHECK(ok, "n=%zu: starts every 0.48 s, lengths clamped to the signal", n);
     /* First and last window's log-mel as computed directly. */
     float *ref = malloc(SM_PATCH_FRAMES * SM_NMEL * sizeof(float));
-    for (int p = 0; p < got; p += got - 1 > 0 ? got - 1 : 1) {
+    for (int p = 0; p<got; p += got - 1> 0 ? got - 1 : 1) {
       expected_patch(x, n, (int64_t)p * 7680, ref);
       const float *lm = sm_segment_logmel(a, p);
       double err = 0;
-      for (int i = 0; lm && i < SM_PATCH_FRAMES * SM_NMEL; i++) err = fmax(err, fabs(lm[i] - ref[i]));
+      for (int i = 0; lm && i < SM_PATCH_FRAMES * SM_NMEL; i++)
+        err = fmax(err, fabs(lm[i] - ref[i]));
       CHECK(lm && err == 0.0, "n=%zu window %d log-mel differs by %g", n, p, err);
     }
     free(ref);
@@ -249,7 +265,8 @@ static void test_whole(void) {
   const float *fw = sm_segment_fingerprint(w, 0);
   for (int i = 0; fw && i < SM_FP * SM_FP; i++) {
     double mean = 0;
-    for (int p = 0; p < P; p++) mean += sm_segment_fingerprint(l, p)[i];
+    for (int p = 0; p < P; p++)
+      mean += sm_segment_fingerprint(l, p)[i];
     err = fmax(err, fabs(fw[i] - mean / P));
   }
   CHECK(fw && err < 1e-5, "whole fingerprint = mean of the windows' (err %g)", err);
@@ -259,9 +276,8 @@ static void test_whole(void) {
             memcmp(sm_segment_patch_logmel(w, 0, p), sm_segment_logmel(l, p),
                    SM_PATCH_FRAMES * SM_NMEL * sizeof(float)) == 0;
   CHECK(same, "whole patches are the long-mode windows");
-  CHECK(sm_segment_logmel(w, 0) &&
-            memcmp(sm_segment_logmel(w, 0), sm_segment_logmel(c, 0),
-                   SM_PATCH_FRAMES * SM_NMEL * sizeof(float)) == 0,
+  CHECK(sm_segment_logmel(w, 0) && memcmp(sm_segment_logmel(w, 0), sm_segment_logmel(c, 0),
+                                          SM_PATCH_FRAMES * SM_NMEL * sizeof(float)) == 0,
         "whole keeps the peak-centred patch for the sprite");
   const float *d = sm_segment_descriptors(w, 0);
   if (d) {
@@ -282,8 +298,9 @@ static void test_descriptors(void) {
   const float *d = sm_segment_descriptors(a, 0);
   CHECK(d != NULL, "tone descriptors");
   if (d) {
-    printf("1 kHz tone: centroid %.1f Hz, roll-off %.1f Hz, bandwidth %.1f Hz, RMS %.5f, ZCR %.5f\n",
-           d[0], d[1], d[2], d[3], d[4]);
+    printf(
+        "1 kHz tone: centroid %.1f Hz, roll-off %.1f Hz, bandwidth %.1f Hz, RMS %.5f, ZCR %.5f\n",
+        d[0], d[1], d[2], d[3], d[4]);
     CHECK_NEAR(d[SM_DESC_CENTROID], 1000, 20, "tone centroid");
     CHECK(d[SM_DESC_ROLLOFF] >= 1000 - 31.25 && d[SM_DESC_ROLLOFF] <= 1000 + 2 * 31.25,
           "tone roll-off %g", d[SM_DESC_ROLLOFF]);
@@ -295,11 +312,14 @@ static void test_descriptors(void) {
   /* The fingerprint ignores the level. */
   const float *fp = sm_segment_fingerprint(a, 0);
   float *q = malloc(n * sizeof(float));
-  for (size_t i = 0; i < n; i++) q[i] = x[i] * 0.01f + 0.002f * noise();
-  for (size_t i = 0; i < n; i++) x[i] = x[i] + 0.2f * (q[i] - x[i] * 0.01f);
+  for (size_t i = 0; i < n; i++)
+    q[i] = x[i] * 0.01f + 0.002f * noise();
+  for (size_t i = 0; i < n; i++)
+    x[i] = x[i] + 0.2f * (q[i] - x[i] * 0.01f);
   sm_analysis_free(a);
   a = sm_analyze_pcm(x, n, 1, 16000, SM_MODE_LONG); /* tone + noise, loud */
-  for (size_t i = 0; i < n; i++) q[i] = x[i] * 0.01f;
+  for (size_t i = 0; i < n; i++)
+    q[i] = x[i] * 0.01f;
   sm_analysis *b = sm_analyze_pcm(q, n, 1, 16000, SM_MODE_LONG); /* the same, 40 dB down */
   double err = 0, lo = 1, hi = 0;
   for (int s = 0; s < sm_analysis_segments(a); s++) {
@@ -319,7 +339,8 @@ static void test_descriptors(void) {
   free(x);
   /* White noise: centroid near 4 kHz, roll-off near 0.85 x 8 kHz, wide band. */
   x = malloc(n * sizeof(float));
-  for (size_t i = 0; i < n; i++) x[i] = 0.5f * noise();
+  for (size_t i = 0; i < n; i++)
+    x[i] = 0.5f * noise();
   a = sm_analyze_pcm(x, n, 1, 16000, SM_MODE_CLIP);
   d = sm_segment_descriptors(a, 0);
   if (d) {

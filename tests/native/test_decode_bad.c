@@ -33,7 +33,8 @@ static int run(const uint8_t *buf, size_t len, char *err, size_t errlen, char *w
     double rate = dec_decoder_rate(d);
     CHECK(ch >= 1 && ch <= 256 && rate >= 1 && rate <= 768000 && dec_decoder_frames(d) >= -1,
           "bad stream info: %d ch, %g Hz, %lld frames", ch, rate, (long long)dec_decoder_frames(d));
-    if (ch < 1 || ch > 256) ch = 1;
+    if (ch < 1 || ch > 256)
+      ch = 1;
     enum { BLOCK = 4096 };
     static float out[BLOCK * 256];
     for (int iter = 0; frames < (1L << 21); iter++) {
@@ -48,16 +49,20 @@ static int run(const uint8_t *buf, size_t len, char *err, size_t errlen, char *w
         break;
       }
       CHECK(n <= max, "read %ld frames into room for %ld", n, max);
-      if (n == 0) break;
+      if (n == 0)
+        break;
       frames += n;
       size_t h = heap_in_use() - base;
-      if (h > worst_heap) worst_heap = h;
+      if (h > worst_heap)
+        worst_heap = h;
     }
     const char *w = dec_decoder_warning(d);
-    if (w) snprintf(warn, wlen, "%s", w);
+    if (w)
+      snprintf(warn, wlen, "%s", w);
     dec_decoder_close(d);
   }
-  if (frames_out) *frames_out = frames;
+  if (frames_out)
+    *frames_out = frames;
   return ok;
 }
 
@@ -70,10 +75,12 @@ static void expect_err(const char *what, const uint8_t *buf, size_t len, const c
 
 static void put16le(uint8_t *p, unsigned v) { p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8); }
 static void put32le(uint8_t *p, uint32_t v) {
-  for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+  for (int i = 0; i < 4; i++)
+    p[i] = (uint8_t)(v >> (8 * i));
 }
 static void put32be(uint8_t *p, uint32_t v) {
-  for (int i = 0; i < 4; i++) p[3 - i] = (uint8_t)(v >> (8 * i));
+  for (int i = 0; i < 4; i++)
+    p[3 - i] = (uint8_t)(v >> (8 * i));
 }
 
 /* 44-byte WAV header + n bytes of data. */
@@ -99,13 +106,15 @@ static void not_audio(void) {
   uint8_t z[1] = {0};
   expect_err("empty", z, 0, "empty file");
   expect_err("3 bytes", (const uint8_t *)"RIF", 3, "only 3 bytes");
-  static const uint8_t png[16] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+  static const uint8_t png[16] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n',
+                                  0,    0,   0,   13,  'I',  'H',  'D',  'R'};
   expect_err("PNG", png, sizeof png, "not a supported audio file (starts with '\\x89PNG')");
   static const uint8_t zip[30] = {'P', 'K', 3, 4, 20, 0};
   expect_err("ZIP", zip, sizeof zip, "not a supported audio file (starts with 'PK\\x03\\x04')");
   uint8_t rnd[1000];
   for (int t = 0; t < 50; t++) {
-    for (size_t i = 0; i < sizeof rnd; i++) rnd[i] = (uint8_t)rng();
+    for (size_t i = 0; i < sizeof rnd; i++)
+      rnd[i] = (uint8_t)rng();
     char warn[256];
     run(rnd, sizeof rnd, err, sizeof err, warn, sizeof warn, NULL);
   }
@@ -132,10 +141,16 @@ static void browser_formats(void) {
   CHECK(dec_decoder_probe(b, 40, name, sizeof name) == DEC_PROBE_BROWSER && !strcmp(name, "mp3"),
         "ID3 mp3 probed as '%s'", name);
   expect_err("ID3 mp3", b, 40, "mp3: decoded by the browser, not the engine");
-  expect_err("bare mp3", (const uint8_t *)"\xFF\xFB\x90\x64\0\0\0\0", 8, "mp3: decoded by the browser");
-  expect_err("ADTS", (const uint8_t *)"\xFF\xF1\x50\x80\x02\x1F\xFC\0", 8, "aac: decoded by the browser");
-  expect_err("m4a", (const uint8_t *)"\0\0\0\x20" "ftypM4A \0\0\0\0", 16, "m4a: decoded by the browser");
-  expect_err("webm", (const uint8_t *)"\x1A\x45\xDF\xA3\0\0\0\0", 8, "webm: decoded by the browser");
+  expect_err("bare mp3", (const uint8_t *)"\xFF\xFB\x90\x64\0\0\0\0", 8,
+             "mp3: decoded by the browser");
+  expect_err("ADTS", (const uint8_t *)"\xFF\xF1\x50\x80\x02\x1F\xFC\0", 8,
+             "aac: decoded by the browser");
+  expect_err("m4a",
+             (const uint8_t *)"\0\0\0\x20"
+                              "ftypM4A \0\0\0\0",
+             16, "m4a: decoded by the browser");
+  expect_err("webm", (const uint8_t *)"\x1A\x45\xDF\xA3\0\0\0\0", 8,
+             "webm: decoded by the browser");
   /* Ogg page whose first packet is OpusHead */
   memset(b, 0, sizeof b);
   memcpy(b, "OggS", 4);
@@ -146,12 +161,18 @@ static void browser_formats(void) {
   CHECK(dec_decoder_probe(b, 47, name, sizeof name) == DEC_PROBE_BROWSER && !strcmp(name, "opus"),
         "Opus probed as '%s'", name);
   expect_err("opus", b, 47, "opus: decoded by the browser, not the engine");
-  memcpy(b + 28, "\x7F" "FLAC\x01\x00", 7);
+  memcpy(b + 28,
+         "\x7F"
+         "FLAC\x01\x00",
+         7);
   expect_err("ogg flac", b, 47, "ogg-flac: this audio format is not supported");
-  expect_err("caf", (const uint8_t *)"caff\0\x01\0\0", 8, "caf: this audio format is not supported");
+  expect_err("caf", (const uint8_t *)"caff\0\x01\0\0", 8,
+             "caf: this audio format is not supported");
   /* engine formats probe as such */
   CHECK(dec_decoder_probe((const uint8_t *)"RIFF\0\0\0\0WAVE", 12, name, sizeof name) ==
-            DEC_PROBE_ENGINE && !strcmp(name, "wav"), "WAV probe: %s", name);
+                DEC_PROBE_ENGINE &&
+            !strcmp(name, "wav"),
+        "WAV probe: %s", name);
 }
 
 static void lying_wav(void) {
@@ -220,7 +241,8 @@ static size_t aiff(uint8_t *b, unsigned ch, uint32_t frames, unsigned bits, cons
   put32be(b + 22, frames);
   b[26] = (uint8_t)(bits >> 8), b[27] = (uint8_t)bits;
   memcpy(b + 28, rate, 10);
-  if (aifc_type) memcpy(b + 38, aifc_type, 4);
+  if (aifc_type)
+    memcpy(b + 38, aifc_type, 4);
   size_t s = 20 + comm;
   memcpy(b + s, "SSND", 4);
   put32be(b + s + 4, 8 + 32);
@@ -289,7 +311,8 @@ static void lying_flac(void) {
   n = flac_head(b, 4096, 4096, 1000000, 2, 16, 1000);
   expect_err("FLAC rate 1e6", b, n, "FLAC: sample rate 1000000 Hz is out of range (1..768000)");
   n = flac_head(b, 4096, 4096, 0, 2, 16, 1000);
-  expect_err("FLAC rate 0", b, n, "FLAC: sample rate is 0 in STREAMINFO and not in the first frame");
+  expect_err("FLAC rate 0", b, n,
+             "FLAC: sample rate is 0 in STREAMINFO and not in the first frame");
   n = flac_head(b, 4096, 4096, 44100, 2, 16, 1000);
   b[7] = 200; /* STREAMINFO length past the end */
   expect_err("FLAC metadata", b, n, "FLAC: metadata block of type 0 runs past the end of the file");
@@ -301,7 +324,8 @@ static void lying_flac(void) {
   /* huge block sizes and totals: nothing is allocated from them, the missing frames end it */
   n = flac_head(b, 65535, 65535, 44100, 8, 32, (1ull << 36) - 1);
   int ok = run(b, n, err, sizeof err, warn, sizeof warn, &frames);
-  CHECK(ok && frames == 0 && strstr(warn, "truncated"), "huge totals: %s %ld %s", err, frames, warn);
+  CHECK(ok && frames == 0 && strstr(warn, "truncated"), "huge totals: %s %ld %s", err, frames,
+        warn);
   /* a frame header for a 65536-sample block, then nothing */
   uint8_t fh[8] = {0xFF, 0xF8, 0x79, 0x7E, 0x00, 0xFF, 0xFF, 0}; /* 8 channels, 32 bits */
   fh[7] = dec_flac_crc8(fh, 7);
@@ -325,7 +349,8 @@ static void torture(const char *name, int mutations) {
   size_t len;
   uint8_t *orig = read_file(path, &len);
   CHECK(orig != NULL, "%s missing", path);
-  if (!orig) return;
+  if (!orig)
+    return;
   char err[256], warn[256];
   long full = 0;
   int ok = run(orig, len, err, sizeof err, warn, sizeof warn, &full);
@@ -341,8 +366,8 @@ static void torture(const char *name, int mutations) {
       cut_ok++;
       CHECK(frames <= full, "%s cut at %zu: %ld frames of %ld", name, cut, frames, full);
       if (frames < full && frames > 0)
-        CHECK(warn[0] != 0, "%s cut at %zu: %ld of %ld frames without a warning", name, cut,
-              frames, full);
+        CHECK(warn[0] != 0, "%s cut at %zu: %ld of %ld frames without a warning", name, cut, frames,
+              full);
     } else {
       cut_fail++;
     }
@@ -356,10 +381,14 @@ static void torture(const char *name, int mutations) {
       size_t at = (size_t)(rng() % len);
       /* half the hits in the first 128 bytes (headers), some in the second half (audio) */
       uint64_t r = rng() % 4;
-      if (r < 2) at %= len < 128 ? len : 128;
-      else if (r == 2) at = len / 2 + at % (len - len / 2);
-      if (rng() & 1) x[at] ^= (uint8_t)(1u << (rng() % 8));
-      else x[at] = (uint8_t)rng();
+      if (r < 2)
+        at %= len < 128 ? len : 128;
+      else if (r == 2)
+        at = len / 2 + at % (len - len / 2);
+      if (rng() & 1)
+        x[at] ^= (uint8_t)(1u << (rng() % 8));
+      else
+        x[at] = (uint8_t)rng();
     }
     mut_ok += run(x, len, err, sizeof err, warn, sizeof warn, NULL);
   }
@@ -372,10 +401,13 @@ static void torture(const char *name, int mutations) {
 int main(void) {
   /* SM_FUZZ_SEED / SM_FUZZ_SCALE: other seeds and more mutations for a longer run by hand */
   const char *seed = getenv("SM_FUZZ_SEED"), *scale_s = getenv("SM_FUZZ_SCALE");
-  if (seed) rng_state += strtoull(seed, NULL, 10) * 0xD1B54A32D192ED03ull;
-  if (!rng_state) rng_state = 1;
+  if (seed)
+    rng_state += strtoull(seed, NULL, 10) * 0xD1B54A32D192ED03ull;
+  if (!rng_state)
+    rng_state = 1;
   int scale = scale_s ? atoi(scale_s) : 1;
-  if (scale < 1) scale = 1;
+  if (scale < 1)
+    scale = 1;
   not_audio();
   browser_formats();
   lying_wav();

@@ -13,7 +13,8 @@ static unsigned wav_fmt_tag(const uint8_t *b, size_t len) {
   size_t p = 12;
   while (p + 8 <= len) {
     uint32_t size = b[p + 4] | b[p + 5] << 8 | b[p + 6] << 16 | (uint32_t)b[p + 7] << 24;
-    if (!memcmp(b + p, "fmt ", 4) && p + 10 <= len) return b[p + 8] | b[p + 9] << 8;
+    if (!memcmp(b + p, "fmt ", 4) && p + 10 <= len)
+      return b[p + 8] | b[p + 9] << 8;
     p += 8 + size + (size & 1);
   }
   return 0;
@@ -28,14 +29,17 @@ static void check_file(char **f) {
   size_t len = 0, rlen = 0;
   uint8_t *buf = read_file(path, &len);
   CHECK(buf != NULL, "%s: cannot read", path);
-  if (!buf) return;
+  if (!buf)
+    return;
 
   if (!strcmp(cont, "wav")) {
     unsigned tag = wav_fmt_tag(buf, len);
     int is_float = bits == 0, is_g711 = strstr(path, "law") != NULL;
     /* sox writes WAVE_FORMAT_EXTENSIBLE for integer PCM of > 2 channels or > 16 bits */
-    unsigned want = is_float ? 3 : is_g711 ? (strstr(path, "ulaw") ? 7 : 6)
-                    : (ch > 2 || bits > 16) ? 0xFFFE : 1;
+    unsigned want = is_float                ? 3
+                    : is_g711               ? (strstr(path, "ulaw") ? 7 : 6)
+                    : (ch > 2 || bits > 16) ? 0xFFFE
+                                            : 1;
     CHECK(tag == want, "%s: fmt tag 0x%04X, expected 0x%04X", path, tag, want);
   }
 
@@ -58,7 +62,8 @@ static void check_file(char **f) {
     double worst = 0;
     for (size_t k = 0; k < rlen / 4; k++) {
       double e = fabs((double)d.f[k] - (double)rf[k]);
-      if (e > worst) worst = e;
+      if (e > worst)
+        worst = e;
     }
     CHECK(worst <= tol, "%s: float samples differ from sox by %.3g (tol %.3g)", path, worst, tol);
   }
@@ -73,7 +78,8 @@ static void check_file(char **f) {
     if (ok && ri && rlen == (size_t)d.frames * (size_t)ch * 4) {
       size_t bad = 0;
       for (size_t k = 0; k < rlen / 4; k++)
-        if ((int32_t)((uint32_t)d.i[k] << (32 - bits)) != ri[k]) bad++;
+        if ((int32_t)((uint32_t)d.i[k] << (32 - bits)) != ri[k])
+          bad++;
       CHECK(bad == 0, "%s: %zu integer samples differ from sox", path, bad);
     }
     free(ri);
@@ -85,11 +91,14 @@ static void check_file(char **f) {
 /* ---- crafted layouts ---- */
 
 static void put16(uint8_t *p, unsigned v, int be) {
-  if (be) p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v;
-  else p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8);
+  if (be)
+    p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v;
+  else
+    p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8);
 }
 static void put32(uint8_t *p, uint32_t v, int be) {
-  for (int i = 0; i < 4; i++) p[be ? 3 - i : i] = (uint8_t)(v >> (8 * i));
+  for (int i = 0; i < 4; i++)
+    p[be ? 3 - i : i] = (uint8_t)(v >> (8 * i));
 }
 
 /* A canonical 16-bit PCM WAV (44-byte header) around the given samples, optionally
@@ -109,7 +118,8 @@ static uint8_t *make_wav16(const int16_t *s, size_t n, int ch, uint32_t rate, in
   put16(b + 34, 16, be);
   memcpy(b + 36, "data", 4);
   put32(b + 40, (uint32_t)data, be);
-  for (size_t k = 0; k < n; k++) put16(b + 44 + 2 * k, (uint16_t)s[k], be);
+  for (size_t k = 0; k < n; k++)
+    put16(b + 44 + 2 * k, (uint16_t)s[k], be);
   *len = 44 + data;
   return b;
 }
@@ -124,7 +134,8 @@ static void expect_s16(const char *what, const uint8_t *b, size_t len, const int
         d.channels, d.frames);
   if (ok && (size_t)d.frames * (size_t)ch == n) {
     size_t bad = 0;
-    for (size_t k = 0; k < n; k++) bad += d.i[k] != s[k];
+    for (size_t k = 0; k < n; k++)
+      bad += d.i[k] != s[k];
     CHECK(bad == 0, "%s: %zu samples differ", what, bad);
   }
   if (want_warn)
@@ -138,7 +149,8 @@ static void expect_s16(const char *what, const uint8_t *b, size_t len, const int
 static void crafted_wav(void) {
   enum { N = 2 * 1500 };
   static int16_t s[N];
-  for (int k = 0; k < N; k++) s[k] = (int16_t)((k * 7919) % 65536 - 32768);
+  for (int k = 0; k < N; k++)
+    s[k] = (int16_t)((k * 7919) % 65536 - 32768);
   size_t len;
   uint8_t *b = make_wav16(s, N, 2, 32000, 0, &len);
   expect_s16("plain WAV", b, len, s, N, 2, NULL);
@@ -185,11 +197,11 @@ static void crafted_wav(void) {
   put32(x + 4, 0xFFFFFFFFu, 0);
   memcpy(x + 8, "WAVEds64", 8);
   put32(x + 16, 28, 0);
-  put32(x + 20, (uint32_t)(l3 - 8), 0);        /* RIFF size, low */
-  put32(x + 28, (uint32_t)(N * 2), 0);         /* data size, low */
-  put32(x + 36, (uint32_t)(N / 2), 0);         /* sample count, low */
+  put32(x + 20, (uint32_t)(l3 - 8), 0); /* RIFF size, low */
+  put32(x + 28, (uint32_t)(N * 2), 0);  /* data size, low */
+  put32(x + 36, (uint32_t)(N / 2), 0);  /* sample count, low */
   memcpy(x + 48, b + 12, len - 12);
-  put32(x + 48 + 28, 0xFFFFFFFFu, 0);          /* data chunk size */
+  put32(x + 48 + 28, 0xFFFFFFFFu, 0); /* data chunk size */
   expect_s16("RF64", x, l3, s, N, 2, NULL);
   free(x);
 
@@ -228,7 +240,8 @@ static void crafted_aiff(void) {
   size_t len;
   uint8_t *b = read_file(FIXDIR "s16_2.aifc", &len);
   CHECK(b != NULL, "s16_2.aifc missing");
-  if (!b) return;
+  if (!b)
+    return;
   decoded ref;
   int ok = decode_all(b, len, 4096, 1, &ref);
   CHECK(ok, "s16_2.aifc: %s", ref.err);
@@ -237,8 +250,10 @@ static void crafted_aiff(void) {
   uint32_t ssnd_size = 0;
   while (p + 8 <= len) {
     uint32_t size = (uint32_t)b[p + 4] << 24 | b[p + 5] << 16 | b[p + 6] << 8 | b[p + 7];
-    if (!memcmp(b + p, "COMM", 4)) comm = p + 8;
-    if (!memcmp(b + p, "SSND", 4)) ssnd = p + 8, ssnd_size = size;
+    if (!memcmp(b + p, "COMM", 4))
+      comm = p + 8;
+    if (!memcmp(b + p, "SSND", 4))
+      ssnd = p + 8, ssnd_size = size;
     p += 8 + size + (size & 1);
   }
   CHECK(comm && ssnd && !memcmp(b + comm + 18, "NONE", 4), "s16_2.aifc: layout");
@@ -247,14 +262,16 @@ static void crafted_aiff(void) {
     uint8_t *x = malloc(len);
     memcpy(x, b, len);
     memcpy(x + comm + 18, "sowt", 4);
-    size_t off = ssnd + 8 + ((size_t)b[ssnd] << 24 | b[ssnd + 1] << 16 | b[ssnd + 2] << 8 | b[ssnd + 3]);
+    size_t off =
+        ssnd + 8 + ((size_t)b[ssnd] << 24 | b[ssnd + 1] << 16 | b[ssnd + 2] << 8 | b[ssnd + 3]);
     for (size_t k = off; k + 1 < ssnd + ssnd_size && k + 1 < len; k += 2) {
       uint8_t t = x[k];
       x[k] = x[k + 1];
       x[k + 1] = t;
     }
     int16_t *s = malloc((size_t)ref.frames * 2 * sizeof *s);
-    for (long k = 0; k < ref.frames * 2; k++) s[k] = (int16_t)ref.i[k];
+    for (long k = 0; k < ref.frames * 2; k++)
+      s[k] = (int16_t)ref.i[k];
     expect_s16("AIFC sowt", x, len, s, (size_t)ref.frames * 2, 2, NULL);
     /* numSampleFrames larger than the data: decode what is there, warn */
     memcpy(x, b, len);
@@ -302,7 +319,8 @@ static void crafted_g711_and_ext80(void) {
     size_t len, alen;
     uint8_t *w = read_file(wavs[t], &len);
     CHECK(w != NULL, "%s missing", wavs[t]);
-    if (!w) continue;
+    if (!w)
+      continue;
     decoded ref;
     int ok = decode_all(w, len, 4096, 1, &ref);
     CHECK(ok && ref.frames > 1000, "%s: %s", wavs[t], ref.err);
@@ -310,13 +328,15 @@ static void crafted_g711_and_ext80(void) {
     const uint8_t *data = NULL;
     for (size_t p = 12; p + 8 <= len;) {
       uint32_t size = w[p + 4] | w[p + 5] << 8 | w[p + 6] << 16 | (uint32_t)w[p + 7] << 24;
-      if (!memcmp(w + p, "data", 4)) data = w + p + 8;
+      if (!memcmp(w + p, "data", 4))
+        data = w + p + 8;
       p += 8 + size + (size & 1);
     }
     if (ok && data && data + bytes <= w + len) {
       uint8_t *a = make_aifc(types[t], ref.channels, 16, data, bytes, (uint32_t)ref.frames, &alen);
       int16_t *s = malloc(bytes * sizeof *s);
-      for (size_t k = 0; k < bytes; k++) s[k] = (int16_t)ref.i[k];
+      for (size_t k = 0; k < bytes; k++)
+        s[k] = (int16_t)ref.i[k];
       expect_s16(types[t], a, alen, s, bytes, ref.channels, NULL);
       free(s);
       free(a);
@@ -348,13 +368,15 @@ int main(void) {
   char line[2048];
   while (lst && fgets(line, sizeof line, lst)) {
     char *f[8];
-    if (split_fields(line, f, 8) != 8) continue;
+    if (split_fields(line, f, 8) != 8)
+      continue;
     check_file(f);
     files++;
     wav += !strcmp(f[3], "wav");
     aiff += !strcmp(f[3], "aiff");
   }
-  if (lst) fclose(lst);
+  if (lst)
+    fclose(lst);
   CHECK(wav >= 15 && aiff >= 8, "only %d WAV and %d AIFF fixtures", wav, aiff);
   crafted_wav();
   crafted_aiff();

@@ -11,7 +11,8 @@ static void check_ogg(const char *path, const char *refpath, double rate, int ch
   uint8_t *buf = read_file(path, &len);
   float *ref = (float *)(void *)read_file(refpath, &rlen);
   CHECK(buf && ref, "%s: cannot read file or reference", path);
-  if (!buf || !ref) goto out;
+  if (!buf || !ref)
+    goto out;
   decoded d;
   int ok = decode_all(buf, len, 4096, 0, &d);
   if (ch == 6) {
@@ -35,7 +36,8 @@ static void check_ogg(const char *path, const char *refpath, double rate, int ch
       double e = (double)d.f[k] - (double)ref[k];
       se += e * e;
       sr += (double)ref[k] * ref[k];
-      if (fabs(e) > worst) worst = fabs(e);
+      if (fabs(e) > worst)
+        worst = fabs(e);
     }
     /* two float implementations of the same inverse MDCT: differences at rounding level */
     CHECK(worst < 2e-4, "%s: largest difference from libvorbis %.3g", path, worst);
@@ -59,7 +61,8 @@ static void check_ogg(const char *path, const char *refpath, double rate, int ch
   size_t audio = 0; /* start of the third page: the first with audio */
   for (size_t q = 0, pages = 0; q + 27 <= len && pages < 2; pages++) {
     size_t size = 27 + buf[q + 26];
-    for (size_t i = 0; i < buf[q + 26] && q + 27 + i < len; i++) size += buf[q + 27 + i];
+    for (size_t i = 0; i < buf[q + 26] && q + 27 + i < len; i++)
+      size += buf[q + 27 + i];
     q += size;
     audio = q;
   }
@@ -80,11 +83,13 @@ int main(void) {
   int files = 0;
   while (lst && fgets(line, sizeof line, lst)) {
     char *f[5];
-    if (split_fields(line, f, 5) != 5) continue;
+    if (split_fields(line, f, 5) != 5)
+      continue;
     check_ogg(f[0], f[1], atof(f[2]), atoi(f[3]), atol(f[4]));
     files++;
   }
-  if (lst) fclose(lst);
+  if (lst)
+    fclose(lst);
   CHECK(files >= 5, "only %d Ogg fixtures", files);
   return check_report("test_decode_vorbis");
 }

@@ -25,7 +25,8 @@ static void expect_kind(const char *what, const uint8_t *b, size_t len, int kind
 }
 
 static void put_le(uint8_t *p, uint32_t v, int bytes) {
-  for (int i = 0; i < bytes; i++) p[i] = (uint8_t)(v >> (8 * i));
+  for (int i = 0; i < bytes; i++)
+    p[i] = (uint8_t)(v >> (8 * i));
 }
 
 /* A 44-byte header of 16-bit mono PCM at 16 kHz with `data` bytes of samples. */
@@ -54,7 +55,10 @@ static void kinds_from_bytes(void) {
   memcpy(b + 20, "\xFF\xFB\x90\x64", 4);
   expect_kind("ID3 mp3", b, 40, SM_DECODER_BROWSER_MPEG);
   expect_kind("ADTS", (const uint8_t *)"\xFF\xF1\x50\x80\x02\x1F\xFC\0", 8, SM_DECODER_BROWSER_AAC);
-  expect_kind("m4a", (const uint8_t *)"\0\0\0\x20" "ftypM4A \0\0\0\0", 16, SM_DECODER_BROWSER);
+  expect_kind("m4a",
+              (const uint8_t *)"\0\0\0\x20"
+                               "ftypM4A \0\0\0\0",
+              16, SM_DECODER_BROWSER);
   expect_kind("webm", (const uint8_t *)"\x1A\x45\xDF\xA3\0\0\0\0", 8, SM_DECODER_BROWSER);
   memset(b, 0, sizeof b);
   memcpy(b, "OggS", 4);
@@ -63,7 +67,10 @@ static void kinds_from_bytes(void) {
   b[27] = 19;
   memcpy(b + 28, "OpusHead\x01\x02", 10);
   expect_kind("ogg opus", b, 47, SM_DECODER_BROWSER_OPUS);
-  memcpy(b + 28, "\x7F" "FLAC\x01\x00", 7);
+  memcpy(b + 28,
+         "\x7F"
+         "FLAC\x01\x00",
+         7);
   expect_kind("ogg flac", b, 47, SM_DECODER_NONE);
   expect_kind("caf", (const uint8_t *)"caff\0\x01\0\0", 8, SM_DECODER_NONE);
   /* a WAV header the engine reads, and one that lies: both the engine's to judge */
@@ -84,7 +91,8 @@ static void vorbis_files(void) {
     size_t len = 0;
     uint8_t *buf = read_file(path, &len);
     CHECK(buf != NULL, "%s: run make fixtures", path);
-    if (!buf) continue;
+    if (!buf)
+      continue;
     expect_kind(names[i], buf, len, kinds[i]);
     free(buf);
   }
@@ -102,7 +110,8 @@ static void abi(void) {
   CHECK(sm_abi(-1) == -1 && sm_abi(SM_ABI_COUNT) == -1, "unknown ids give -1");
   /* every id below SM_ABI_COUNT is known, every offset inside the struct, in order */
   int last = -1;
-  for (int id = 0; id < SM_ABI_COUNT; id++) CHECK(sm_abi(id) >= 0, "id %d unknown", id);
+  for (int id = 0; id < SM_ABI_COUNT; id++)
+    CHECK(sm_abi(id) >= 0, "id %d unknown", id);
   for (int id = SM_ABI_OFF_PROJECTION; id <= SM_ABI_OFF_STANDARDIZE; id++) {
     int off = sm_abi(id);
     CHECK(off > last && off + 4 <= sm_abi(SM_ABI_MAP_OPTIONS_SIZE), "offset of id %d: %d", id, off);

@@ -12,12 +12,14 @@
 static float *load(const char *path, size_t *n) {
   *n = 0;
   FILE *fp = fopen(path, "rb");
-  if (!fp) return NULL;
+  if (!fp)
+    return NULL;
   fseek(fp, 0, SEEK_END);
   long bytes = ftell(fp);
   fseek(fp, 0, SEEK_SET);
   float *v = bytes > 0 ? malloc((size_t)bytes) : NULL;
-  if (v && fread(v, 1, (size_t)bytes, fp) == (size_t)bytes) *n = (size_t)bytes / sizeof(float);
+  if (v && fread(v, 1, (size_t)bytes, fp) == (size_t)bytes)
+    *n = (size_t)bytes / sizeof(float);
   fclose(fp);
   if (!*n) {
     free(v);
@@ -29,7 +31,8 @@ static float *load(const char *path, size_t *n) {
 static void test_frame_counts(void) {
   CHECK(dsp_frontend_frames(0) == 0 && dsp_frontend_frames(399) == 0, "frames below one window");
   CHECK(dsp_frontend_frames(400) == 1 && dsp_frontend_frames(559) == 1 &&
-            dsp_frontend_frames(560) == 2, "frame count at the edges");
+            dsp_frontend_frames(560) == 2,
+        "frame count at the edges");
   CHECK(dsp_frontend_frames(SM_PATCH_SAMPLES) == SM_PATCH_FRAMES, "15600 samples give 96 frames");
 }
 
@@ -38,7 +41,8 @@ static double test_mel_matrix(const dsp_frontend *f, const float *mel, size_t nm
   CHECK(nmel == SM_NBINS * SM_NMEL, "mel matrix size %zu", nmel);
   double emel = 0;
   const float *w = dsp_frontend_mel_matrix(f);
-  for (size_t i = 0; i < nmel && i < SM_NBINS * SM_NMEL; i++) emel = fmax(emel, fabs(w[i] - mel[i]));
+  for (size_t i = 0; i < nmel && i < SM_NBINS * SM_NMEL; i++)
+    emel = fmax(emel, fabs(w[i] - mel[i]));
   CHECK(emel <= 1e-6, "mel matrix max error %g", emel);
   float w2[SM_NBINS * SM_NMEL];
   dsp_mel_matrix(w2);
@@ -64,11 +68,14 @@ static void test_mel_matrix_in_yamnet(const dsp_frontend *f) {
   const float *w = dsp_frontend_mel_matrix(f);
   size_t nmodel;
   float *model = load("../shared/models/yamnet.tflite", &nmodel);
-  if (!model) printf("test_frontend: ../shared/models/yamnet.tflite is absent: the check against its mel matrix is skipped\n");
+  if (!model)
+    printf("test_frontend: ../shared/models/yamnet.tflite is absent: the check against its mel "
+           "matrix is skipped\n");
   if (model) {
     float *wt = malloc(sizeof(float) * SM_NBINS * SM_NMEL);
     for (int k = 0; k < SM_NBINS; k++)
-      for (int m = 0; m < SM_NMEL; m++) wt[m * SM_NBINS + k] = w[k * SM_NMEL + m];
+      for (int m = 0; m < SM_NMEL; m++)
+        wt[m * SM_NBINS + k] = w[k * SM_NMEL + m];
     const unsigned char *hay = (const unsigned char *)model;
     size_t hlen = nmodel * sizeof(float), nlen = sizeof(float) * SM_NBINS * SM_NMEL;
     int found = 0;
@@ -92,18 +99,21 @@ static void test_run_against_numpy(dsp_frontend *f, const float *x, size_t nx, c
   CHECK(got == frames, "run returned %zu frames", got);
   double elm = 0, emag = 0;
   if (nlm == frames * SM_NMEL && nmag == frames * SM_NBINS) {
-    for (size_t i = 0; i < frames * SM_NMEL; i++) elm = fmax(elm, fabs(out[i] - lm[i]));
+    for (size_t i = 0; i < frames * SM_NMEL; i++)
+      elm = fmax(elm, fabs(out[i] - lm[i]));
     for (size_t i = 0; i < frames * SM_NBINS; i++)
       emag = fmax(emag, fabs(omag[i] - mag[i]) / (1.0 + fabs(mag[i])));
   }
   printf("frontend vs numpy: mel matrix max |err| %.3g, log-mel max |err| %.3g over %zu frames, "
-         "magnitude max rel err %.3g\n", emel, elm, frames, emag);
+         "magnitude max rel err %.3g\n",
+         emel, elm, frames, emag);
   CHECK(elm <= 1e-4, "log-mel max error %g", elm);
   CHECK(emag <= 1e-5, "magnitude max error %g", emag);
   /* The silent stretch (samples 6000..6999) gives frames of exact log(0.001). */
   int silent = 0;
   for (size_t t = 38; t <= 41; t++)
-    for (int m = 0; m < SM_NMEL; m++) silent += out[t * SM_NMEL + m] == logf(0.001f);
+    for (int m = 0; m < SM_NMEL; m++)
+      silent += out[t * SM_NMEL + m] == logf(0.001f);
   CHECK(silent == 4 * SM_NMEL, "silent frames give log(0.001)");
   /* Frame by frame gives the same as the whole run. */
   float one[SM_NMEL];
@@ -135,11 +145,16 @@ static void test_against_numpy(dsp_frontend *f) {
 /* A 1 kHz sine peaks in the band whose centre is nearest 1 kHz, with bin 32 the peak bin. */
 static void test_sine_1khz(dsp_frontend *f) {
   float s[SM_WIN], m[SM_NBINS], l[SM_NMEL];
-  for (int i = 0; i < SM_WIN; i++) s[i] = (float)sin(2 * 3.14159265358979 * 1000.0 * i / SM_RATE);
+  for (int i = 0; i < SM_WIN; i++)
+    s[i] = (float)sin(2 * 3.14159265358979 * 1000.0 * i / SM_RATE);
   dsp_frontend_frame(f, s, m, l);
   int kb = 0, mb = 0;
-  for (int k = 1; k < SM_NBINS; k++) if (m[k] > m[kb]) kb = k;
-  for (int b = 1; b < SM_NMEL; b++) if (l[b] > l[mb]) mb = b;
+  for (int k = 1; k < SM_NBINS; k++)
+    if (m[k] > m[kb])
+      kb = k;
+  for (int b = 1; b < SM_NMEL; b++)
+    if (l[b] > l[mb])
+      mb = b;
   CHECK(kb == 32, "1 kHz peak bin %d", kb);
   /* Amplitude 1 with a Hann window: peak magnitude = sum(window) / 2 = 100. */
   CHECK_NEAR(m[32], 100.0, 0.5, "1 kHz peak magnitude");
@@ -149,7 +164,8 @@ static void test_sine_1khz(dsp_frontend *f) {
   for (int b = 0; b < SM_NMEL; b++) {
     double c = lo + (hi - lo) * (b + 1) / (SM_NMEL + 1);
     double cb = lo + (hi - lo) * (best + 1) / (SM_NMEL + 1);
-    if (fabs(c - target) < fabs(cb - target)) best = b;
+    if (fabs(c - target) < fabs(cb - target))
+      best = b;
   }
   CHECK(abs(mb - best) <= 1, "1 kHz in band %d, expected about %d", mb, best);
 }
@@ -157,7 +173,8 @@ static void test_sine_1khz(dsp_frontend *f) {
 int main(void) {
   dsp_frontend *f = dsp_frontend_new();
   CHECK(f != NULL, "dsp_frontend_new failed");
-  if (!f) return check_report("test_frontend");
+  if (!f)
+    return check_report("test_frontend");
   test_frame_counts();
   test_against_numpy(f);
   test_sine_1khz(f);

@@ -21,16 +21,23 @@ static float frand(void) {
 static nn_net *make_net(void) {
   char err[200] = "";
   nn_net *net = nn_net_new(12, 10, 1, err, sizeof err);
-  struct { int op, stride, cout, act; } spec[] = {
-      {NN_CONV3, 2, 8, NN_ACT_RELU6}, {NN_DW3, 2, 8, NN_ACT_RELU6},
-      {NN_PW, 1, 12, NN_ACT_RELU}, {NN_GAP, 1, 12, 0}, {NN_DENSE, 1, 5, NN_ACT_SIGMOID}};
+  struct {
+    int op, stride, cout, act;
+  } spec[] = {{NN_CONV3, 2, 8, NN_ACT_RELU6},
+              {NN_DW3, 2, 8, NN_ACT_RELU6},
+              {NN_PW, 1, 12, NN_ACT_RELU},
+              {NN_GAP, 1, 12, 0},
+              {NN_DENSE, 1, 5, NN_ACT_SIGMOID}};
   int cin = 1;
   for (int i = 0; i < 5; i++) {
     size_t nw = nn_weight_count(spec[i].op, cin, spec[i].cout);
     float *w = malloc((nw ? nw : 1) * 4), b[16];
-    for (size_t k = 0; k < nw; k++) w[k] = frand() * 0.5f;
-    for (int k = 0; k < 16; k++) b[k] = frand() * 0.1f;
-    CHECK(nn_net_add(net, spec[i].op, spec[i].act, spec[i].stride, spec[i].cout, w, b, err, sizeof err) == 0,
+    for (size_t k = 0; k < nw; k++)
+      w[k] = frand() * 0.5f;
+    for (int k = 0; k < 16; k++)
+      b[k] = frand() * 0.1f;
+    CHECK(nn_net_add(net, spec[i].op, spec[i].act, spec[i].stride, spec[i].cout, w, b, err,
+                     sizeof err) == 0,
           "add %d: %s", i, err);
     free(w);
     cin = spec[i].cout;
@@ -56,7 +63,10 @@ static void refuse(const uint8_t *b, size_t len, const char *want, const char *w
 }
 
 static void put32(uint8_t *p, uint32_t v) {
-  p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+  p[2] = (uint8_t)(v >> 16);
+  p[3] = (uint8_t)(v >> 24);
 }
 
 /* The network written as f32, f16 and int8 SMNN files and loaded back: the same metadata, the
@@ -77,16 +87,23 @@ static uint8_t *test_round_trips(nn_net *net, const float *x, size_t *f32len) {
     if (m) {
       CHECK(sm_model_embedding_size(m) == 12 && sm_model_classes(m) == 5 &&
                 sm_model_input_frames(m) == 12 && sm_model_input_bands(m) == 10 &&
-                !strcmp(sm_model_class_name(m, 2), "Sine wave") && !strcmp(sm_model_class_name(m, 5), ""),
+                !strcmp(sm_model_class_name(m, 2), "Sine wave") &&
+                !strcmp(sm_model_class_name(m, 5), ""),
             "%s metadata", tn[wt]);
       CHECK(sm_model_embed(m, x, 3, e1, s1) == 0, "embed");
       double d = 0;
-      for (int i = 0; i < 36; i++) d = fmax(d, fabs(e1[i] - e0[i]));
-      for (int i = 0; i < 15; i++) d = fmax(d, fabs(s1[i] - s0[i]));
+      for (int i = 0; i < 36; i++)
+        d = fmax(d, fabs(e1[i] - e0[i]));
+      for (int i = 0; i < 15; i++)
+        d = fmax(d, fabs(s1[i] - s0[i]));
       CHECK(d <= tol[wt], "%s round trip differs by %.3g", tn[wt], d);
       sm_model_free(m);
     }
-    if (wt == 0) { f32 = b; *f32len = len; } else free(b);
+    if (wt == 0) {
+      f32 = b;
+      *f32len = len;
+    } else
+      free(b);
   }
   CHECK(sm_model_embed(NULL, x, 1, e1, s1) == -1, "NULL model accepted");
   return f32;
@@ -98,7 +115,8 @@ static void test_truncations(const uint8_t *b, size_t len) {
   for (size_t cut = 0; cut < len; cut++) {
     char err[200] = "";
     sm_model *m = sm_model_load(b, cut, err, sizeof err);
-    if (m || !err[0]) bad++;
+    if (m || !err[0])
+      bad++;
     sm_model_free(m);
   }
   CHECK(bad == 0, "%d truncated files accepted or refused without a reason", bad);
@@ -107,7 +125,12 @@ static void test_truncations(const uint8_t *b, size_t len) {
 /* header fields, weights and the layer chain changed one at a time: each refused with its reason */
 static void test_header_mutations(const uint8_t *b, size_t len) {
   uint8_t *t = malloc(len + 1);
-#define MUT(stmt, want, what) do { memcpy(t, b, len); stmt; refuse(t, len, want, what); } while (0)
+#define MUT(stmt, want, what)                                                                      \
+  do {                                                                                             \
+    memcpy(t, b, len);                                                                             \
+    stmt;                                                                                          \
+    refuse(t, len, want, what);                                                                    \
+  } while (0)
   MUT(t[0] = 'X', "neither", "bad magic");
   MUT(put32(t + 4, 2), "version", "version 2");
   MUT(put32(t + 28, 1), "flags", "flags");
@@ -174,14 +197,16 @@ static void test_random_corruption(const uint8_t *b, size_t len, const float *x)
     }
     sm_model_free(m);
   }
-  printf("random corruptions: %d of 400 still loaded (weights changed), the rest refused\n", loaded);
+  printf("random corruptions: %d of 400 still loaded (weights changed), the rest refused\n",
+         loaded);
   free(t);
 }
 
 int main(void) {
   nn_net *net = make_net();
   float x[3 * 120];
-  for (int i = 0; i < 360; i++) x[i] = frand() * 4;
+  for (int i = 0; i < 360; i++)
+    x[i] = frand() * 4;
   size_t len = 0;
   uint8_t *f32 = test_round_trips(net, x, &len);
   CHECK(f32 != NULL, "an f32 file to corrupt");

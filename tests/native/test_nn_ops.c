@@ -13,13 +13,14 @@
 #include "nn/xnn.h"
 
 static uint32_t rng = 12345;
-static float frand(void) {  /* uniform in [-1, 1) */
+static float frand(void) { /* uniform in [-1, 1) */
   rng = rng * 1664525u + 1013904223u;
   return (float)((rng >> 8) * (1.0 / 8388608.0)) - 1.0f;
 }
 static float *rnd(size_t n, float scale) {
   float *p = malloc(n * sizeof(float) + 1);
-  for (size_t i = 0; i < n; i++) p[i] = frand() * scale;
+  for (size_t i = 0; i < n; i++)
+    p[i] = frand() * scale;
   return p;
 }
 /* max |a - b| / max |ref| */
@@ -27,14 +28,19 @@ static double relerr(const float *a, const float *ref, size_t n) {
   double d = 0, m = 1e-30;
   for (size_t i = 0; i < n; i++) {
     double e = fabs((double)a[i] - ref[i]);
-    if (!(e <= d)) d = e;  /* NaN counts as huge */
-    if (fabs(ref[i]) > m) m = fabs(ref[i]);
+    if (!(e <= d))
+      d = e; /* NaN counts as huge */
+    if (fabs(ref[i]) > m)
+      m = fabs(ref[i]);
   }
   return d / m;
 }
 
 static double worst = 0;
-static void note(double e) { if (e > worst || e != e) worst = e; }
+static void note(double e) {
+  if (e > worst || e != e)
+    worst = e;
+}
 
 static void test_gemm(int M, int K, int N, int act) {
   float *A = rnd((size_t)M * K, 1), *W = rnd((size_t)N * K, 0.5f), *b = rnd(N, 1);
@@ -46,13 +52,19 @@ static void test_gemm(int M, int K, int N, int act) {
   double e = relerr(out, ref, (size_t)M * N);
   note(e);
   CHECK(e <= 1e-4, "gemm M=%d K=%d N=%d act=%d: rel err %.3g", M, K, N, act, e);
-  free(A); free(W); free(b); free(ref); free(out); free(p);
+  free(A);
+  free(W);
+  free(b);
+  free(ref);
+  free(out);
+  free(p);
 }
 
 static void test_conv3(int n, int h, int w, int cin, int cout, int stride, int act) {
   int oh = nn_same_out(h, stride), ow = nn_same_out(w, stride);
   size_t on = (size_t)n * oh * ow * cout;
-  float *x = rnd((size_t)n * h * w * cin, 1), *W = rnd((size_t)cout * 9 * cin, 0.5f), *b = rnd(cout, 1);
+  float *x = rnd((size_t)n * h * w * cin, 1), *W = rnd((size_t)cout * 9 * cin, 0.5f),
+        *b = rnd(cout, 1);
   float *ref = malloc(on * sizeof(float)), *out = malloc(on * sizeof(float));
   float *p = malloc(nn_k_packed_size(cout, 9 * cin) * sizeof(float));
   float *col = malloc(nn_k_conv3_col(h, w, cin, stride) * sizeof(float));
@@ -61,8 +73,15 @@ static void test_conv3(int n, int h, int w, int cin, int cout, int stride, int a
   nn_k_conv3(x, n, h, w, cin, p, cout, stride, act, col, out);
   double e = relerr(out, ref, on);
   note(e);
-  CHECK(e <= 1e-4, "conv3 %dx%dx%dx%d->%d s%d act=%d: rel err %.3g", n, h, w, cin, cout, stride, act, e);
-  free(x); free(W); free(b); free(ref); free(out); free(p); free(col);
+  CHECK(e <= 1e-4, "conv3 %dx%dx%dx%d->%d s%d act=%d: rel err %.3g", n, h, w, cin, cout, stride,
+        act, e);
+  free(x);
+  free(W);
+  free(b);
+  free(ref);
+  free(out);
+  free(p);
+  free(col);
 }
 
 static void test_dw3(int n, int h, int w, int c, int stride, int act) {
@@ -75,17 +94,24 @@ static void test_dw3(int n, int h, int w, int c, int stride, int act) {
   double e = relerr(out, ref, on);
   note(e);
   CHECK(e <= 1e-4, "dw3 %dx%dx%dx%d s%d act=%d: rel err %.3g", n, h, w, c, stride, act, e);
-  free(x); free(W); free(b); free(ref); free(out);
+  free(x);
+  free(W);
+  free(b);
+  free(ref);
+  free(out);
 }
 
 static void test_gap(int n, int hw, int c) {
-  float *x = rnd((size_t)n * hw * c, 1), *ref = malloc((size_t)n * c * 4), *out = malloc((size_t)n * c * 4);
+  float *x = rnd((size_t)n * hw * c, 1), *ref = malloc((size_t)n * c * 4),
+        *out = malloc((size_t)n * c * 4);
   nn_ref_gap(x, n, hw, c, ref);
   nn_k_gap(x, n, hw, c, out);
   double e = relerr(out, ref, (size_t)n * c);
   note(e);
   CHECK(e <= 1e-4, "gap %dx%dx%d: rel err %.3g", n, hw, c, e);
-  free(x); free(ref); free(out);
+  free(x);
+  free(ref);
+  free(out);
 }
 
 /* A small YAMNet-shaped network with odd widths. */
@@ -93,14 +119,21 @@ static nn_net *small_net(int h, int w, int width, int first_stride) {
   char err[200] = "";
   nn_net *net = nn_net_new(h, w, 1, err, sizeof err);
   CHECK(net != NULL, "%s", err);
-  if (!net) return NULL;
+  if (!net)
+    return NULL;
   int c = width;
-  struct { int op, stride, cout, act; } spec[] = {
-      {NN_CONV3, first_stride, c, NN_ACT_RELU6}, {NN_DW3, 1, 0, NN_ACT_RELU6},
-      {NN_PW, 1, 2 * c, NN_ACT_RELU6}, {NN_DW3, 2, 0, NN_ACT_RELU},
-      {NN_PW, 1, 3 * c + 1, NN_ACT_RELU}, {NN_DW3, 2, 0, NN_ACT_RELU6},
-      {NN_PW, 1, 4 * c, NN_ACT_NONE}, {NN_GAP, 1, 0, NN_ACT_NONE},
-      {NN_DENSE, 1, 17, NN_ACT_RELU}, {NN_DENSE, 1, 11, NN_ACT_SIGMOID}};
+  struct {
+    int op, stride, cout, act;
+  } spec[] = {{NN_CONV3, first_stride, c, NN_ACT_RELU6},
+              {NN_DW3, 1, 0, NN_ACT_RELU6},
+              {NN_PW, 1, 2 * c, NN_ACT_RELU6},
+              {NN_DW3, 2, 0, NN_ACT_RELU},
+              {NN_PW, 1, 3 * c + 1, NN_ACT_RELU},
+              {NN_DW3, 2, 0, NN_ACT_RELU6},
+              {NN_PW, 1, 4 * c, NN_ACT_NONE},
+              {NN_GAP, 1, 0, NN_ACT_NONE},
+              {NN_DENSE, 1, 17, NN_ACT_RELU},
+              {NN_DENSE, 1, 11, NN_ACT_SIGMOID}};
   int cin = 1;
   for (size_t i = 0; i < sizeof spec / sizeof spec[0]; i++) {
     int cout = spec[i].cout ? spec[i].cout : cin;
@@ -108,7 +141,8 @@ static nn_net *small_net(int h, int w, int width, int first_stride) {
     float *W = rnd(nw ? nw : 1, 1.0f / sqrtf((float)(nw ? nw : 1) / cout)), *b = rnd(cout, 0.1f);
     int rc = nn_net_add(net, spec[i].op, spec[i].act, spec[i].stride, cout, W, b, err, sizeof err);
     CHECK(rc == 0, "add layer %zu: %s", i, err);
-    free(W); free(b);
+    free(W);
+    free(b);
     cin = cout;
   }
   CHECK(nn_net_finish(net, err, sizeof err) == 0, "%s", err);
@@ -118,17 +152,21 @@ static nn_net *small_net(int h, int w, int width, int first_stride) {
 /* big: large enough early layers that the fast path runs them patch by patch */
 static void test_net(int backend, const char *name, int big) {
   nn_net *net = big ? small_net(64, 64, 8, 1) : small_net(24, 19, 6, 2);
-  if (!net) return;
-  int n = 21;  /* more than one internal chunk */
+  if (!net)
+    return;
+  int n = 21; /* more than one internal chunk */
   size_t isz = (size_t)net->in_h * net->in_w;
   float *x = rnd(isz * n, 3);
   float *e0 = malloc((size_t)n * net->emb_dim * 4), *s0 = malloc((size_t)n * net->nclasses * 4);
   float *e1 = malloc((size_t)n * net->emb_dim * 4), *s1 = malloc((size_t)n * net->nclasses * 4);
-  CHECK(net->emb_dim == (big ? 32 : 24) && net->nclasses == 11, "dims %d %d", net->emb_dim, net->nclasses);
+  CHECK(net->emb_dim == (big ? 32 : 24) && net->nclasses == 11, "dims %d %d", net->emb_dim,
+        net->nclasses);
   CHECK(nn_net_forward(net, NN_REF, x, n, e0, s0) == 0, "ref forward");
   CHECK(nn_net_forward(net, backend, x, n, e1, s1) == 0, "%s forward", name);
-  double ee = relerr(e1, e0, (size_t)n * net->emb_dim), es = relerr(s1, s0, (size_t)n * net->nclasses);
-  note(ee); note(es);
+  double ee = relerr(e1, e0, (size_t)n * net->emb_dim),
+         es = relerr(s1, s0, (size_t)n * net->nclasses);
+  note(ee);
+  note(es);
   CHECK(ee <= 1e-4 && es <= 1e-4, "%s network: emb rel err %.3g, scores %.3g", name, ee, es);
   /* batching must not change a patch's result */
   CHECK(nn_net_forward(net, backend, x + 5 * isz, 1, e1, s1) == 0, "single");
@@ -141,14 +179,21 @@ static void test_net(int backend, const char *name, int big) {
     net->group_bytes = budgets[k];
     net->group_weight_bytes = k >= 4 ? 1000 : 0; /* then the wider layers take the whole batch */
     CHECK(nn_net_forward(net, backend, x, n, e1, s1) == 0, "%s forward", name);
-    double ge = relerr(e1, e0, (size_t)n * net->emb_dim), gs = relerr(s1, s0, (size_t)n * net->nclasses);
-    note(ge); note(gs);
+    double ge = relerr(e1, e0, (size_t)n * net->emb_dim),
+           gs = relerr(s1, s0, (size_t)n * net->nclasses);
+    note(ge);
+    note(gs);
     CHECK(ge <= 1e-4 && gs <= 1e-4, "%s network, group budget %zu: emb rel err %.3g, scores %.3g",
           name, budgets[k], ge, gs);
   }
   net->group_bytes = net->group_weight_bytes = 0;
-  printf("%s network%s vs reference: emb %.2e, scores %.2e (relative)\n", name, big ? " (64x64)" : "", ee, es);
-  free(x); free(e0); free(s0); free(e1); free(s1);
+  printf("%s network%s vs reference: emb %.2e, scores %.2e (relative)\n", name,
+         big ? " (64x64)" : "", ee, es);
+  free(x);
+  free(e0);
+  free(s0);
+  free(e1);
+  free(s1);
   nn_net_free(net);
 }
 
@@ -178,7 +223,7 @@ int main(void) {
   }
   test_gemm(96, 256, 128, NN_ACT_RELU6);
   test_gemm(6, 1024, 521, NN_ACT_NONE);
-  test_gemm(300, 200, 24, NN_ACT_RELU);   /* several row chunks, ragged tails */
+  test_gemm(300, 200, 24, NN_ACT_RELU); /* several row chunks, ragged tails */
   test_gemm(1001, 40, 20, NN_ACT_RELU6);
   /* weights small enough for the tile-outer order (K = 9, 32, 64), and just too large */
   test_gemm(1537, 9, 32, NN_ACT_RELU6);
@@ -205,17 +250,19 @@ int main(void) {
       test_dw3(2, 2, ws[i], 9, s, NN_ACT_NONE);
       test_dw3(1, 1, ws[i], 6, s, NN_ACT_RELU);
     }
-    test_dw3(1, 5, 5, 3, s, NN_ACT_NONE);   /* fewer than 4 channels: scalar tail only */
+    test_dw3(1, 5, 5, 3, s, NN_ACT_NONE); /* fewer than 4 channels: scalar tail only */
     test_dw3(1, 48, 32, 32, s, NN_ACT_RELU6);
     test_dw3(1, 6, 4, 512, s, NN_ACT_RELU6);
     test_dw3(2, 3, 2, 1024, s, NN_ACT_RELU6);
     /* the channel counts that dw_row instantiates with constant offsets, odd map sizes */
     int cs[] = {32, 64, 128, 256, 512, 1024};
-    for (int i = 0; i < 6; i++) test_dw3(1, 5, 3 + i % 3, cs[i], s, i % 3);
+    for (int i = 0; i < 6; i++)
+      test_dw3(1, 5, 3 + i % 3, cs[i], s, i % 3);
   }
   /* GEMM row splits: 5..9 rows (one tile of 5, of 6; then 4+3, 4+4, 3+3+3) */
-  for (int m = 5; m <= 9; m++) test_gemm(m, 37, 20, NN_ACT_RELU6);
-  test_conv3(1, 7, 5, 1, 9, 2, NN_ACT_NONE);  /* first-layer shape, odd sizes */
+  for (int m = 5; m <= 9; m++)
+    test_gemm(m, 37, 20, NN_ACT_RELU6);
+  test_conv3(1, 7, 5, 1, 9, 2, NN_ACT_NONE); /* first-layer shape, odd sizes */
   /* one input channel (the zero-bordered im2col): tiny and odd maps, both strides */
   for (int s = 1; s <= 2; s++) {
     test_conv3(1, 1, 1, 1, 4, s, NN_ACT_NONE);

@@ -1,7 +1,8 @@
 /* test_nn_sonomap_s.c — the shipped student model (models/sonomap-s.smnn) in the native engine:
  * it loads with the stated shape (96 x 64 input, 1024-d embedding, 521 named classes), gives the
  * top tags its card states for silence and a 440 Hz sine, and, when the teacher is present
- * (../shared/models/yamnet.tflite), embeds these inputs close to YAMNet (cosine > 0.85; the card states the values). */
+ * (../shared/models/yamnet.tflite), embeds these inputs close to YAMNet (cosine > 0.85; the card
+ * states the values). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,7 +18,8 @@
 
 static uint8_t *slurp(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
+  if (!f)
+    return NULL;
   fseek(f, 0, SEEK_END);
   long n = ftell(f);
   rewind(f);
@@ -34,7 +36,8 @@ static uint8_t *slurp(const char *path, size_t *len) {
 static sm_model *load(const char *path) {
   size_t len = 0;
   uint8_t *b = slurp(path, &len);
-  if (!b) return NULL;
+  if (!b)
+    return NULL;
   char err[256] = "";
   sm_model *m = sm_model_load(b, len, err, sizeof err);
   free(b);
@@ -45,13 +48,15 @@ static sm_model *load(const char *path) {
 static int argmax(const float *x, int n) {
   int k = 0;
   for (int i = 1; i < n; i++)
-    if (x[i] > x[k]) k = i;
+    if (x[i] > x[k])
+      k = i;
   return k;
 }
 
 static double cosine(const float *a, const float *b, int n) {
   double ab = 0, aa = 0, bb = 0;
-  for (int i = 0; i < n; i++) ab += (double)a[i] * b[i], aa += (double)a[i] * a[i], bb += (double)b[i] * b[i];
+  for (int i = 0; i < n; i++)
+    ab += (double)a[i] * b[i], aa += (double)a[i] * a[i], bb += (double)b[i] * b[i];
   return ab / sqrt(aa * bb + 1e-300);
 }
 
@@ -62,7 +67,8 @@ int main(void) {
   free(b);
   CHECK(len <= 4u << 20, "%s: %zu bytes", STUDENT, len);
   sm_model *m = load(STUDENT);
-  if (!m) return check_report("test_nn_sonomap_s");
+  if (!m)
+    return check_report("test_nn_sonomap_s");
   CHECK(!strcmp(sm_model_kind(m), "smnn"), "kind %s", sm_model_kind(m));
   CHECK(sm_model_input_frames(m) == 96 && sm_model_input_bands(m) == 64, "input %d x %d",
         sm_model_input_frames(m), sm_model_input_bands(m));
@@ -78,9 +84,14 @@ int main(void) {
   uint32_t s = 7;
   for (int k = 0; k < N; k++) {
     for (int i = 0; i < SM_PATCH_SAMPLES; i++) {
-      if (k == 0) x[i] = 0;
-      else if (k == 1) x[i] = (float)(0.5 * sin(2 * 3.14159265358979323846 * 440 * i / 16000.0));
-      else { s = s * 1103515245u + 12345u; x[i] = (float)((s / 4294967296.0 * 2 - 1) * 0.5); }
+      if (k == 0)
+        x[i] = 0;
+      else if (k == 1)
+        x[i] = (float)(0.5 * sin(2 * 3.14159265358979323846 * 440 * i / 16000.0));
+      else {
+        s = s * 1103515245u + 12345u;
+        x[i] = (float)((s / 4294967296.0 * 2 - 1) * 0.5);
+      }
     }
     CHECK(dsp_frontend_run(fe, x, SM_PATCH_SAMPLES, mel + k * 96 * 64, NULL) == 96, "frames");
   }
@@ -104,15 +115,20 @@ int main(void) {
     for (int k = 0; k < N; k++) {
       double c = cosine(e + k * 1024, et + k * 1024, 1024);
       CHECK(c > 0.85, "input %d: cosine to YAMNet %.4f", k, c);
-      CHECK(argmax(sc + k * 521, 521) == argmax(st + k * 521, 521), "input %d: top tag %s vs YAMNet %s", k,
-            sm_model_class_name(m, argmax(sc + k * 521, 521)), sm_model_class_name(t, argmax(st + k * 521, 521)));
+      CHECK(argmax(sc + k * 521, 521) == argmax(st + k * 521, 521),
+            "input %d: top tag %s vs YAMNet %s", k,
+            sm_model_class_name(m, argmax(sc + k * 521, 521)),
+            sm_model_class_name(t, argmax(st + k * 521, 521)));
     }
     free(et);
     free(st);
     sm_model_free(t);
   }
   dsp_frontend_free(fe);
-  free(x); free(mel); free(e); free(sc);
+  free(x);
+  free(mel);
+  free(e);
+  free(sc);
   sm_model_free(m);
   return check_report("test_nn_sonomap_s");
 }

@@ -21,7 +21,8 @@
 
 static uint8_t *slurp(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
+  if (!f)
+    return NULL;
   fseek(f, 0, SEEK_END);
   long n = ftell(f);
   rewind(f);
@@ -37,7 +38,8 @@ static uint8_t *slurp(const char *path, size_t *len) {
 
 static double cosine(const float *a, const float *b, int n) {
   double ab = 0, aa = 0, bb = 0;
-  for (int i = 0; i < n; i++) ab += (double)a[i] * b[i], aa += (double)a[i] * a[i], bb += (double)b[i] * b[i];
+  for (int i = 0; i < n; i++)
+    ab += (double)a[i] * b[i], aa += (double)a[i] * a[i], bb += (double)b[i] * b[i];
   return ab / sqrt(aa * bb + 1e-300);
 }
 
@@ -51,7 +53,8 @@ static int patches_of(const float *x, size_t n, float **out) {
   int np = nf >= SM_PATCH_FRAMES ? 1 + (int)((nf - SM_PATCH_FRAMES) / SM_PATCH_HOP_FRAMES) : 0;
   *out = malloc((size_t)(np ? np : 1) * SM_PATCH_FRAMES * SM_NMEL * sizeof(float));
   for (int p = 0; p < np; p++)
-    memcpy(*out + (size_t)p * SM_PATCH_FRAMES * SM_NMEL, lm + (size_t)p * SM_PATCH_HOP_FRAMES * SM_NMEL,
+    memcpy(*out + (size_t)p * SM_PATCH_FRAMES * SM_NMEL,
+           lm + (size_t)p * SM_PATCH_HOP_FRAMES * SM_NMEL,
            SM_PATCH_FRAMES * SM_NMEL * sizeof(float));
   free(lm);
   return np;
@@ -62,27 +65,36 @@ static void classify(sm_model *m, const float *x, size_t n, int *rank, int k, co
   float *p;
   int np = patches_of(x, n, &p);
   int nc = sm_model_classes(m);
-  float *sc = malloc((size_t)np * nc * sizeof(float)), *emb = malloc((size_t)np * 1024 * sizeof(float));
+  float *sc = malloc((size_t)np * nc * sizeof(float)),
+        *emb = malloc((size_t)np * 1024 * sizeof(float));
   double *mean = calloc((size_t)nc, sizeof(double));
   CHECK(sm_model_embed(m, p, np, emb, sc) == 0, "embed %s", what);
   for (int i = 0; i < np; i++)
-    for (int c = 0; c < nc; c++) mean[c] += sc[(size_t)i * nc + c] / np;
+    for (int c = 0; c < nc; c++)
+      mean[c] += sc[(size_t)i * nc + c] / np;
   for (int r = 0; r < k; r++) {
     int best = -1;
     for (int c = 0; c < nc; c++) {
       int used = 0;
-      for (int q = 0; q < r; q++) used |= rank[q] == c;
-      if (!used && (best < 0 || mean[c] > mean[best])) best = c;
+      for (int q = 0; q < r; q++)
+        used |= rank[q] == c;
+      if (!used && (best < 0 || mean[c] > mean[best]))
+        best = c;
     }
     rank[r] = best;
   }
-  printf("%-22s (%d patches): %s %.3f, %s %.3f, %s %.3f\n", what, np, sm_model_class_name(m, rank[0]),
-         mean[rank[0]], sm_model_class_name(m, rank[1]), mean[rank[1]], sm_model_class_name(m, rank[2]),
-         mean[rank[2]]);
-  free(p); free(sc); free(emb); free(mean);
+  printf("%-22s (%d patches): %s %.3f, %s %.3f, %s %.3f\n", what, np,
+         sm_model_class_name(m, rank[0]), mean[rank[0]], sm_model_class_name(m, rank[1]),
+         mean[rank[1]], sm_model_class_name(m, rank[2]), mean[rank[2]]);
+  free(p);
+  free(sc);
+  free(emb);
+  free(mean);
 }
 
-static int is(sm_model *m, int c, const char *name) { return !strcmp(sm_model_class_name(m, c), name); }
+static int is(sm_model *m, int c, const char *name) {
+  return !strcmp(sm_model_class_name(m, c), name);
+}
 
 static void test_signals(sm_model *m) {
   size_t n = 3 * SM_RATE;
@@ -90,7 +102,8 @@ static void test_signals(sm_model *m) {
   int r[3];
   classify(m, x, n, r, 3, "silence 3 s");
   CHECK(is(m, r[0], "Silence"), "silence -> %s", sm_model_class_name(m, r[0]));
-  for (size_t i = 0; i < n; i++) x[i] = 0.5f * sinf(2.0f * 3.14159265358979f * 440.0f * (float)i / SM_RATE);
+  for (size_t i = 0; i < n; i++)
+    x[i] = 0.5f * sinf(2.0f * 3.14159265358979f * 440.0f * (float)i / SM_RATE);
   classify(m, x, n, r, 3, "sine 440 Hz");
   CHECK(is(m, r[0], "Sine wave"), "sine -> %s", sm_model_class_name(m, r[0]));
   size_t nn;
@@ -100,7 +113,8 @@ static void test_signals(sm_model *m) {
     classify(m, noise, n, r, 3, "uniform noise [-1,1]");
     CHECK(is(m, r[0], "White noise") || is(m, r[1], "White noise") || is(m, r[2], "White noise"),
           "White noise not in the top 3 of noise");
-    for (size_t i = 0; i < n; i++) noise[i] *= 0.1f;
+    for (size_t i = 0; i < n; i++)
+      noise[i] *= 0.1f;
     classify(m, noise, n, r, 3, "uniform noise x 0.1");
     CHECK(is(m, r[0], "White noise"), "noise x 0.1 -> %s", sm_model_class_name(m, r[0]));
   }
@@ -110,8 +124,10 @@ static void test_signals(sm_model *m) {
 
 static void test_reference(sm_model *m) {
   size_t lp, le, ls, l8, lw;
-  float *patch = (float *)slurp(FIX "ref_patch.f32", &lp), *emb = (float *)slurp(FIX "ref_emb.f32", &le);
-  float *sc = (float *)slurp(FIX "ref_scores.f32", &ls), *emb8 = (float *)slurp(FIX "ref_emb_int8.f32", &l8);
+  float *patch = (float *)slurp(FIX "ref_patch.f32", &lp),
+        *emb = (float *)slurp(FIX "ref_emb.f32", &le);
+  float *sc = (float *)slurp(FIX "ref_scores.f32", &ls),
+        *emb8 = (float *)slurp(FIX "ref_emb_int8.f32", &l8);
   float *sig = (float *)slurp(FIX "testsig.f32", &lw);
   CHECK(patch && emb && sc && emb8 && sig, "reference fixtures missing in " FIX " (make fixtures)");
   if (patch && emb && sc && emb8 && sig && lp == 96 * 64 * 4 && le == 1024 * 4 && ls == 521 * 4 &&
@@ -119,8 +135,9 @@ static void test_reference(sm_model *m) {
     float e[1024], s[521];
     CHECK(sm_model_embed(m, patch, 1, e, s) == 0, "embed");
     double c = cosine(e, emb, 1024), cs = cosine(s, sc, 521), c8 = cosine(e, emb8, 1024);
-    printf("embedding vs numpy float reference: cosine %.6f (scores %.6f); vs simulated int8: %.5f\n",
-           c, cs, c8);
+    printf(
+        "embedding vs numpy float reference: cosine %.6f (scores %.6f); vs simulated int8: %.5f\n",
+        c, cs, c8);
     CHECK(c >= 0.999, "cosine %.6f vs independent reference", c);
     CHECK(cs >= 0.999, "score cosine %.6f", cs);
     CHECK(c8 >= 0.998, "float vs int8 path cosine %.5f", c8);
@@ -128,7 +145,8 @@ static void test_reference(sm_model *m) {
     float *p;
     int np = patches_of(sig, SM_PATCH_SAMPLES, &p);
     double d = 0;
-    for (int i = 0; np == 1 && i < 96 * 64; i++) d = fmax(d, fabs(p[i] - patch[i]));
+    for (int i = 0; np == 1 && i < 96 * 64; i++)
+      d = fmax(d, fabs(p[i] - patch[i]));
     CHECK(np == 1 && d < 1e-3, "frontend vs numpy patch: %d patches, max diff %.3g", np, d);
     float e2[1024];
     sm_model_embed(m, p, 1, e2, NULL);
@@ -137,15 +155,21 @@ static void test_reference(sm_model *m) {
     CHECK(c2 >= 0.999, "waveform path cosine %.6f", c2);
     free(p);
   }
-  free(patch); free(emb); free(sc); free(emb8); free(sig);
+  free(patch);
+  free(emb);
+  free(sc);
+  free(emb8);
+  free(sig);
 }
 
 static double relerr(const float *a, const float *ref, size_t n) {
   double d = 0, mx = 1e-30;
   for (size_t i = 0; i < n; i++) {
     double e = fabs((double)a[i] - ref[i]);
-    if (!(e <= d)) d = e;
-    if (fabs(ref[i]) > mx) mx = fabs(ref[i]);
+    if (!(e <= d))
+      d = e;
+    if (fabs(ref[i]) > mx)
+      mx = fabs(ref[i]);
   }
   return d / mx;
 }
@@ -164,7 +188,10 @@ static void test_backends(sm_model *m, const float *patches, int np) {
     printf("YAMNet XNNPACK vs scalar reference: emb %.2e, scores %.2e (relative)\n", ee, es);
     CHECK(ee <= 1e-4 && es <= 1e-4, "xnnpack vs ref %.3g %.3g", ee, es);
   }
-  free(e0); free(s0); free(e1); free(s1);
+  free(e0);
+  free(s0);
+  free(e1);
+  free(s1);
 }
 
 static void test_smnn(sm_model *m, const float *patches, int np) {
@@ -188,29 +215,35 @@ static void test_smnn(sm_model *m, const float *patches, int np) {
       sm_model_embed(m2, patches, np, e1, NULL);
       sm_model_embed(m2, patches, 1, NULL, s1);
       double c = 1;
-      for (int i = 0; i < np; i++) c = fmin(c, cosine(e0 + i * 1024, e1 + i * 1024, 1024));
-      printf("SMNN %-4s (%7zu bytes): worst embedding cosine to the tflite import %.6f\n", names[wt], len, c);
+      for (int i = 0; i < np; i++)
+        c = fmin(c, cosine(e0 + i * 1024, e1 + i * 1024, 1024));
+      printf("SMNN %-4s (%7zu bytes): worst embedding cosine to the tflite import %.6f\n",
+             names[wt], len, c);
       CHECK(c >= need[wt], "SMNN %s cosine %.6f", names[wt], c);
-      if (wt == NN_W_F32) CHECK(!memcmp(s0, s1, sizeof s0), "f32 round trip not exact");
+      if (wt == NN_W_F32)
+        CHECK(!memcmp(s0, s1, sizeof s0), "f32 round trip not exact");
       sm_model_free(m2);
     }
     /* truncated copies: every one must fail with a reason */
     int bad = 0;
     for (int k = 0; k < 16; k++) {
       size_t cut = k < 8 ? (size_t)k * 5 : (len / 9) * (size_t)(k - 7) - 1;
-      if (cut >= len) continue;
+      if (cut >= len)
+        continue;
       uint8_t *t = malloc(cut ? cut : 1);
       memcpy(t, buf, cut);
       err[0] = 0;
       sm_model *mt = sm_model_load(t, cut, err, sizeof err);
-      if (mt || !err[0]) bad++;
+      if (mt || !err[0])
+        bad++;
       sm_model_free(mt);
       free(t);
     }
     CHECK(bad == 0, "%d truncated SMNN %s files accepted", bad, names[wt]);
     free(buf);
   }
-  free(e0); free(e1);
+  free(e0);
+  free(e1);
 }
 
 static void test_tflite_corrupt(const uint8_t *b, size_t len) {
@@ -220,16 +253,19 @@ static void test_tflite_corrupt(const uint8_t *b, size_t len) {
   /* truncations, mostly inside the flatbuffer */
   for (int k = 0; k < 28; k++) {
     size_t cut = k < 12 ? (size_t)k * 3 : (len / 17) * (size_t)(k - 11);
-    if (cut >= len) continue;
+    if (cut >= len)
+      continue;
     memcpy(t, b, cut);
     err[0] = 0;
     sm_model *m = sm_model_load(t, cut, err, sizeof err);
-    if (m) accepted++;
-    else if (!err[0]) noreason++;
+    if (m)
+      accepted++;
+    else if (!err[0])
+      noreason++;
     sm_model_free(m);
   }
-  CHECK(accepted == 0 && noreason == 0, "truncated tflite: %d accepted, %d without a reason", accepted,
-        noreason);
+  CHECK(accepted == 0 && noreason == 0, "truncated tflite: %d accepted, %d without a reason",
+        accepted, noreason);
   /* random corruption of the flatbuffer's tables (the first and last kilobytes hold the
    * root, vtables and offsets): must never crash (ASan) and must not hang */
   uint32_t s = 99;
@@ -245,10 +281,12 @@ static void test_tflite_corrupt(const uint8_t *b, size_t len) {
     }
     err[0] = 0;
     sm_model *m = sm_model_load(t, len, err, sizeof err);
-    if (m) loaded++;
+    if (m)
+      loaded++;
     else {
       failed++;
-      if (!err[0]) noreason++;
+      if (!err[0])
+        noreason++;
     }
     sm_model_free(m);
   }
@@ -256,7 +294,8 @@ static void test_tflite_corrupt(const uint8_t *b, size_t len) {
   CHECK(noreason == 0, "refused without a reason");
   memcpy(t, b, len);
   memcpy(t + 4, "XXXX", 4);
-  CHECK(sm_model_load(t, len, err, sizeof err) == NULL && strstr(err, "neither"), "bad identifier: %s", err);
+  CHECK(sm_model_load(t, len, err, sizeof err) == NULL && strstr(err, "neither"),
+        "bad identifier: %s", err);
   free(t);
 }
 

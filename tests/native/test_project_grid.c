@@ -121,9 +121,9 @@ static void test_jittered_grid(prj_rng *r) {
   }
   CHECK(sm_grid_assign(xy, n, 3, cols, rows, cell, err, sizeof err) == 0, "grid: %s", err);
   CHECK(memcmp(cell, truth, sizeof(int) * n) == 0, "exact: a jittered grid lands on itself");
-  CHECK(
-      prj_grid_split(xy, n, 3, cols, rows, cell) == 0 && memcmp(cell, truth, sizeof(int) * n) == 0,
-      "split: a jittered grid lands on itself");
+  CHECK(prj_grid_split(xy, n, 3, cols, rows, cell) == 0 &&
+            memcmp(cell, truth, sizeof(int) * n) == 0,
+        "split: a jittered grid lands on itself");
   free(xy), free(truth), free(cell);
 }
 
@@ -151,7 +151,8 @@ static void test_hybrid_near_optimum(prj_rng *r) {
   for (int kind = 0; kind < 2; kind++) {
     const int nb = 600, bc = 25, br = 25;
     float *xb = malloc(sizeof(float) * 2 * nb);
-    int *c0 = malloc(sizeof(int) * nb), *c1 = malloc(sizeof(int) * nb), *c2 = malloc(sizeof(int) * nb);
+    int *c0 = malloc(sizeof(int) * nb), *c1 = malloc(sizeof(int) * nb),
+        *c2 = malloc(sizeof(int) * nb);
     if (kind == 0)
       blobs(r, xb, nb);
     else

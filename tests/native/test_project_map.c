@@ -190,9 +190,8 @@ static void test_nan_rows(void) {
     while (sm_map_step(m, 200) > 0) {
     }
     const float *Y = sm_map_layout(m);
-    CHECK(
-        isnan(Y[3 * 2]) && isnan(Y[17 * 2 + 1]) && isfinite(Y[4 * 2]) && isfinite(Y[48 * 2 + 1]),
-        "%s: excluded rows are NaN, others finite", name[p]);
+    CHECK(isnan(Y[3 * 2]) && isnan(Y[17 * 2 + 1]) && isfinite(Y[4 * 2]) && isfinite(Y[48 * 2 + 1]),
+          "%s: excluded rows are NaN, others finite", name[p]);
     sm_map_free(m);
   }
   run(A, n, d, SM_PROJ_UMAP, 3, "NaN rows, 3-D");
@@ -279,11 +278,14 @@ static void test_chunked_setup(void) {
     sm_map_options o;
     sm_map_options_init(&o);
     o.projection = proj, o.iterations = 30;
-    o.knn = proj == SM_PROJ_UMAP ? SM_KNN_APPROX : SM_KNN_EXACT; /* NN-descent in chunks, exact in one */
-    sm_map *a = sm_map_new_with(A, n, d, &o, err, sizeof err), *b = sm_map_new_with(A, n, d, &o, err, sizeof err);
+    o.knn = proj == SM_PROJ_UMAP ? SM_KNN_APPROX
+                                 : SM_KNN_EXACT; /* NN-descent in chunks, exact in one */
+    sm_map *a = sm_map_new_with(A, n, d, &o, err, sizeof err),
+           *b = sm_map_new_with(A, n, d, &o, err, sizeof err);
     CHECK(a && b, "%s: chunked setup maps: %s", name[proj], err);
     if (a && b) {
-      CHECK(!strcmp(sm_map_stage(a), "neighbours"), "%s starts finding neighbours (%s)", name[proj], sm_map_stage(a));
+      CHECK(!strcmp(sm_map_stage(a), "neighbours"), "%s starts finding neighbours (%s)", name[proj],
+            sm_map_stage(a));
       const float *Y = sm_map_layout(a);
       int finite = 1;
       float spread = 0;
@@ -295,13 +297,16 @@ static void test_chunked_setup(void) {
         CHECK(left < prev, "%s: setup counts down (%d -> %d)", name[proj], prev, left);
         prev = left, chunks++;
       }
-      CHECK(left == 0 && chunks >= (proj == SM_PROJ_UMAP ? 3 : 1) && !strcmp(sm_map_stage(a), "layout"), "%s: setup done in %d chunks, stage %s", name[proj], chunks, sm_map_stage(a));
+      CHECK(left == 0 && chunks >= (proj == SM_PROJ_UMAP ? 3 : 1) &&
+                !strcmp(sm_map_stage(a), "layout"),
+            "%s: setup done in %d chunks, stage %s", name[proj], chunks, sm_map_stage(a));
       while (sm_map_step(a, 7) > 0) {
       }
       while (sm_map_step(b, 30) > 0) {
       }
       CHECK(!strcmp(sm_map_stage(a), "done"), "%s: stage done", name[proj]);
-      CHECK(!memcmp(sm_map_layout(a), sm_map_layout(b), sizeof(float) * n * 2), "%s: prepared in chunks = prepared by the first step", name[proj]);
+      CHECK(!memcmp(sm_map_layout(a), sm_map_layout(b), sizeof(float) * n * 2),
+            "%s: prepared in chunks = prepared by the first step", name[proj]);
     }
     sm_map_free(a), sm_map_free(b);
     free(A);

@@ -21,7 +21,6 @@ static int all_finite(const float *y, size_t n) {
   return 1;
 }
 
-
 /* exact sum_j q_ij^2 (y_i - y_j) and Z against the FFT: the force error's norm relative to
  * the forces' norm (over all points), and Z's relative error */
 static void fft_vs_exact(const float *Y, int n, double *force_err, double *z_err, int *nb) {
@@ -160,8 +159,8 @@ static void test_fft_repulsion(void) {
     double spread = s == 0 ? 10.0 : 45.0;
     for (int i = 0; i < np; i++)
       for (int c = 0; c < 2; c++)
-        Y[2 * i + c] = (float)(spread * (((i % 7) * (c ? 3 : 5) % 7) / 3.0 - 1.0) +
-                               prj_rng_normal(&r));
+        Y[2 * i + c] =
+            (float)(spread * (((i % 7) * (c ? 3 : 5) % 7) / 3.0 - 1.0) + prj_rng_normal(&r));
     double fe, ze;
     int nb = 0;
     fft_vs_exact(Y, np, &fe, &ze, &nb);

@@ -32,13 +32,14 @@ static void test_power_and_coefficients(void) {
   prj_umap_rep4(d2s, 1.577f, 0.895f, 2.0f, g4);
   int rep_ok = g4[0] == 0.0f;
   for (int l = 1; l < 4; l++)
-    rep_ok &= fabs(g4[l] - 2.0 / ((0.001 + d2s[l]) * (1.577 * pow(d2s[l], 0.895) + 1.0))) <=
-              1e-5 * g4[l];
+    rep_ok &=
+        fabs(g4[l] - 2.0 / ((0.001 + d2s[l]) * (1.577 * pow(d2s[l], 0.895) + 1.0))) <= 1e-5 * g4[l];
   CHECK(rep_ok, "repulsion coefficients of four distances at once");
   prj_umap_att4(d2s, 1.577f, 0.895f, 2.0f * 1.577f * 0.895f, g4);
   int att_ok = g4[0] == 0.0f;
   for (int l = 1; l < 4; l++) {
-    double want = -2.0 * 1.577 * 0.895 * pow(d2s[l], 0.895 - 1.0) / (1.577 * pow(d2s[l], 0.895) + 1.0);
+    double want =
+        -2.0 * 1.577 * 0.895 * pow(d2s[l], 0.895 - 1.0) / (1.577 * pow(d2s[l], 0.895) + 1.0);
     att_ok &= g4[l] < 0.0f && fabs(g4[l] - want) <= 1e-5 * fabs(want);
   }
   CHECK(att_ok, "attraction coefficients of four distances at once");

@@ -33,13 +33,15 @@ static float *resample(double in_rate, const float *x, size_t n, size_t max_bloc
   int over_bound = 0, overflow = 0;
   while (i < n) {
     size_t b = max_block ? rng() % (max_block + 1) : n - i;
-    if (b > n - i) b = n - i;
+    if (b > n - i)
+      b = n - i;
     size_t bound = dsp_resampler_max_out(r, b);
     float *tmp = malloc((bound + 1) * sizeof(float));
     size_t got = dsp_resampler_process(r, x + i, b, tmp);
     over_bound |= got > bound;
     overflow |= o + got > cap;
-    if (o + got <= cap) memcpy(y + o, tmp, got * sizeof(float));
+    if (o + got <= cap)
+      memcpy(y + o, tmp, got * sizeof(float));
     o += got;
     i += b;
     free(tmp);
@@ -49,7 +51,8 @@ static float *resample(double in_rate, const float *x, size_t n, size_t max_bloc
   size_t got = dsp_resampler_finish(r, tmp);
   CHECK(got <= bound, "finish wrote %zu > bound %zu", got, bound);
   CHECK(o + got <= cap, "too many outputs");
-  if (o + got <= cap) memcpy(y + o, tmp, got * sizeof(float));
+  if (o + got <= cap)
+    memcpy(y + o, tmp, got * sizeof(float));
   o += got;
   CHECK(dsp_resampler_finish(r, tmp) == 0, "second finish writes nothing");
   free(tmp);
@@ -94,12 +97,14 @@ static double tone_gain(double in_rate, double f, double g, double seconds) {
   size_t n = (size_t)(seconds * in_rate);
   float *x = malloc(n * sizeof(float));
   const double A = 0.5;
-  for (size_t i = 0; i < n; i++) x[i] = (float)(A * sin(2 * PI * f * i / in_rate + 0.3));
+  for (size_t i = 0; i < n; i++)
+    x[i] = (float)(A * sin(2 * PI * f * i / in_rate + 0.3));
   size_t m;
   float *y = resample(in_rate, x, n, 0, &m);
   double edge = 0.125 * OUT_RATE;
   double amp = 0;
-  if (y && m > 2 * edge) amp = tone_amplitude(y, (size_t)edge, m - 2 * (size_t)edge, g) / A;
+  if (y && m > 2 * edge)
+    amp = tone_amplitude(y, (size_t)edge, m - 2 * (size_t)edge, g) / A;
   free(x);
   free(y);
   return amp;
@@ -120,9 +125,11 @@ static void measure_rate(double in_rate, int tones, double seconds) {
   double ripple = 0;
   for (int t = 0; t < tones; t++) {
     double f = 40.0 + (pass_top - 40.0) * t / (tones - 1) + 0.37;
-    if (f > pass_top) f = pass_top;
+    if (f > pass_top)
+      f = pass_top;
     double db = 20 * log10(tone_gain(in_rate, f, f, seconds));
-    if (fabs(db) > ripple) ripple = fabs(db);
+    if (fabs(db) > ripple)
+      ripple = fabs(db);
   }
   /* Stopband: downsampling, tones above the new Nyquist alias to fold(f); upsampling, a
    * passband tone's image at in_rate - f must vanish. Keep 50 Hz away from 0 and 8000 Hz so
@@ -147,13 +154,16 @@ static void measure_rate(double in_rate, int tones, double seconds) {
       g = fold(in_rate - f - 0.37);
     }
     f += 0.37;
-    if (g < 49.0 || g > OUT_RATE / 2 - 49.0) continue;
+    if (g < 49.0 || g > OUT_RATE / 2 - 49.0)
+      continue;
     double db = 20 * log10(tone_gain(in_rate, f, g, seconds) + 1e-30);
-    if (db > worst) worst = db;
+    if (db > worst)
+      worst = db;
     measured++;
   }
   printf("  %8.1f Hz -> 16000: stopband worst %7.1f dB (%d tones), passband ripple %.4f dB "
-         "(0..%.0f Hz), %d taps\n", in_rate, worst, measured, ripple, pass_top, taps);
+         "(0..%.0f Hz), %d taps\n",
+         in_rate, worst, measured, ripple, pass_top, taps);
   CHECK(measured > 0, "no stopband tones measured for %g", in_rate);
   CHECK(worst <= -80.0, "%g Hz: stopband only %.1f dB", in_rate, worst);
   CHECK(ripple <= 0.1, "%g Hz: passband ripple %.4f dB", in_rate, ripple);
@@ -162,7 +172,8 @@ static void measure_rate(double in_rate, int tones, double seconds) {
 static void test_streaming(double in_rate) {
   size_t n = (size_t)(0.7 * in_rate) + 3;
   float *x = malloc(n * sizeof(float));
-  for (size_t i = 0; i < n; i++) x[i] = (float)((int)(rng() % 2001) - 1000) / 1000.0f;
+  for (size_t i = 0; i < n; i++)
+    x[i] = (float)((int)(rng() % 2001) - 1000) / 1000.0f;
   size_t m1, m2, m3;
   float *y1 = resample(in_rate, x, n, 0, &m1);
   float *y2 = resample(in_rate, x, n, 3000, &m2);
@@ -189,7 +200,8 @@ static void test_click(double in_rate) {
   float *y = resample(in_rate, x, n, 1000, &m);
   size_t best = 0;
   for (size_t i = 1; i < m; i++)
-    if (fabsf(y[i]) > fabsf(y[best])) best = i;
+    if (fabsf(y[i]) > fabsf(y[best]))
+      best = i;
   long d = (long)best - 8000;
   CHECK(labs(d) <= 1, "%g Hz: click at 0.5 s landed at %zu", in_rate, best);
   free(x);
@@ -199,11 +211,13 @@ static void test_click(double in_rate) {
 static void test_dc(double in_rate) {
   size_t n = (size_t)(0.5 * in_rate);
   float *x = malloc(n * sizeof(float));
-  for (size_t i = 0; i < n; i++) x[i] = 0.25f;
+  for (size_t i = 0; i < n; i++)
+    x[i] = 0.25f;
   size_t m;
   float *y = resample(in_rate, x, n, 0, &m);
   double worst = 0;
-  for (size_t i = m / 4; i < 3 * m / 4; i++) worst = fmax(worst, fabs(y[i] - 0.25));
+  for (size_t i = m / 4; i < 3 * m / 4; i++)
+    worst = fmax(worst, fabs(y[i] - 0.25));
   CHECK(worst < 1e-5, "%g Hz: DC gain error %g", in_rate, worst);
   free(x);
   free(y);
@@ -212,7 +226,8 @@ static void test_dc(double in_rate) {
 int main(void) {
   printf("stopband / passband (single-bin DFT of tones, Hann window):\n");
   const double rates[] = {8000, 11025, 22050, 32000, 44100, 48000, 96000};
-  for (size_t i = 0; i < sizeof rates / sizeof *rates; i++) measure_rate(rates[i], 16, 0.75);
+  for (size_t i = 0; i < sizeof rates / sizeof *rates; i++)
+    measure_rate(rates[i], 16, 0.75);
   /* Odd ratios: an interpolated table (44101), a fractional rate, the extremes. */
   measure_rate(44101, 8, 0.75);
   measure_rate(22050.5, 8, 0.75);
@@ -232,7 +247,8 @@ int main(void) {
   {
     size_t n = 20011;
     float *x = malloc(n * sizeof(float));
-    for (size_t i = 0; i < n; i++) x[i] = (float)sin(0.001 * i * i);
+    for (size_t i = 0; i < n; i++)
+      x[i] = (float)sin(0.001 * i * i);
     size_t m;
     float *y = resample(16000, x, n, 333, &m);
     CHECK(m == n && y && memcmp(x, y, n * sizeof(float)) == 0, "16000 -> 16000 is not a copy");

@@ -13,12 +13,14 @@
 static float *load(const char *path, size_t *n) {
   *n = 0;
   FILE *fp = fopen(path, "rb");
-  if (!fp) return NULL;
+  if (!fp)
+    return NULL;
   fseek(fp, 0, SEEK_END);
   long bytes = ftell(fp);
   fseek(fp, 0, SEEK_SET);
   float *v = bytes > 0 ? malloc((size_t)bytes) : NULL;
-  if (v && fread(v, 1, (size_t)bytes, fp) == (size_t)bytes) *n = (size_t)bytes / sizeof(float);
+  if (v && fread(v, 1, (size_t)bytes, fp) == (size_t)bytes)
+    *n = (size_t)bytes / sizeof(float);
   fclose(fp);
   if (!*n) {
     free(v);
@@ -33,7 +35,8 @@ static void check_timbre(const float *got, const float *want, const char *what) 
   int at = -1;
   for (int k = 0; k < SM_NTIMBRE; k++) {
     double e = fabs(got[k] - want[k]) / (1.0 + fabs(want[k]));
-    if (e > worst) worst = e, at = k;
+    if (e > worst)
+      worst = e, at = k;
   }
   CHECK(worst < 2e-3, "%s: timbre[%d] %.6g vs numpy %.6g", what, at, at >= 0 ? got[at] : 0.0,
         at >= 0 ? want[at] : 0.0);
@@ -56,9 +59,11 @@ static void against_numpy(void) {
   size_t n;
   float *x = load(DIR "signal.f32", &n);
   CHECK(x != NULL, DIR "signal.f32 missing (run make fixtures)");
-  if (!x) return;
+  if (!x)
+    return;
   float *starts = load_ref("starts.f32", 2), *clip = load_ref("timbre_clip.f32", SM_NTIMBRE);
-  float *onset = load_ref("timbre_onset.f32", SM_NTIMBRE), *whole = load_ref("timbre_whole.f32", SM_NTIMBRE);
+  float *onset = load_ref("timbre_onset.f32", SM_NTIMBRE),
+        *whole = load_ref("timbre_whole.f32", SM_NTIMBRE);
   size_t W = ana_long_windows(n);
   float *lng = load_ref("timbre_long.f32", W * SM_NTIMBRE);
   if (starts && clip && onset && whole && lng) {
@@ -67,7 +72,8 @@ static void against_numpy(void) {
           (long long)ana_onset_window_start(x, n), starts[1]);
     sm_analysis *a = sm_analyze_pcm(x, n, 1, SM_RATE, SM_MODE_CLIP);
     CHECK(!sm_analysis_error(a), "clip analysis");
-    if (!sm_analysis_error(a)) check_timbre(sm_segment_timbre(a, 0), clip, "clip");
+    if (!sm_analysis_error(a))
+      check_timbre(sm_segment_timbre(a, 0), clip, "clip");
     sm_analysis_free(a);
     a = sm_analyze_pcm(x, n, 1, SM_RATE, SM_MODE_ONSET);
     if (!sm_analysis_error(a)) {
@@ -77,7 +83,8 @@ static void against_numpy(void) {
     }
     sm_analysis_free(a);
     a = sm_analyze_pcm(x, n, 1, SM_RATE, SM_MODE_WHOLE);
-    if (!sm_analysis_error(a)) check_timbre(sm_segment_timbre(a, 0), whole, "whole");
+    if (!sm_analysis_error(a))
+      check_timbre(sm_segment_timbre(a, 0), whole, "whole");
     sm_analysis_free(a);
     a = sm_analyze_pcm(x, n, 1, SM_RATE, SM_MODE_LONG);
     CHECK(sm_analysis_segments(a) == (int)W, "long windows");
@@ -88,7 +95,11 @@ static void against_numpy(void) {
     }
     sm_analysis_free(a);
   }
-  free(starts); free(clip); free(onset); free(whole); free(lng);
+  free(starts);
+  free(clip);
+  free(onset);
+  free(whole);
+  free(lng);
   free(x);
 }
 
@@ -96,7 +107,8 @@ static void against_numpy(void) {
 static void blend(void) {
   const size_t n = 40000;
   float *x = calloc(n, sizeof(float));
-  for (size_t i = 8000; i < n; i++) x[i] = 0.3f * sinf(0.05f * (float)i) * expf(-(float)(i - 8000) / 20000.0f);
+  for (size_t i = 8000; i < n; i++)
+    x[i] = 0.3f * sinf(0.05f * (float)i) * expf(-(float)(i - 8000) / 20000.0f);
   sm_analysis *o = sm_analyze_pcm(x, n, 1, SM_RATE, SM_MODE_ONSET);
   sm_analysis *w = sm_analyze_pcm(x, n, 1, SM_RATE, SM_MODE_WHOLE);
   sm_analysis *b = sm_analyze_pcm(x, n, 1, SM_RATE, SM_MODE_BLEND);
@@ -111,25 +123,34 @@ static void blend(void) {
           "blend shows the onset window");
     int same = 1;
     for (int p = 0; p < nw; p++)
-      same &= !memcmp(sm_segment_patch_logmel(b, 0, p + 1), sm_segment_patch_logmel(w, 0, p), P * sizeof(float));
+      same &= !memcmp(sm_segment_patch_logmel(b, 0, p + 1), sm_segment_patch_logmel(w, 0, p),
+                      P * sizeof(float));
     CHECK(same, "blend patches 1.. are the whole-mode patches");
     double sum = 0;
-    for (int p = 0; p < nb; p++) sum += sm_segment_patch_weight(b, 0, p);
+    for (int p = 0; p < nb; p++)
+      sum += sm_segment_patch_weight(b, 0, p);
     CHECK_NEAR(sum, 1.0, 1e-12, "blend weights sum to 1");
     CHECK_NEAR(sm_segment_patch_weight(b, 0, 0), 0.5, 0, "onset weight");
     CHECK_NEAR(sm_segment_patch_weight(w, 0, nw - 1), 1.0 / nw, 0, "whole weight");
-    CHECK(sm_segment_patch_weight(b, 0, nb) == 0 && sm_segment_patch_weight(b, 0, -1) == 0, "bad index");
-    const float *tb = sm_segment_timbre(b, 0), *to = sm_segment_timbre(o, 0), *tw = sm_segment_timbre(w, 0);
+    CHECK(sm_segment_patch_weight(b, 0, nb) == 0 && sm_segment_patch_weight(b, 0, -1) == 0,
+          "bad index");
+    const float *tb = sm_segment_timbre(b, 0), *to = sm_segment_timbre(o, 0),
+                *tw = sm_segment_timbre(w, 0);
     double worst = 0;
-    for (int k = 0; k < SM_NTIMBRE; k++) worst = fmax(worst, fabs(tb[k] - 0.5 * (to[k] + tw[k])));
+    for (int k = 0; k < SM_NTIMBRE; k++)
+      worst = fmax(worst, fabs(tb[k] - 0.5 * (to[k] + tw[k])));
     CHECK(worst < 1e-5, "blend timbre is the mean of onset and whole (off by %g)", worst);
-    const float *fb = sm_segment_fingerprint(b, 0), *fo = sm_segment_fingerprint(o, 0), *fw = sm_segment_fingerprint(w, 0);
+    const float *fb = sm_segment_fingerprint(b, 0), *fo = sm_segment_fingerprint(o, 0),
+                *fw = sm_segment_fingerprint(w, 0);
     worst = 0;
-    for (int k = 0; k < SM_FP * SM_FP; k++) worst = fmax(worst, fabs(fb[k] - 0.5 * (fo[k] + fw[k])));
+    for (int k = 0; k < SM_FP * SM_FP; k++)
+      worst = fmax(worst, fabs(fb[k] - 0.5 * (fo[k] + fw[k])));
     CHECK(worst < 1e-6, "blend fingerprint is the mean of onset and whole (off by %g)", worst);
-    CHECK(!memcmp(sm_segment_descriptors(b, 0), sm_segment_descriptors(w, 0), SM_NDESC * sizeof(float)),
+    CHECK(!memcmp(sm_segment_descriptors(b, 0), sm_segment_descriptors(w, 0),
+                  SM_NDESC * sizeof(float)),
           "blend descriptors are the whole clip's");
-    CHECK(sm_segment_start(b, 0) == 0 && sm_segment_length(b, 0) == sm_segment_length(w, 0), "blend span");
+    CHECK(sm_segment_start(b, 0) == 0 && sm_segment_length(b, 0) == sm_segment_length(w, 0),
+          "blend span");
   }
   sm_analysis_free(o);
   sm_analysis_free(w);

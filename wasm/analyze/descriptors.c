@@ -33,15 +33,19 @@ void ana_spectral_descriptors(const double *s, float *desc) {
 }
 
 double ana_rms(const float *x, size_t n) {
-  if (n == 0) return 0.0;
+  if (n == 0)
+    return 0.0;
   double s = 0;
-  for (size_t i = 0; i < n; i++) s += (double)x[i] * x[i];
+  for (size_t i = 0; i < n; i++)
+    s += (double)x[i] * x[i];
   return sqrt(s / (double)n);
 }
 
 double ana_zcr(const float *x, size_t n) {
-  if (n < 2) return 0.0;
+  if (n < 2)
+    return 0.0;
   size_t c = 0;
-  for (size_t i = 1; i < n; i++) c += (x[i] >= 0.0f) != (x[i - 1] >= 0.0f);
+  for (size_t i = 1; i < n; i++)
+    c += (x[i] >= 0.0f) != (x[i - 1] >= 0.0f);
   return (double)c / (double)(n - 1);
 }

@@ -12,7 +12,8 @@ void ana_fingerprint(const float *logmel, float *fp) {
   double peak = 0;
   for (int i = 0; i < n; i++) {
     double mel = exp((double)logmel[i]) - 0.001;
-    if (mel > peak) peak = mel;
+    if (mel > peak)
+      peak = mel;
   }
   if (!(peak > 0)) {
     memset(fp, 0, SM_FP * SM_FP * sizeof(float));

@@ -29,8 +29,8 @@
 size_t ana_peak_index(const float *x, size_t n);
 /* Start of the clip-mode window (may be negative or run past the end). */
 int64_t ana_clip_window_start(const float *x, size_t n);
-#define ANA_ONSET_DB 20.0       /* onset threshold below the loudest 10 ms block, dB */
-#define ANA_ONSET_PREROLL 800    /* samples kept before the onset (50 ms) */
+#define ANA_ONSET_DB 20.0     /* onset threshold below the loudest 10 ms block, dB */
+#define ANA_ONSET_PREROLL 800 /* samples kept before the onset (50 ms) */
 
 /* Start of the onset-mode window (0 .. n - 1; 0 for n == 0). */
 int64_t ana_onset_window_start(const float *x, size_t n);

@@ -8,14 +8,16 @@ void ana_timbre_basis_init(ana_timbre_basis *b) {
   const double pi = 3.14159265358979323846;
   for (int k = 0; k < SM_NMFCC; k++) {
     double s = sqrt((k == 0 ? 1.0 : 2.0) / SM_NMEL);
-    for (int m = 0; m < SM_NMEL; m++) b->dct[k][m] = s * cos(pi * k * (m + 0.5) / SM_NMEL);
+    for (int m = 0; m < SM_NMEL; m++)
+      b->dct[k][m] = s * cos(pi * k * (m + 0.5) / SM_NMEL);
   }
 }
 
 void ana_mfcc(const ana_timbre_basis *b, const float *logmel, double *c) {
   for (int k = 0; k < SM_NMFCC; k++) {
     double s = 0;
-    for (int m = 0; m < SM_NMEL; m++) s += b->dct[k][m] * logmel[m];
+    for (int m = 0; m < SM_NMEL; m++)
+      s += b->dct[k][m] * logmel[m];
     c[k] = s;
   }
 }

@@ -17,11 +17,19 @@ int dec_aiff_ext80(const uint8_t p[10], double *out) {
   int sign = p[0] >> 7;
   int exp = ((p[0] & 0x7F) << 8) | p[1];
   uint64_t mant = dec_get_be(p + 2, 8);
-  if (sign || exp == 0x7FFF) return 0;       /* negative, infinity or NaN */
-  if (mant == 0) { *out = 0.0; return 1; }   /* zero: in range of the parse, caller rejects */
-  int e = exp - 16383;                       /* value = mant * 2^(e - 63) */
-  if (e > 30) return 0;
-  if (e < -64) { *out = 0.0; return 1; }     /* tiny: round to 0, keep ldexp in range */
+  if (sign || exp == 0x7FFF)
+    return 0; /* negative, infinity or NaN */
+  if (mant == 0) {
+    *out = 0.0;
+    return 1;
+  }                    /* zero: in range of the parse, caller rejects */
+  int e = exp - 16383; /* value = mant * 2^(e - 63) */
+  if (e > 30)
+    return 0;
+  if (e < -64) {
+    *out = 0.0;
+    return 1;
+  } /* tiny: round to 0, keep ldexp in range */
   *out = ldexp((double)mant, e - 63);
   return 1;
 }
@@ -32,15 +40,16 @@ typedef struct aiff_type {
 } aiff_type;
 
 static const aiff_type aiff_types[] = {
-    {"NONE", DEC_PCM_SINT, 0, 1}, {"twos", DEC_PCM_SINT, 0, 1}, {"sowt", DEC_PCM_SINT, 0, 0},
-    {"in24", DEC_PCM_SINT, 3, 1}, {"in32", DEC_PCM_SINT, 4, 1}, {"42ni", DEC_PCM_SINT, 3, 0},
-    {"raw ", DEC_PCM_UINT, 1, 1}, {"fl32", DEC_PCM_FLOAT, 4, 1}, {"FL32", DEC_PCM_FLOAT, 4, 1},
+    {"NONE", DEC_PCM_SINT, 0, 1},  {"twos", DEC_PCM_SINT, 0, 1},  {"sowt", DEC_PCM_SINT, 0, 0},
+    {"in24", DEC_PCM_SINT, 3, 1},  {"in32", DEC_PCM_SINT, 4, 1},  {"42ni", DEC_PCM_SINT, 3, 0},
+    {"raw ", DEC_PCM_UINT, 1, 1},  {"fl32", DEC_PCM_FLOAT, 4, 1}, {"FL32", DEC_PCM_FLOAT, 4, 1},
     {"fl64", DEC_PCM_FLOAT, 8, 1}, {"FL64", DEC_PCM_FLOAT, 8, 1}, {"ulaw", DEC_PCM_ULAW, 1, 1},
-    {"ULAW", DEC_PCM_ULAW, 1, 1}, {"alaw", DEC_PCM_ALAW, 1, 1}, {"ALAW", DEC_PCM_ALAW, 1, 1},
+    {"ULAW", DEC_PCM_ULAW, 1, 1},  {"alaw", DEC_PCM_ALAW, 1, 1},  {"ALAW", DEC_PCM_ALAW, 1, 1},
 };
 
 static void printable4(const uint8_t *id, char out[5]) {
-  for (int i = 0; i < 4; i++) out[i] = (id[i] >= 0x20 && id[i] < 0x7F) ? (char)id[i] : '?';
+  for (int i = 0; i < 4; i++)
+    out[i] = (id[i] >= 0x20 && id[i] < 0x7F) ? (char)id[i] : '?';
   out[4] = 0;
 }
 
@@ -75,13 +84,14 @@ static int read_comm(dec_bytes *b, uint32_t size, uint64_t avail, int aifc, aiff
   if (aifc) {
     if (size < 22) {
       dec_msg_set(m->err, "AIFF: AIFC COMM chunk is %u bytes, has no compression type",
-                 (unsigned)size);
+                  (unsigned)size);
       return -1;
     }
     const uint8_t *ct = dec_bytes_take(b, 4);
     c->type = NULL;
     for (size_t i = 0; i < sizeof aiff_types / sizeof aiff_types[0]; i++)
-      if (!memcmp(ct, aiff_types[i].id, 4)) c->type = &aiff_types[i];
+      if (!memcmp(ct, aiff_types[i].id, 4))
+        c->type = &aiff_types[i];
     if (!c->type) {
       char name[5];
       printable4(ct, name);
@@ -136,13 +146,17 @@ static int read_chunks(const uint8_t *buf, size_t len, aiff_chunks *c, dec_msgs 
     size_t body = b.pos;
     uint64_t avail = dec_bytes_left(&b);
     if (!memcmp(id, "COMM", 4) && !c->have_comm) {
-      if (read_comm(&b, size, avail, aifc, c, m)) return -1;
+      if (read_comm(&b, size, avail, aifc, c, m))
+        return -1;
     } else if (!memcmp(id, "SSND", 4) && !c->have_ssnd) {
-      if (read_ssnd(&b, size, c, m)) return -1;
-      if (c->have_comm) break;
+      if (read_ssnd(&b, size, c, m))
+        return -1;
+      if (c->have_comm)
+        break;
     }
     uint64_t next = (uint64_t)body + size + (size & 1);
-    if (next > len) break;
+    if (next > len)
+      break;
     dec_bytes_seek(&b, (size_t)next);
   }
   return 0;
@@ -161,14 +175,15 @@ static int check_format(const aiff_chunks *c, dec_pcm *pcm, dec_msgs *m) {
   }
   if (c->channels > DEC_MAX_CHANNELS) {
     dec_msg_set(m->err, "AIFF: %u channels (at most %d are supported)", c->channels,
-               DEC_MAX_CHANNELS);
+                DEC_MAX_CHANNELS);
     return -1;
   }
   if (!c->rate_ok) {
     dec_msg_set(m->err, "AIFF: sample rate is not a finite positive number");
     return -1;
   }
-  if (!dec_check_rate(c->rate, "AIFF", m)) return -1;
+  if (!dec_check_rate(c->rate, "AIFF", m))
+    return -1;
   pcm->channels = (int)c->channels;
   pcm->kind = c->type->kind;
   pcm->big_endian = c->type->big_endian;
@@ -195,15 +210,15 @@ static int64_t frame_count(const aiff_chunks *c, const dec_pcm *pcm, dec_msgs *m
   uint32_t num_frames = c->num_frames;
   if (num_frames == 0 && avail_frames > 0) {
     dec_msg_warn(m, "AIFF: COMM says 0 frames; decoding the %llu frames in SSND",
-                (unsigned long long)avail_frames);
+                 (unsigned long long)avail_frames);
     num_frames = 0xFFFFFFFFu;
   } else if (num_frames > avail_frames) {
     if (!c->have_ssnd)
       dec_msg_warn(m, "AIFF: COMM says %u frames but there is no SSND chunk", (unsigned)num_frames);
     else
       dec_msg_warn(m, "AIFF: COMM says %u frames but the file holds %llu%s; decoding those",
-                  (unsigned)num_frames, (unsigned long long)avail_frames,
-                  c->truncated ? " (truncated)" : "");
+                   (unsigned)num_frames, (unsigned long long)avail_frames,
+                   c->truncated ? " (truncated)" : "");
   }
   return (int64_t)(num_frames < avail_frames ? num_frames : avail_frames);
 }
@@ -218,7 +233,8 @@ static void *aiff_open(const uint8_t *buf, size_t len, dec_stream_info *info, de
   c.type = &aiff_types[0];
   dec_pcm pcm;
   memset(&pcm, 0, sizeof pcm);
-  if (read_chunks(buf, len, &c, m) || check_format(&c, &pcm, m)) return NULL;
+  if (read_chunks(buf, len, &c, m) || check_format(&c, &pcm, m))
+    return NULL;
   pcm.data = buf + c.data_off;
   pcm.frames = frame_count(&c, &pcm, m);
 

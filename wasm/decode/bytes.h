@@ -35,7 +35,8 @@ static inline int dec_bytes_need(dec_bytes *b, size_t n) {
 
 /* Pointer to the next n bytes (and skip them), or NULL (err set) when fewer are left. */
 static inline const uint8_t *dec_bytes_take(dec_bytes *b, size_t n) {
-  if (!dec_bytes_need(b, n)) return NULL;
+  if (!dec_bytes_need(b, n))
+    return NULL;
   const uint8_t *q = b->p + b->pos;
   b->pos += n;
   return q;
@@ -55,13 +56,15 @@ static inline int dec_bytes_seek(dec_bytes *b, size_t pos) {
 
 static inline uint64_t dec_get_le(const uint8_t *q, int n) {
   uint64_t v = 0;
-  for (int i = n - 1; i >= 0; i--) v = (v << 8) | q[i];
+  for (int i = n - 1; i >= 0; i--)
+    v = (v << 8) | q[i];
   return v;
 }
 
 static inline uint64_t dec_get_be(const uint8_t *q, int n) {
   uint64_t v = 0;
-  for (int i = 0; i < n; i++) v = (v << 8) | q[i];
+  for (int i = 0; i < n; i++)
+    v = (v << 8) | q[i];
   return v;
 }
 

@@ -12,7 +12,8 @@ void dec_msg_set(char *dst, const char *fmt, ...) {
 }
 
 void dec_msg_warn(dec_msgs *m, const char *fmt, ...) {
-  if (m->warn[0]) return;
+  if (m->warn[0])
+    return;
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(m->warn, sizeof m->warn, fmt, ap);
@@ -20,8 +21,8 @@ void dec_msg_warn(dec_msgs *m, const char *fmt, ...) {
 }
 
 int dec_check_rate(double rate, const char *fmt, dec_msgs *m) {
-  if (rate >= 1.0 && rate <= DEC_MAX_RATE) return 1;
-  dec_msg_set(m->err, "%s: sample rate %.10g Hz is out of range (1..%d)", fmt, rate,
-             DEC_MAX_RATE);
+  if (rate >= 1.0 && rate <= DEC_MAX_RATE)
+    return 1;
+  dec_msg_set(m->err, "%s: sample rate %.10g Hz is out of range (1..%d)", fmt, rate, DEC_MAX_RATE);
   return 0;
 }

@@ -6,16 +6,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DEC_MAX_RATE 768000    /* Hz; sample rates outside 1..this are refused */
-#define DEC_MAX_CHANNELS 256   /* WAV/AIFF; FLAC allows 8, Vorbis here 16 */
+#define DEC_MAX_RATE 768000  /* Hz; sample rates outside 1..this are refused */
+#define DEC_MAX_CHANNELS 256 /* WAV/AIFF; FLAC allows 8, Vorbis here 16 */
 #define DEC_MSG 200
 
 /* What open() learns from the headers. */
 typedef struct dec_stream_info {
-  double rate;     /* Hz, 1..DEC_MAX_RATE */
-  int channels;    /* 1..DEC_MAX_CHANNELS */
-  int64_t frames;  /* total frames that will be decoded if known, else -1 */
-  int bits;        /* integer sample width (8..32) for integer formats, 0 for float/lossy */
+  double rate;    /* Hz, 1..DEC_MAX_RATE */
+  int channels;   /* 1..DEC_MAX_CHANNELS */
+  int64_t frames; /* total frames that will be decoded if known, else -1 */
+  int bits;       /* integer sample width (8..32) for integer formats, 0 for float/lossy */
 } dec_stream_info;
 
 /* err: why open/read failed; warn: the first thing worth telling about a stream that still
@@ -42,7 +42,7 @@ void dec_msg_warn(dec_msgs *m, const char *fmt, ...)
 /* Output of read(): either float samples scaled to [-1, 1) or raw integers (integer formats
  * only; the value as stored, e.g. -32768..32767 for 16 bits). */
 typedef struct dec_out {
-  float *f;      /* used when i is NULL */
+  float *f; /* used when i is NULL */
   int32_t *i;
 } dec_out;
 

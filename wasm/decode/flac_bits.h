@@ -9,8 +9,8 @@
 typedef struct dec_flac_bits {
   const uint8_t *p;
   size_t len;
-  size_t pos;      /* next byte to load into the cache */
-  uint64_t cache;  /* the next n bits, left-aligned; bits below them are zero */
+  size_t pos;     /* next byte to load into the cache */
+  uint64_t cache; /* the next n bits, left-aligned; bits below them are zero */
   int n;
   int err;
 } dec_flac_bits;
@@ -40,7 +40,8 @@ static inline void fb_fail(dec_flac_bits *b) {
 
 /* nbits in 0..32, unsigned. */
 static inline uint32_t fb_read(dec_flac_bits *b, int nbits) {
-  if (nbits == 0) return 0;
+  if (nbits == 0)
+    return 0;
   if (b->n < nbits) {
     fb_refill(b);
     if (b->n < nbits) {
@@ -56,7 +57,8 @@ static inline uint32_t fb_read(dec_flac_bits *b, int nbits) {
 
 /* nbits in 0..33, two's complement, sign-extended. */
 static inline int64_t fb_read_signed(dec_flac_bits *b, int nbits) {
-  if (nbits == 0) return 0;
+  if (nbits == 0)
+    return 0;
   uint64_t v;
   if (nbits > 32) {
     v = (uint64_t)fb_read(b, nbits - 32) << 32;

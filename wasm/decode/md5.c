@@ -73,11 +73,14 @@ void dec_md5_update(dec_md5 *c, const void *data, size_t len) {
     memcpy(c->block + have, p, take);
     p += take;
     len -= take;
-    if (have + take < 64) return;
+    if (have + take < 64)
+      return;
     md5_block(c->h, c->block);
   }
-  for (; len >= 64; p += 64, len -= 64) md5_block(c->h, p);
-  if (len) memcpy(c->block, p, len);
+  for (; len >= 64; p += 64, len -= 64)
+    md5_block(c->h, p);
+  if (len)
+    memcpy(c->block, p, len);
 }
 
 void dec_md5_final(dec_md5 *c, uint8_t digest[16]) {
@@ -86,8 +89,10 @@ void dec_md5_final(dec_md5 *c, uint8_t digest[16]) {
   size_t have = (size_t)(c->bytes & 63);
   dec_md5_update(c, pad, have < 56 ? 56 - have : 120 - have);
   uint8_t len8[8];
-  for (int i = 0; i < 8; i++) len8[i] = (uint8_t)(bits >> (8 * i));
+  for (int i = 0; i < 8; i++)
+    len8[i] = (uint8_t)(bits >> (8 * i));
   dec_md5_update(c, len8, 8);
   for (int i = 0; i < 4; i++)
-    for (int j = 0; j < 4; j++) digest[4 * i + j] = (uint8_t)(c->h[i] >> (8 * j));
+    for (int j = 0; j < 4; j++)
+      digest[4 * i + j] = (uint8_t)(c->h[i] >> (8 * j));
 }

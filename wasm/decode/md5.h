@@ -8,8 +8,8 @@
 
 typedef struct dec_md5 {
   uint32_t h[4];
-  uint64_t bytes;      /* message length so far */
-  uint8_t block[64];   /* pending partial block */
+  uint64_t bytes;    /* message length so far */
+  uint8_t block[64]; /* pending partial block */
 } dec_md5;
 
 void dec_md5_init(dec_md5 *c);

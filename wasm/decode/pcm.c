@@ -7,21 +7,21 @@
 
 int dec_pcm_supported(int kind, int bytes) {
   switch (kind) {
-    case DEC_PCM_SINT: return bytes >= 1 && bytes <= 4;
-    case DEC_PCM_UINT: return bytes == 1;
-    case DEC_PCM_FLOAT: return bytes == 4 || bytes == 8;
-    case DEC_PCM_ULAW:
-    case DEC_PCM_ALAW: return bytes == 1;
-    default: return 0;
+  case DEC_PCM_SINT: return bytes >= 1 && bytes <= 4;
+  case DEC_PCM_UINT: return bytes == 1;
+  case DEC_PCM_FLOAT: return bytes == 4 || bytes == 8;
+  case DEC_PCM_ULAW:
+  case DEC_PCM_ALAW: return bytes == 1;
+  default: return 0;
   }
 }
 
 int dec_pcm_bits(const dec_pcm *p) {
   switch (p->kind) {
-    case DEC_PCM_FLOAT: return 0;
-    case DEC_PCM_ULAW:
-    case DEC_PCM_ALAW: return 16;
-    default: return 8 * p->bytes;
+  case DEC_PCM_FLOAT: return 0;
+  case DEC_PCM_ULAW:
+  case DEC_PCM_ALAW: return 16;
+  default: return 8 * p->bytes;
   }
 }
 
@@ -41,7 +41,8 @@ static int32_t alaw_to_linear(uint8_t a) {
     t += 8;
   } else {
     t += 0x108;
-    if (seg > 1) t <<= seg - 1;
+    if (seg > 1)
+      t <<= seg - 1;
   }
   return (a & 0x80) ? t : -t;
 }
@@ -49,10 +50,10 @@ static int32_t alaw_to_linear(uint8_t a) {
 /* One integer sample as stored, sign-extended (or re-centred for offset binary). */
 static inline int32_t get_int(const uint8_t *q, const dec_pcm *p) {
   switch (p->kind) {
-    case DEC_PCM_UINT: return (int32_t)q[0] - 128;
-    case DEC_PCM_ULAW: return ulaw_to_linear(q[0]);
-    case DEC_PCM_ALAW: return alaw_to_linear(q[0]);
-    default: break;
+  case DEC_PCM_UINT: return (int32_t)q[0] - 128;
+  case DEC_PCM_ULAW: return ulaw_to_linear(q[0]);
+  case DEC_PCM_ALAW: return alaw_to_linear(q[0]);
+  default: break;
   }
   int n = p->bytes;
   uint32_t v = (uint32_t)(p->big_endian ? dec_get_be(q, n) : dec_get_le(q, n));
@@ -75,7 +76,8 @@ static inline double get_float(const uint8_t *q, const dec_pcm *p) {
 }
 
 long dec_pcm_read(dec_pcm *p, dec_out out, long max_frames) {
-  if (max_frames <= 0 || p->pos >= p->frames) return 0;
+  if (max_frames <= 0 || p->pos >= p->frames)
+    return 0;
   int64_t left = p->frames - p->pos;
   long n = left < max_frames ? (long)left : max_frames;
   size_t frame_bytes = (size_t)p->channels * (size_t)p->bytes;
@@ -84,9 +86,11 @@ long dec_pcm_read(dec_pcm *p, dec_out out, long max_frames) {
   int b = p->bytes;
 
   if (p->kind == DEC_PCM_FLOAT) {
-    for (size_t k = 0; k < count; k++, q += b) out.f[k] = (float)get_float(q, p);
+    for (size_t k = 0; k < count; k++, q += b)
+      out.f[k] = (float)get_float(q, p);
   } else if (out.i) {
-    for (size_t k = 0; k < count; k++, q += b) out.i[k] = get_int(q, p);
+    for (size_t k = 0; k < count; k++, q += b)
+      out.i[k] = get_int(q, p);
   } else {
     double scale = 1.0 / (double)(1u << (dec_pcm_bits(p) - 1));
     float *f = out.f;
@@ -98,7 +102,8 @@ long dec_pcm_read(dec_pcm *p, dec_out out, long max_frames) {
       for (size_t k = 0; k < count; k++, q += 2)
         f[k] = (float)((double)(int16_t)(uint16_t)((q[0] << 8) | q[1]) * scale);
     } else {
-      for (size_t k = 0; k < count; k++, q += b) f[k] = (float)((double)get_int(q, p) * scale);
+      for (size_t k = 0; k < count; k++, q += b)
+        f[k] = (float)((double)get_int(q, p) * scale);
     }
   }
   p->pos += n;

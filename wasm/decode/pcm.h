@@ -23,7 +23,7 @@ typedef struct dec_pcm {
   int channels;        /* 1..DEC_MAX_CHANNELS */
   int bytes;           /* bytes per sample */
   int big_endian;
-  int kind;            /* enum dec_pcm_kind */
+  int kind; /* enum dec_pcm_kind */
 } dec_pcm;
 
 /* 1 when (kind, bytes) is a layout this reader converts. */

@@ -23,17 +23,27 @@
 #define VORBIS_MAX_ARENA (32 * 1024 * 1024)
 
 const char *dec_ogg_stream_kind(const uint8_t *buf, size_t len) {
-  if (len < 27 || memcmp(buf, "OggS", 4) != 0) return NULL;
+  if (len < 27 || memcmp(buf, "OggS", 4) != 0)
+    return NULL;
   size_t nseg = buf[26];
   size_t at = 27 + nseg; /* first packet of the first page */
-  if (at > len) return "unknown";
+  if (at > len)
+    return "unknown";
   const uint8_t *p = buf + at;
   size_t n = len - at;
-  if (n >= 7 && !memcmp(p, "\x01vorbis", 7)) return "vorbis";
-  if (n >= 8 && !memcmp(p, "OpusHead", 8)) return "opus";
-  if (n >= 5 && !memcmp(p, "\x7F" "FLAC", 5)) return "flac";
-  if (n >= 8 && !memcmp(p, "Speex   ", 8)) return "speex";
-  if (n >= 7 && !memcmp(p, "\x80theora", 7)) return "theora";
+  if (n >= 7 && !memcmp(p, "\x01vorbis", 7))
+    return "vorbis";
+  if (n >= 8 && !memcmp(p, "OpusHead", 8))
+    return "opus";
+  if (n >= 5 && !memcmp(p,
+                        "\x7F"
+                        "FLAC",
+                        5))
+    return "flac";
+  if (n >= 8 && !memcmp(p, "Speex   ", 8))
+    return "speex";
+  if (n >= 7 && !memcmp(p, "\x80theora", 7))
+    return "theora";
   return "unknown";
 }
 
@@ -43,11 +53,14 @@ static int ogg_ends_cleanly(const uint8_t *buf, size_t len) {
   for (size_t q = len >= 27 ? len - 27 : 0;; q--) {
     if (!memcmp(buf + q, "OggS", 4) && buf[q + 4] == 0) {
       size_t nseg = buf[q + 26], size = 27 + nseg;
-      if (q + size > len) return 0;
-      for (size_t i = 0; i < nseg; i++) size += buf[q + 27 + i];
+      if (q + size > len)
+        return 0;
+      for (size_t i = 0; i < nseg; i++)
+        size += buf[q + 27 + i];
       return q + size == len && (buf[q + 5] & 4);
     }
-    if (q == 0) return 0;
+    if (q == 0)
+      return 0;
   }
 }
 
@@ -66,9 +79,11 @@ typedef struct ogg_walk {
 } ogg_walk;
 
 static int ow_page(ogg_walk *w, size_t at) {
-  if (at > w->len || w->len - at < 27 || memcmp(w->b + at, "OggS", 4) != 0) return 0;
+  if (at > w->len || w->len - at < 27 || memcmp(w->b + at, "OggS", 4) != 0)
+    return 0;
   int nseg = w->b[at + 26];
-  if (w->len - at - 27 < (size_t)nseg) return 0;
+  if (w->len - at - 27 < (size_t)nseg)
+    return 0;
   w->page = at;
   w->nseg = nseg;
   w->seg = 0;
@@ -82,16 +97,20 @@ static long ow_packet(ogg_walk *w, uint8_t *out) {
   long total = 0;
   for (;;) {
     if (w->seg == w->nseg) {
-      if (!ow_page(w, w->data)) return -1;
+      if (!ow_page(w, w->data))
+        return -1;
       continue;
     }
     size_t lace = w->b[w->page + 27 + (size_t)w->seg];
-    if (w->data > w->len || w->len - w->data < lace) return -1;
-    if (out) memcpy(out + total, w->b + w->data, lace);
+    if (w->data > w->len || w->len - w->data < lace)
+      return -1;
+    if (out)
+      memcpy(out + total, w->b + w->data, lace);
     w->data += lace;
     w->seg++;
     total += (long)lace;
-    if (lace < 255) return total;
+    if (lace < 255)
+      return total;
   }
 }
 
@@ -102,12 +121,15 @@ static long vet_comment_header(const uint8_t *buf, size_t len, size_t max) {
   memset(&w, 0, sizeof w);
   w.b = buf;
   w.len = len;
-  if (!ow_page(&w, 0) || ow_packet(&w, NULL) < 0) return -1;
+  if (!ow_page(&w, 0) || ow_packet(&w, NULL) < 0)
+    return -1;
   ogg_walk start = w;
   long n = ow_packet(&w, NULL);
-  if (n < 0 || (size_t)n > max) return -1;
+  if (n < 0 || (size_t)n > max)
+    return -1;
   uint8_t *p = malloc((size_t)n + 1);
-  if (!p) return -1;
+  if (!p)
+    return -1;
   w = start;
   ow_packet(&w, p);
   long ok = -1;
@@ -124,14 +146,17 @@ static long vet_comment_header(const uint8_t *buf, size_t len, size_t max) {
       size_t i = 0;
       if (count <= ((size_t)n - at) / 4) {
         for (; i < count; i++) {
-          if ((size_t)n - at < 4) break;
+          if ((size_t)n - at < 4)
+            break;
           size_t c = U32(p + at);
           at += 4;
-          if (c > (size_t)n - at) break;
+          if (c > (size_t)n - at)
+            break;
           at += c;
         }
       }
-      if (i == count && at < (size_t)n && (p[at] & 1)) ok = n;
+      if (i == count && at < (size_t)n && (p[at] & 1))
+        ok = n;
     }
 #undef U32
   }
@@ -141,21 +166,21 @@ static long vet_comment_header(const uint8_t *buf, size_t len, size_t max) {
 
 static const char *stb_reason(int e) {
   switch (e) {
-    case VORBIS_outofmem: return "setup needs more memory than allowed";
-    case VORBIS_feature_not_supported: return "floor type 0 is not supported";
-    case VORBIS_too_many_channels: return "too many channels (at most 16)";
-    case VORBIS_unexpected_eof: return "file is truncated";
-    case VORBIS_invalid_setup: return "invalid setup header";
-    case VORBIS_invalid_stream: return "invalid stream";
-    case VORBIS_missing_capture_pattern: return "missing Ogg capture pattern";
-    case VORBIS_invalid_stream_structure_version: return "unknown Ogg stream structure version";
-    case VORBIS_continued_packet_flag_invalid: return "invalid continued-packet flag";
-    case VORBIS_incorrect_stream_serial_number: return "inconsistent stream serial number";
-    case VORBIS_invalid_first_page: return "invalid first page";
-    case VORBIS_bad_packet_type: return "bad packet type";
-    case VORBIS_cant_find_last_page: return "cannot find the last page";
-    case VORBIS_ogg_skeleton_not_supported: return "Ogg skeleton streams are not supported";
-    default: return "decoding failed";
+  case VORBIS_outofmem: return "setup needs more memory than allowed";
+  case VORBIS_feature_not_supported: return "floor type 0 is not supported";
+  case VORBIS_too_many_channels: return "too many channels (at most 16)";
+  case VORBIS_unexpected_eof: return "file is truncated";
+  case VORBIS_invalid_setup: return "invalid setup header";
+  case VORBIS_invalid_stream: return "invalid stream";
+  case VORBIS_missing_capture_pattern: return "missing Ogg capture pattern";
+  case VORBIS_invalid_stream_structure_version: return "unknown Ogg stream structure version";
+  case VORBIS_continued_packet_flag_invalid: return "invalid continued-packet flag";
+  case VORBIS_incorrect_stream_serial_number: return "inconsistent stream serial number";
+  case VORBIS_invalid_first_page: return "invalid first page";
+  case VORBIS_bad_packet_type: return "bad packet type";
+  case VORBIS_cant_find_last_page: return "cannot find the last page";
+  case VORBIS_ogg_skeleton_not_supported: return "Ogg skeleton streams are not supported";
+  default: return "decoding failed";
   }
 }
 
@@ -177,8 +202,9 @@ static int vet_setup(stb_vorbis *f, dec_msgs *m) {
   for (int i = 0; i < f->mapping_count; i++)
     if (f->mapping[i].submaps > 1 || f->mapping[i].coupling_steps > 1) {
       dec_msg_set(m->err,
-                 "ogg: %d-channel Vorbis with a multi-step channel mapping: decoded by the "
-                 "browser, not the engine", f->channels);
+                  "ogg: %d-channel Vorbis with a multi-step channel mapping: decoded by the "
+                  "browser, not the engine",
+                  f->channels);
       m->browser = 1;
       return 0;
     }
@@ -190,7 +216,7 @@ static int vet_setup(stb_vorbis *f, dec_msgs *m) {
     for (int j = 0; c->codeword_lengths && j < n; j++)
       if (c->codeword_lengths[j] != NO_CODE && c->codeword_lengths[j] > 30) {
         dec_msg_set(m->err, "Ogg Vorbis: codebook %d has %d-bit codewords (corrupt file?)", i,
-                   c->codeword_lengths[j]);
+                    c->codeword_lengths[j]);
         return 0;
       }
   }
@@ -229,8 +255,10 @@ static stb_vorbis *open_vetted(const uint8_t *data, int len, int *error,
 
 static void vorbis_close(void *st) {
   vorbis_state *s = st;
-  if (!s) return;
-  if (s->v) stb_vorbis_close(s->v);
+  if (!s)
+    return;
+  if (s->v)
+    stb_vorbis_close(s->v);
   free(s->arena);
   free(s);
 }
@@ -258,17 +286,20 @@ static void *vorbis_open(const uint8_t *buf, size_t len, dec_stream_info *info, 
   }
   /* room for the comments stb_vorbis copies (at most 3 x their size with pointers) */
   int e = VORBIS_outofmem, size = VORBIS_MIN_ARENA;
-  while (size < 3 * comments + VORBIS_MIN_ARENA) size *= 2;
+  while (size < 3 * comments + VORBIS_MIN_ARENA)
+    size *= 2;
   for (; size <= VORBIS_MAX_ARENA && e == VORBIS_outofmem; size *= 4) {
     free(s->arena);
     s->arena = malloc((size_t)size);
-    if (!s->arena) break;
+    if (!s->arena)
+      break;
     stb_vorbis_alloc a = {s->arena, size};
     e = 0;
     s->v = open_vetted(buf, (int)len, &e, &a, m);
   }
   if (!s->v) {
-    if (e != -1) dec_msg_set(m->err, "Ogg Vorbis: %s", stb_reason(e));
+    if (e != -1)
+      dec_msg_set(m->err, "Ogg Vorbis: %s", stb_reason(e));
     vorbis_close(s);
     return NULL;
   }
@@ -301,23 +332,25 @@ static long vorbis_read(void *st, dec_out out, long max_frames, dec_msgs *m) {
     dec_msg_set(m->err, "Ogg Vorbis: no integer samples (lossy format)");
     return -1;
   }
-  if (s->done || max_frames <= 0) return 0;
+  if (s->done || max_frames <= 0)
+    return 0;
   long cap = INT_MAX / s->channels;
-  if (max_frames > cap) max_frames = cap;
+  if (max_frames > cap)
+    max_frames = cap;
   long got = 0;
   while (got < max_frames) {
-    int n = stb_vorbis_get_samples_float_interleaved(
-        s->v, s->channels, out.f + (size_t)got * (size_t)s->channels,
-        (int)((max_frames - got) * s->channels));
+    int n = stb_vorbis_get_samples_float_interleaved(s->v, s->channels,
+                                                     out.f + (size_t)got * (size_t)s->channels,
+                                                     (int)((max_frames - got) * s->channels));
     if (n <= 0) {
       s->done = 1;
       int e = stb_vorbis_get_error(s->v);
       if (e != VORBIS__no_error && e != VORBIS_need_more_data)
         dec_msg_warn(m, "Ogg Vorbis: stream ends early after %lld samples (%s)",
-                    (long long)(s->decoded + got), stb_reason(e));
+                     (long long)(s->decoded + got), stb_reason(e));
       else if (s->expected >= 0 && s->decoded + got < s->expected)
         dec_msg_warn(m, "Ogg Vorbis: stream ends after %lld of %lld samples (truncated?)",
-                    (long long)(s->decoded + got), (long long)s->expected);
+                     (long long)(s->decoded + got), (long long)s->expected);
       break;
     }
     got += n;

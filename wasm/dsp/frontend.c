@@ -15,7 +15,7 @@ struct dsp_frontend {
   float mel[SM_NBINS * SM_NMEL]; /* bin-major, as TF */
   /* Band m is non-zero only for bins lo[m] .. hi[m] - 1; its weights, contiguous. */
   int lo[SM_NMEL], hi[SM_NMEL];
-  float band_w[SM_NBINS * 2];    /* each bin belongs to at most two triangles */
+  float band_w[SM_NBINS * 2]; /* each bin belongs to at most two triangles */
   int band_off[SM_NMEL];
   float in[SM_NFFT];
   kiss_fft_cpx spec[SM_NBINS];
@@ -27,8 +27,10 @@ static double hz_to_mel(double hz) { return 1127.0 * log(1.0 + hz / 700.0); }
 void dsp_mel_matrix(float *w) {
   double lo = hz_to_mel(DSP_MEL_LO_HZ), hi = hz_to_mel(DSP_MEL_HI_HZ);
   double edges[SM_NMEL + 2];
-  for (int i = 0; i < SM_NMEL + 2; i++) edges[i] = lo + (hi - lo) * i / (SM_NMEL + 1);
-  for (int m = 0; m < SM_NMEL; m++) w[m] = 0.0f; /* bin 0 (DC) */
+  for (int i = 0; i < SM_NMEL + 2; i++)
+    edges[i] = lo + (hi - lo) * i / (SM_NMEL + 1);
+  for (int m = 0; m < SM_NMEL; m++)
+    w[m] = 0.0f; /* bin 0 (DC) */
   for (int k = 1; k < SM_NBINS; k++) {
     double mel = hz_to_mel((SM_RATE / 2.0) * k / (SM_NBINS - 1));
     for (int m = 0; m < SM_NMEL; m++) {
@@ -42,33 +44,39 @@ void dsp_mel_matrix(float *w) {
 
 dsp_frontend *dsp_frontend_new(void) {
   dsp_frontend *f = calloc(1, sizeof *f);
-  if (!f) return NULL;
+  if (!f)
+    return NULL;
   f->fft = kiss_fftr_alloc(SM_NFFT, 0, NULL, NULL);
   if (!f->fft) {
     free(f);
     return NULL;
   }
-  for (int i = 0; i < SM_WIN; i++) f->window[i] = (float)(0.5 - 0.5 * cos(2.0 * FE_PI * i / SM_WIN));
+  for (int i = 0; i < SM_WIN; i++)
+    f->window[i] = (float)(0.5 - 0.5 * cos(2.0 * FE_PI * i / SM_WIN));
   dsp_mel_matrix(f->mel);
   int off = 0;
   for (int m = 0; m < SM_NMEL; m++) {
     int lo = SM_NBINS, hi = 0;
     for (int k = 0; k < SM_NBINS; k++)
       if (f->mel[k * SM_NMEL + m] != 0.0f) {
-        if (k < lo) lo = k;
+        if (k < lo)
+          lo = k;
         hi = k + 1;
       }
-    if (hi <= lo) lo = hi = 0;
+    if (hi <= lo)
+      lo = hi = 0;
     f->lo[m] = lo;
     f->hi[m] = hi;
     f->band_off[m] = off;
-    for (int k = lo; k < hi; k++) f->band_w[off++] = f->mel[k * SM_NMEL + m];
+    for (int k = lo; k < hi; k++)
+      f->band_w[off++] = f->mel[k * SM_NMEL + m];
   }
   return f;
 }
 
 void dsp_frontend_free(dsp_frontend *f) {
-  if (!f) return;
+  if (!f)
+    return;
   kiss_fftr_free(f->fft);
   free(f);
 }
@@ -82,13 +90,15 @@ static void frontend_mel(const dsp_frontend *f, const float *mag, float *logmel)
   for (int m = 0; m < SM_NMEL; m++) {
     const float *w = f->band_w + f->band_off[m];
     float s = 0.0f;
-    for (int k = f->lo[m]; k < f->hi[m]; k++) s += mag[k] * *w++;
+    for (int k = f->lo[m]; k < f->hi[m]; k++)
+      s += mag[k] * *w++;
     logmel[m] = logf(s + DSP_LOG_OFFSET);
   }
 }
 
 void dsp_frontend_frame(dsp_frontend *f, const float *frame, float *mag, float *logmel) {
-  for (int i = 0; i < SM_WIN; i++) f->in[i] = frame[i] * f->window[i];
+  for (int i = 0; i < SM_WIN; i++)
+    f->in[i] = frame[i] * f->window[i];
   memset(f->in + SM_WIN, 0, (SM_NFFT - SM_WIN) * sizeof(float));
   kiss_fftr(f->fft, f->in, f->spec);
   float *m = mag ? mag : f->mag;
@@ -96,13 +106,14 @@ void dsp_frontend_frame(dsp_frontend *f, const float *frame, float *mag, float *
     float re = f->spec[k].r, im = f->spec[k].i;
     m[k] = sqrtf(re * re + im * im);
   }
-  if (logmel) frontend_mel(f, m, logmel);
+  if (logmel)
+    frontend_mel(f, m, logmel);
 }
 
 size_t dsp_frontend_run(dsp_frontend *f, const float *x, size_t n, float *logmel, float *mag) {
   size_t frames = dsp_frontend_frames(n);
   for (size_t t = 0; t < frames; t++)
     dsp_frontend_frame(f, x + t * SM_HOP, mag ? mag + t * SM_NBINS : NULL,
-                      logmel ? logmel + t * SM_NMEL : NULL);
+                       logmel ? logmel + t * SM_NMEL : NULL);
   return frames;
 }

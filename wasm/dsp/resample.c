@@ -11,27 +11,27 @@
 #endif
 
 #define RS_MAX_RATE 768000.0
-#define RS_ATTEN_DB 90.0          /* design stopband attenuation */
-#define RS_PASS 0.9               /* passband edge, fraction of band */
-#define RS_EXACT_MAX (1u << 19)   /* largest exact phase table, floats (2 MiB) */
-#define RS_BLOCK 8192             /* input samples buffered beyond one filter length */
+#define RS_ATTEN_DB 90.0        /* design stopband attenuation */
+#define RS_PASS 0.9             /* passband edge, fraction of band */
+#define RS_EXACT_MAX (1u << 19) /* largest exact phase table, floats (2 MiB) */
+#define RS_BLOCK 8192           /* input samples buffered beyond one filter length */
 #define RS_PI 3.14159265358979323846
 
 struct dsp_resampler {
   double in_rate, step; /* step = in / out, input samples per output sample */
   int out_rate;
   int identity;
-  int rational;      /* integer in_rate: positions exact as k * P / Q */
-  uint64_t P, Q;     /* in / out = P / Q in lowest terms (rational only) */
-  int exact;         /* table has one row per phase (Q rows); else NP + 1 interpolated rows */
-  int NP;            /* rows - 1 of the interpolated table */
-  int H, K;          /* taps j = -H+1 .. -H+K around floor(position); K is a multiple of 8 */
-  float *table;      /* rows x K */
-  float *buf;        /* input history: absolute indices buf_start .. buf_start + buf_len - 1 */
+  int rational;  /* integer in_rate: positions exact as k * P / Q */
+  uint64_t P, Q; /* in / out = P / Q in lowest terms (rational only) */
+  int exact;     /* table has one row per phase (Q rows); else NP + 1 interpolated rows */
+  int NP;        /* rows - 1 of the interpolated table */
+  int H, K;      /* taps j = -H+1 .. -H+K around floor(position); K is a multiple of 8 */
+  float *table;  /* rows x K */
+  float *buf;    /* input history: absolute indices buf_start .. buf_start + buf_len - 1 */
   size_t cap, buf_len;
   int64_t buf_start;
-  uint64_t n_in;     /* input samples received so far */
-  uint64_t k_next;   /* next output index */
+  uint64_t n_in;   /* input samples received so far */
+  uint64_t k_next; /* next output index */
   int finished;
 };
 
@@ -49,7 +49,8 @@ static double bessel_i0(double x) {
   for (int k = 1; k < 500; k++) {
     term *= q / ((double)k * k);
     sum += term;
-    if (term < sum * 1e-17) break;
+    if (term < sum * 1e-17)
+      break;
   }
   return sum;
 }
@@ -57,8 +58,8 @@ static double bessel_i0(double x) {
 /* One coefficient row for fractional position frac in [0, 1]: tap i multiplies input
  * floor(position) + i - H + 1, at distance d = frac - (i - H + 1) input samples. The row is
  * normalised to unit sum (exact DC gain for every phase). */
-static void make_row(float *row, double *tmp, int K, int H, double frac, double nu,
-                     double half, double beta, double i0beta) {
+static void make_row(float *row, double *tmp, int K, int H, double frac, double nu, double half,
+                     double beta, double i0beta) {
   double sum = 0.0;
   for (int i = 0; i < K; i++) {
     double d = frac - (double)(i - H + 1);
@@ -73,20 +74,24 @@ static void make_row(float *row, double *tmp, int K, int H, double frac, double 
     tmp[i] = v;
     sum += v;
   }
-  for (int i = 0; i < K; i++) row[i] = (float)(tmp[i] / sum);
+  for (int i = 0; i < K; i++)
+    row[i] = (float)(tmp[i] / sum);
 }
 
 dsp_resampler *dsp_resampler_new(double in_rate, int out_rate, char *err, size_t errlen) {
   if (!(in_rate >= 1.0 && in_rate <= RS_MAX_RATE)) {
-    if (err && errlen) snprintf(err, errlen, "unsupported sample rate %g Hz (1..768000)", in_rate);
+    if (err && errlen)
+      snprintf(err, errlen, "unsupported sample rate %g Hz (1..768000)", in_rate);
     return NULL;
   }
   if (out_rate < 1 || out_rate > (int)RS_MAX_RATE) {
-    if (err && errlen) snprintf(err, errlen, "unsupported output rate %d Hz (1..768000)", out_rate);
+    if (err && errlen)
+      snprintf(err, errlen, "unsupported output rate %d Hz (1..768000)", out_rate);
     return NULL;
   }
   dsp_resampler *r = calloc(1, sizeof *r);
-  if (!r) goto oom;
+  if (!r)
+    goto oom;
   r->in_rate = in_rate;
   r->out_rate = out_rate;
   r->step = in_rate / out_rate;
@@ -102,10 +107,10 @@ dsp_resampler *dsp_resampler_new(double in_rate, int out_rate, char *err, size_t
   }
   /* Kaiser design: transition band 0.1 band wide, centred cutoff 0.95 band. */
   double band = 0.5 * fmin(in_rate, (double)out_rate);
-  double nu = 0.5 * (1.0 + RS_PASS) * band / in_rate;       /* cutoff, cycles per input sample */
+  double nu = 0.5 * (1.0 + RS_PASS) * band / in_rate;         /* cutoff, cycles per input sample */
   double dw = 2.0 * RS_PI * (1.0 - RS_PASS) * band / in_rate; /* transition, rad per input sample */
   double order = (RS_ATTEN_DB - 7.95) / (2.285 * dw);
-  double half = 0.5 * order;                                 /* input samples each side */
+  double half = 0.5 * order; /* input samples each side */
   double beta = 0.1102 * (RS_ATTEN_DB - 8.7);
   double i0beta = bessel_i0(beta);
   int H = (int)ceil(half) + 1;
@@ -142,13 +147,15 @@ dsp_resampler *dsp_resampler_new(double in_rate, int out_rate, char *err, size_t
   memset(r->buf, 0, r->buf_len * sizeof(float));
   return r;
 oom:
-  if (err && errlen) snprintf(err, errlen, "out of memory");
+  if (err && errlen)
+    snprintf(err, errlen, "out of memory");
   dsp_resampler_free(r);
   return NULL;
 }
 
 void dsp_resampler_free(dsp_resampler *r) {
-  if (!r) return;
+  if (!r)
+    return;
   free(r->table);
   free(r->buf);
   free(r);
@@ -157,19 +164,26 @@ void dsp_resampler_free(dsp_resampler *r) {
 int dsp_resampler_taps(const dsp_resampler *r) { return r && !r->identity ? r->K : 0; }
 
 uint64_t dsp_resampler_out_length(const dsp_resampler *r, uint64_t n) {
-  if (!r || n == 0) return 0;
-  if (r->identity) return n;
-  if (r->rational) return (n * r->Q + r->P - 1) / r->P;
+  if (!r || n == 0)
+    return 0;
+  if (r->identity)
+    return n;
+  if (r->rational)
+    return (n * r->Q + r->P - 1) / r->P;
   /* Outputs k with k * step < n, matching the positions used by process. */
   uint64_t c = (uint64_t)ceil((double)n / r->step);
-  while (c > 0 && (double)(c - 1) * r->step >= (double)n) c--;
-  while ((double)c * r->step < (double)n) c++;
+  while (c > 0 && (double)(c - 1) * r->step >= (double)n)
+    c--;
+  while ((double)c * r->step < (double)n)
+    c++;
   return c;
 }
 
 size_t dsp_resampler_max_out(const dsp_resampler *r, size_t n_in) {
-  if (!r) return 0;
-  if (r->identity) return n_in;
+  if (!r)
+    return 0;
+  if (r->identity)
+    return n_in;
   return (size_t)ceil(((double)n_in + r->K + 2.0) / r->step) + 2;
 }
 
@@ -220,7 +234,8 @@ static void position(const dsp_resampler *r, uint64_t k, int64_t *n0, size_t *ro
   double fl = floor(pos);
   double u = (pos - fl) * r->NP;
   size_t p = (size_t)u;
-  if (p >= (size_t)r->NP) p = (size_t)r->NP - 1;
+  if (p >= (size_t)r->NP)
+    p = (size_t)r->NP - 1;
   *n0 = (int64_t)fl;
   *row = p;
   *w = (float)(u - (double)p);
@@ -236,11 +251,13 @@ static size_t produce(dsp_resampler *r, float *out, uint64_t limit) {
     float w;
     position(r, r->k_next, &n0, &row, &w);
     int64_t s = n0 - r->H + 1;
-    if (s < r->buf_start || s + K > r->buf_start + (int64_t)r->buf_len) break;
+    if (s < r->buf_start || s + K > r->buf_start + (int64_t)r->buf_len)
+      break;
     const float *x = r->buf + (s - r->buf_start);
     const float *c = r->table + row * (size_t)K;
     float y = dot(c, x, K);
-    if (!r->exact && w != 0.0f) y += w * (dot(c + K, x, K) - y);
+    if (!r->exact && w != 0.0f)
+      y += w * (dot(c + K, x, K) - y);
     out[o++] = y;
     r->k_next++;
   }
@@ -272,15 +289,19 @@ static size_t feed(dsp_resampler *r, const float *in, size_t n, uint64_t *next, 
   while (n > 0) {
     if (r->buf_len == 0 && (int64_t)*next < r->buf_start) { /* not needed by any output */
       size_t skip = (size_t)(r->buf_start - (int64_t)*next);
-      if (skip > n) skip = n;
-      if (in) in += skip;
+      if (skip > n)
+        skip = n;
+      if (in)
+        in += skip;
       n -= skip;
       *next += skip;
       continue;
     }
-    if (r->buf_len == 0) r->buf_start = (int64_t)*next; /* else buf ends at *next */
+    if (r->buf_len == 0)
+      r->buf_start = (int64_t)*next; /* else buf ends at *next */
     size_t take = r->cap - r->buf_len;
-    if (take > n) take = n;
+    if (take > n)
+      take = n;
     if (in) {
       memcpy(r->buf + r->buf_len, in, take * sizeof(float));
       in += take;
@@ -296,7 +317,8 @@ static size_t feed(dsp_resampler *r, const float *in, size_t n, uint64_t *next, 
 }
 
 size_t dsp_resampler_process(dsp_resampler *r, const float *in, size_t n_in, float *out) {
-  if (!r || r->finished || n_in == 0) return 0;
+  if (!r || r->finished || n_in == 0)
+    return 0;
   if (r->identity) {
     memcpy(out, in, n_in * sizeof(float));
     r->n_in += n_in;
@@ -309,16 +331,19 @@ size_t dsp_resampler_process(dsp_resampler *r, const float *in, size_t n_in, flo
 }
 
 size_t dsp_resampler_finish(dsp_resampler *r, float *out) {
-  if (!r || r->finished) return 0;
+  if (!r || r->finished)
+    return 0;
   r->finished = 1;
-  if (r->identity) return 0;
+  if (r->identity)
+    return 0;
   uint64_t total = dsp_resampler_out_length(r, r->n_in);
   uint64_t next = r->n_in;
   size_t o = produce(r, out, total);
   while (r->k_next < total) {
     size_t before = o;
     o += feed(r, NULL, (size_t)r->K, &next, out + o, total);
-    if (o == before && r->buf_len == r->cap) break; /* defensive: no progress possible */
+    if (o == before && r->buf_len == r->cap)
+      break; /* defensive: no progress possible */
   }
   return o;
 }

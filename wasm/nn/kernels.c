@@ -17,15 +17,15 @@
 #endif
 #define MR 4 /* rows of a GEMM tile (5 or 6 rows spill a little: x86 has 16 vector registers) */
 
-size_t nn_k_packed_size(int N, int K) {
-  return (size_t)((N + NR - 1) / NR) * NR * ((size_t)K + 1);
-}
+size_t nn_k_packed_size(int N, int K) { return (size_t)((N + NR - 1) / NR) * NR * ((size_t)K + 1); }
 
 void nn_k_pack(const float *w, const float *bias, int N, int K, float *p) {
   for (int j0 = 0; j0 < N; j0 += NR) {
-    for (int j = 0; j < NR; j++) *p++ = (j0 + j < N && bias) ? bias[j0 + j] : 0.0f;
+    for (int j = 0; j < NR; j++)
+      *p++ = (j0 + j < N && bias) ? bias[j0 + j] : 0.0f;
     for (int k = 0; k < K; k++)
-      for (int j = 0; j < NR; j++) *p++ = (j0 + j < N) ? w[(size_t)(j0 + j) * K + k] : 0.0f;
+      for (int j = 0; j < NR; j++)
+        *p++ = (j0 + j < N) ? w[(size_t)(j0 + j) * K + k] : 0.0f;
   }
 }
 
@@ -34,33 +34,40 @@ void nn_k_pack(const float *w, const float *bias, int N, int K, float *p) {
  * is applied in registers before the store); nr < NR stores only nr columns. The k loop is left
  * to clang (it unrolls it by 2): unrolling it by hand lets clang hoist every step's broadcasts to
  * the top of the body, and V8 then spills them (measured: 25% slower). */
-#define ACC(r, kk)                                                                             \
-  do {                                                                                         \
-    v4 x_ = v_ldsplat(a[r] + k + (kk));                                                        \
-    c0[r] = v_madd(x_, b0, c0[r]);                                                             \
-    c1[r] = v_madd(x_, b1, c1[r]);                                                             \
+#define ACC(r, kk)                                                                                 \
+  do {                                                                                             \
+    v4 x_ = v_ldsplat(a[r] + k + (kk));                                                            \
+    c0[r] = v_madd(x_, b0, c0[r]);                                                                 \
+    c1[r] = v_madd(x_, b1, c1[r]);                                                                 \
   } while (0)
-#define DEF_TILE(NAME, ROWS)                                                                   \
-  static void NAME(const float *A, size_t lda, int K, const float *bp, int nr, int act,       \
-                   float *C, size_t ldc) {                                                    \
-    const float *a[ROWS];                                                                     \
-    for (int r = 0; r < ROWS; r++) a[r] = A + (size_t)r * lda;                                \
-    v4 c0[ROWS], c1[ROWS];                                                                    \
-    v4 bias0 = v_ld(bp), bias1 = v_ld(bp + 4);                                                \
-    for (int r = 0; r < ROWS; r++) c0[r] = bias0, c1[r] = bias1;                              \
-    bp += NR;                                                                                 \
-    for (int k = 0; k < K; k++, bp += NR) {                                                   \
-      v4 b0 = v_ld(bp), b1 = v_ld(bp + 4);                                                    \
-      for (int r = 0; r < ROWS; r++) ACC(r, 0);                                               \
-    }                                                                                         \
-    for (int r = 0; r < ROWS; r++) c0[r] = v_act(c0[r], act), c1[r] = v_act(c1[r], act);     \
-    if (nr == NR) {                                                                           \
-      for (int r = 0; r < ROWS; r++) v_st(C + r * ldc, c0[r]), v_st(C + r * ldc + 4, c1[r]);  \
-      return;                                                                                 \
-    }                                                                                         \
-    float t[ROWS][NR];                                                                        \
-    for (int r = 0; r < ROWS; r++) v_st(t[r], c0[r]), v_st(t[r] + 4, c1[r]);                  \
-    for (int r = 0; r < ROWS; r++) memcpy(C + r * ldc, t[r], (size_t)nr * sizeof(float));     \
+#define DEF_TILE(NAME, ROWS)                                                                       \
+  static void NAME(const float *A, size_t lda, int K, const float *bp, int nr, int act, float *C,  \
+                   size_t ldc) {                                                                   \
+    const float *a[ROWS];                                                                          \
+    for (int r = 0; r < ROWS; r++)                                                                 \
+      a[r] = A + (size_t)r * lda;                                                                  \
+    v4 c0[ROWS], c1[ROWS];                                                                         \
+    v4 bias0 = v_ld(bp), bias1 = v_ld(bp + 4);                                                     \
+    for (int r = 0; r < ROWS; r++)                                                                 \
+      c0[r] = bias0, c1[r] = bias1;                                                                \
+    bp += NR;                                                                                      \
+    for (int k = 0; k < K; k++, bp += NR) {                                                        \
+      v4 b0 = v_ld(bp), b1 = v_ld(bp + 4);                                                         \
+      for (int r = 0; r < ROWS; r++)                                                               \
+        ACC(r, 0);                                                                                 \
+    }                                                                                              \
+    for (int r = 0; r < ROWS; r++)                                                                 \
+      c0[r] = v_act(c0[r], act), c1[r] = v_act(c1[r], act);                                        \
+    if (nr == NR) {                                                                                \
+      for (int r = 0; r < ROWS; r++)                                                               \
+        v_st(C + r * ldc, c0[r]), v_st(C + r * ldc + 4, c1[r]);                                    \
+      return;                                                                                      \
+    }                                                                                              \
+    float t[ROWS][NR];                                                                             \
+    for (int r = 0; r < ROWS; r++)                                                                 \
+      v_st(t[r], c0[r]), v_st(t[r] + 4, c1[r]);                                                    \
+    for (int r = 0; r < ROWS; r++)                                                                 \
+      memcpy(C + r * ldc, t[r], (size_t)nr * sizeof(float));                                       \
   }
 
 DEF_TILE(tile6, 6)
@@ -79,7 +86,8 @@ void nn_k_gemm(const float *A, int M, int K, const float *packed, int N, int act
   /* Rows in chunks of about 128 KiB of A (kept in L2 while every panel passes over them);
    * each panel (K x 8) stays in L1 while the chunk's row tiles use it. */
   int mc = (int)((NN_K_CHUNK_BYTES / sizeof(float)) / (size_t)(K > 0 ? K : 1)) / MR * MR;
-  if (mc < MR) mc = MR;
+  if (mc < MR)
+    mc = MR;
   size_t wbytes = (size_t)((N + NR - 1) / NR) * pstride * sizeof(float);
   for (int m0 = 0; m0 < M; m0 += mc) {
     int m1 = M - m0 < mc ? M : m0 + mc;
@@ -114,13 +122,15 @@ void nn_k_gemm(const float *A, int M, int K, const float *packed, int N, int act
     }
   }
   if (act == NN_ACT_SIGMOID)
-    for (size_t i = 0; i < (size_t)M * N; i++) C[i] = nn_activate(C[i], act);
+    for (size_t i = 0; i < (size_t)M * N; i++)
+      C[i] = nn_activate(C[i], act);
 }
 
 size_t nn_k_conv3_col(int h, int w, int cin, int stride) {
   size_t col = (size_t)nn_same_out(h, stride) * nn_same_out(w, stride) * 9 * cin;
   /* one input channel: a zero-bordered copy of the patch follows the columns */
-  if (cin == 1) col += (size_t)(h + 2) * (w + 2);
+  if (cin == 1)
+    col += (size_t)(h + 2) * (w + 2);
   return col;
 }
 
@@ -186,12 +196,14 @@ void nn_k_gap(const float *in, int n, int hw, int c, float *out) {
     int ch = 0;
     for (; ch + 4 <= c; ch += 4) {
       v4 s = v_splat(0.0f);
-      for (int p = 0; p < hw; p++) s = v_add(s, v_ld(x + (size_t)p * c + ch));
+      for (int p = 0; p < hw; p++)
+        s = v_add(s, v_ld(x + (size_t)p * c + ch));
       v_st(o + ch, v_mul(s, v_splat(inv)));
     }
     for (; ch < c; ch++) {
       float s = 0.0f;
-      for (int p = 0; p < hw; p++) s += x[(size_t)p * c + ch];
+      for (int p = 0; p < hw; p++)
+        s += x[(size_t)p * c + ch];
       o[ch] = s * inv;
     }
   }

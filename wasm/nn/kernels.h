@@ -6,7 +6,8 @@
  * packed once, at load, into panels of 8 output channels: [8 bias][K x 8 weights] per panel.
  * The micro-kernel keeps a 4 x 8 block of C in eight f32x4 accumulators (5 or 6 rows when that is
  * all of M); rows are taken in chunks of about 128 KiB of A so that each packed panel is reused
- * from L1 over a chunk, unless all the packed weights fit in L1 (then tile by tile, every panel). */
+ * from L1 over a chunk, unless all the packed weights fit in L1 (then tile by tile, every panel).
+ */
 #ifndef NN_KERNELS_H
 #define NN_KERNELS_H
 

@@ -50,9 +50,12 @@ dw_row_body(const float *const r[3], const int live[3], int w, const size_t cs, 
   /* interior output columns: every tap inside the row */
   int xa = (pl + stride - 1) / stride; /* first ox with x0 = ox*stride - pl >= 0 */
   int xb = (w - 3 + pl) / stride + 1;  /* first ox with x0 + 2 >= w */
-  if (w - 3 + pl < 0) xb = 0;
-  if (xb > ow) xb = ow;
-  if (xa > xb) xa = xb;
+  if (w - 3 + pl < 0)
+    xb = 0;
+  if (xb > ow)
+    xb = ow;
+  if (xa > xb)
+    xa = xb;
   for (int ch = 0; ch < c4; ch += 4) {
     const float *r0 = r[0] + ch, *r1 = r[1] + ch, *r2 = r[2] + ch;
     const float *k = wt + ch;
@@ -75,18 +78,36 @@ dw_row_body(const float *const r[3], const int live[3], int w, const size_t cs, 
         size_t o0 = (size_t)(ox - pl) * cs;
         const float *p0 = r0 + o0, *p1 = r1 + o0, *p2 = r2 + o0;
         v4 s0 = b, s1 = b, a;
-        a = v_ld(p0);          s0 = v_madd(a, w0, s0);
-        a = v_ld(p0 + cs);     s0 = v_madd(a, w1, s0); s1 = v_madd(a, w0, s1);
-        a = v_ld(p0 + 2 * cs); s0 = v_madd(a, w2, s0); s1 = v_madd(a, w1, s1);
-        a = v_ld(p0 + 3 * cs); s1 = v_madd(a, w2, s1);
-        a = v_ld(p1);          s0 = v_madd(a, w3, s0);
-        a = v_ld(p1 + cs);     s0 = v_madd(a, w4, s0); s1 = v_madd(a, w3, s1);
-        a = v_ld(p1 + 2 * cs); s0 = v_madd(a, w5, s0); s1 = v_madd(a, w4, s1);
-        a = v_ld(p1 + 3 * cs); s1 = v_madd(a, w5, s1);
-        a = v_ld(p2);          s0 = v_madd(a, w6, s0);
-        a = v_ld(p2 + cs);     s0 = v_madd(a, w7, s0); s1 = v_madd(a, w6, s1);
-        a = v_ld(p2 + 2 * cs); s0 = v_madd(a, w8, s0); s1 = v_madd(a, w7, s1);
-        a = v_ld(p2 + 3 * cs); s1 = v_madd(a, w8, s1);
+        a = v_ld(p0);
+        s0 = v_madd(a, w0, s0);
+        a = v_ld(p0 + cs);
+        s0 = v_madd(a, w1, s0);
+        s1 = v_madd(a, w0, s1);
+        a = v_ld(p0 + 2 * cs);
+        s0 = v_madd(a, w2, s0);
+        s1 = v_madd(a, w1, s1);
+        a = v_ld(p0 + 3 * cs);
+        s1 = v_madd(a, w2, s1);
+        a = v_ld(p1);
+        s0 = v_madd(a, w3, s0);
+        a = v_ld(p1 + cs);
+        s0 = v_madd(a, w4, s0);
+        s1 = v_madd(a, w3, s1);
+        a = v_ld(p1 + 2 * cs);
+        s0 = v_madd(a, w5, s0);
+        s1 = v_madd(a, w4, s1);
+        a = v_ld(p1 + 3 * cs);
+        s1 = v_madd(a, w5, s1);
+        a = v_ld(p2);
+        s0 = v_madd(a, w6, s0);
+        a = v_ld(p2 + cs);
+        s0 = v_madd(a, w7, s0);
+        s1 = v_madd(a, w6, s1);
+        a = v_ld(p2 + 2 * cs);
+        s0 = v_madd(a, w8, s0);
+        s1 = v_madd(a, w7, s1);
+        a = v_ld(p2 + 3 * cs);
+        s1 = v_madd(a, w8, s1);
         v_st(oc + (size_t)ox * cs, v_act(s0, act));
         v_st(oc + (size_t)(ox + 1) * cs, v_act(s1, act));
       }
@@ -117,16 +138,16 @@ dw_row_body(const float *const r[3], const int live[3], int w, const size_t cs, 
 
 static void dw_row(const float *const r[3], const int live[3], int w, int c, int c4, int ow,
                    int stride, int pl, const float *wt, const float *bias, int act, float *o) {
-#define DW_CASE(C)                                                                             \
-  case C:                                                                                      \
-    if (stride == 1)                                                                           \
-      dw_row_body(r, live, w, C, c4, ow, 1, pl, wt, bias, act, o);                              \
-    else                                                                                       \
-      dw_row_body(r, live, w, C, c4, ow, 2, pl, wt, bias, act, o);                              \
+#define DW_CASE(C)                                                                                 \
+  case C:                                                                                          \
+    if (stride == 1)                                                                               \
+      dw_row_body(r, live, w, C, c4, ow, 1, pl, wt, bias, act, o);                                 \
+    else                                                                                           \
+      dw_row_body(r, live, w, C, c4, ow, 2, pl, wt, bias, act, o);                                 \
     return;
-  if (c4 == c) switch (c) {
-      DW_CASE(32) DW_CASE(64) DW_CASE(128) DW_CASE(256) DW_CASE(512) DW_CASE(1024)
-      default: break;
+  if (c4 == c)
+    switch (c) {
+      DW_CASE(32) DW_CASE(64) DW_CASE(128) DW_CASE(256) DW_CASE(512) DW_CASE(1024) default : break;
     }
 #undef DW_CASE
   dw_row_body(r, live, w, (size_t)c, c4, ow, stride, pl, wt, bias, act, o);
@@ -151,15 +172,18 @@ void nn_k_dw3(const float *in, int n, int h, int w, int c, const float *wt, cons
         r[ky] = x + (size_t)(live[ky] ? iy : yv) * rs;
       }
       float *o = out + ((size_t)b * oh + oy) * ow * c;
-      if (c4) dw_row(r, live, w, c, c4, ow, stride, pl, wt, bias, act, o);
+      if (c4)
+        dw_row(r, live, w, c, c4, ow, stride, pl, wt, bias, act, o);
       for (int ch = c4; ch < c; ch++)
         for (int ox = 0; ox < ow; ox++) {
           float s = bias ? bias[ch] : 0.0f;
           for (int ky = 0; ky < 3; ky++) {
-            if (!live[ky]) continue;
+            if (!live[ky])
+              continue;
             for (int kx = 0; kx < 3; kx++) {
               int ix = ox * stride - pl + kx;
-              if (ix < 0 || ix >= w) continue;
+              if (ix < 0 || ix >= w)
+                continue;
               s += r[ky][(size_t)ix * c + ch] * wt[(ky * 3 + kx) * c + ch];
             }
           }

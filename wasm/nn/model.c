@@ -9,7 +9,8 @@
 sm_model *sm_model_load(const uint8_t *bytes, size_t len, char *err, size_t errlen) {
   nn_net *net = NULL;
   const char *kind;
-  if (err && errlen) err[0] = 0;
+  if (err && errlen)
+    err[0] = 0;
   if (!bytes || len == 0) {
     nn_fail(err, errlen, "model: empty file");
     return NULL;
@@ -24,7 +25,8 @@ sm_model *sm_model_load(const uint8_t *bytes, size_t len, char *err, size_t errl
     nn_fail(err, errlen, "model: neither a .tflite nor a sonomap (SMNN) model file");
     return NULL;
   }
-  if (!net) return NULL;
+  if (!net)
+    return NULL;
   sm_model *m = malloc(sizeof *m);
   if (!m) {
     nn_net_free(net);
@@ -38,8 +40,10 @@ sm_model *sm_model_load(const uint8_t *bytes, size_t len, char *err, size_t errl
 }
 
 int sm_model_embed(sm_model *m, const float *patches, int n, float *emb, float *scores) {
-  if (!m || n < 0 || (n > 0 && !patches)) return -1;
-  if (n == 0) return 0;
+  if (!m || n < 0 || (n > 0 && !patches))
+    return -1;
+  if (n == 0)
+    return 0;
   return nn_net_forward(m->net, m->backend, patches, n, emb, scores);
 }
 
@@ -48,13 +52,15 @@ int sm_model_input_bands(const sm_model *m) { return m ? m->net->in_w : 0; }
 int sm_model_embedding_size(const sm_model *m) { return m ? m->net->emb_dim : 0; }
 int sm_model_classes(const sm_model *m) { return m ? m->net->nclasses : 0; }
 const char *sm_model_class_name(const sm_model *m, int i) {
-  if (!m || i < 0 || i >= m->net->nlabels) return "";
+  if (!m || i < 0 || i >= m->net->nlabels)
+    return "";
   return m->net->labels[i];
 }
 const char *sm_model_kind(const sm_model *m) { return m ? m->kind : ""; }
 double sm_model_macs(const sm_model *m) { return m ? nn_net_macs(m->net) : 0.0; }
 void sm_model_free(sm_model *m) {
-  if (!m) return;
+  if (!m)
+    return;
   nn_net_free(m->net);
   free(m);
 }

@@ -31,22 +31,22 @@ int nn_fail(char *err, size_t errlen, const char *fmt, ...) {
 
 const char *nn_op_name(int op) {
   switch (op) {
-    case NN_CONV3: return "conv3x3";
-    case NN_DW3: return "depthwise3x3";
-    case NN_PW: return "pointwise";
-    case NN_GAP: return "global-average-pool";
-    case NN_DENSE: return "dense";
-    default: return "unknown";
+  case NN_CONV3: return "conv3x3";
+  case NN_DW3: return "depthwise3x3";
+  case NN_PW: return "pointwise";
+  case NN_GAP: return "global-average-pool";
+  case NN_DENSE: return "dense";
+  default: return "unknown";
   }
 }
 
 size_t nn_weight_count(int op, int cin, int cout) {
   switch (op) {
-    case NN_CONV3: return (size_t)cout * 9 * cin;
-    case NN_DW3: return (size_t)9 * cin;
-    case NN_PW:
-    case NN_DENSE: return (size_t)cout * cin;
-    default: return 0;
+  case NN_CONV3: return (size_t)cout * 9 * cin;
+  case NN_DW3: return (size_t)9 * cin;
+  case NN_PW:
+  case NN_DENSE: return (size_t)cout * cin;
+  default: return 0;
   }
 }
 
@@ -68,9 +68,10 @@ nn_net *nn_net_new(int in_h, int in_w, int in_c, char *err, size_t errlen) {
   return net;
 }
 
-int nn_net_add(nn_net *net, int op, int act, int stride, int cout, const float *w,
-               const float *b, char *err, size_t errlen) {
-  if (net->finished) return nn_fail(err, errlen, "network already finished");
+int nn_net_add(nn_net *net, int op, int act, int stride, int cout, const float *w, const float *b,
+               char *err, size_t errlen) {
+  if (net->finished)
+    return nn_fail(err, errlen, "network already finished");
   if (net->n >= NN_MAX_LAYERS)
     return nn_fail(err, errlen, "more than %d layers", NN_MAX_LAYERS);
   int li = net->n;
@@ -83,17 +84,18 @@ int nn_net_add(nn_net *net, int op, int act, int stride, int cout, const float *
     return nn_fail(err, errlen, "layer %d: unknown activation %d", li, act);
   if (act == NN_ACT_SIGMOID && op != NN_DENSE)
     return nn_fail(err, errlen, "layer %d: sigmoid only after a dense layer", li);
-  if (op == NN_DW3 || op == NN_GAP) cout = cin;
+  if (op == NN_DW3 || op == NN_GAP)
+    cout = cin;
   if (op == NN_CONV3 || op == NN_DW3) {
     if (stride != 1 && stride != 2)
-      return nn_fail(err, errlen, "layer %d (%s): stride %d (must be 1 or 2)", li,
-                        nn_op_name(op), stride);
+      return nn_fail(err, errlen, "layer %d (%s): stride %d (must be 1 or 2)", li, nn_op_name(op),
+                     stride);
   } else {
     stride = 1;
   }
   if (cout < 1 || cout > NN_MAX_CH)
     return nn_fail(err, errlen, "layer %d (%s): %d output channels out of range", li,
-                      nn_op_name(op), cout);
+                   nn_op_name(op), cout);
   if (net->gap >= 0 && op != NN_DENSE)
     return nn_fail(err, errlen, "layer %d: only dense layers may follow the pooling", li);
   if (op == NN_DENSE && net->gap < 0)
@@ -116,11 +118,12 @@ int nn_net_add(nn_net *net, int op, int act, int stride, int cout, const float *
     L->out_w = nn_same_out(wd, stride);
   }
   if ((size_t)L->out_h * L->out_w * cout > NN_MAX_ACT)
-    return nn_fail(err, errlen, "layer %d: output %d x %d x %d too large", li, L->out_h,
-                      L->out_w, cout);
+    return nn_fail(err, errlen, "layer %d: output %d x %d x %d too large", li, L->out_h, L->out_w,
+                   cout);
   size_t nw = nn_weight_count(op, cin, cout);
   if (nw) {
-    if (!w) return nn_fail(err, errlen, "layer %d: weights missing", li);
+    if (!w)
+      return nn_fail(err, errlen, "layer %d: weights missing", li);
     L->w = malloc(nw * sizeof(float));
     L->b = calloc((size_t)cout, sizeof(float));
     if (!L->w || !L->b) {
@@ -130,40 +133,45 @@ int nn_net_add(nn_net *net, int op, int act, int stride, int cout, const float *
       return nn_fail(err, errlen, "out of memory");
     }
     memcpy(L->w, w, nw * sizeof(float));
-    if (b) memcpy(L->b, b, (size_t)cout * sizeof(float));
+    if (b)
+      memcpy(L->b, b, (size_t)cout * sizeof(float));
     for (size_t i = 0; i < nw; i++)
       if (!isfinite(L->w[i])) {
         free(L->w);
         free(L->b);
         L->w = L->b = NULL;
-        return nn_fail(err, errlen, "layer %d (%s): weight %zu is not finite", li,
-                          nn_op_name(op), i);
+        return nn_fail(err, errlen, "layer %d (%s): weight %zu is not finite", li, nn_op_name(op),
+                       i);
       }
     for (int i = 0; i < cout; i++)
       if (!isfinite(L->b[i])) {
         free(L->w);
         free(L->b);
         L->w = L->b = NULL;
-        return nn_fail(err, errlen, "layer %d (%s): bias %d is not finite", li,
-                          nn_op_name(op), i);
+        return nn_fail(err, errlen, "layer %d (%s): bias %d is not finite", li, nn_op_name(op), i);
       }
   }
-  if (op == NN_GAP) net->gap = li;
+  if (op == NN_GAP)
+    net->gap = li;
   net->n++;
   return 0;
 }
 
 int nn_net_finish(nn_net *net, char *err, size_t errlen) {
-  if (net->finished) return 0;
-  if (net->gap < 0) return nn_fail(err, errlen, "network has no global pooling (embedding)");
+  if (net->finished)
+    return 0;
+  if (net->gap < 0)
+    return nn_fail(err, errlen, "network has no global pooling (embedding)");
   net->emb_dim = net->L[net->gap].cout;
   net->nclasses = net->n - 1 > net->gap ? net->L[net->n - 1].cout : 0;
   for (int i = 0; i < net->n; i++) {
     nn_layer *L = &net->L[i];
-    if (L->op != NN_CONV3 && L->op != NN_PW && L->op != NN_DENSE) continue;
+    if (L->op != NN_CONV3 && L->op != NN_PW && L->op != NN_DENSE)
+      continue;
     int K = L->op == NN_CONV3 ? 9 * L->cin : L->cin;
     L->packed = malloc(nn_k_packed_size(L->cout, K) * sizeof(float));
-    if (!L->packed) return nn_fail(err, errlen, "out of memory");
+    if (!L->packed)
+      return nn_fail(err, errlen, "out of memory");
     nn_k_pack(L->w, L->b, L->cout, K, L->packed);
   }
   if (net->nlabels && net->nlabels != net->nclasses)
@@ -175,11 +183,13 @@ int nn_net_finish(nn_net *net, char *err, size_t errlen) {
 int nn_net_set_labels(nn_net *net, char **labels, int count, char *err, size_t errlen) {
   int want = net->finished ? net->nclasses : -1;
   if (want >= 0 && count != want) {
-    for (int i = 0; i < count; i++) free(labels[i]);
+    for (int i = 0; i < count; i++)
+      free(labels[i]);
     free(labels);
     return nn_fail(err, errlen, "%d class names for %d classes", count, want);
   }
-  for (int i = 0; i < net->nlabels; i++) free(net->labels[i]);
+  for (int i = 0; i < net->nlabels; i++)
+    free(net->labels[i]);
   free(net->labels);
   net->labels = labels;
   net->nlabels = count;
@@ -201,10 +211,12 @@ static void sizes(const nn_net *net, size_t *act, size_t *col) {
   for (int i = 0; i < net->n; i++) {
     const nn_layer *L = &net->L[i];
     size_t o = (size_t)L->out_h * L->out_w * L->cout;
-    if (o > a) a = o;
+    if (o > a)
+      a = o;
     if (L->op == NN_CONV3) {
       size_t cc = nn_k_conv3_col(L->in_h, L->in_w, L->cin, L->stride);
-      if (cc > c) c = cc;
+      if (cc > c)
+        c = cc;
     }
   }
   *act = a;
@@ -216,64 +228,66 @@ static void run_layer(const nn_net *net, int i, int fast, const float *cur, int 
                       float *out, float *emb) {
   const nn_layer *L = &net->L[i];
   switch (L->op) {
-    case NN_CONV3:
-      if (fast)
-        nn_k_conv3(cur, nb, L->in_h, L->in_w, L->cin, L->packed, L->cout, L->stride, L->act, col,
-                   out);
-      else
-        nn_ref_conv3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->cout, L->stride, L->act,
-                     out);
-      break;
-    case NN_DW3:
-      if (fast)
-        nn_k_dw3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->stride, L->act, out);
-      else
-        nn_ref_dw3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->stride, L->act, out);
-      break;
-    case NN_PW:
-    case NN_DENSE: {
-      int rows = nb * L->in_h * L->in_w;
-      if (fast)
-        nn_k_gemm(cur, rows, L->cin, L->packed, L->cout, L->act, out);
-      else
-        nn_ref_pw(cur, rows, L->cin, L->w, L->b, L->cout, L->act, out);
-      break;
-    }
-    case NN_GAP:
-      if (fast)
-        nn_k_gap(cur, nb, L->in_h * L->in_w, L->cin, out);
-      else
-        nn_ref_gap(cur, nb, L->in_h * L->in_w, L->cin, out);
-      if (emb) memcpy(emb, out, (size_t)nb * L->cout * sizeof(float));
-      break;
+  case NN_CONV3:
+    if (fast)
+      nn_k_conv3(cur, nb, L->in_h, L->in_w, L->cin, L->packed, L->cout, L->stride, L->act, col,
+                 out);
+    else
+      nn_ref_conv3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->cout, L->stride, L->act, out);
+    break;
+  case NN_DW3:
+    if (fast)
+      nn_k_dw3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->stride, L->act, out);
+    else
+      nn_ref_dw3(cur, nb, L->in_h, L->in_w, L->cin, L->w, L->b, L->stride, L->act, out);
+    break;
+  case NN_PW:
+  case NN_DENSE: {
+    int rows = nb * L->in_h * L->in_w;
+    if (fast)
+      nn_k_gemm(cur, rows, L->cin, L->packed, L->cout, L->act, out);
+    else
+      nn_ref_pw(cur, rows, L->cin, L->w, L->b, L->cout, L->act, out);
+    break;
+  }
+  case NN_GAP:
+    if (fast)
+      nn_k_gap(cur, nb, L->in_h * L->in_w, L->cin, out);
+    else
+      nn_ref_gap(cur, nb, L->in_h * L->in_w, L->cin, out);
+    if (emb)
+      memcpy(emb, out, (size_t)nb * L->cout * sizeof(float));
+    break;
   }
 }
 
 /* Patches per group for layer i on the fast path. A layer with net->group_weight_bytes
  * (NN_GROUP_WEIGHT_BYTES when 0) of weights or more takes the whole batch: its weights do not
- * stay in cache from one group to the next, so each group would stream them again. Any other layer takes the largest power of two
- * (at most nb, at least 1) of patches whose input + output activations fit in net->group_bytes
- * (NN_GROUP_BYTES when 0): early layers (big maps) thus run patch by patch or a few patches
- * at a time, and their activations stay in L2 from one layer to the next. The pooling and the
- * dense layers always take the whole batch. */
+ * stay in cache from one group to the next, so each group would stream them again. Any other layer
+ * takes the largest power of two (at most nb, at least 1) of patches whose input + output
+ * activations fit in net->group_bytes (NN_GROUP_BYTES when 0): early layers (big maps) thus run
+ * patch by patch or a few patches at a time, and their activations stay in L2 from one layer to the
+ * next. The pooling and the dense layers always take the whole batch. */
 static int group_of(const nn_net *net, int i, int nb) {
   const nn_layer *L = &net->L[i];
-  if (i >= net->gap) return nb;
+  if (i >= net->gap)
+    return nb;
   size_t wmax = net->group_weight_bytes ? net->group_weight_bytes : NN_GROUP_WEIGHT_BYTES;
-  if (nn_weight_count(L->op, L->cin, L->cout) * sizeof(float) >= wmax) return nb;
+  if (nn_weight_count(L->op, L->cin, L->cout) * sizeof(float) >= wmax)
+    return nb;
   size_t budget = net->group_bytes ? net->group_bytes : NN_GROUP_BYTES;
-  size_t per = ((size_t)L->in_h * L->in_w * L->cin + (size_t)L->out_h * L->out_w * L->cout) *
-               sizeof(float);
+  size_t per =
+      ((size_t)L->in_h * L->in_w * L->cin + (size_t)L->out_h * L->out_w * L->cout) * sizeof(float);
   int g = 1;
-  while (2 * g <= nb && (size_t)(2 * g) * per <= budget) g *= 2;
+  while (2 * g <= nb && (size_t)(2 * g) * per <= budget)
+    g *= 2;
   return g;
 }
 
 /* The layers run in segments of equal group size: a segment takes its input from the batch
  * buffer (or the caller's input), runs group by group through its layers in two group-sized
  * buffers, and leaves its output in the other batch buffer. */
-static int run_chunk(nn_net *net, int backend, const float *in, int nb, float *emb,
-                     float *scores) {
+static int run_chunk(nn_net *net, int backend, const float *in, int nb, float *emb, float *scores) {
   int fast = backend == NN_FAST;
   int g[NN_MAX_LAYERS];
   size_t act, colsz, gact = 0;
@@ -282,12 +296,14 @@ static int run_chunk(nn_net *net, int backend, const float *in, int nb, float *e
     const nn_layer *L = &net->L[i];
     g[i] = fast ? group_of(net, i, nb) : nb;
     size_t o = (size_t)g[i] * L->out_h * L->out_w * L->cout;
-    if (g[i] < nb && o > gact) gact = o;
+    if (g[i] < nb && o > gact)
+      gact = o;
   }
   size_t need = 2 * act * (size_t)nb + colsz + 2 * gact;
   if (need > net->ws_cap) {
     float *ws = realloc(net->ws, need * sizeof(float));
-    if (!ws) return -1;
+    if (!ws)
+      return -1;
     net->ws = ws;
     net->ws_cap = need;
   }
@@ -298,7 +314,8 @@ static int run_chunk(nn_net *net, int backend, const float *in, int nb, float *e
   size_t in_sz = (size_t)net->in_h * net->in_w * net->in_c;
   for (int s = 0; s < net->n;) {
     int e = s + 1;
-    while (e < net->n && g[e] == g[s]) e++;
+    while (e < net->n && g[e] == g[s])
+      e++;
     const nn_layer *Le = &net->L[e - 1];
     size_t out_sz = (size_t)Le->out_h * Le->out_w * Le->cout;
     float *dst = cur == bufs[0] ? bufs[1] : bufs[0];
@@ -333,13 +350,17 @@ static int run_chunk(nn_net *net, int backend, const float *in, int nb, float *e
 }
 
 int nn_net_forward(nn_net *net, int backend, const float *in, int n, float *emb, float *scores) {
-  if (!net || !net->finished || n < 0) return -1;
-  if (backend == NN_XNNPACK) return nn_xnn_forward(net, in, n, emb, scores);
-  if (backend != NN_REF && backend != NN_FAST) return -1;
+  if (!net || !net->finished || n < 0)
+    return -1;
+  if (backend == NN_XNNPACK)
+    return nn_xnn_forward(net, in, n, emb, scores);
+  if (backend != NN_REF && backend != NN_FAST)
+    return -1;
   size_t isz = (size_t)net->in_h * net->in_w * net->in_c;
   for (int s = 0; s < n; s += NN_BATCH) {
     int nb = n - s < NN_BATCH ? n - s : NN_BATCH;
-    if (run_chunk(net, backend, in + (size_t)s * isz, nb, emb ? emb + (size_t)s * net->emb_dim : NULL,
+    if (run_chunk(net, backend, in + (size_t)s * isz, nb,
+                  emb ? emb + (size_t)s * net->emb_dim : NULL,
                   scores ? scores + (size_t)s * net->nclasses : NULL))
       return -1;
   }
@@ -347,14 +368,16 @@ int nn_net_forward(nn_net *net, int backend, const float *in, int n, float *emb,
 }
 
 void nn_net_free(nn_net *net) {
-  if (!net) return;
+  if (!net)
+    return;
   nn_xnn_release(net);
   for (int i = 0; i < net->n; i++) {
     free(net->L[i].w);
     free(net->L[i].b);
     free(net->L[i].packed);
   }
-  for (int i = 0; i < net->nlabels; i++) free(net->labels[i]);
+  for (int i = 0; i < net->nlabels; i++)
+    free(net->labels[i]);
   free(net->labels);
   free(net->ws);
   free(net);

@@ -19,9 +19,9 @@ enum nn_backend { NN_REF = 0, NN_FAST = 1, NN_XNNPACK = 2 };
 #define NN_MAX_LAYERS 256
 #define NN_MAX_CH 8192
 #define NN_MAX_SIDE 4096
-#define NN_MAX_ACT (1 << 24)   /* floats of one layer's output for one patch */
+#define NN_MAX_ACT (1 << 24) /* floats of one layer's output for one patch */
 #define NN_MAX_LABELS 65536
-#define NN_BATCH 16            /* patches per internal chunk of nn_net_forward */
+#define NN_BATCH 16 /* patches per internal chunk of nn_net_forward */
 /* Fast path, patch groups (net.c, group_of): activations of one layer's group, and the weights
  * above which a layer takes the whole batch. Tuned on YAMNet in wasm (scripts/bench/nn-layers.mjs);
  * -D overrides them for such A/B runs. */
@@ -43,18 +43,19 @@ typedef struct {
 
 typedef struct nn_net {
   int in_h, in_w, in_c;
-  int n;            /* layers */
+  int n; /* layers */
   nn_layer L[NN_MAX_LAYERS];
-  int gap;          /* index of the global average pool (-1 until added) */
+  int gap; /* index of the global average pool (-1 until added) */
   int emb_dim, nclasses;
   int finished;
-  char **labels;    /* optional class names (nlabels == nclasses when present) */
+  char **labels; /* optional class names (nlabels == nclasses when present) */
   int nlabels;
-  float *ws;        /* forward workspace */
+  float *ws; /* forward workspace */
   size_t ws_cap;
-  void *xnn;        /* XNNPACK operators (native builds with NN_HAVE_XNNPACK) */
-  size_t group_bytes;        /* fast path: activation budget of a patch group (0: NN_GROUP_BYTES) */
-  size_t group_weight_bytes; /* fast path: weights of a whole-batch layer (0: NN_GROUP_WEIGHT_BYTES) */
+  void *xnn;          /* XNNPACK operators (native builds with NN_HAVE_XNNPACK) */
+  size_t group_bytes; /* fast path: activation budget of a patch group (0: NN_GROUP_BYTES) */
+  size_t
+      group_weight_bytes; /* fast path: weights of a whole-batch layer (0: NN_GROUP_WEIGHT_BYTES) */
 } nn_net;
 
 const char *nn_op_name(int op);
@@ -64,8 +65,8 @@ size_t nn_weight_count(int op, int cin, int cout);
 nn_net *nn_net_new(int in_h, int in_w, int in_c, char *err, size_t errlen);
 /* Append a layer. cout is ignored for DW3 and GAP (same as cin). w/b are copied; b may be NULL
  * (zeros). Returns 0, or -1 with a reason. */
-int nn_net_add(nn_net *net, int op, int act, int stride, int cout, const float *w,
-               const float *b, char *err, size_t errlen);
+int nn_net_add(nn_net *net, int op, int act, int stride, int cout, const float *w, const float *b,
+               char *err, size_t errlen);
 /* Validate the whole (one GAP, only dense layers after it, finite weights) and pack. */
 int nn_net_finish(nn_net *net, char *err, size_t errlen);
 /* Take ownership of class names (strings and array malloc'ed); count must equal nclasses. */

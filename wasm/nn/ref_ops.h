@@ -12,8 +12,8 @@ int nn_same_out(int in, int stride);
 int nn_same_pad(int in, int stride);
 
 /* Full 3x3 conv. in: n x h x w x cin; wt: cout x 3 x 3 x cin; out: n x oh x ow x cout. */
-void nn_ref_conv3(const float *in, int n, int h, int w, int cin, const float *wt,
-                  const float *bias, int cout, int stride, int act, float *out);
+void nn_ref_conv3(const float *in, int n, int h, int w, int cin, const float *wt, const float *bias,
+                  int cout, int stride, int act, float *out);
 /* Depthwise 3x3 (multiplier 1). wt: 3 x 3 x c. */
 void nn_ref_dw3(const float *in, int n, int h, int w, int c, const float *wt, const float *bias,
                 int stride, int act, float *out);

@@ -23,29 +23,40 @@ static inline v4 v_max(v4 a, v4 b) { return wasm_f32x4_pmax(a, b); }
 static inline v4 v_min(v4 a, v4 b) { return wasm_f32x4_pmin(a, b); }
 #else
 typedef float v4 __attribute__((vector_size(16)));
-static inline v4 v_ld(const float *p) { v4 v; memcpy(&v, p, sizeof v); return v; }
+static inline v4 v_ld(const float *p) {
+  v4 v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
 static inline void v_st(float *p, v4 v) { memcpy(p, &v, sizeof v); }
-static inline v4 v_splat(float x) { v4 v = {x, x, x, x}; return v; }
+static inline v4 v_splat(float x) {
+  v4 v = {x, x, x, x};
+  return v;
+}
 static inline v4 v_ldsplat(const float *p) { return v_splat(*p); }
 static inline v4 v_madd(v4 a, v4 b, v4 c) { return c + a * b; }
 static inline v4 v_add(v4 a, v4 b) { return a + b; }
 static inline v4 v_mul(v4 a, v4 b) { return a * b; }
 static inline v4 v_max(v4 a, v4 b) {
   v4 r;
-  for (int i = 0; i < 4; i++) r[i] = a[i] < b[i] ? b[i] : a[i];
+  for (int i = 0; i < 4; i++)
+    r[i] = a[i] < b[i] ? b[i] : a[i];
   return r;
 }
 static inline v4 v_min(v4 a, v4 b) {
   v4 r;
-  for (int i = 0; i < 4; i++) r[i] = b[i] < a[i] ? b[i] : a[i];
+  for (int i = 0; i < 4; i++)
+    r[i] = b[i] < a[i] ? b[i] : a[i];
   return r;
 }
 #endif
 
 /* ReLU / ReLU6 / none (sigmoid is applied by the caller, in scalar code). */
 static inline v4 v_act(v4 x, int act) {
-  if (act == NN_ACT_RELU) return v_max(x, v_splat(0.0f));
-  if (act == NN_ACT_RELU6) return v_min(v_max(x, v_splat(0.0f)), v_splat(6.0f));
+  if (act == NN_ACT_RELU)
+    return v_max(x, v_splat(0.0f));
+  if (act == NN_ACT_RELU6)
+    return v_min(v_max(x, v_splat(0.0f)), v_splat(6.0f));
   return x;
 }
 

@@ -36,28 +36,35 @@ static void put_bits(bitw *w, uint32_t v, int n) {
   }
 }
 
-static void put_signed(bitw *w, int32_t v, int n) { put_bits(w, (uint32_t)v & (n == 32 ? 0xFFFFFFFFu : ((1u << n) - 1u)), n); }
+static void put_signed(bitw *w, int32_t v, int n) {
+  put_bits(w, (uint32_t)v & (n == 32 ? 0xFFFFFFFFu : ((1u << n) - 1u)), n);
+}
 
 static void flush_byte(bitw *w) {
-  if (w->nacc) put_bits(w, 0, 8 - w->nacc);
+  if (w->nacc)
+    put_bits(w, 0, 8 - w->nacc);
 }
 
 static void put_unary_rice(bitw *w, int32_t r, int k) {
   uint32_t u = ((uint32_t)r << 1) ^ (uint32_t)(r >> 31); /* zig-zag */
   uint32_t q = u >> k;
-  while (q >= 24) { put_bits(w, 0, 24); q -= 24; }
+  while (q >= 24) {
+    put_bits(w, 0, 24);
+    q -= 24;
+  }
   put_bits(w, 1, (int)q + 1); /* q zeros, then a one */
-  if (k) put_bits(w, u & ((1u << k) - 1u), k);
+  if (k)
+    put_bits(w, u & ((1u << k) - 1u), k);
 }
 
 /* Residual of the fixed predictor of order `order` at sample i (i >= order). */
 static int32_t fixed_residual(const int32_t *x, int i, int order) {
   switch (order) {
-    case 0: return x[i];
-    case 1: return x[i] - x[i - 1];
-    case 2: return x[i] - 2 * x[i - 1] + x[i - 2];
-    case 3: return x[i] - 3 * x[i - 1] + 3 * x[i - 2] - x[i - 3];
-    default: return x[i] - 4 * x[i - 1] + 6 * x[i - 2] - 4 * x[i - 3] + x[i - 4];
+  case 0: return x[i];
+  case 1: return x[i] - x[i - 1];
+  case 2: return x[i] - 2 * x[i - 1] + x[i - 2];
+  case 3: return x[i] - 3 * x[i - 1] + 3 * x[i - 2] - x[i - 3];
+  default: return x[i] - 4 * x[i - 1] + 6 * x[i - 2] - 4 * x[i - 3] + x[i - 4];
   }
 }
 
@@ -68,7 +75,10 @@ static int rice_param(uint64_t sum, int count, uint64_t *bits) {
   uint64_t bestbits = UINT64_MAX;
   for (int k = 0; k <= 14; k++) {
     uint64_t b = (uint64_t)count * (uint64_t)(k + 1) + (k ? (sum >> k) : sum) + 4;
-    if (b < bestbits) { bestbits = b; best = k; }
+    if (b < bestbits) {
+      bestbits = b;
+      best = k;
+    }
   }
   *bits = bestbits;
   return best;
@@ -83,20 +93,23 @@ static void plan_residual(const int32_t *x, int n, int order, plan *p) {
   p->order = order;
   p->bits = UINT64_MAX;
   uint32_t *u = malloc(sizeof(uint32_t) * (size_t)n);
-  if (!u) return;
+  if (!u)
+    return;
   for (int i = order; i < n; i++) {
     int32_t r = fixed_residual(x, i, order);
     u[i] = ((uint32_t)r << 1) ^ (uint32_t)(r >> 31);
   }
   for (int po = 0; po <= MAX_PORDER; po++) {
-    if ((n >> po) <= order || (n & ((1 << po) - 1))) break;
+    if ((n >> po) <= order || (n & ((1 << po) - 1)))
+      break;
     int parts = 1 << po, len = n >> po;
     uint64_t total = 6, b;
     int ks[1 << MAX_PORDER];
     for (int q = 0; q < parts; q++) {
       int a = q ? q * len : order, e = (q + 1) * len;
       uint64_t sum = 0;
-      for (int i = a; i < e; i++) sum += u[i];
+      for (int i = a; i < e; i++)
+        sum += u[i];
       ks[q] = rice_param(sum, e - a, &b);
       total += b;
     }
@@ -112,11 +125,15 @@ static void plan_residual(const int32_t *x, int n, int order, plan *p) {
 
 /* Frame numbers are coded like UTF-8 (up to 31 bits in 6 bytes). */
 static void put_utf8_number(bitw *w, uint32_t v) {
-  if (v < 0x80) { put_bits(w, v, 8); return; }
+  if (v < 0x80) {
+    put_bits(w, v, 8);
+    return;
+  }
   int bytes = v < 0x800 ? 2 : v < 0x10000 ? 3 : v < 0x200000 ? 4 : v < 0x4000000 ? 5 : 6;
   uint32_t lead = (0xFF00u >> bytes) & 0xFFu;
   put_bits(w, lead | (v >> (6 * (bytes - 1))), 8);
-  for (int i = bytes - 2; i >= 0; i--) put_bits(w, 0x80u | ((v >> (6 * i)) & 0x3Fu), 8);
+  for (int i = bytes - 2; i >= 0; i--)
+    put_bits(w, 0x80u | ((v >> (6 * i)) & 0x3Fu), 8);
 }
 
 static int encode_frame(out_bytebuf *out, const int32_t *x, int n, uint32_t frame_no, int rate_code,
@@ -127,36 +144,50 @@ static int encode_frame(out_bytebuf *out, const int32_t *x, int n, uint32_t fram
   int bs_code = n == BLOCK ? 12 : 7;
   put_bits(&w, (uint32_t)bs_code, 4);
   put_bits(&w, (uint32_t)rate_code, 4);
-  put_bits(&w, 0, 4);  /* mono */
-  put_bits(&w, 4, 3);  /* 16 bits per sample */
+  put_bits(&w, 0, 4); /* mono */
+  put_bits(&w, 4, 3); /* 16 bits per sample */
   put_bits(&w, 0, 1);
   put_utf8_number(&w, frame_no);
-  if (bs_code == 7) put_bits(&w, (uint32_t)(n - 1), 16);
-  if (rate_code == 12) put_bits(&w, (uint32_t)(rate / 1000), 8);
-  else if (rate_code == 13) put_bits(&w, (uint32_t)rate, 16);
-  if (out->failed) return -1;
+  if (bs_code == 7)
+    put_bits(&w, (uint32_t)(n - 1), 16);
+  if (rate_code == 12)
+    put_bits(&w, (uint32_t)(rate / 1000), 8);
+  else if (rate_code == 13)
+    put_bits(&w, (uint32_t)rate, 16);
+  if (out->failed)
+    return -1;
   uint8_t crc8 = dec_flac_crc8(out->data + start, out->len - start);
   put_bits(&w, crc8, 8);
 
   /* subframe: constant, best fixed order, or verbatim */
   int constant = 1;
-  for (int i = 1; i < n && constant; i++) constant = x[i] == x[0];
+  for (int i = 1; i < n && constant; i++)
+    constant = x[i] == x[0];
   if (constant) {
-    put_bits(&w, 0, 1); put_bits(&w, 0, 6); put_bits(&w, 0, 1);
+    put_bits(&w, 0, 1);
+    put_bits(&w, 0, 6);
+    put_bits(&w, 0, 1);
     put_signed(&w, x[0], 16);
   } else {
     plan best = {0}, p;
     best.bits = UINT64_MAX;
     for (int order = 0; order <= 4 && order < n; order++) {
       plan_residual(x, n, order, &p);
-      if (p.bits < best.bits) best = p;
+      if (p.bits < best.bits)
+        best = p;
     }
     if (best.bits >= (uint64_t)n * 16) {
-      put_bits(&w, 0, 1); put_bits(&w, 1, 6); put_bits(&w, 0, 1);
-      for (int i = 0; i < n; i++) put_signed(&w, x[i], 16);
+      put_bits(&w, 0, 1);
+      put_bits(&w, 1, 6);
+      put_bits(&w, 0, 1);
+      for (int i = 0; i < n; i++)
+        put_signed(&w, x[i], 16);
     } else {
-      put_bits(&w, 0, 1); put_bits(&w, (uint32_t)(8 | best.order), 6); put_bits(&w, 0, 1);
-      for (int i = 0; i < best.order; i++) put_signed(&w, x[i], 16);
+      put_bits(&w, 0, 1);
+      put_bits(&w, (uint32_t)(8 | best.order), 6);
+      put_bits(&w, 0, 1);
+      for (int i = 0; i < best.order; i++)
+        put_signed(&w, x[i], 16);
       put_bits(&w, 0, 2); /* Rice, 4-bit parameters */
       put_bits(&w, (uint32_t)best.porder, 4);
       int parts = 1 << best.porder, len = n >> best.porder;
@@ -168,29 +199,37 @@ static int encode_frame(out_bytebuf *out, const int32_t *x, int n, uint32_t fram
     }
   }
   flush_byte(&w);
-  if (out->failed) return -1;
+  if (out->failed)
+    return -1;
   uint16_t crc16 = dec_flac_crc16(out->data + start, out->len - start);
   put_bits(&w, crc16, 16);
   return out->failed ? -1 : 0;
 }
 
 static int rate_code_of(int rate) {
-  static const int codes[][2] = {{88200, 1}, {176400, 2}, {192000, 3}, {8000, 4}, {16000, 5},
-                                 {22050, 6}, {24000, 7}, {32000, 8}, {44100, 9}, {48000, 10},
-                                 {96000, 11}};
+  static const int codes[][2] = {{88200, 1}, {176400, 2}, {192000, 3}, {8000, 4},
+                                 {16000, 5}, {22050, 6},  {24000, 7},  {32000, 8},
+                                 {44100, 9}, {48000, 10}, {96000, 11}};
   for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
-    if (codes[i][0] == rate) return codes[i][1];
-  if (rate % 1000 == 0 && rate / 1000 <= 255) return 12;
+    if (codes[i][0] == rate)
+      return codes[i][1];
+  if (rate % 1000 == 0 && rate / 1000 <= 255)
+    return 12;
   return rate <= 65535 ? 13 : 0;
 }
 
 uint8_t *sm_flac_encode(const float *x, size_t n, int rate, size_t *len) {
-  if (len) *len = 0;
-  if ((!x && n) || !len || rate <= 0 || rate > 655350) return NULL;
+  if (len)
+    *len = 0;
+  if ((!x && n) || !len || rate <= 0 || rate > 655350)
+    return NULL;
   int rate_code = rate_code_of(rate);
-  if (!rate_code) return NULL;
-  if (n >= ((uint64_t)1 << 36)) return NULL;
-  if (n / BLOCK >= 0x7FFFFFFFu) return NULL;
+  if (!rate_code)
+    return NULL;
+  if ((uint64_t)n >= ((uint64_t)1 << 36)) /* STREAMINFO's 36-bit sample count */
+    return NULL;
+  if (n / BLOCK >= 0x7FFFFFFFu)
+    return NULL;
   out_bytebuf out = {0};
   /* "fLaC" and STREAMINFO; sizes and MD5 are filled in at the end */
   static const uint8_t magic[4] = {'f', 'L', 'a', 'C'};
@@ -207,7 +246,8 @@ uint8_t *sm_flac_encode(const float *x, size_t n, int rate, size_t *len) {
     uint8_t le[2 * BLOCK];
     for (int i = 0; i < m; i++) {
       float v = x[pos + (size_t)i];
-      if (!(v == v)) v = 0.0f;
+      if (!(v == v))
+        v = 0.0f;
       v = v > 1.0f ? 1.0f : v < -1.0f ? -1.0f : v;
       block[i] = (int32_t)lrintf(v * 32767.0f);
       le[2 * i] = (uint8_t)(block[i] & 0xFF);
@@ -215,29 +255,41 @@ uint8_t *sm_flac_encode(const float *x, size_t n, int rate, size_t *len) {
     }
     dec_md5_update(&md5, le, (size_t)m * 2);
     size_t before = out.len;
-    if (encode_frame(&out, block, m, frame_no, rate_code, rate) < 0) break;
+    if (encode_frame(&out, block, m, frame_no, rate_code, rate) < 0)
+      break;
     int fs = (int)(out.len - before);
-    if (fs < min_fs) min_fs = fs;
-    if (fs > max_fs) max_fs = fs;
+    if (fs < min_fs)
+      min_fs = fs;
+    if (fs > max_fs)
+      max_fs = fs;
   }
   if (out.failed) {
     free(out.data);
     return NULL;
   }
   uint8_t *p = out.data + 8; /* STREAMINFO body */
-  p[0] = (uint8_t)(BLOCK >> 8); p[1] = (uint8_t)BLOCK; /* min block size: fixed-size stream */
-  p[2] = (uint8_t)(BLOCK >> 8); p[3] = (uint8_t)BLOCK;
-  if (n == 0) min_fs = max_fs = 0;
-  p[4] = (uint8_t)(min_fs >> 16); p[5] = (uint8_t)(min_fs >> 8); p[6] = (uint8_t)min_fs;
-  p[7] = (uint8_t)(max_fs >> 16); p[8] = (uint8_t)(max_fs >> 8); p[9] = (uint8_t)max_fs;
+  p[0] = (uint8_t)(BLOCK >> 8);
+  p[1] = (uint8_t)BLOCK; /* min block size: fixed-size stream */
+  p[2] = (uint8_t)(BLOCK >> 8);
+  p[3] = (uint8_t)BLOCK;
+  if (n == 0)
+    min_fs = max_fs = 0;
+  p[4] = (uint8_t)(min_fs >> 16);
+  p[5] = (uint8_t)(min_fs >> 8);
+  p[6] = (uint8_t)min_fs;
+  p[7] = (uint8_t)(max_fs >> 16);
+  p[8] = (uint8_t)(max_fs >> 8);
+  p[9] = (uint8_t)max_fs;
   uint64_t total = n;
   /* 20 bits rate, 3 bits channels-1 (0), 5 bits bps-1 (15), 36 bits total samples */
   p[10] = (uint8_t)(rate >> 12);
   p[11] = (uint8_t)(rate >> 4);
   p[12] = (uint8_t)(((rate & 0xF) << 4) | (0 << 1) | (15 >> 4));
   p[13] = (uint8_t)(((15 & 0xF) << 4) | (uint8_t)((total >> 32) & 0xF));
-  p[14] = (uint8_t)(total >> 24); p[15] = (uint8_t)(total >> 16);
-  p[16] = (uint8_t)(total >> 8); p[17] = (uint8_t)total;
+  p[14] = (uint8_t)(total >> 24);
+  p[15] = (uint8_t)(total >> 16);
+  p[16] = (uint8_t)(total >> 8);
+  p[17] = (uint8_t)total;
   dec_md5_final(&md5, p + 18);
   *len = out.len;
   return out.data;

@@ -26,17 +26,22 @@ static void sink(void *ctx, void *data, int size) {
 
 uint8_t *sm_sprite_encode(const uint8_t *tiles_rgba, int n, int tile, int quality, size_t *len,
                           int *cols_out) {
-  if (len) *len = 0;
-  if (!tiles_rgba || n <= 0 || tile <= 0 || quality < 0 || quality > 100 || !len) return NULL;
+  if (len)
+    *len = 0;
+  if (!tiles_rgba || n <= 0 || tile <= 0 || quality < 0 || quality > 100 || !len)
+    return NULL;
   int cols = (int)ceil(sqrt((double)n));
-  while ((long long)cols * cols < n) cols++;
+  while ((long long)cols * cols < n)
+    cols++;
   int rows = (n + cols - 1) / cols;
   /* stb_image_write and JPEG limit a side to 65535 px; keep the sheet addressable. */
-  if ((long long)cols * tile > 65535 || (long long)rows * tile > 65535) return NULL;
+  if ((long long)cols * tile > 65535 || (long long)rows * tile > 65535)
+    return NULL;
   int w = cols * tile, h = rows * tile;
   size_t stride = (size_t)w * 4;
   uint8_t *sheet = calloc((size_t)h, stride);
-  if (!sheet) return NULL;
+  if (!sheet)
+    return NULL;
   size_t tile_bytes = (size_t)tile * (size_t)tile * 4;
   for (int i = 0; i < n; i++) {
     int cx = i % cols, cy = i / cols;
@@ -54,6 +59,7 @@ uint8_t *sm_sprite_encode(const uint8_t *tiles_rgba, int n, int tile, int qualit
     return NULL;
   }
   *len = out.len;
-  if (cols_out) *cols_out = cols;
+  if (cols_out)
+    *cols_out = cols;
   return out.data;
 }

@@ -55,8 +55,8 @@ static inline float prj_powf(float x, float b) {
 static inline v128_t prj_pow4v(v128_t x, float b) {
   v128_t bits = wasm_f32x4_pmax(x, wasm_f32x4_splat(1e-30f));
   v128_t e = wasm_i32x4_sub(wasm_u32x4_shr(bits, 23), wasm_i32x4_splat(127));
-  v128_t m = wasm_v128_or(wasm_v128_and(bits, wasm_i32x4_splat(0x007fffff)),
-                          wasm_i32x4_splat(0x3f800000));
+  v128_t m =
+      wasm_v128_or(wasm_v128_and(bits, wasm_i32x4_splat(0x007fffff)), wasm_i32x4_splat(0x3f800000));
   v128_t t = wasm_f32x4_sub(m, wasm_f32x4_splat(1.0f));
   v128_t p = wasm_f32x4_add(wasm_f32x4_splat(PRJ_L4), wasm_f32x4_mul(t, wasm_f32x4_splat(PRJ_L5)));
   p = wasm_f32x4_add(wasm_f32x4_splat(PRJ_L3), wasm_f32x4_mul(t, p));
@@ -96,9 +96,9 @@ static inline void prj_umap_rep4(const float d2[4], float a, float b, float c, f
 static inline v128_t prj_umap_att4v(v128_t x, float a, float b, float c) {
   v128_t pos = wasm_f32x4_gt(x, wasm_f32x4_splat(0.0f));
   v128_t pw = prj_pow4v(x, b);
-  v128_t g = wasm_f32x4_div(wasm_f32x4_mul(wasm_f32x4_splat(-c), wasm_f32x4_div(pw, x)),
-                            wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(a), pw),
-                                           wasm_f32x4_splat(1.0f)));
+  v128_t g = wasm_f32x4_div(
+      wasm_f32x4_mul(wasm_f32x4_splat(-c), wasm_f32x4_div(pw, x)),
+      wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(a), pw), wasm_f32x4_splat(1.0f)));
   return wasm_v128_and(g, pos);
 }
 static inline void prj_umap_att4(const float d2[4], float a, float b, float c, float out[4]) {

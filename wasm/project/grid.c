@@ -67,7 +67,7 @@ static inline double jv_c(const jv_cost *c, int i, int j) {
 /* workspace for problems of up to cap cells; cx, cy are the caller's to fill */
 typedef struct {
   int cap;
-  size_t acap;  /* entries of a */
+  size_t acap; /* entries of a */
   double *cx, *cy, *v, *d, *a;
   int *x, *y, *freer, *col, *pred, *matches;
 } jv_work;
@@ -157,7 +157,8 @@ static void jv_solve(jv_work *w, const float *q, int n, int m, int *out) {
   for (int round = 0; round < 2; round++) {
     int k = 0, prev = nfree;
     nfree = 0;
-    long guard = 0, guard_max = (long)prev + 4 * (long)m; /* eviction chains can crawl on near-ties */
+    long guard = 0,
+         guard_max = (long)prev + 4 * (long)m; /* eviction chains can crawl on near-ties */
     while (k < prev && guard++ < guard_max) {
       int i = freer[k++];
       double umin = jv_c(&C, i, 0) - v[0], usub = INFINITY;

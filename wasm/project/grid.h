@@ -8,8 +8,8 @@
  * exact re-solves of the occupants of windows of about PRJ_GRID_LEAF cells (each never raises
  * the cost), coarse to fine: windows of cells taken every st-th row and column (st = 2^k, the
  * largest spanning about the grid, down to 2) move points far at once, then contiguous windows
- * twice as large at four offsets straddle the leaf borders; last, swaps of adjacent cells. Only + - * / and
- * comparisons and index-broken ties: the same cells natively and in wasm. */
+ * twice as large at four offsets straddle the leaf borders; last, swaps of adjacent cells. Only + -
+ * * / and comparisons and index-broken ties: the same cells natively and in wasm. */
 #ifndef PRJ_GRID_H
 #define PRJ_GRID_H
 

@@ -16,7 +16,7 @@
 #include "sonomap.h"
 
 /* exact kNN up to this many rows, NN-descent beyond (the measured crossovers in wasm) */
-#define EXACT_KNN_MAX 8000         /* k <= 30 (UMAP) */
+#define EXACT_KNN_MAX 8000          /* k <= 30 (UMAP) */
 #define EXACT_KNN_MAX_LARGE_K 10000 /* k > 30 (t-SNE's 3 x perplexity) */
 #define KMEANS_STARTS 4
 /* PCA preprocessing axes from a sample of max(FIT_MIN, n / 5) rows, at most FIT_MAX (all rows
@@ -37,12 +37,12 @@ struct sm_map {
   prj_umap *umap;
   prj_tsne *tsne;
   /* setup in chunks: the neighbour search, then the graph */
-  int stage;     /* STAGE_* */
-  int k;         /* neighbours per row */
-  prj_nnd *nnd;  /* the approximate search while it runs */
-  int *kidx;     /* nk x k */
-  float *kd2;    /* nk x k squared distances */
-  double var0;   /* variance along the first principal axis */
+  int stage;    /* STAGE_* */
+  int k;        /* neighbours per row */
+  prj_nnd *nnd; /* the approximate search while it runs */
+  int *kidx;    /* nk x k */
+  float *kd2;   /* nk x k squared distances */
+  double var0;  /* variance along the first principal axis */
   int prep_total, prep_done;
   int total, done;
   int *clusters, nclusters;

@@ -16,8 +16,9 @@ typedef struct prj_pca {
 } prj_pca;
 
 /* Rows seen through a view: row r is X[rows[r]] (rows NULL: X[r]), then, when shift/scale are
- * given, x_j * scale_j - shift_j per column (scaled first, so huge finite inputs stay finite). Lets the engine fit and transform standardised
- * rows, skipping excluded ones, without a standardised copy of the whole input. */
+ * given, x_j * scale_j - shift_j per column (scaled first, so huge finite inputs stay finite). Lets
+ * the engine fit and transform standardised rows, skipping excluded ones, without a standardised
+ * copy of the whole input. */
 typedef struct prj_view {
   const float *X;
   int d;

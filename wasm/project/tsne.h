@@ -30,7 +30,7 @@ enum { PRJ_TSNE_AUTO = 0, PRJ_TSNE_BH = 1, PRJ_TSNE_FFT = 2 };
 #define PRJ_TSNE_FFT_MIN_N 5000
 #endif
 void prj_tsne_set_repulsion(prj_tsne *t, int method);
-int prj_tsne_uses_fft(const prj_tsne *t); /* 1 when the next step uses the FFT */
+int prj_tsne_uses_fft(const prj_tsne *t);           /* 1 when the next step uses the FFT */
 const float *prj_tsne_embedding(const prj_tsne *t); /* n x dims */
 /* The symmetric P matrix (CSR: row i is col[rowptr[i] .. rowptr[i+1]), values sum to 1). */
 void prj_tsne_p(const prj_tsne *t, const long **rowptr, const int **col, const float **val);

@@ -24,7 +24,6 @@
 #define NODES 3 /* Lagrange nodes per interval */
 #define MAX_RADICES 32
 
-
 /* ---- four lanes ---- */
 #ifdef __wasm_simd128__
 typedef v128_t f4;
@@ -107,12 +106,12 @@ struct prj_tsne_fft {
   int nb, L, ncap; /* intervals per side, FFT length (2 x 3 x nb), points the buffers hold */
   float bw;        /* interval width the kernel spectrum was made for */
   int nrad, rad[MAX_RADICES];
-  float *twr, *twi;      /* exp(-2 pi i j / L), j < L */
-  float *kspec;          /* real spectrum of the kernel / L^2: column group g, row k, lane l */
-  float *re[2], *im[2];  /* L x L grids: charges (1, x) and (y, x^2 + y^2) as re, im */
-  c4 *wa, *wb;           /* L each: work buffers of the FFT */
-  int *base;             /* n x 2 first node of each point's interval */
-  float *w;              /* n x 6 Lagrange weights (3 in x, 3 in y) */
+  float *twr, *twi;     /* exp(-2 pi i j / L), j < L */
+  float *kspec;         /* real spectrum of the kernel / L^2: column group g, row k, lane l */
+  float *re[2], *im[2]; /* L x L grids: charges (1, x) and (y, x^2 + y^2) as re, im */
+  c4 *wa, *wb;          /* L each: work buffers of the FFT */
+  int *base;            /* n x 2 first node of each point's interval */
+  float *w;             /* n x 6 Lagrange weights (3 in x, 3 in y) */
 };
 
 /* cos and sin of 2 pi i / n from +, -, *, / only (quadrant from the integers, then Taylor
@@ -191,8 +190,8 @@ static c4 *fft4(const prj_tsne_fft *f, c4 *x, c4 *y, int inverse) {
 /* Rows [0, nrows) of plane (re, im), four at a time (rows past L - 1 are never touched: nrows
  * is rounded up to 4 within L): the first ncols_in columns in (the rest taken as zero), FFT,
  * the first ncols_out columns back. */
-static void rows_pass(prj_tsne_fft *f, float *re, float *im, int nrows, int ncols_in,
-                      int ncols_out, int inverse) {
+static void rows_pass(prj_tsne_fft *f, float *re, float *im, int nrows, int ncols_in, int ncols_out,
+                      int inverse) {
   const int L = f->L;
   for (int r = 0; r < nrows; r += 4) {
     float *pr = re + (size_t)r * L, *pi = im + (size_t)r * L;
@@ -386,8 +385,9 @@ int prj_tsne_fft_repulsion(prj_tsne_fft *f, const float *Y, int n, float *neg, d
       want = want * INTERVALS_PER_UNIT > MIN_INTERVALS ? want : MIN_INTERVALS * unit;
     }
     float cells = want * INTERVALS_PER_UNIT;
-    nb = grid_size(cells < MIN_INTERVALS ? MIN_INTERVALS
-                                         : (cells < MAX_INTERVALS ? (int)ceilf(cells) : MAX_INTERVALS));
+    nb = grid_size(cells < MIN_INTERVALS
+                       ? MIN_INTERVALS
+                       : (cells < MAX_INTERVALS ? (int)ceilf(cells) : MAX_INTERVALS));
     bw = ext * 1.2f / (float)nb;
     if (bw > unit)
       bw = want / (float)nb > unit ? want / (float)nb : unit;

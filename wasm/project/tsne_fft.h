@@ -4,8 +4,8 @@
  * at least 50 per side), convolved with the kernel 1 / (1 + d^2)^2 by 2-D FFT (KissFFT, with
  * twiddles computed here from +, -, *, / so native and wasm builds agree bit for bit) and
  * interpolated back to the points. From those four potentials come, for every point i,
- * sum_j q_ij^2 (y_i - y_j) and the normaliser Z = sum_{i != j} q_ij, q_ij = 1 / (1 + |y_i - y_j|^2).
- * Cost per call: O(n) plus two complex 2-D FFT convolutions of (6 m)^2 points, m intervals
+ * sum_j q_ij^2 (y_i - y_j) and the normaliser Z = sum_{i != j} q_ij, q_ij = 1 / (1 + |y_i -
+ * y_j|^2). Cost per call: O(n) plus two complex 2-D FFT convolutions of (6 m)^2 points, m intervals
  * per side; the kernel's spectrum is cached while the grid spacing stays the same. */
 #ifndef PRJ_TSNE_FFT_H
 #define PRJ_TSNE_FFT_H

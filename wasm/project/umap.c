@@ -415,9 +415,14 @@ static inline __attribute__((always_inline)) void group_dims(const epoch_ctx *x,
 
 /* One epoch for a fixed dims (the compiler specialises it per value). */
 static inline __attribute__((always_inline)) void epoch_dims(prj_umap *u, int ep, const int dims) {
-  epoch_ctx x = {u->head, u->tail, u->next, u->next_neg, u->eps, u->eps_neg, u->Y, u->lanes,
-                 (uint32_t)u->n, (float)u->a, (float)u->b, 0.0f, 0.0f,
-                 (float)(1.0 - (double)ep / u->n_epochs), (double)ep};
+  epoch_ctx x = {u->head,        u->tail,
+                 u->next,        u->next_neg,
+                 u->eps,         u->eps_neg,
+                 u->Y,           u->lanes,
+                 (uint32_t)u->n, (float)u->a,
+                 (float)u->b,    0.0f,
+                 0.0f,           (float)(1.0 - (double)ep / u->n_epochs),
+                 (double)ep};
   x.two_ab = 2.0f * x.a * x.b, x.two_gb = 2.0f * GAMMA * x.b;
   const double *next = u->next;
   const long ne = u->ne;

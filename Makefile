@@ -43,7 +43,7 @@ OPT_OBJ := $(patsubst %.c,$(BUILD)/opt/%.o,$(ENGINE_SRC) $(KISS_SRC))
 NATIVE_TESTS := $(patsubst tests/native/%.c,$(BUILD)/san/tests/%,$(wildcard tests/native/test_*.c))
 NATIVE_TOOLS := $(patsubst scripts/native/%.c,$(BUILD)/opt/tools/%,$(wildcard scripts/native/*.c))
 
-# --- wasm: emcc -O3 -msimd128, standalone module loaded by web/engine.js ---
+# --- wasm: emcc -O3 -msimd128, standalone module loaded by web/core/engine.js ---
 EMCC := emcc
 WASM_CFLAGS := $(COMMON) -O3 -msimd128 -DNDEBUG -Wno-unused-command-line-argument
 WASM_LDFLAGS := --no-entry -sSTANDALONE_WASM -sALLOW_MEMORY_GROWTH -sINITIAL_MEMORY=33554432 \

@@ -4,7 +4,7 @@
 // bench-nn, f32, the same compute as the imported .tflite) in the same engine instance, one
 // thread, batch 1 and 16, in interleaved rounds; the ratio student / YAMNet is taken within each
 // round and the table shows medians over rounds. Timing-based: never part of `make test`.
-import { loadEngine } from '../../web/engine.js';
+import { loadEngine } from '../../web/core/engine.js';
 import { BATCHES, H, smnnBytes, W, yamnetLayers } from './nn-core.mjs';
 
 async function timeIt(fn, seconds) {

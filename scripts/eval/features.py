@@ -4,7 +4,7 @@
 For every set under build/eval-sets (scripts/eval/make-sets.py) and every window mode (clip,
 onset, whole, blend), runs build/opt/tools/feature-dump (the engine's own analysis path) and
 scores each feature choice by leave-one-out 1-NN label accuracy: cosine similarity after the
-map's column scaling (web/features.js featureBlocks / standardise), the nearest neighbour taken
+map's column scaling (web/core/features.js featureBlocks / standardize), the nearest neighbour taken
 among sounds of ANOTHER group (another instrument, kit, phrase; another file where a set has no
 groups: the group is the file-name part before "__"). Prints markdown tables.
 

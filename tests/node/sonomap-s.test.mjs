@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
-import { loadEngine, Model } from '../../web/engine.js';
+import { loadEngine, Model } from '../../web/core/engine.js';
 
 const FILE = 'models/sonomap-s.smnn';
 const REF = JSON.parse(fs.readFileSync('tests/node/sonomap-s.json', 'utf8'));

@@ -136,7 +136,7 @@ demo: build
 	@node scripts/make-demo.mjs
 	node scripts/serve.mjs $(DIST) $(PORT) --open-path "/?dataset=demo/"
 
-bench: bench-nn bench-map
+bench: bench-nn bench-map bench-model bench-e2e
 
 bench-nn: build native
 	node scripts/bench-nn.mjs
@@ -173,3 +173,8 @@ model:
 
 bench-model: build
 	node scripts/bench-model.mjs
+
+# What a person pays: 1,000 real clips dropped on the page -> a map with the default model.
+.PHONY: bench-e2e
+bench-e2e: build
+	node scripts/bench-e2e.mjs

@@ -1,0 +1,134 @@
+// bench-e2e.mjs — what a person pays: 1,000 real clips dropped on the page → a map with the
+// default model, in seconds, from the moment the files are handed to the page to the final
+// "Mapped …" line, in Debian's Chromium. Prints the phases and the share each takes.
+//
+// The page's own timeline (read from its status line every 50 ms) splits the wall time into
+// analysis (workers: decode, features, network, tiles) and projection (neighbours, graph,
+// layout, quality). Inside the analysis the workers interleave the four steps file by file, so
+// their shares are measured on the same files with the same engine and model under Node, one
+// step at a time, and applied to the analysis wall time.
+//
+//   node scripts/bench-e2e.mjs [--count 1000] [--keep]
+// Clips: Sonic Pi's samples, Wesnoth's and Tux Paint's sounds (Debian packages, installed by
+// scripts/model/setup.sh or apt-get), at most 2 MB each, in a fixed order.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { launch, openPage, serve } from '../tests/browser/harness.mjs';
+import { loadEngine } from '../web/core/engine.js';
+import { DEFAULT_MODEL } from '../web/core/policy.js';
+
+const { values: args } = parseArgs({
+  options: { count: { type: 'string', default: '1000' } },
+  strict: true,
+});
+const COUNT = Number(args.count);
+const SOURCES = [
+  '/usr/share/sonic-pi/samples',
+  '/usr/share/games/wesnoth/1.16/data/core/sounds',
+  '/usr/share/games/wesnoth/1.16/sounds',
+  '/usr/share/tuxpaint/stamps',
+  '/usr/share/tuxpaint/sounds',
+];
+const AUDIO = /\.(wav|flac|ogg|aiff?)$/i;
+
+function walk(dir, out) {
+  let names;
+  try {
+    names = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const d of names.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const p = path.join(dir, d.name);
+    if (d.isDirectory()) walk(p, out);
+    else if (AUDIO.test(d.name) && fs.statSync(p).size <= 2 << 20) out.push(p);
+  }
+  return out;
+}
+
+/** COUNT clips taken round-robin from the sources, so every kind of sound is in the map. */
+function clips() {
+  const lists = SOURCES.map((s) => walk(s, []));
+  const out = [];
+  for (let i = 0; out.length < COUNT && lists.some((l) => i < l.length); i++)
+    for (const l of lists) if (i < l.length && out.length < COUNT) out.push(l[i]);
+  return out;
+}
+
+async function pageRun(files) {
+  const server = await serve('dist');
+  const browser = await launch();
+  try {
+    const { page } = await openPage(browser.context, server.url);
+    await page.waitForSelector('#file-input', { state: 'attached' });
+    const t0 = Date.now();
+    await page.setInputFiles('#file-input', files);
+    const timeline = [];
+    let last = '';
+    for (;;) {
+      const text = await page.evaluate(() => document.querySelector('[role="status"]').textContent);
+      const stage = /^Analysing/.test(text) ? 'analysis' : /^Mapped/.test(text) ? 'done' : 'projection';
+      if (stage !== last) timeline.push({ stage, t: (Date.now() - t0) / 1000, text });
+      last = stage;
+      if (stage === 'done') break;
+      if (Date.now() - t0 > 30 * 60e3) throw new Error(`no map after 30 minutes: ${text}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const end = timeline.at(-1);
+    const firstProjection = timeline.find((s) => s.stage === 'projection');
+    return { total: end.t, analysis: firstProjection?.t ?? end.t, status: end.text };
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+async function nodeShares(files) {
+  const engine = await loadEngine(fs.readFileSync('dist/sonomap.wasm'));
+  const model = engine.loadModel(fs.readFileSync(DEFAULT_MODEL.file));
+  const mode = engine.abi.modes.whole !== undefined ? 'whole' : 'clip';
+  const ms = { decode: 0, features: 0, network: 0, sprites: 0 };
+  const now = () => performance.now();
+  for (const f of files) {
+    const bytes = fs.readFileSync(f);
+    let t = now();
+    const a = engine.analyzeFile(bytes, { mode });
+    const tFile = now() - t;
+    if (a.error) continue;
+    t = now();
+    engine.analyzePcm([a.audio], 16000, { mode });
+    const tPcm = now() - t;
+    ms.features += tPcm;
+    ms.decode += Math.max(0, tFile - tPcm);
+    for (const seg of a.segments) {
+      const patches = seg.patches ?? seg.logmel;
+      t = now();
+      model.embed(patches, patches.length / (96 * 64));
+      ms.network += now() - t;
+      t = now();
+      engine.logmelTile(seg.logmel, 64);
+      ms.sprites += now() - t;
+    }
+  }
+  const sum = Object.values(ms).reduce((s, v) => s + v, 0);
+  return Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, v / sum]));
+}
+
+const files = clips();
+console.log(`bench-e2e: ${files.length} clips (${SOURCES.length} sources), default model ${DEFAULT_MODEL.name}`);
+const run = await pageRun(files);
+console.log(`page: ${run.status}`);
+const shares = await nodeShares(files);
+const projection = run.total - run.analysis;
+const rows = [
+  ...Object.entries(shares).map(([k, s]) => [k, s * run.analysis]),
+  ['projection', projection],
+];
+console.log(`\n1,000-clip drop → map, Chromium, cold page: ${run.total.toFixed(1)} s`);
+console.log('| phase | s | share |\n| --- | ---: | ---: |');
+for (const [k, s] of rows)
+  console.log(`| ${k} | ${s.toFixed(1)} | ${((100 * s) / run.total).toFixed(0)} % |`);
+console.log(
+  '(decode, features, network and sprites split the analysis wall time by their CPU shares measured in Node on the same files)',
+);

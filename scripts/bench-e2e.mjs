@@ -68,7 +68,11 @@ async function pageRun(files) {
     let last = '';
     for (;;) {
       const text = await page.evaluate(() => document.querySelector('[role="status"]').textContent);
-      const stage = /^Analysing/.test(text) ? 'analysis' : /^Mapped/.test(text) ? 'done' : 'projection';
+      const stage = /^Analysing/.test(text)
+        ? 'analysis'
+        : /^Mapped/.test(text)
+          ? 'done'
+          : 'projection';
       if (stage !== last) timeline.push({ stage, t: (Date.now() - t0) / 1000, text });
       last = stage;
       if (stage === 'done') break;
@@ -116,7 +120,9 @@ async function nodeShares(files) {
 }
 
 const files = clips();
-console.log(`bench-e2e: ${files.length} clips (${SOURCES.length} sources), default model ${DEFAULT_MODEL.name}`);
+console.log(
+  `bench-e2e: ${files.length} clips (${SOURCES.length} sources), default model ${DEFAULT_MODEL.name}`,
+);
 const run = await pageRun(files);
 console.log(`page: ${run.status}`);
 const shares = await nodeShares(files);

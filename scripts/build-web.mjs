@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 // dist/analysis-worker.js and dist/projection-worker.js (from web/workers/; module workers loaded
 // by URL next to main.js), dist/sonomap.mjs (the Node CLI from web/cli/main.mjs, with a shebang).
 // Shader sources (web/view/shaders/*.vert, *.frag) are bundled as text. dist/sonomap.wasm comes
-// from the Makefile's emcc rule, not from here.
+// from the Makefile's emcc rule, not from here. dist/models/sonomap-s.smnn is copied from models/.
 import * as esbuild from 'esbuild';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,6 +43,10 @@ await esbuild.build({
 });
 
 for (const f of ['index.html', 'style.css']) fs.copyFileSync(path.join(web, f), path.join(dist, f));
+
+// The shipped model (models/sonomap-s.md), which the page fetches and the CLI reads by default.
+fs.mkdirSync(path.join(dist, 'models'), { recursive: true });
+fs.copyFileSync(path.join(repo, 'models/sonomap-s.smnn'), path.join(dist, 'models/sonomap-s.smnn'));
 
 // The command-line tool: the same engine under Node.
 await esbuild.build({

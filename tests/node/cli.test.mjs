@@ -41,6 +41,8 @@ test('analyze: 100 mixed-format files and 3 broken ones → a complete dataset f
     '2',
     '--seed',
     '7',
+    '--features',
+    'fingerprint',
   ]);
   assert.equal(r.code, 0, r.err);
   for (const b of ['cut.flac', 'readme.wav', 'empty.aiff'])
@@ -158,7 +160,19 @@ test('analyze: 100 mixed-format files and 3 broken ones → a complete dataset f
 
 test('analyze is deterministic for a seed', () => {
   const out = path.join(tmp, 'ds2');
-  const r = run(['analyze', FIX, '--out', out, '--jobs', '1', '--seed', '7', '--quiet']);
+  const r = run([
+    'analyze',
+    FIX,
+    '--out',
+    out,
+    '--jobs',
+    '1',
+    '--seed',
+    '7',
+    '--features',
+    'fingerprint',
+    '--quiet',
+  ]);
   assert.equal(r.code, 0, r.err);
   const proj = JSON.parse(fs.readFileSync(path.join(out, 'projections.json'), 'utf8'));
   assert.equal(

@@ -65,6 +65,8 @@ test('a 1-hour recording maps in long mode with bounded memory', { timeout: 2400
       'wav',
       '--jobs',
       '1',
+      '--features',
+      'fingerprint',
       '--quiet',
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },

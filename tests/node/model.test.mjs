@@ -1,5 +1,5 @@
 // YAMNet through the CLI: embeddings lay out the map, each clip gets its top tags, and a bad
-// model file is reported and replaced by fingerprint features. Reads ../shared/models.
+// model file is reported and replaced by the shipped model. Reads ../shared/models.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -79,7 +79,7 @@ test('--model yamnet.tflite: embedding map with tags per clip', {
   assert.match(tsv[1], /\t.+;.+/, 'labels.tsv carries the tags');
 });
 
-test('a broken model is reported and the map falls back to fingerprints', {
+test('a broken model is reported and the map falls back to the shipped model', {
   skip: !have && `${MODEL} is absent`,
 }, () => {
   const bad = path.join(tmp, 'cut.tflite');
@@ -87,18 +87,21 @@ test('a broken model is reported and the map falls back to fingerprints', {
   const out = path.join(tmp, 'fallback');
   const r = run(['analyze', path.join(FIX, 'tones'), '--out', out, '--model', bad, '--quiet']);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /cut\.tflite: .+ — mapping by fingerprint features instead/);
+  assert.match(r.stderr, /cut\.tflite: .+ — using the shipped model sonomap-s instead/);
   const cfg = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
-  assert.equal(cfg.features, 'fingerprint');
+  assert.equal(cfg.features, 'embedding');
+  assert.equal(cfg.model.name, 'sonomap-s');
   assert.equal(cfg.count, 20);
 });
 
-test('--features embedding without a model is refused', () => {
+test('--features embedding with --model none is refused', () => {
   const r = run([
     'analyze',
     path.join(FIX, 'tones'),
     '--out',
     path.join(tmp, 'x'),
+    '--model',
+    'none',
     '--features',
     'embedding',
   ]);

@@ -19,12 +19,17 @@ import { npyEncode } from '../core/npy.js';
 import {
   analysisBatch,
   clusterCount,
+  DEFAULT_MODEL,
   gridAllowed,
+  modelName,
   QUALITY_K,
   qualityQueries,
 } from '../core/policy.js';
 import { intOpt, numOpt, oneOf, UsageError } from './args.mjs';
 import { collectFiles, progress } from './files.mjs';
+
+/** Features made without a model: asking for them skips loading one. */
+const MODEL_FREE_FEATURES = ['fingerprint', 'descriptors'];
 
 export const ANALYZE_OPTIONS = {
   out: { type: 'string' },
@@ -53,9 +58,13 @@ options:
   --out <dir>                 the dataset folder to write (required)
   --mode clips|whole|long     clips: 0.96 s around each file's peak (default); whole: features
                               averaged over the clip; long: 0.96 s windows every 0.48 s
-  --features embedding|fingerprint|descriptors   (default: embedding with a model, else fingerprint)
-  --model <file>              a YAMNet classification .tflite or a sonomap .smnn model: gives
-                              1024-d embeddings and the top sound tags of each clip
+  --features embedding|fingerprint|descriptors   (default embedding; fingerprint and
+                              descriptors load no model)
+  --model <file>|none         a YAMNet classification .tflite or a sonomap .smnn model: gives
+                              1024-d embeddings and the top sound tags of each clip (default:
+                              the shipped ${DEFAULT_MODEL.name}, ${DEFAULT_MODEL.file} next to
+                              this file; a file that does not load is reported and the shipped
+                              model is used); none: no model, fingerprint features
   --projection umap|tsne|pca  (default umap)
   --dims 2|3                  main layout (both are written; default 2)
   --seed <n>                  0 to 4294967295 (default 42)
@@ -121,32 +130,49 @@ export async function analyze(s, ctx) {
     return 1;
   }
 
-  // The model, when given, is checked once here; a bad one is reported and the map falls back
-  // to fingerprint features rather than stopping the work.
+  // The model is checked once here: the one given with --model, else the shipped sonomap-s
+  // (next to this file, dist/models/). A bad --model file is reported and the shipped model
+  // takes its place; when that cannot be read either, the map falls back to fingerprints.
+  // Features that use no model (fingerprint, descriptors) skip loading one.
   const engine = await loadEngine(fs.readFileSync(ctx.wasmUrl));
   let feature = s.feature;
   let modelBytes = null;
   let modelInfo = null;
-  if (s.model) {
+  const tryModel = (file, name) => {
     try {
-      modelBytes = fs.readFileSync(s.model);
-      const m = engine.loadModel(modelBytes);
+      const bytes = fs.readFileSync(file);
+      const m = engine.loadModel(bytes);
       modelInfo = {
-        file: path.basename(s.model),
+        name,
+        file: path.basename(file instanceof URL ? file.pathname : file),
         kind: m.kind,
         embedding: m.size,
         classes: m.classes,
       };
       m.free();
+      modelBytes = bytes;
+      return null;
     } catch (e) {
-      const why = e.code === 'ENOENT' ? 'no such file' : e.message;
-      pr.log(`${s.model}: ${why} — mapping by fingerprint features instead`);
-      modelBytes = null;
+      return e.code === 'ENOENT' ? 'no such file' : e.message;
+    }
+  };
+  const wantModel = s.model !== 'none' && !MODEL_FREE_FEATURES.includes(feature);
+  if (wantModel && s.model) {
+    const why = tryModel(s.model, modelName(s.model));
+    if (why) pr.log(`${s.model}: ${why} — using the shipped model ${DEFAULT_MODEL.name} instead`);
+  }
+  if (wantModel && !modelBytes) {
+    const shipped = new URL(DEFAULT_MODEL.file, ctx.entryUrl);
+    const why = tryModel(shipped, DEFAULT_MODEL.name);
+    if (why) {
+      pr.log(
+        `${DEFAULT_MODEL.file} (the shipped model): ${why} — mapping by fingerprint features instead`,
+      );
       if (feature === 'embedding') feature = null;
     }
   }
   if (feature === 'embedding' && !modelBytes) {
-    throw new Error('--features embedding needs a model (--model yamnet.tflite)');
+    throw new Error(`--features embedding needs a model (not with --model none)`);
   }
   feature ??= modelBytes ? 'embedding' : 'fingerprint';
 

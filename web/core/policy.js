@@ -4,6 +4,16 @@
 // to, the tile shown when a map has no sprite sheet, and how a sound tag is named. Pure
 // functions and constants; nothing here touches the DOM or Node.
 
+/** The model that ships with sonomap (models/sonomap-s.md): used when no other model is given.
+ *  `file` is relative to dist/ (the page fetches it next to main.js, the CLI reads it next to
+ *  sonomap.mjs). */
+export const DEFAULT_MODEL = { name: 'sonomap-s', file: 'models/sonomap-s.smnn' };
+
+/** A loaded model file's name as config.json and the status line give it: its base name. */
+export function modelName(file) {
+  return String(file).split(/[\\/]/).pop();
+}
+
 /** The seed of every map made unless one is asked for: the same sounds give the same map. */
 export const SEED = 42;
 

@@ -33,7 +33,7 @@ test('page and CLI lay the same sounds out identically (UMAP, same seed)', async
 
   const { page, errors } = await openPage(browser.context, server.url);
   await page.setInputFiles('#folder-input', FOLDER);
-  await waitStatus(page, /^Mapped 20 sounds$/);
+  await waitStatus(page, /^Mapped 20 sounds · sonomap-s embeddings$/);
   const got = await page.evaluate(() => ({
     items: window.sonomap.items.map((it) => it.file),
     layout: window.sonomap.rawLayout,

@@ -121,6 +121,8 @@ test('files and folders dropped through the pickers become a map you can hear', 
   assert.equal(all.length - good.length, 2);
   const { page, errors, requests } = await openPage(server.url);
   assert.match(await status(page), /Drop sounds/);
+  // fingerprint features (no model): searching matches file names only
+  await page.selectOption('#features', 'fingerprint');
 
   // 1. the file picker with every file (names only, so no labels)
   await page.setInputFiles('#file-input', all);
@@ -259,7 +261,7 @@ test('files dropped on the page (drag and drop) are mapped', async () => {
     'the overlay goes away on drop',
   );
   const text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/, 60000);
-  assert.equal(text, `Mapped ${picks.length} sounds`);
+  assert.equal(text, `Mapped ${picks.length} sounds · sonomap-s embeddings`);
   await checkMap(page, picks.length);
   assert.deepEqual(
     (await page.evaluate(() => window.sonomap.items)).map((it) => it.file).sort(),
@@ -279,7 +281,10 @@ test('one sound, then two, are mapped (fewer rows than any neighbourhood)', asyn
       picks.map((p) => path.join(FIX, p)),
     );
     const text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/, 60000);
-    assert.equal(text, `Mapped ${picks.length} sound${picks.length === 1 ? '' : 's'}`);
+    assert.equal(
+      text,
+      `Mapped ${picks.length} sound${picks.length === 1 ? '' : 's'} · sonomap-s embeddings`,
+    );
     const info = await page.evaluate(() => ({
       count: window.sonomap.count,
       layout: Array.from(window.sonomap.layout),
@@ -387,19 +392,63 @@ test('a YAMNet .tflite dropped with the sounds maps them by embeddings and tags 
   await page.close();
 });
 
-test('a broken model is reported and the sounds are mapped by fingerprints', async () => {
+test('by default the shipped sonomap-s maps the sounds by embeddings and tags them', async () => {
+  const sounds = [...listFiles(path.join(FIX, 'tones')), ...listFiles(path.join(FIX, 'noise'))];
+  const { page, errors, requests } = await openPage(server.url);
+  await page.setInputFiles('#file-input', sounds);
+  const text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/);
+  assert.equal(text, `Mapped ${sounds.length} sounds · sonomap-s embeddings`);
+  await checkMap(page, sounds.length);
+  const items = await page.evaluate(() => window.sonomap.items);
+  assert.ok(
+    items.every((it) => it.tags.length >= 3),
+    'every sound has its top tags',
+  );
+  const toneTags = items
+    .filter((it) => it.file.startsWith('sine'))
+    .flatMap((it) => it.tags.map((t) => t.name));
+  assert.ok(
+    toneTags.includes('Sine wave'),
+    `the sines are tagged Sine wave (${[...new Set(toneTags)].join(', ')})`,
+  );
+  // tags are searchable (no file is named so) and shown in the tooltip
+  assert.ok(!items.some((it) => /sine wave/i.test(it.file)));
+  await page.fill('#search', 'sine wave');
+  const shown = Number((await page.locator('#search-count').textContent()).split(' ')[0]);
+  assert.ok(shown >= 1 && shown < sounds.length, `searching a tag finds some sounds (${shown})`);
+  await page.fill('#search', '');
+  await hoverPlays(page);
+  assert.ok(
+    (await page.locator('#tooltip .tt-tags').textContent()).length > 3,
+    'the tooltip shows the tags',
+  );
+  assert.ok(
+    requests.some((u) => u.endsWith('/models/sonomap-s.smnn')),
+    'the shipped model was fetched from the same origin',
+  );
+  assert.deepEqual(errors, []);
+  assertLocal(requests);
+  await page.close();
+});
+
+test('a broken dropped model is reported and the shipped model maps the sounds', async () => {
   const bad = path.join(tmpRoot, 'broken-model.tflite');
   fs.writeFileSync(bad, Buffer.concat([Buffer.from('TFL3'), Buffer.alloc(5000, 7)]));
   const sounds = listFiles(path.join(FIX, 'tones'));
   const { page, errors } = await openPage(server.url);
   await page.setInputFiles('#file-input', [...sounds, bad]);
   const text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/);
-  assert.equal(text, `Mapped ${sounds.length} sounds · 1 failed · model not used`);
+  assert.equal(text, `Mapped ${sounds.length} sounds · 1 failed · sonomap-s embeddings`);
   await checkMap(page, sounds.length);
   const failures = await page.evaluate(() => window.sonomap.failures);
   assert.equal(failures.length, 1);
   assert.equal(failures[0].file, 'broken-model.tflite');
-  assert.match(failures[0].reason, /fingerprint features instead/);
+  assert.match(failures[0].reason, /\S.* — the map uses the shipped model sonomap-s instead/);
+  const items = await page.evaluate(() => window.sonomap.items);
+  assert.ok(
+    items.every((it) => it.tags.length >= 3),
+    'the sounds have sonomap-s tags',
+  );
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -95,6 +95,8 @@ function isLattice(layout) {
 
 test('quality figures, colour by cluster and distance, grid, box select and a 3-D map', async () => {
   const { page, errors } = await openPage(server.url);
+  // fingerprint features: no model, so no tags (colour by top tag is disabled below)
+  await page.selectOption('#features', 'fingerprint');
   await page.setInputFiles('#folder-input', FIX);
   assert.match(
     await waitStatus(page, /^(Mapped|No sounds|Could not|The )/),

@@ -27,7 +27,10 @@ test('MP3 (MPEG-1 and MPEG-2) and Opus are decoded in the worker by WebCodecs', 
     .sort()
     .map((f) => path.join(FIX, f));
   await page.setInputFiles('#file-input', files);
-  assert.equal(await waitStatus(page, /^(Mapped|No sounds)/), 'Mapped 3 sounds · 1 failed');
+  assert.equal(
+    await waitStatus(page, /^(Mapped|No sounds)/),
+    'Mapped 3 sounds · 1 failed · sonomap-s embeddings',
+  );
   const info = await page.evaluate(() => ({
     by: window.sonomap.decodedBy,
     items: window.sonomap.items,

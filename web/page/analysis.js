@@ -2,7 +2,7 @@
 // browser's own decoder on the page for what neither the engine nor WebCodecs reads), then
 // become the map's model and are projected.
 import { DEFAULT_CLIP_SECONDS, joinSpriteclip } from '../core/features.js';
-import { analysisBatch, SEED, SPRITECLIP_RATE } from '../core/policy.js';
+import { analysisBatch, DEFAULT_MODEL, SEED, SPRITECLIP_RATE } from '../core/policy.js';
 import { buildAtlas } from '../view/atlas.js';
 import { labelColors } from '../view/legend.js';
 import { poolSize, WorkerPool } from '../workers/pool.js';
@@ -11,7 +11,7 @@ import { decodeInPage } from './decode.js';
 import { pathLabels } from './files.js';
 import { projectModel, reset, showEmpty } from './mapping.js';
 import { reason } from './progress.js';
-import { projector, wasmModule } from './services.js';
+import { projector, shippedModel, wasmModule } from './services.js';
 import { state } from './state.js';
 
 async function analyzeOne(pool, entry, opts) {
@@ -89,34 +89,73 @@ export async function analyze(found) {
   }
   if (run !== state.run) return;
   const labels = pathLabels(entries.map((e) => e.path));
-  const modelFile = state.modelFile;
+  // The model: a dropped one, else the shipped sonomap-s, when the features need one. Each is
+  // tried by the pool's first worker before any file goes out: a dropped model that does not
+  // load is reported and the shipped one takes its place; when that cannot be had either, the
+  // map is made from fingerprints with a notice.
+  let features = ui.features.value;
+  let modelFile = null;
+  let pool = null;
+  const makePool = (bytes) =>
+    new WorkerPool(
+      new URL('./analysis-worker.js', import.meta.url),
+      module,
+      poolSize(entries.length),
+      bytes,
+    );
+  const tryModel = async (m) => {
+    const p = makePool(m.bytes);
+    const { error, info } = await p.modelStatus;
+    if (error && !p.initError) {
+      p.close();
+      return error;
+    }
+    pool = p;
+    modelFile = { name: m.name, info };
+    return null;
+  };
+  if (features === 'embedding') {
+    if (state.modelFile) {
+      const dropped = state.modelFile;
+      const error = await tryModel(dropped);
+      if (error) {
+        state.modelFile = null;
+        progress.fail(
+          dropped.name,
+          `${error} — the map uses the shipped model ${DEFAULT_MODEL.name} instead`,
+        );
+      }
+    }
+    if (!pool) {
+      let error;
+      try {
+        error = await tryModel(await shippedModel());
+      } catch (e) {
+        error = reason(e);
+      }
+      if (error) {
+        progress.message(
+          `The shipped model ${DEFAULT_MODEL.file} could not be loaded (${error}): mapping by fingerprint features instead`,
+        );
+        progress.startAnalysis(entries.length);
+        progress.note('no model: fingerprint features');
+        features = 'fingerprint';
+      }
+    }
+    if (run !== state.run) {
+      pool?.close();
+      return;
+    }
+  }
+  pool ??= makePool(null);
+  if (modelFile) progress.note(`${modelFile.name} embeddings`);
   const opts = {
     mode,
-    feature: modelFile ? 'embedding' : 'fingerprint',
+    feature: features,
     clipSeconds: DEFAULT_CLIP_SECONDS,
     tile: mode === 'long' ? 32 : 64,
   };
-  const pool = new WorkerPool(
-    new URL('./analysis-worker.js', import.meta.url),
-    module,
-    poolSize(entries.length),
-    modelFile?.bytes ?? null,
-  );
   state.pool = pool;
-  let features = 'fingerprint';
-  if (modelFile) {
-    // A model that does not load is reported, and the map is made from fingerprints instead.
-    pool.modelStatus.then(({ error }) => {
-      if (run !== state.run) return;
-      if (error) {
-        progress.fail(modelFile.name, `${error} — the map uses fingerprint features instead`);
-        progress.note('model not used');
-      } else {
-        features = 'embedding';
-        progress.note(`${modelFile.name} embeddings`);
-      }
-    });
-  }
   projector(module); // starts its worker while the files are analysed
   const parts = new Array(entries.length).fill(null);
   const settle = (i, part, err) => {
@@ -191,15 +230,22 @@ export async function analyze(found) {
     return;
   }
   if (skipped) progress.note(`${skipped} non-audio file${skipped === 1 ? '' : 's'} skipped`);
-  await (modelFile ? pool.modelStatus : null);
-  const model = modelFromParts(good, mode, features);
+  const model = modelFromParts(good, mode, features, modelFile);
   state.model = model;
   player.setAudio(model.audio.buffer, SPRITECLIP_RATE);
   ui.exportBtn.disabled = false;
   await projectModel(ui.projection.value);
 }
 
-function modelFromParts(parts, mode, features) {
+function modelFromParts(parts, mode, features, modelFile) {
+  // config.json's model: {name, file, kind, embedding, classes} (the shipped one's name, else
+  // the dropped file's)
+  const shipped = modelFile?.name === DEFAULT_MODEL.name;
+  const modelInfo = modelFile && {
+    name: modelFile.name,
+    file: shipped ? DEFAULT_MODEL.file.split('/').pop() : modelFile.name,
+    ...(modelFile.info ?? {}),
+  };
   const audio = joinSpriteclip(parts, SPRITECLIP_RATE);
   const items = [];
   const tiles = [];
@@ -232,7 +278,7 @@ function modelFromParts(parts, mode, features) {
     mode,
     features,
     seed: SEED,
-    model: features === 'embedding' ? { file: state.modelFile?.name } : null,
+    model: modelInfo,
     items,
     layouts: {},
     mainLayout: null,

@@ -26,6 +26,7 @@ export function findElements(doc) {
     searchCount: $('search-count'),
     projection: $('projection'),
     mode: $('mode'),
+    features: $('features'),
     fileInput: $('file-input'),
     folderInput: $('folder-input'),
     fit: $('fit'),

@@ -115,10 +115,11 @@ function wireControls() {
   ui.clustersK.addEventListener('change', () => {
     if (state.colorBy === 'cluster') applyColoring();
   });
-  ui.mode.addEventListener('change', () => {
-    if (state.entries?.length && state.model?.X)
-      analyze(Promise.resolve({ entries: state.entries, skipped: 0 }));
-  });
+  for (const select of [ui.mode, ui.features])
+    select.addEventListener('change', () => {
+      if (state.entries?.length && state.model?.X)
+        analyze(Promise.resolve({ entries: state.entries, skipped: 0 }));
+    });
   ui.fit.addEventListener('click', () => view?.fit());
 }
 

@@ -1,5 +1,6 @@
 // services.js — the page's engine and its projection worker, made once and shared: the compiled
 // sonomap.wasm (compiled while the person picks files) and the Projector.
+import { DEFAULT_MODEL } from '../core/policy.js';
 import { Projector } from '../workers/projection.js';
 import { state } from './state.js';
 
@@ -22,6 +23,24 @@ export function wasmModule() {
     });
   }
   return state.wasm;
+}
+
+/** The shipped model's bytes (dist/models/sonomap-s.smnn next to main.js, so the page works
+ *  from a sub-path), fetched once and kept: {name, bytes}. Rejects with the reason when it
+ *  cannot be fetched (a copy of dist/ without models/); a later call tries again. */
+export function shippedModel() {
+  if (!state.shippedModel) {
+    const url = new URL(`./${DEFAULT_MODEL.file}`, import.meta.url);
+    state.shippedModel = (async () => {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`${DEFAULT_MODEL.file}: HTTP ${res.status}`);
+      return { name: DEFAULT_MODEL.name, bytes: new Uint8Array(await res.arrayBuffer()) };
+    })();
+    state.shippedModel.catch(() => {
+      state.shippedModel = null;
+    });
+  }
+  return state.shippedModel;
 }
 
 export function projector(module) {

@@ -6,6 +6,7 @@ export const state = {
   // ---- outlive maps ----
   wasm: null, //        Promise of the compiled sonomap.wasm (services.js)
   projector: null, //   the projection worker's Projector (services.js)
+  shippedModel: null, // Promise of the shipped model's {name, bytes} (services.js)
   modelFile: null, //   {name, bytes} of a dropped model, used for this and later maps
   colorBy: 'none', //   the colour mode chosen: none | label | tag | cluster | distance
   entries: null, //     the files of the current map, re-analysed when the mode changes

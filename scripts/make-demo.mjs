@@ -1,6 +1,7 @@
 // make-demo.mjs — the map `make demo` opens: Debian's sonic-pi-samples (CC0), analysed by the
 // CLI into dist/demo/, labelled by the family in each sample's name (bd_*, elec_*, tabla_*, ...).
-// Re-made only when the CLI or the samples changed.
+// Mapped by the shipped model (sonomap-s embeddings, with its tags). Re-made only when the CLI,
+// the engine, the model or the samples changed.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,6 +37,7 @@ const stamp = path.join(OUT, '.made');
 const newest = Math.max(
   fs.statSync('dist/sonomap.mjs').mtimeMs,
   fs.statSync('dist/sonomap.wasm').mtimeMs,
+  fs.statSync('dist/models/sonomap-s.smnn').mtimeMs,
   ...files.map((f) => fs.statSync(path.join(SAMPLES, f)).mtimeMs),
 );
 if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= newest) {

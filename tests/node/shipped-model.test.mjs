@@ -75,3 +75,22 @@ test('--features fingerprint and --model none load no model', () => {
     assert.equal(cfg.model, null);
   }
 });
+
+test('a copy of the CLI without models/ maps by fingerprints, saying why', () => {
+  const bare = path.join(tmp, 'bare');
+  fs.mkdirSync(bare);
+  for (const f of ['sonomap.mjs', 'sonomap.wasm'])
+    fs.copyFileSync(path.join('dist', f), path.join(bare, f));
+  const out = path.join(tmp, 'bare-out');
+  const r = spawnSync(
+    process.execPath,
+    [path.join(bare, 'sonomap.mjs'), 'analyze', path.join(FIX, 'tones'), '--out', out, '--quiet'],
+    { encoding: 'utf8', timeout: 300000 },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    /sonomap-s\.smnn \(the shipped model\): no such file — mapping by fingerprint/,
+  );
+  assert.equal(config(out).features, 'fingerprint');
+});

@@ -45,6 +45,9 @@ int sm_abi(int id) {
   case SM_ABI_DECODER_BROWSER_OPUS: return SM_DECODER_BROWSER_OPUS;
   case SM_ABI_DECODER_BROWSER: return SM_DECODER_BROWSER;
   case SM_ABI_DECODER_NONE: return SM_DECODER_NONE;
+  case SM_ABI_MODE_ONSET: return SM_MODE_ONSET;
+  case SM_ABI_MODE_BLEND: return SM_MODE_BLEND;
+  case SM_ABI_NTIMBRE: return SM_NTIMBRE;
   default: return -1;
   }
 }

@@ -318,7 +318,10 @@ enum sm_abi_id {
   SM_ABI_DECODER_BROWSER_OPUS = 36,
   SM_ABI_DECODER_BROWSER = 37,
   SM_ABI_DECODER_NONE = 38,
-  SM_ABI_COUNT = 39 /* ids are 0 .. SM_ABI_COUNT - 1 */
+  SM_ABI_MODE_ONSET = 39, /* enum sm_mode values added later */
+  SM_ABI_MODE_BLEND = 40,
+  SM_ABI_NTIMBRE = 41, /* SM_NTIMBRE */
+  SM_ABI_COUNT = 42    /* ids are 0 .. SM_ABI_COUNT - 1 */
 };
 SM_API int sm_abi(int id);
 

@@ -394,6 +394,8 @@ test('a long clip plays the stretch around its peak, not its start', () => {
     'analyze',
     f,
     path.join(FIX, 'tones', 'tone-0.wav'),
+    '--mode',
+    'clips',
     '--out',
     out,
     '--projection',

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { closest, intOpt, numOpt, oneOf, readArgs, UsageError } from '../../web/cli/args.mjs';
-import { cosineDistances } from '../../web/core/features.js';
+import { cosineDistances, featureBlocks, standardize } from '../../web/core/features.js';
 import {
   analysisBatch,
   autoClusterCount,
@@ -111,4 +111,43 @@ test('CLI options: strict reading names what is wrong', () => {
     () => oneOf('sprite', 'gif', ['png', 'jpg']),
     /--sprite must be one of png, jpg, not 'gif'/,
   );
+});
+
+test('featureBlocks: timbre per column; embedding+timbre as two blocks of total variance 1', () => {
+  assert.deepEqual(featureBlocks(40, 'timbre'), [
+    { start: 0, end: 40, weight: 1, scale: 'column' },
+  ]);
+  const E = 1024,
+    d = E + 40;
+  assert.deepEqual(featureBlocks(d, 'embedding+timbre'), [
+    { start: 0, end: E, weight: 1 / Math.sqrt(E), scale: 'global' },
+    { start: E, end: d, weight: 1 / Math.sqrt(40), scale: 'column' },
+  ]);
+  // rows of very different scales in the two blocks and within the timbre block
+  const n = 200;
+  const X = new Float32Array(n * d);
+  let s = 12345;
+  const rnd = () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648 - 0.5;
+  };
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < E; j++) X[i * d + j] = 0.01 * rnd() * (1 + (j % 7));
+    for (let j = E; j < d; j++) X[i * d + j] = 100 * rnd() * (1 + (j - E));
+  }
+  const Z = standardize(X, n, d, featureBlocks(d, 'embedding+timbre'));
+  const blockVariance = (a, b) => {
+    let v = 0;
+    for (let j = a; j < b; j++) {
+      let m = 0,
+        q = 0;
+      for (let i = 0; i < n; i++) m += Z[i * d + j];
+      m /= n;
+      for (let i = 0; i < n; i++) q += (Z[i * d + j] - m) ** 2;
+      v += q / n;
+    }
+    return v;
+  };
+  assert.ok(Math.abs(blockVariance(0, E) - 1) < 1e-3, `embedding block ${blockVariance(0, E)}`);
+  assert.ok(Math.abs(blockVariance(E, d) - 1) < 1e-3, `timbre block ${blockVariance(E, d)}`);
 });

@@ -94,3 +94,98 @@ test('a copy of the CLI without models/ maps by fingerprints, saying why', () =>
   );
   assert.equal(config(out).features, 'fingerprint');
 });
+
+test('--features timbre and embedding+timbre: 40 and 1024 + 40 values per sound', () => {
+  for (const [kind, d, model] of [
+    ['timbre', 40, null],
+    ['embedding+timbre', 1064, 'sonomap-s'],
+  ]) {
+    const out = path.join(tmp, `feat-${kind}`);
+    const r = run([
+      'analyze',
+      path.join(FIX, 'tones'),
+      '--out',
+      out,
+      '--features',
+      kind,
+      '--quiet',
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    const cfg = config(out);
+    assert.equal(cfg.features, kind);
+    assert.equal(cfg.mode, 'whole', 'whole is the default window');
+    assert.equal(cfg.model?.name ?? null, model);
+    const emb = npyDecode(fs.readFileSync(path.join(out, 'embeddings.npy')));
+    assert.deepEqual(emb.shape, [20, d]);
+    assert.ok(emb.data.every(Number.isFinite));
+  }
+});
+
+test('--mode onset and blend: other windows than the peak and the whole clip', () => {
+  // 1 s of silence, then a tone rising linearly for 4 s: the onset (within 20 dB of the
+  // loudest) about 0.4 s after it starts, the peak at the end
+  const f = path.join(tmp, 'late.wav');
+  const s = spawnSync('sox', [
+    '-q',
+    '-n',
+    '-r',
+    '16000',
+    '-c',
+    '1',
+    '-b',
+    '16',
+    f,
+    'synth',
+    '4',
+    'sine',
+    '300',
+    'fade',
+    't',
+    '4',
+    '4',
+    '0',
+    'pad',
+    '1',
+    '0',
+    'gain',
+    '-20',
+  ]);
+  assert.equal(s.status, 0, String(s.stderr));
+  const rows = {};
+  const starts = {};
+  for (const mode of ['clips', 'onset', 'whole', 'blend']) {
+    const out = path.join(tmp, `mode-${mode}`);
+    const r = run([
+      'analyze',
+      f,
+      path.join(FIX, 'tones', 'tone-0.wav'),
+      '--mode',
+      mode,
+      '--out',
+      out,
+      '--projection',
+      'pca',
+      '--quiet',
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(config(out).mode, mode === 'clips' ? 'clip' : mode);
+    const proj = JSON.parse(fs.readFileSync(path.join(out, 'projections.json'), 'utf8'));
+    const i = proj.metadata.filenames.indexOf('late.wav');
+    starts[mode] = proj.metadata.start[i];
+    const emb = npyDecode(fs.readFileSync(path.join(out, 'embeddings.npy')));
+    rows[mode] = emb.data.slice(i * emb.shape[1], (i + 1) * emb.shape[1]);
+  }
+  assert.ok(starts.clips > 3.5, `the peak window starts at ${starts.clips} s`);
+  assert.ok(
+    starts.onset > 0.9 && starts.onset < 1.7,
+    `the onset window starts at ${starts.onset} s`,
+  );
+  const diff = (a, b) => Math.max(...a.map((v, k) => Math.abs(v - b[k])));
+  for (const [a, b] of [
+    ['onset', 'clips'],
+    ['blend', 'clips'],
+    ['blend', 'onset'],
+    ['blend', 'whole'],
+  ])
+    assert.ok(diff(rows[a], rows[b]) > 1e-3, `${a} and ${b} give different embeddings`);
+});

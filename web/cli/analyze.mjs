@@ -8,11 +8,15 @@ import { Worker } from 'node:worker_threads';
 import { buildDataset } from '../core/dataset.js';
 import { loadEngine } from '../core/engine.js';
 import {
+  CLIP_MODES,
   DEFAULT_CLIP_SECONDS,
+  DEFAULT_MODE,
   FEATURE_KINDS,
   featureBlocks,
   joinSpriteclip,
+  needsModel,
   standardize,
+  withoutModel,
 } from '../core/features.js';
 import { LABEL_SCHEMES, labeller, parseLabelCsv } from '../core/labels.js';
 import { npyEncode } from '../core/npy.js';
@@ -29,7 +33,6 @@ import { intOpt, numOpt, oneOf, UsageError } from './args.mjs';
 import { collectFiles, progress } from './files.mjs';
 
 /** Features made without a model: asking for them skips loading one. */
-const MODEL_FREE_FEATURES = ['fingerprint', 'descriptors'];
 
 export const ANALYZE_OPTIONS = {
   out: { type: 'string' },
@@ -56,10 +59,14 @@ Analyses every sound, maps them and writes a dataset folder the page opens with 
 
 options:
   --out <dir>                 the dataset folder to write (required)
-  --mode clips|whole|long     clips: 0.96 s around each file's peak (default); whole: features
-                              averaged over the clip; long: 0.96 s windows every 0.48 s
-  --features embedding|fingerprint|descriptors   (default embedding; fingerprint and
-                              descriptors load no model)
+  --mode whole|clips|onset|blend|long   one point per file: whole: features averaged over
+                              the whole clip (default); clips: the 0.96 s around its peak;
+                              onset: the 0.96 s from 50 ms before its onset; blend: half
+                              onset, half whole. long: a point every 0.48 s (0.96 s windows)
+  --features embedding|fingerprint|descriptors|timbre|embedding+timbre
+                              embedding: the model's (default); timbre: mean and deviation of
+                              20 MFCCs (40 values); embedding+timbre: both, equal weight;
+                              fingerprint, descriptors and timbre load no model
   --model <file>|none         a YAMNet classification .tflite or a sonomap .smnn model: gives
                               1024-d embeddings and the top sound tags of each clip (default:
                               the shipped ${DEFAULT_MODEL.name}, ${DEFAULT_MODEL.file} next to
@@ -87,7 +94,7 @@ options:
 export function analyzeSettings(values, positionals) {
   if (values.out === undefined) throw new UsageError('analyze needs --out <dir>');
   if (!positionals.length) throw new UsageError('analyze needs at least one file or folder');
-  const modeArg = oneOf('mode', values.mode ?? 'clips', ['clips', 'clip', 'whole', 'long']);
+  const modeArg = oneOf('mode', values.mode ?? DEFAULT_MODE, ['clips', ...CLIP_MODES, 'long']);
   const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
   const labels = values.labels;
   if (labels !== undefined && !/\.(csv|tsv|txt)$/i.test(labels))
@@ -156,7 +163,7 @@ export async function analyze(s, ctx) {
       return e.code === 'ENOENT' ? 'no such file' : e.message;
     }
   };
-  const wantModel = s.model !== 'none' && !MODEL_FREE_FEATURES.includes(feature);
+  const wantModel = s.model !== 'none' && (feature === null || needsModel(feature));
   if (wantModel && s.model) {
     const why = tryModel(s.model, modelName(s.model));
     if (why) pr.log(`${s.model}: ${why} — using the shipped model ${DEFAULT_MODEL.name} instead`);
@@ -168,11 +175,11 @@ export async function analyze(s, ctx) {
       pr.log(
         `${DEFAULT_MODEL.file} (the shipped model): ${why} — mapping by fingerprint features instead`,
       );
-      if (feature === 'embedding') feature = null;
+      if (feature !== null) feature = withoutModel(feature);
     }
   }
-  if (feature === 'embedding' && !modelBytes) {
-    throw new Error(`--features embedding needs a model (not with --model none)`);
+  if (feature !== null && needsModel(feature) && !modelBytes) {
+    throw new Error(`--features ${feature} needs a model (not with --model none)`);
   }
   feature ??= modelBytes ? 'embedding' : 'fingerprint';
 
@@ -311,7 +318,7 @@ async function mapItems(engine, items, { projection, dims, seed, clusters, featu
   items.forEach((it, i) => raw.set(it.features, i * d));
   // Scaled the way the page scales them, so a folder gives the same map in both.
   const X = standardize(raw, n, d, featureBlocks(d, feature));
-  const spherical = feature === 'embedding';
+  const spherical = feature === 'embedding' || feature === 'embedding+timbre';
   const labelNames = [...new Set(items.map((it) => it.label).filter(Boolean))].sort();
   const labels = Int32Array.from(items, (it) => (it.label ? labelNames.indexOf(it.label) : -1));
   const layouts = {};

@@ -44,6 +44,9 @@ const ABI = {
   decoderBrowserOpus: 36,
   decoderBrowser: 37,
   decoderNone: 38,
+  modeOnset: 39,
+  modeBlend: 40,
+  ntimbre: 41,
 };
 
 /** What sm_decoder_for's kinds are called here (analysis results carry them as `decoder`). */
@@ -75,7 +78,13 @@ export function readAbi(exports) {
   }
   abi.patch = abi.patchFrames * abi.patchBands;
   abi.fpSize = abi.fp * abi.fp;
-  abi.modes = { clip: abi.modeClip, whole: abi.modeWhole, long: abi.modeLong };
+  abi.modes = {
+    clip: abi.modeClip,
+    whole: abi.modeWhole,
+    long: abi.modeLong,
+    onset: abi.modeOnset,
+    blend: abi.modeBlend,
+  };
   abi.projections = { pca: abi.projPca, umap: abi.projUmap, tsne: abi.projTsne };
   abi.metrics = { euclidean: abi.metricEuclidean, cosine: abi.metricCosine };
   abi.knn = { auto: abi.knnAuto, exact: abi.knnExact, approx: abi.knnApprox };

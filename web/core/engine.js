@@ -182,7 +182,8 @@ export class Engine {
 
   #mode(mode) {
     const m = this.abi.modes[mode];
-    if (m === undefined) throw new Error(`unknown mode '${mode}' (clip, whole or long)`);
+    if (m === undefined)
+      throw new Error(`unknown mode '${mode}' (${Object.keys(this.abi.modes).join(', ')})`);
     return m;
   }
 
@@ -192,7 +193,7 @@ export class Engine {
   #collect(a, p = 0, len = 0) {
     if (!a) throw new Error('out of wasm memory during analysis');
     const x = this.x;
-    const { patch, fpSize, ndesc } = this.abi;
+    const { patch, fpSize, ndesc, ntimbre } = this.abi;
     try {
       const error = this.str(x.sm_analysis_error(a));
       const format = this.str(x.sm_analysis_format(a));
@@ -209,16 +210,21 @@ export class Engine {
           logmel: this.f32(x.sm_segment_logmel(a, i), patch),
           fingerprint: this.f32(x.sm_segment_fingerprint(a, i), fpSize),
           descriptors: this.f32(x.sm_segment_descriptors(a, i), ndesc),
+          timbre: this.f32(x.sm_segment_timbre(a, i), ntimbre),
         };
-        // Whole mode: every patch of the clip, so embeddings are averaged like the fingerprint.
+        // Whole and blend mode: every patch the segment stands for, with its weight, so
+        // embeddings are averaged like the fingerprint (sm_segment_patch_weight).
         const np = x.sm_segment_patches(a, i);
         if (np > 1) {
           seg.patches = new Float32Array(np * patch);
-          for (let q = 0; q < np; q++)
+          seg.weights = new Float64Array(np);
+          for (let q = 0; q < np; q++) {
             seg.patches.set(
               new Float32Array(this.memory.buffer, x.sm_segment_patch_logmel(a, i, q), patch),
               q * patch,
             );
+            seg.weights[q] = x.sm_segment_patch_weight(a, i, q);
+          }
         }
         segments.push(seg);
       }

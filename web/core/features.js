@@ -1,9 +1,27 @@
 // features.js — from one file's analysis to map items: feature vectors, the span of audio that
 // goes into the spriteclip, and where each item plays inside it. Shared by the page and the CLI.
 
-export const FEATURE_KINDS = ['embedding', 'fingerprint', 'descriptors'];
+export const FEATURE_KINDS = [
+  'embedding',
+  'fingerprint',
+  'descriptors',
+  'timbre',
+  'embedding+timbre',
+];
+
+/** Whether a feature kind needs a model (its embedding). */
+export const needsModel = (kind) => kind === 'embedding' || kind === 'embedding+timbre';
+
+/** The kind made instead when a model was wanted but none could be loaded. */
+export const withoutModel = (kind) => (kind === 'embedding+timbre' ? 'timbre' : 'fingerprint');
+
+/** The clip windows (engine modes) of one point per file, and the CLI's / page's default. */
+export const CLIP_MODES = ['clip', 'onset', 'whole', 'blend'];
+export const DEFAULT_MODE = 'whole';
 export const TOP_TAGS = 5;
 const PATCH = 96 * 64;
+/** Timbre values per segment (SM_NTIMBRE: 20 MFCC means, then 20 deviations). */
+export const NTIMBRE = 40;
 const BATCH = 16;
 export const DEFAULT_CLIP_SECONDS = 2.5;
 
@@ -30,48 +48,55 @@ export function featureVector(seg, kind) {
     }
     case 'descriptors':
       return descriptorVector(seg.descriptors);
+    case 'timbre':
+      return seg.timbre;
     case 'embedding':
+    case 'embedding+timbre': {
       if (!seg.embedding)
         throw new Error('no model loaded: embedding features need a YAMNet model (--model)');
-      return seg.embedding;
+      if (kind === 'embedding') return seg.embedding;
+      const v = new Float32Array(seg.embedding.length + seg.timbre.length);
+      v.set(seg.embedding);
+      v.set(seg.timbre, seg.embedding.length);
+      return v;
+    }
     default:
       throw new Error(`unknown feature kind '${kind}'`);
   }
 }
 
 /** Run the model over every segment of one analysis (batched across segments): sets each
- *  segment's `embedding` (mean over its patches: one, or all of them in whole mode) and `tags`
- *  (the top classes of the mean scores, [{name, score}]). */
+ *  segment's `embedding` (the weighted mean over its patches, sm_segment_patch_weight: one
+ *  patch, or all of them in whole and blend mode) and `tags` (the top classes of the scores
+ *  averaged the same way, [{name, score}]). */
 export function embedSegments(model, result) {
   const segs = result.segments;
-  const jobs = []; // [segment index, patch data]
+  const jobs = []; // [segment index, patch data, weight]
   segs.forEach((s, i) => {
     const p = s.patches ?? s.logmel;
-    for (let k = 0; k < p.length / PATCH; k++)
-      jobs.push([i, p.subarray(k * PATCH, (k + 1) * PATCH)]);
+    const np = p.length / PATCH;
+    for (let k = 0; k < np; k++)
+      jobs.push([i, p.subarray(k * PATCH, (k + 1) * PATCH), s.weights ? s.weights[k] : 1 / np]);
   });
   const E = model.size,
     C = model.classes;
   const emb = segs.map(() => new Float32Array(E));
   const sc = segs.map(() => new Float32Array(C));
-  const count = new Int32Array(segs.length);
   for (let b = 0; b < jobs.length; b += BATCH) {
     const chunk = jobs.slice(b, b + BATCH);
     const X = new Float32Array(chunk.length * PATCH);
     chunk.forEach(([, p], k) => X.set(p, k * PATCH));
     const out = model.embed(X, chunk.length);
-    chunk.forEach(([i], k) => {
-      for (let j = 0; j < E; j++) emb[i][j] += out.embeddings[k * E + j];
-      for (let j = 0; j < C; j++) sc[i][j] += out.scores[k * C + j];
-      count[i]++;
+    chunk.forEach(([i, , w], k) => {
+      for (let j = 0; j < E; j++) emb[i][j] += w * out.embeddings[k * E + j];
+      for (let j = 0; j < C; j++) sc[i][j] += w * out.scores[k * C + j];
     });
   }
   segs.forEach((s, i) => {
-    for (let j = 0; j < E; j++) emb[i][j] /= count[i];
-    for (let j = 0; j < C; j++) sc[i][j] /= count[i];
     s.embedding = emb[i];
     s.tags = C ? model.top(sc[i], 0, TOP_TAGS) : [];
     delete s.patches;
+    delete s.weights;
   });
 }
 
@@ -82,7 +107,12 @@ export function embedSegments(model, result) {
 export function fileItems(
   file,
   result,
-  { mode = 'clip', feature = 'fingerprint', clipSeconds = DEFAULT_CLIP_SECONDS, label = '' } = {},
+  {
+    mode = DEFAULT_MODE,
+    feature = 'fingerprint',
+    clipSeconds = DEFAULT_CLIP_SECONDS,
+    label = '',
+  } = {},
 ) {
   const rate = 16000;
   const dur = result.audio.length / rate;
@@ -153,10 +183,20 @@ export function joinSpriteclip(parts, rate = 16000, gapSeconds = 0.05) {
 
 /** How the feature columns are scaled before mapping: the 32×32 fingerprint as one block (one
  *  scale, so quiet pixels are not blown up), the six descriptors each to unit variance with a
- *  weight that gives them about a fifth of the total variance; embeddings as one block. The
- *  page and the CLI use the same rule, so the same sounds give the same map. */
+ *  weight that gives them about a fifth of the total variance; embeddings as one block; timbre
+ *  column by column (its columns have very different ranges); embedding+timbre as the two
+ *  blocks, each weighted so that its total variance is 1 (embedding 1/sqrt(E) with one sd for
+ *  the block, timbre 1/sqrt(40) per column). The page and the CLI use the same rule, so the
+ *  same sounds give the same map. */
 export function featureBlocks(d, kind) {
   if (kind === 'embedding') return [{ start: 0, end: d, weight: 1, scale: 'global' }];
+  if (kind === 'embedding+timbre') {
+    const E = d - NTIMBRE;
+    return [
+      { start: 0, end: E, weight: 1 / Math.sqrt(E), scale: 'global' },
+      { start: E, end: d, weight: 1 / Math.sqrt(NTIMBRE), scale: 'column' },
+    ];
+  }
   if (kind === 'fingerprint' && d === 1030) {
     return [
       { start: 0, end: 1024, weight: 1, scale: 'global' },

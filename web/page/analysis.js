@@ -1,7 +1,12 @@
 // analysis.js — sounds in: the files a person gives go through the analysis worker pool (the
 // browser's own decoder on the page for what neither the engine nor WebCodecs reads), then
 // become the map's model and are projected.
-import { DEFAULT_CLIP_SECONDS, joinSpriteclip } from '../core/features.js';
+import {
+  DEFAULT_CLIP_SECONDS,
+  joinSpriteclip,
+  needsModel,
+  withoutModel,
+} from '../core/features.js';
 import { analysisBatch, DEFAULT_MODEL, SEED, SPRITECLIP_RATE } from '../core/policy.js';
 import { buildAtlas } from '../view/atlas.js';
 import { labelColors } from '../view/legend.js';
@@ -114,7 +119,7 @@ export async function analyze(found) {
     modelFile = { name: m.name, info };
     return null;
   };
-  if (features === 'embedding') {
+  if (needsModel(features)) {
     if (state.modelFile) {
       const dropped = state.modelFile;
       const error = await tryModel(dropped);
@@ -135,11 +140,11 @@ export async function analyze(found) {
       }
       if (error) {
         progress.message(
-          `The shipped model ${DEFAULT_MODEL.file} could not be loaded (${error}): mapping by fingerprint features instead`,
+          `The shipped model ${DEFAULT_MODEL.file} could not be loaded (${error}): mapping by ${withoutModel(features)} features instead`,
         );
         progress.startAnalysis(entries.length);
-        progress.note('no model: fingerprint features');
-        features = 'fingerprint';
+        features = withoutModel(features);
+        progress.note(`no model: ${features} features`);
       }
     }
     if (run !== state.run) {

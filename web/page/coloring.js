@@ -49,7 +49,7 @@ export async function applyColoring() {
     if (!state.clusters || state.clusters.k !== k) {
       if (m.X && state.keptRun === run && !state.mapping) {
         try {
-          const spherical = m.features === 'embedding';
+          const spherical = m.features === 'embedding' || m.features === 'embedding+timbre';
           const res = await projector(await wasmModule()).cluster(k, spherical);
           if (run !== state.run || state.colorBy !== 'cluster') return;
           state.clusters = { k, spherical, index: res.clusters };

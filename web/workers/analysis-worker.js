@@ -15,7 +15,7 @@
 //   {type: 'sprite', tiles, n, tile, quality}    encode a sprite sheet (export)
 // Answers {id, ok: true, result} or {id, ok: false, error, needsBrowserDecode}.
 import { loadEngine } from '../core/engine.js';
-import { embedSegments, fileItems } from '../core/features.js';
+import { embedSegments, fileItems, needsModel, withoutModel } from '../core/features.js';
 import { decodeWithWebCodecs } from './webcodecs.js';
 
 let engine = null;
@@ -26,11 +26,7 @@ function summarize(path, r, opts, embedded = false) {
   if (!r.segments || r.segments.length === 0)
     throw new Error('no segments came out of the analysis');
   if (model && !embedded) embedSegments(model, r);
-  const feature = model
-    ? opts.feature
-    : opts.feature === 'embedding'
-      ? 'fingerprint'
-      : opts.feature;
+  const feature = model || !needsModel(opts.feature) ? opts.feature : withoutModel(opts.feature);
   const { items, audio } = fileItems(path, r, { ...opts, feature });
   const t = opts.tile;
   const tiles = new Uint8ClampedArray(items.length * t * t * 4);

@@ -395,9 +395,17 @@ test('a YAMNet .tflite dropped with the sounds maps them by embeddings and tags 
 test('by default the shipped sonomap-s maps the sounds by embeddings and tags them', async () => {
   const sounds = [...listFiles(path.join(FIX, 'tones')), ...listFiles(path.join(FIX, 'noise'))];
   const { page, errors, requests } = await openPage(server.url);
+  assert.equal(await page.locator('#mode').inputValue(), 'whole', 'whole clip is the default');
+  assert.equal(await page.locator('#features').inputValue(), 'embedding');
   await page.setInputFiles('#file-input', sounds);
   const text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/);
   assert.equal(text, `Mapped ${sounds.length} sounds · sonomap-s embeddings`);
+  const made = await page.evaluate(() => window.sonomap.made);
+  assert.equal(made.mode, 'whole');
+  assert.equal(made.features, 'embedding');
+  assert.equal(made.model.name, 'sonomap-s');
+  assert.equal(made.model.embedding, 1024);
+  assert.equal(made.model.classes, 521);
   await checkMap(page, sounds.length);
   const items = await page.evaluate(() => window.sonomap.items);
   assert.ok(
@@ -451,4 +459,26 @@ test('a broken dropped model is reported and the shipped model maps the sounds',
   );
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('the features and window selectors: timbre in the onset window, embedding+timbre', async () => {
+  const sounds = listFiles(path.join(FIX, 'tones'));
+  for (const [features, mode, note] of [
+    ['timbre', 'onset', ''],
+    ['embedding+timbre', 'blend', ' · sonomap-s embeddings'],
+  ]) {
+    const { page, errors } = await openPage(server.url);
+    await page.selectOption('#features', features);
+    await page.selectOption('#mode', mode);
+    await page.setInputFiles('#file-input', sounds);
+    const text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/);
+    assert.equal(text, `Mapped ${sounds.length} sounds${note}`);
+    await checkMap(page, sounds.length);
+    const made = await page.evaluate(() => window.sonomap.made);
+    assert.equal(made.features, features);
+    assert.equal(made.mode, mode);
+    assert.equal(made.model?.name ?? null, note ? 'sonomap-s' : null);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
 });

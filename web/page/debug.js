@@ -60,6 +60,11 @@ export function installDebugHandle() {
     get status() {
       return ui.status.textContent;
     },
+    /** The map's window, feature kind and model ({name, file, kind, embedding, classes}). */
+    get made() {
+      const m = state.model;
+      return m ? { mode: m.mode, features: m.features, model: m.model ?? null } : null;
+    },
     get count() {
       return state.shown && state.model ? state.model.items.length : 0;
     },

@@ -107,6 +107,9 @@ static void abi(void) {
   CHECK(sm_abi(SM_ABI_OFF_STANDARDIZE) == (int)offsetof(sm_map_options, standardize), "offset");
   CHECK(sm_abi(SM_ABI_PROJ_TSNE) == SM_PROJ_TSNE, "tsne");
   CHECK(sm_abi(SM_ABI_DECODER_BROWSER_OPUS) == SM_DECODER_BROWSER_OPUS, "opus kind");
+  CHECK(sm_abi(SM_ABI_MODE_ONSET) == SM_MODE_ONSET && sm_abi(SM_ABI_MODE_BLEND) == SM_MODE_BLEND,
+        "onset, blend modes");
+  CHECK(sm_abi(SM_ABI_NTIMBRE) == SM_NTIMBRE, "ntimbre");
   CHECK(sm_abi(-1) == -1 && sm_abi(SM_ABI_COUNT) == -1, "unknown ids give -1");
   /* every id below SM_ABI_COUNT is known, every offset inside the struct, in order */
   int last = -1;

@@ -71,7 +71,8 @@ options:
                               1024-d embeddings and the top sound tags of each clip (default:
                               the shipped ${DEFAULT_MODEL.name}, ${DEFAULT_MODEL.file} next to
                               this file; a file that does not load is reported and the shipped
-                              model is used); none: no model, fingerprint features
+                              model is used); none: no model (fingerprint features unless
+                              --features names another kind that needs none)
   --projection umap|tsne|pca  (default umap)
   --dims 2|3                  main layout (both are written; default 2)
   --seed <n>                  0 to 4294967295 (default 42)

@@ -3,6 +3,7 @@
 // and out of the wasm memory and calls the C API; all the work is done in C.
 
 import { needsBrowser, readAbi } from './abi.js';
+import { NTIMBRE } from './features.js';
 import { Model } from './model.js';
 
 export { DECODERS, needsBrowser, readAbi } from './abi.js';
@@ -74,6 +75,8 @@ export class Engine {
     if (this.x._initialize) this.x._initialize();
     this.dec = new TextDecoder();
     this.abi = readAbi(this.x);
+    if (this.abi.ntimbre !== NTIMBRE)
+      throw new Error(`sonomap.wasm has ${this.abi.ntimbre} timbre values, features.js ${NTIMBRE}`);
   }
 
   /** Which decoder encoded bytes need: one of DECODERS (sm_decoder_for). */

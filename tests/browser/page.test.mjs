@@ -482,3 +482,27 @@ test('the features and window selectors: timbre in the onset window, embedding+t
     await page.close();
   }
 });
+
+test('a copy of the site without models/ maps by fingerprints and says why', async () => {
+  const bare = copySite('bare');
+  fs.rmSync(path.join(bare, 'models'), { recursive: true, force: true });
+  const bareServer = await serve(bare);
+  try {
+    const sounds = listFiles(path.join(FIX, 'tones'));
+    const { page, errors } = await openPage(bareServer.url);
+    await page.setInputFiles('#file-input', sounds);
+    const text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/);
+    assert.equal(text, `Mapped ${sounds.length} sounds · no model: fingerprint features`);
+    await checkMap(page, sounds.length);
+    assert.equal((await page.evaluate(() => window.sonomap.made)).features, 'fingerprint');
+    // the browser logs the 404 of the model file; nothing else may be logged
+    assert.deepEqual(
+      errors.filter((e) => !/404/.test(e)),
+      [],
+    );
+    await page.close();
+  } finally {
+    bareServer.close();
+    fs.rmSync(bare, { recursive: true, force: true });
+  }
+});

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../tests/browser/harness.mjs';
 
 const out = process.argv[2] ?? 'docs/screenshot.png';
 if (!fs.existsSync('dist/demo/config.json')) {
@@ -28,17 +29,7 @@ const ctx = await chromium.launchPersistentContext(userDir, {
   executablePath: '/usr/bin/chromium',
   headless: false,
   viewport: { width: 1280, height: 760 },
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--autoplay-policy=no-user-gesture-required',
-  ],
+  args: CHROMIUM_ARGS,
 });
 try {
   const page = await ctx.newPage();

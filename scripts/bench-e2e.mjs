@@ -80,8 +80,16 @@ async function pageRun(files) {
       await new Promise((r) => setTimeout(r, 50));
     }
     const end = timeline.at(-1);
-    const firstProjection = timeline.find((s) => s.stage === 'projection');
-    return { total: end.t, analysis: firstProjection?.t ?? end.t, status: end.text };
+    const firstAnalysis = timeline.find((s) => s.stage === 'analysis');
+    const lastAnalysis = timeline.findLastIndex((s) => s.stage === 'analysis');
+    const projectionStart = timeline[lastAnalysis + 1]?.t ?? end.t;
+    return {
+      total: end.t,
+      reading: firstAnalysis?.t ?? 0,
+      analysis: projectionStart - (firstAnalysis?.t ?? 0),
+      projection: end.t - projectionStart,
+      status: end.text,
+    };
   } finally {
     await browser.close();
     server.close();
@@ -92,7 +100,7 @@ async function nodeShares(files) {
   const engine = await loadEngine(fs.readFileSync('dist/sonomap.wasm'));
   const model = engine.loadModel(fs.readFileSync(DEFAULT_MODEL.file));
   const mode = engine.abi.modes.whole !== undefined ? 'whole' : 'clip';
-  const ms = { decode: 0, features: 0, network: 0, sprites: 0 };
+  const ms = { 'decode + resample': 0, features: 0, network: 0, 'sprite tiles': 0 };
   const now = () => performance.now();
   for (const f of files) {
     const bytes = fs.readFileSync(f);
@@ -104,7 +112,7 @@ async function nodeShares(files) {
     engine.analyzePcm([a.audio], 16000, { mode });
     const tPcm = now() - t;
     ms.features += tPcm;
-    ms.decode += Math.max(0, tFile - tPcm);
+    ms['decode + resample'] += Math.max(0, tFile - tPcm);
     for (const seg of a.segments) {
       const patches = seg.patches ?? seg.logmel;
       t = now();
@@ -112,7 +120,7 @@ async function nodeShares(files) {
       ms.network += now() - t;
       t = now();
       engine.logmelTile(seg.logmel, 64);
-      ms.sprites += now() - t;
+      ms['sprite tiles'] += now() - t;
     }
   }
   const sum = Object.values(ms).reduce((s, v) => s + v, 0);
@@ -126,12 +134,14 @@ console.log(
 const run = await pageRun(files);
 console.log(`page: ${run.status}`);
 const shares = await nodeShares(files);
-const projection = run.total - run.analysis;
 const rows = [
+  ['reading the files', run.reading],
   ...Object.entries(shares).map(([k, s]) => [k, s * run.analysis]),
-  ['projection', projection],
+  ['projection (neighbours, layout, quality)', run.projection],
 ];
-console.log(`\n1,000-clip drop → map, Chromium, cold page: ${run.total.toFixed(1)} s`);
+console.log(
+  `\n${files.length} clips dropped → map, Chromium, cold page: ${run.total.toFixed(1)} s (${(files.length / run.total).toFixed(0)} clips/s)`,
+);
 console.log('| phase | s | share |\n| --- | ---: | ---: |');
 for (const [k, s] of rows)
   console.log(`| ${k} | ${s.toFixed(1)} | ${((100 * s) / run.total).toFixed(0)} % |`);

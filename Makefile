@@ -149,7 +149,7 @@ CLANG_FORMAT ?= clang-format
 LINT_C_SRC = $(shell find wasm tests/native scripts/native scripts/bench -name '*.[ch]' | sort)
 
 lint-c:
-	$(CLANG_FORMAT) --dry-run --Werror $(LINT_C_SRC)
+	@$(CLANG_FORMAT) --dry-run --Werror $(LINT_C_SRC) && echo "lint-c: $(words $(LINT_C_SRC)) C files formatted"
 
 # Labelled sets (rendered from Debian packages, seeded) and the feature / window table.
 EVAL_SETS := $(BUILD)/eval-sets

@@ -92,7 +92,7 @@ $(BUILD)/opt/%.o: %.c $(ENGINE_HDR) | $(KISS)/.ok
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT_CFLAGS) -c $< -o $@
 
-$(BUILD)/san/tests/%: tests/native/%.c tests/native/check.h $(SAN_OBJ)
+$(BUILD)/san/tests/%: tests/native/%.c $(wildcard tests/native/*.h) $(SAN_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(NATIVE_CFLAGS) -Itests/native $< $(SAN_OBJ) -o $@ $(NATIVE_LIBS)
 

@@ -6,27 +6,9 @@
 
 #include "check.h"
 #include "dsp/frontend.h"
+#include "files.h"
 
 #define DIR "build/fixtures/frontend/"
-
-static float *load(const char *path, size_t *n) {
-  *n = 0;
-  FILE *fp = fopen(path, "rb");
-  if (!fp)
-    return NULL;
-  fseek(fp, 0, SEEK_END);
-  long bytes = ftell(fp);
-  fseek(fp, 0, SEEK_SET);
-  float *v = bytes > 0 ? malloc((size_t)bytes) : NULL;
-  if (v && fread(v, 1, (size_t)bytes, fp) == (size_t)bytes)
-    *n = (size_t)bytes / sizeof(float);
-  fclose(fp);
-  if (!*n) {
-    free(v);
-    return NULL;
-  }
-  return v;
-}
 
 static void test_frame_counts(void) {
   CHECK(dsp_frontend_frames(0) == 0 && dsp_frontend_frames(399) == 0, "frames below one window");
@@ -67,7 +49,7 @@ static double test_mel_matrix(const dsp_frontend *f, const float *mel, size_t nm
 static void test_mel_matrix_in_yamnet(const dsp_frontend *f) {
   const float *w = dsp_frontend_mel_matrix(f);
   size_t nmodel;
-  float *model = load("../shared/models/yamnet.tflite", &nmodel);
+  float *model = read_f32("../shared/models/yamnet.tflite", &nmodel);
   if (!model)
     printf("test_frontend: ../shared/models/yamnet.tflite is absent: the check against its mel "
            "matrix is skipped\n");
@@ -126,10 +108,10 @@ static void test_run_against_numpy(dsp_frontend *f, const float *x, size_t nx, c
 /* Against numpy (the fixtures of tests/fixtures/frontend.sh). */
 static void test_against_numpy(dsp_frontend *f) {
   size_t nx, nmel, nlm, nmag;
-  float *x = load(DIR "signal.f32", &nx);
-  float *mel = load(DIR "mel.f32", &nmel);
-  float *lm = load(DIR "logmel.f32", &nlm);
-  float *mag = load(DIR "mag.f32", &nmag);
+  float *x = read_f32(DIR "signal.f32", &nx);
+  float *mel = read_f32(DIR "mel.f32", &nmel);
+  float *lm = read_f32(DIR "logmel.f32", &nlm);
+  float *mag = read_f32(DIR "mag.f32", &nmag);
   CHECK(x && mel && lm && mag, "fixtures missing: run `make fixtures` (%s)", DIR);
   if (x && mel && lm && mag) {
     double emel = test_mel_matrix(f, mel, nmel);

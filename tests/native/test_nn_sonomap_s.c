@@ -11,31 +11,15 @@
 
 #include "check.h"
 #include "dsp/frontend.h"
+#include "files.h"
 #include "sonomap.h"
 
 #define STUDENT "models/sonomap-s.smnn"
 #define TEACHER "../shared/models/yamnet.tflite"
 
-static uint8_t *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  rewind(f);
-  uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
-  if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-    free(b);
-    b = NULL;
-  }
-  fclose(f);
-  *len = (size_t)n;
-  return b;
-}
-
 static sm_model *load(const char *path) {
   size_t len = 0;
-  uint8_t *b = slurp(path, &len);
+  uint8_t *b = read_bytes(path, &len);
   if (!b)
     return NULL;
   char err[256] = "";
@@ -62,7 +46,7 @@ static double cosine(const float *a, const float *b, int n) {
 
 int main(void) {
   size_t len = 0;
-  uint8_t *b = slurp(STUDENT, &len);
+  uint8_t *b = read_bytes(STUDENT, &len);
   CHECK(b != NULL, "%s is missing", STUDENT);
   free(b);
   CHECK(len <= 4u << 20, "%s: %zu bytes", STUDENT, len);

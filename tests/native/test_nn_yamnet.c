@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "dsp/frontend.h"
+#include "files.h"
 #include "nn/model.h"
 #include "nn/model_io.h"
 #include "nn/net.h"
@@ -18,23 +19,6 @@
 #define MODEL "../shared/models/yamnet.tflite"
 #define CLASSMAP "../shared/models/yamnet_class_map.txt"
 #define FIX "build/fixtures/nn/"
-
-static uint8_t *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  rewind(f);
-  uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
-  if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-    free(b);
-    b = NULL;
-  }
-  fclose(f);
-  *len = (size_t)n;
-  return b;
-}
 
 static double cosine(const float *a, const float *b, int n) {
   double ab = 0, aa = 0, bb = 0;
@@ -107,7 +91,7 @@ static void test_signals(sm_model *m) {
   classify(m, x, n, r, 3, "sine 440 Hz");
   CHECK(is(m, r[0], "Sine wave"), "sine -> %s", sm_model_class_name(m, r[0]));
   size_t nn;
-  float *noise = (float *)slurp(FIX "noise.f32", &nn);
+  float *noise = (float *)read_bytes(FIX "noise.f32", &nn);
   CHECK(noise && nn == n * sizeof(float), "fixture " FIX "noise.f32 missing (make fixtures)");
   if (noise && nn == n * sizeof(float)) {
     classify(m, noise, n, r, 3, "uniform noise [-1,1]");
@@ -124,11 +108,11 @@ static void test_signals(sm_model *m) {
 
 static void test_reference(sm_model *m) {
   size_t lp, le, ls, l8, lw;
-  float *patch = (float *)slurp(FIX "ref_patch.f32", &lp),
-        *emb = (float *)slurp(FIX "ref_emb.f32", &le);
-  float *sc = (float *)slurp(FIX "ref_scores.f32", &ls),
-        *emb8 = (float *)slurp(FIX "ref_emb_int8.f32", &l8);
-  float *sig = (float *)slurp(FIX "testsig.f32", &lw);
+  float *patch = (float *)read_bytes(FIX "ref_patch.f32", &lp),
+        *emb = (float *)read_bytes(FIX "ref_emb.f32", &le);
+  float *sc = (float *)read_bytes(FIX "ref_scores.f32", &ls),
+        *emb8 = (float *)read_bytes(FIX "ref_emb_int8.f32", &l8);
+  float *sig = (float *)read_bytes(FIX "testsig.f32", &lw);
   CHECK(patch && emb && sc && emb8 && sig, "reference fixtures missing in " FIX " (make fixtures)");
   if (patch && emb && sc && emb8 && sig && lp == 96 * 64 * 4 && le == 1024 * 4 && ls == 521 * 4 &&
       lw == SM_PATCH_SAMPLES * 4) {
@@ -301,7 +285,7 @@ static void test_tflite_corrupt(const uint8_t *b, size_t len) {
 
 static void test_class_map(sm_model *m) {
   size_t len;
-  char *txt = (char *)slurp(CLASSMAP, &len);
+  char *txt = (char *)read_bytes(CLASSMAP, &len);
   if (!txt) {
     printf("%s absent: class names not compared\n", CLASSMAP);
     return;
@@ -315,7 +299,7 @@ static void test_class_map(sm_model *m) {
 
 int main(void) {
   size_t len;
-  uint8_t *b = slurp(MODEL, &len);
+  uint8_t *b = read_bytes(MODEL, &len);
   if (!b) {
     printf("test_nn_yamnet: skipped: %s not found\n", MODEL);
     return check_report("test_nn_yamnet");
@@ -333,7 +317,7 @@ int main(void) {
     test_signals(m);
     test_reference(m);
     size_t nn;
-    float *noise = (float *)slurp(FIX "noise.f32", &nn), *p = NULL;
+    float *noise = (float *)read_bytes(FIX "noise.f32", &nn), *p = NULL;
     int np = noise ? patches_of(noise, nn / 4, &p) : 0;
     if (np >= 3) {
       test_backends(m, p, 3);

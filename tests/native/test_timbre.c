@@ -6,28 +6,10 @@
 
 #include "analyze/segment.h"
 #include "check.h"
+#include "files.h"
 #include "sonomap.h"
 
 #define DIR "build/fixtures/timbre/"
-
-static float *load(const char *path, size_t *n) {
-  *n = 0;
-  FILE *fp = fopen(path, "rb");
-  if (!fp)
-    return NULL;
-  fseek(fp, 0, SEEK_END);
-  long bytes = ftell(fp);
-  fseek(fp, 0, SEEK_SET);
-  float *v = bytes > 0 ? malloc((size_t)bytes) : NULL;
-  if (v && fread(v, 1, (size_t)bytes, fp) == (size_t)bytes)
-    *n = (size_t)bytes / sizeof(float);
-  fclose(fp);
-  if (!*n) {
-    free(v);
-    return NULL;
-  }
-  return v;
-}
 
 /* Log-mel differs from numpy's float64 by float32 rounding: MFCC statistics to ~1e-3. */
 static void check_timbre(const float *got, const float *want, const char *what) {
@@ -46,7 +28,7 @@ static float *load_ref(const char *name, size_t want) {
   char path[256];
   size_t n;
   snprintf(path, sizeof path, DIR "%s", name);
-  float *v = load(path, &n);
+  float *v = read_f32(path, &n);
   CHECK(v && n == want, "%s: %zu floats, expected %zu (run make fixtures)", path, n, want);
   if (v && n != want) {
     free(v);
@@ -57,7 +39,7 @@ static float *load_ref(const char *name, size_t want) {
 
 static void against_numpy(void) {
   size_t n;
-  float *x = load(DIR "signal.f32", &n);
+  float *x = read_f32(DIR "signal.f32", &n);
   CHECK(x != NULL, DIR "signal.f32 missing (run make fixtures)");
   if (!x)
     return;

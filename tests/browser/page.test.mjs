@@ -99,6 +99,27 @@ async function hoverPlays(page) {
   return played;
 }
 
+/** A map of the tones and noises made with a model: the sines are tagged "Sine wave", searching
+ *  for the tag `search` finds some sounds but not all, and the tooltip shows the tags. */
+async function checkTags(page, items, search) {
+  const toneTags = items
+    .filter((it) => it.file.startsWith('sine'))
+    .flatMap((it) => it.tags.map((t) => t.name));
+  assert.ok(
+    toneTags.includes('Sine wave'),
+    `the sines are tagged Sine wave (${[...new Set(toneTags)].join(', ')})`,
+  );
+  await page.fill('#search', search);
+  const shown = Number((await page.locator('#search-count').textContent()).split(' ')[0]);
+  assert.ok(shown >= 1 && shown < items.length, `searching a tag finds some sounds (${shown})`);
+  await page.fill('#search', '');
+  await hoverPlays(page);
+  assert.ok(
+    (await page.locator('#tooltip .tt-tags').textContent()).length > 3,
+    'the tooltip shows the tags',
+  );
+}
+
 async function checkMap(page, n) {
   const info = await page.evaluate(() => ({
     count: window.sonomap.count,
@@ -370,23 +391,7 @@ test('a YAMNet .tflite dropped with the sounds maps them by embeddings and tags 
     sizes.length < sounds.length && sizes.reduce((a, b) => a + b, 0) === sounds.length,
     `files go to the workers in batches so their patches are embedded together (${sizes})`,
   );
-  const toneTags = items
-    .filter((it) => it.file.startsWith('sine'))
-    .flatMap((it) => it.tags.map((t) => t.name));
-  assert.ok(
-    toneTags.includes('Sine wave'),
-    `the sines are tagged Sine wave (${[...new Set(toneTags)].join(', ')})`,
-  );
-  // tags are searchable and shown in the tooltip
-  await page.fill('#search', 'pink noise');
-  const shown = Number((await page.locator('#search-count').textContent()).split(' ')[0]);
-  assert.ok(shown >= 1 && shown < sounds.length, `searching a tag finds some sounds (${shown})`);
-  await page.fill('#search', '');
-  await hoverPlays(page);
-  assert.ok(
-    (await page.locator('#tooltip .tt-tags').textContent()).length > 3,
-    'the tooltip shows the tags',
-  );
+  await checkTags(page, items, 'pink noise');
   assert.deepEqual(errors, []);
   assertLocal(requests);
   await page.close();
@@ -412,24 +417,9 @@ test('by default the shipped sonomap-s maps the sounds by embeddings and tags th
     items.every((it) => it.tags.length >= 3),
     'every sound has its top tags',
   );
-  const toneTags = items
-    .filter((it) => it.file.startsWith('sine'))
-    .flatMap((it) => it.tags.map((t) => t.name));
-  assert.ok(
-    toneTags.includes('Sine wave'),
-    `the sines are tagged Sine wave (${[...new Set(toneTags)].join(', ')})`,
-  );
-  // tags are searchable (no file is named so) and shown in the tooltip
+  // no file is named after the tag searched for
   assert.ok(!items.some((it) => /sine wave/i.test(it.file)));
-  await page.fill('#search', 'sine wave');
-  const shown = Number((await page.locator('#search-count').textContent()).split(' ')[0]);
-  assert.ok(shown >= 1 && shown < sounds.length, `searching a tag finds some sounds (${shown})`);
-  await page.fill('#search', '');
-  await hoverPlays(page);
-  assert.ok(
-    (await page.locator('#tooltip .tt-tags').textContent()).length > 3,
-    'the tooltip shows the tags',
-  );
+  await checkTags(page, items, 'sine wave');
   assert.ok(
     requests.some((u) => u.endsWith('/models/sonomap-s.smnn')),
     'the shipped model was fetched from the same origin',

@@ -55,6 +55,10 @@ await esbuild.build({
   platform: 'node',
   entryPoints: [path.join(web, 'cli/main.mjs')],
   outfile: path.join(dist, 'sonomap.mjs'),
-  banner: { js: '#!/usr/bin/env node' },
+  // The npm MP3/Opus decoders' worker shim is CommonJS and requires Node built-ins: give the
+  // bundle a require of its own.
+  banner: {
+    js: "#!/usr/bin/env node\nimport { createRequire as __smRequire } from 'node:module';\nconst require = __smRequire(import.meta.url);",
+  },
 });
 fs.chmodSync(path.join(dist, 'sonomap.mjs'), 0o755);

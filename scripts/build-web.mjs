@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 //   node scripts/build-web.mjs [--dev]      (--dev: no minification, inline source maps)
 // Outputs: dist/index.html, dist/style.css, dist/main.js (from web/page/main.js),
 // dist/analysis-worker.js and dist/projection-worker.js (from web/workers/; module workers loaded
-// by URL next to main.js), dist/sonomap.mjs (the Node CLI from web/cli/main.mjs, with a shebang).
+// by URL next to main.js), dist/sono-map.js (the <sono-map> element, web/embed/) with
+// dist/embed.html (one map for an iframe) and dist/embed-demo.html (two maps in a course page), dist/sonomap.mjs (the Node CLI from web/cli/main.mjs, with a shebang).
 // Shader sources (web/view/shaders/*.vert, *.frag) are bundled as text. dist/sonomap.wasm comes
 // from the Makefile's emcc rule, not from here. dist/models/sonomap-s.smnn is copied from models/.
 import * as esbuild from 'esbuild';
@@ -37,12 +38,16 @@ await esbuild.build({
     main: path.join(web, 'page/main.js'),
     'analysis-worker': path.join(web, 'workers/analysis-worker.js'),
     'projection-worker': path.join(web, 'workers/projection-worker.js'),
+    // <sono-map>: the element alone, for pages that embed maps (no workers, no engine needed)
+    'sono-map': path.join(web, 'embed/sono-map.js'),
+    'embed-page': path.join(web, 'embed/embed-page.js'),
   },
   outdir: dist,
   external: ['node:*'],
 });
 
-for (const f of ['index.html', 'style.css']) fs.copyFileSync(path.join(web, f), path.join(dist, f));
+for (const f of ['index.html', 'style.css', 'embed.html', 'embed-demo.html'])
+  fs.copyFileSync(path.join(web, f), path.join(dist, f));
 
 // The shipped model (models/sonomap-s.md), which the page fetches and the CLI reads by default.
 fs.mkdirSync(path.join(dist, 'models'), { recursive: true });

@@ -186,7 +186,11 @@ export class SonoMap extends HTMLElement {
       groups = items.map((it) => (it.cluster >= 0 ? `cluster ${it.cluster + 1}` : ''));
     else if (by === 'tag') groups = items.map((it) => tagName(it.tags?.[0]) || '');
     const info = groups
-      ? groupColors(groups, { order: by === 'label' ? 'name' : 'count', colorOf: labelColor })
+      ? groupColors(groups, {
+          max: by === 'label' ? 24 : 12,
+          order: by === 'label' ? 'name' : 'count',
+          colorOf: labelColor,
+        })
       : null;
     return { by, info };
   }
@@ -204,7 +208,6 @@ export class SonoMap extends HTMLElement {
         return;
       }
       this.view.insetTop = 8;
-      this.view.insetBottom = 28;
       this.ui.canvas.addEventListener('keydown', (e) => {
         if (e.key === 'Escape') {
           this.player.stopAll();
@@ -212,13 +215,16 @@ export class SonoMap extends HTMLElement {
         }
       });
     }
+    const { by, info } = this.#colors();
+    // the legend first: the map is laid out in the space above it
+    this.#legend(info);
+    this.view.insetBottom = Math.max(12, this.ui.legend.offsetHeight + 14);
     const name = this.#layoutName();
     const dims = name.endsWith('3d') ? 3 : 2;
     const n = m.items.length;
     const raw = m.layouts[name];
     const positions =
       dims === 3 ? normalize3(raw, n) : spread(raw, n, this.view.layoutAspect(), {});
-    const { by, info } = this.#colors();
     const s = m.spriteSheet;
     this.view.setPoints({
       positions,
@@ -227,7 +233,6 @@ export class SonoMap extends HTMLElement {
       colors: info?.colors ?? null,
     });
     this.drawn = { positions, dims, name, colorBy: info ? by : 'none' };
-    this.#legend(info);
     this.ui.canvas.setAttribute(
       'aria-label',
       `Map of ${n} sounds (${name}). Hover a point to hear it, click to loop it, Escape stops.`,

@@ -132,6 +132,12 @@ test-browser: build fixtures
 serve: build
 	node scripts/serve.mjs $(DIST) $(PORT)
 
+# A static site of dataset folders: make site DATA="maps/drums maps/voices" OUT=public
+.PHONY: site
+site: build
+	@test -n "$(DATA)" -a -n "$(OUT)" || { echo 'usage: make site DATA="<dataset-dir>..." OUT=<dir>'; exit 2; }
+	node $(DIST)/sonomap.mjs site $(DATA) --out $(OUT)
+
 demo: build
 	@node scripts/make-demo.mjs
 	node scripts/serve.mjs $(DIST) $(PORT) --open-path "/?dataset=demo/"

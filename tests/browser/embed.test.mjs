@@ -230,7 +230,7 @@ test('bad src: a clear message in the element, nothing fetched from elsewhere', 
     ),
   );
   assert.equal(st.missing[0], 'error');
-  assert.match(st.missing[1], /nowhere\/: config\.json is missing \(HTTP 404\)/);
+  assert.match(st.missing[1], /nowhere\/: projections\.json is missing \(HTTP 404\)/);
   assert.equal(st.foreign[0], 'error');
   assert.match(st.foreign[1], /only maps on this site/);
   assert.equal(st.none[0], 'error');

@@ -34,6 +34,17 @@ export async function fetchJson(url, what) {
   }
 }
 
+/** config.json and projections.json of the folder at `base`. A folder without config.json (some
+ *  scatter-sounds folders) reads as one with an empty config. */
+export async function fetchDatasetFiles(base) {
+  const config = fetchJson(new URL('config.json', base), 'config.json').catch((e) => {
+    if (/is missing/.test(e.message)) return {};
+    throw e;
+  });
+  const proj = fetchJson(new URL('projections.json', base), 'projections.json');
+  return Promise.all([config, proj]);
+}
+
 /** The result of load(name) for the first name that loads; else the first name's error. */
 export async function firstThatLoads(names, load) {
   let first = null;

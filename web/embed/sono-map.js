@@ -18,7 +18,7 @@
 import { parseDataset } from '../core/dataset.js';
 import {
   datasetBase,
-  fetchJson,
+  fetchDatasetFiles,
   fetchOk,
   fetchSprite,
   firstThatLoads,
@@ -138,10 +138,7 @@ export class SonoMap extends HTMLElement {
 
   async #load(src) {
     const base = datasetBase(src, document.baseURI);
-    const [config, proj] = await Promise.all([
-      fetchJson(new URL('config.json', base), 'config.json'),
-      fetchJson(new URL('projections.json', base), 'projections.json'),
-    ]);
+    const [config, proj] = await fetchDatasetFiles(base);
     const model = parseDataset(config, proj);
     const n = model.items.length;
     if (!n) throw new Error('it has no sounds');

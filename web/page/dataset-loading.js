@@ -3,7 +3,7 @@
 import { parseDataset } from '../core/dataset.js';
 import {
   datasetBase,
-  fetchJson,
+  fetchDatasetFiles,
   fetchOk,
   fetchSprite,
   firstThatLoads,
@@ -28,10 +28,7 @@ export async function loadDataset(param) {
   progress.busy(true);
   try {
     const base = datasetBase(param);
-    const [config, proj] = await Promise.all([
-      fetchJson(new URL('config.json', base), 'config.json'),
-      fetchJson(new URL('projections.json', base), 'projections.json'),
-    ]);
+    const [config, proj] = await fetchDatasetFiles(base);
     const model = parseDataset(config, proj);
     const n = model.items.length;
     if (n === 0) throw new Error('it has no sounds');

@@ -70,7 +70,10 @@ wireLayoutChanges();
 wireEvents();
 installDebugHandle();
 
-const param = new URLSearchParams(location.search).get('dataset');
+// ?dataset=<folder>, else the map a site written by `sonomap site` opens by default
+const param =
+  new URLSearchParams(location.search).get('dataset') ??
+  document.querySelector('meta[name="sonomap-dataset"]')?.content;
 if (param) loadDataset(param);
 else {
   showEmpty(true);

@@ -141,3 +141,25 @@ test('commonFolder', () => {
   assert.equal(commonFolder([j('x', 'a')]), j('x', 'a'));
   assert.equal(commonFolder([j('x'), j('y')]), path.sep);
 });
+
+test('audio-sprites.json: every clip by name, where projections.json says it plays', () => {
+  const out = path.join(tmp, 'names-0'); // two kick.wav from two folders (above)
+  const { cfg, proj } = readDs(out);
+  assert.equal(cfg.audioSprites, 'audio-sprites.json');
+  const sp = JSON.parse(fs.readFileSync(path.join(out, 'audio-sprites.json'), 'utf8'));
+  assert.deepEqual(sp.resources, [cfg.audio.file]);
+  assert.deepEqual(sp.src, [cfg.audio.file]);
+  const names = proj.metadata.filenames;
+  assert.deepEqual(Object.keys(sp.spritemap), names);
+  names.forEach((f, i) => {
+    const start = proj.metadata.clip_start[i];
+    const dur = proj.metadata.clip_duration[i];
+    assert.ok(Math.abs(sp.spritemap[f].start - start) < 1e-3, f);
+    assert.ok(Math.abs(sp.spritemap[f].end - (start + dur)) < 1e-3, f);
+    assert.equal(sp.spritemap[f].loop, false);
+    assert.deepEqual(sp.sprite[f], [Math.round(start * 1000), Math.round(dur * 1000)]);
+  });
+  // the clips tile the spriteclip in order, without overlapping
+  for (let i = 1; i < names.length; i++)
+    assert.ok(sp.spritemap[names[i]].start >= sp.spritemap[names[i - 1]].end - 1e-3);
+});

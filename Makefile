@@ -74,7 +74,7 @@ $(DIST)/sonomap.wasm: $(WASM_OBJ)
 
 web: $(DIST)/.web
 
-$(DIST)/.web: $(WEB_SRC) scripts/build-web.mjs package-lock.json models/sonomap-s.smnn
+$(DIST)/.web: $(WEB_SRC) scripts/build-web.mjs scripts/make-icons.mjs package-lock.json models/sonomap-s.smnn $(DIST)/sonomap.wasm
 	node scripts/build-web.mjs
 	@touch $@
 

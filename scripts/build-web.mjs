@@ -1,7 +1,4 @@
 #!/usr/bin/env node
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 // build-web.mjs — bundles the page, its workers and the CLI with esbuild into dist/.
 //   node scripts/build-web.mjs [--dev]      (--dev: no minification, inline source maps)
 // Outputs: dist/index.html, dist/style.css, dist/main.js (from web/page/main.js),
@@ -10,7 +7,12 @@ import { fileURLToPath } from 'node:url';
 // dist/embed.html (one map for an iframe) and dist/embed-demo.html (two maps in a course page), dist/sonomap.mjs (the Node CLI from web/cli/main.mjs, with a shebang).
 // Shader sources (web/view/shaders/*.vert, *.frag) are bundled as text. dist/sonomap.wasm comes
 // from the Makefile's emcc rule, not from here. dist/models/sonomap-s.smnn is copied from models/.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { makeIcons } from './make-icons.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const web = path.join(repo, 'web');
@@ -46,7 +48,13 @@ await esbuild.build({
   external: ['node:*'],
 });
 
-for (const f of ['index.html', 'style.css', 'embed.html', 'embed-demo.html'])
+for (const f of [
+  'index.html',
+  'style.css',
+  'embed.html',
+  'embed-demo.html',
+  'manifest.webmanifest',
+])
   fs.copyFileSync(path.join(web, f), path.join(dist, f));
 
 // The shipped model (models/sonomap-s.md), which the page fetches and the CLI reads by default.
@@ -67,3 +75,50 @@ await esbuild.build({
   },
 });
 fs.chmodSync(path.join(dist, 'sonomap.mjs'), 0o755);
+
+// The app's icons (drawn by make-icons.mjs) for the web app manifest.
+const icons = path.join(dist, 'icons');
+const iconScript = path.join(repo, 'scripts/make-icons.mjs');
+if (
+  !fs.existsSync(path.join(icons, 'icon-maskable-512.png')) ||
+  fs.statSync(iconScript).mtimeMs > fs.statSync(path.join(icons, 'icon-maskable-512.png')).mtimeMs
+)
+  makeIcons(icons);
+
+// The service worker, last: its precache list names every file of the app with a hash of its
+// bytes, so a new build replaces exactly what changed (sonomap.wasm comes from the Makefile's
+// emcc rule, which runs before this script).
+const APP = [
+  'index.html',
+  'style.css',
+  'main.js',
+  'analysis-worker.js',
+  'projection-worker.js',
+  'sonomap.wasm',
+  'models/sonomap-s.smnn',
+  'sono-map.js',
+  'embed-page.js',
+  'embed.html',
+  'manifest.webmanifest',
+  'icons/icon-192.png',
+  'icons/icon-512.png',
+  'icons/icon-maskable-512.png',
+];
+const precache = APP.filter((f) => fs.existsSync(path.join(dist, f))).map((url) => ({
+  url,
+  revision: crypto
+    .createHash('sha256')
+    .update(fs.readFileSync(path.join(dist, url)))
+    .digest('hex')
+    .slice(0, 16),
+}));
+await esbuild.build({
+  ...common,
+  platform: 'browser',
+  entryPoints: [path.join(web, 'workers/sw.js')],
+  outfile: path.join(dist, 'sw.js'),
+  define: {
+    __SONOMAP_PRECACHE__: JSON.stringify(precache),
+    'process.env.NODE_ENV': '"production"',
+  },
+});

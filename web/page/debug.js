@@ -5,6 +5,7 @@ import { placeholderSprite } from '../view/atlas.js';
 import { labelColors } from '../view/legend.js';
 import { player, progress, ui, view } from './context.js';
 import { projectModel, reset, showEmpty } from './mapping.js';
+import { offline } from './offline.js';
 import { state } from './state.js';
 
 /** Maps n rows of d features (no audio; every point a plain tile) through the projection
@@ -160,6 +161,9 @@ export function installDebugHandle() {
     },
     get drawStats() {
       return view ? { ...view.stats } : null;
+    },
+    get offline() {
+      return { ...offline };
     },
     mapFeatures,
   };

@@ -33,6 +33,7 @@
 //   .busy          whether a map is being made
 //   .lastMapMs     wall time of the last projection run (ms, from the request to its layout)
 //   .drawStats     {draws, ms}: frames the map has drawn and the main thread's time in them
+//   .offline       {supported, ready, updateReady, error}: the service worker (offline.js)
 //   .mapFeatures(X, n, d, {projection, dims, labels, features}) maps feature rows made
 //                  elsewhere (no audio, plain tiles) through the same projection worker; resolves
 //                  {ms, status} when the layout is shown. For tests of large maps.
@@ -45,6 +46,7 @@ import { installDebugHandle } from './debug.js';
 import { wireEvents } from './events.js';
 import { onClick, onHover } from './listening.js';
 import { showEmpty, wireLayoutChanges } from './mapping.js';
+import { registerOffline } from './offline.js';
 import { Progress } from './progress.js';
 import { onBox, updateStates } from './selection.js';
 import { wasmModule } from './services.js';
@@ -69,6 +71,9 @@ setContext({ ui, view, progress, player: new Player(), legend });
 wireLayoutChanges();
 wireEvents();
 installDebugHandle();
+registerOffline((text) => {
+  ui.announce.textContent = text;
+}, document.getElementById('update'));
 
 // ?dataset=<folder>, else the map a site written by `sonomap site` opens by default
 const param =

@@ -168,3 +168,18 @@ test('embed.html and maps.html of the site', async () => {
   );
   await page.close();
 });
+
+test('offline after the first visit: the site opens its map with the server gone', async () => {
+  // a browser that has never seen the site
+  const fresh = await launch();
+  const { page } = await openPage(fresh.context, base);
+  await waitStatus(page, /Mapped 16 sounds · loaded from maps\/strings\//);
+  await page.waitForFunction(() => window.sonomap.offline.ready, null, { timeout: 60000 });
+  server.close();
+  server = null;
+  await new Promise((r) => setTimeout(r, 300));
+  await page.reload();
+  await waitStatus(page, /Mapped 16 sounds · loaded from maps\/strings\//);
+  assert.ok(await hoverPlays(page), 'it plays offline');
+  await fresh.close();
+});

@@ -1,8 +1,9 @@
 // site.mjs — `sonomap site <dataset-dir>... --out <dir>`: a self-contained static site: the
-// viewer (the page, its workers, the engine, the shipped model), the <sono-map> element and
+// viewer (the page, its workers, the engine, the shipped model, the offline service worker), the <sono-map> element and
 // embed.html, and the maps under maps/<name>/. Its index.html opens the first map directly,
 // maps.html lists them all; every URL is relative, so the site works from any static host, from
 // a sub-path and inside an iframe.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,8 +49,8 @@ function appFiles(dist) {
         !['sonomap.mjs', 'embed-demo.html'].includes(e.name)
       )
         out.push(e.name);
-    } else if (e.isDirectory() && e.name === 'models') {
-      for (const m of fs.readdirSync(path.join(dist, 'models'))) out.push(`models/${m}`);
+    } else if (e.isDirectory() && (e.name === 'models' || e.name === 'icons')) {
+      for (const m of fs.readdirSync(path.join(dist, e.name))) out.push(`${e.name}/${m}`);
     }
   }
   return out.sort();
@@ -154,6 +155,20 @@ export async function site(s, ctx) {
     ),
   );
   fs.writeFileSync(path.join(out, 'maps.html'), mapsPage(maps));
+  // The service worker's precache list names index.html by a hash of its bytes: this site's
+  // index.html is its own, so a visitor of an earlier version of the site gets the new one.
+  const sw = path.join(out, 'sw.js');
+  if (fs.existsSync(sw)) {
+    const hash = crypto
+      .createHash('sha256')
+      .update(fs.readFileSync(path.join(out, 'index.html')))
+      .digest('hex')
+      .slice(0, 16);
+    fs.writeFileSync(
+      sw,
+      fs.readFileSync(sw, 'utf8').replace(/(url:"index\.html",revision:")[0-9a-f]+/, `$1${hash}`),
+    );
+  }
   const list = maps.map((m) => ({
     name: m.name,
     title: m.title,

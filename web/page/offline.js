@@ -17,8 +17,20 @@ export function registerOffline(say, notice) {
   offline.supported = true;
   const wb = new Workbox('sw.js');
   wb.addEventListener('activated', (e) => {
-    offline.ready = true;
-    if (!e.isUpdate) say('sonomap is saved in this browser: it now opens and works offline');
+    if (!e.isUpdate) {
+      // What the page fetched before the worker was there (a ?dataset= map) is kept as well.
+      const urlsToCache = performance
+        .getEntriesByType('resource')
+        .map((r) => r.name)
+        .filter((u) => new URL(u).origin === location.origin);
+      urlsToCache.push(location.href);
+      wb.messageSW({ type: 'CACHE_URLS', payload: { urlsToCache } })
+        .catch(() => {})
+        .finally(() => {
+          offline.ready = true;
+        });
+      say('sonomap is saved in this browser: it now opens and works offline');
+    } else offline.ready = true;
   });
   wb.addEventListener('waiting', () => {
     offline.updateReady = true;

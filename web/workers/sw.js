@@ -8,6 +8,7 @@
 import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
+import { getOrCreateDefaultRouter } from 'workbox-routing/utils/getOrCreateDefaultRouter.js';
 import { NetworkFirst } from 'workbox-strategies';
 
 // [{url, revision}] relative to this file, written by scripts/build-web.mjs.
@@ -22,6 +23,10 @@ registerRoute(
   ({ request, url }) => request.method === 'GET' && url.origin === self.location.origin,
   new NetworkFirst({ cacheName: 'sonomap-data' }),
 );
+
+// {type: 'CACHE_URLS', payload: {urlsToCache}} from the page: what it fetched before this worker
+// took control (the first visit's map) is kept too, through the routes above.
+getOrCreateDefaultRouter().addCacheListener();
 
 self.addEventListener('message', (e) => {
   if (e.data?.type === 'SKIP_WAITING') self.skipWaiting();

@@ -183,7 +183,6 @@ export function showLayout(layout, final, dims = 2) {
   } else view.setPositions(positions, { dims, settle: final, jump: n > 5000 });
   state.layout = positions;
   state.dims = dims;
-  state.selection = [];
   setGridButton();
   if (final)
     ui.canvas.setAttribute(

@@ -5,7 +5,10 @@
 // outputLatency). Cold: the first hover after the page loaded (the AudioContext and the
 // spriteclip's AudioBuffer are made then); warm: later hovers. The peer, measured in the same
 // run: a bare page whose pointermove handler starts an AudioBufferSourceNode at once, the floor
-// the browser itself sets. Prints median and p95, and sonomap's figures as ratios to the peer's.
+// the browser itself sets (it draws a frame every frame, as the map does while the pointer
+// moves). Each figure is split in two: the browser handing the event to the page (its
+// timeStamp to the first listener, a capturing one on window) and the page's own work (that
+// listener to start()). Prints median and p95, and sonomap's figures as ratios to the peer's.
 //
 //   node scripts/bench-latency.mjs [--cold 7] [--warm 60]
 import { spawnSync } from 'node:child_process';
@@ -27,6 +30,10 @@ const PEER = `<!doctype html><meta charset="utf-8"><title>peer</title>
 <canvas id="c"></canvas><script>
 let ctx = null, buffer = null, voice = null;
 window.peer = { latency: null, plays: 0, context: null };
+// frames keep coming, as on the map (Chromium hands pointermoves to a page at its next frame)
+const c = document.getElementById('c').getContext('2d');
+const frame = (t) => { c.fillRect(0, 0, 1 + (t % 7), 1); requestAnimationFrame(frame); };
+requestAnimationFrame(frame);
 document.getElementById('c').addEventListener('pointermove', (e) => {
   if (e.clientX < 10) return; // the harness's resting place: off every "point"
   if (!ctx) {
@@ -84,13 +91,29 @@ async function hover(page, p, read) {
 // Expressions evaluated in the page: {latency, plays, context}.
 const readMap = `(() => {
   const l = window.sonomap.latency;
-  return l ? { latency: l.eventToStart, plays: l.plays, context: l.context } : { plays: 0 };
+  return l
+    ? { latency: l.eventToStart, plays: l.plays, context: l.context, dispatch: window.__dispatch }
+    : { plays: 0 };
 })()`;
-const readPeer = 'window.peer';
+const readPeer = '({ ...window.peer, dispatch: window.__dispatch })';
+
+/** In every page: the time from a pointermove's timeStamp to its first listener (the window's,
+ *  capturing), i.e. what the browser takes to hand the event to the page. */
+function recordDispatch() {
+  window.__dispatch = Number.NaN;
+  window.addEventListener(
+    'pointermove',
+    (e) => {
+      window.__dispatch = performance.now() - e.timeStamp;
+    },
+    { capture: true },
+  );
+}
 
 async function measure(context, url, ready, read, pick) {
   const cold = [],
-    warm = [];
+    warm = [],
+    dispatch = { cold: [], warm: [] };
   let ctxInfo = null;
   for (let r = 0; r < COLD; r++) {
     const { page } = await openPage(context, url);
@@ -98,7 +121,10 @@ async function measure(context, url, ready, read, pick) {
     const pts = await pick(page);
     await page.mouse.move(2, 200); // off every point
     const got = await hover(page, pts[0], read);
-    if (got) cold.push(got.latency);
+    if (got) {
+      cold.push(got.latency);
+      dispatch.cold.push(got.dispatch);
+    }
     if (r === COLD - 1) {
       for (let k = 0; warm.length < WARM && k < WARM * 3; k++) {
         const p = pts[1 + (k % (pts.length - 1))];
@@ -107,13 +133,14 @@ async function measure(context, url, ready, read, pick) {
         const g = await hover(page, p, read);
         if (g) {
           warm.push(g.latency);
+          dispatch.warm.push(g.dispatch);
           ctxInfo = g.context;
         }
       }
     }
     await page.close();
   }
-  return { cold, warm, context: ctxInfo };
+  return { cold, warm, dispatch, context: ctxInfo };
 }
 
 const site = copySite('bench-latency');
@@ -128,6 +155,7 @@ try {
   fs.writeFileSync(path.join(site, 'peer.html'), PEER);
   const server = await serve(site);
   const browser = await launch();
+  await browser.context.addInitScript(recordDispatch);
   try {
     const map = await measure(
       browser.context,
@@ -151,9 +179,20 @@ try {
     console.log(row('sonomap, warm', map.warm));
     console.log(row('peer page, cold', peer.cold));
     console.log(row('peer page, warm', peer.warm));
+    const own = (m, k) => m[k].map((v, j) => v - m.dispatch[k][j]);
+    console.log('of which: the browser handing the event to the page (event → first listener)');
+    console.log(row('sonomap, cold', map.dispatch.cold));
+    console.log(row('sonomap, warm', map.dispatch.warm));
+    console.log(row('peer page, warm', peer.dispatch.warm));
+    console.log("and the page's own work (first listener → start(): pick, tooltip, voice)");
+    console.log(row('sonomap, cold', own(map, 'cold')));
+    console.log(row('sonomap, warm', own(map, 'warm')));
+    console.log(row('peer page, warm', own(peer, 'warm')));
     const ratio = (a, b) => f2(quantile(a, 0.5) / quantile(b, 0.5));
     console.log(
-      `ratios to the peer (median): cold ${ratio(map.cold, peer.cold)}x, warm ${ratio(map.warm, peer.warm)}x`,
+      `ratios to the peer (median): event → start() cold ${ratio(map.cold, peer.cold)}x, warm ` +
+        `${ratio(map.warm, peer.warm)}x; the page's own work warm ` +
+        `${ratio(own(map, 'warm'), own(peer, 'warm'))}x`,
     );
     const c = map.context;
     if (c)

@@ -4,7 +4,8 @@
 //     adds a box, the Selection panel lists them by name, × removes one, the zip holds the
 //     original files byte for byte (unzipped with fflate), the CSV holds their rows, space plays
 //     them in turn, Escape clears; the lasso tool (no modifier); the volume sets the master gain
-//     and is kept; the loop cap stops the oldest loop. Screenshots in tests/out/.
+//     and is kept; the loop cap stops the oldest loop; the lasso in 3-D (projected positions).
+//     Screenshots in tests/out/.
 //  2. files whose names hold markup and a spreadsheet formula: shown as text, quoted and
 //     guarded in the CSV.
 //  3. a dataset folder (no original files): the zip holds each sound's clip as WAV, cut from
@@ -306,9 +307,12 @@ test('lasso, box-add, the Selection panel, zip and CSV, space, Escape, volume, l
   assert.equal(await page.locator('input[aria-label="Volume"]').count(), 1);
   await page.locator('#volume').fill('0.25');
   assert.equal(await S(page, () => window.sonomap.volume), 0.25);
-  await page.waitForFunction(() => Math.abs(window.sonomap.gain - 0.25) < 0.005, null, {
-    timeout: 5000,
-  });
+  await page
+    .waitForFunction(() => Math.abs(window.sonomap.gain - 0.25) < 0.005, null, { timeout: 5000 })
+    .catch(async (e) => {
+      const s = await S(page, () => [window.sonomap.gain, window.sonomap.audioState]);
+      throw new Error(`gain ${s[0]}, audio ${s[1]}: ${e.message}`);
+    });
   await page.locator('#volume').fill('0.6');
   await page.waitForFunction(() => Math.abs(window.sonomap.gain - 0.6) < 0.005, null, {
     timeout: 5000,
@@ -346,6 +350,19 @@ test('lasso, box-add, the Selection panel, zip and CSV, space, Escape, volume, l
   assert.equal(loops.length, 2, 'two loops play');
   assert.deepEqual(loops, looped.slice(1), 'the oldest stopped');
   await page.screenshot({ path: path.join(OUTDIR, 'sound-controls.png') });
+
+  // 3-D: the lasso takes the points whose projected positions are inside the drawn path
+  await page.keyboard.press('Escape');
+  await page.selectOption('#dims', '3');
+  assert.match(await waitStatus(page, /^(Mapped|The )/), /^Mapped 48 sounds/);
+  assert.equal(await S(page, () => window.sonomap.dims), 3);
+  poly = shape(box, 0.45, 0.5, Math.min(box.width, box.height) * 0.22);
+  await page.keyboard.down('Alt');
+  await drawPath(page, poly);
+  await page.keyboard.up('Alt');
+  const in3 = await insidePolygon(page, poly);
+  assert.ok(in3.length > 0 && in3.length < 48, `some points in the 3-D lasso (${in3.length})`);
+  assert.deepEqual(sorted(await S(page, () => window.sonomap.selection)), in3);
 
   // the settings are kept
   await page.reload();

@@ -188,7 +188,7 @@ export function showLayout(layout, final, dims = 2) {
     ui.canvas.setAttribute(
       'aria-label',
       `Map of ${m.items.length} ${m.unit}s${dims === 3 ? ' in 3-D (drag to turn it)' : ''}. ` +
-        'Arrow keys move between them, Enter loops one, Escape stops every loop, + and − zoom, 0 fits; shift-drag selects a box of them.',
+        'Arrow keys move between them, Enter loops one, Escape stops every loop, + and − zoom, 0 fits; shift-drag selects a box of them, alt-drag a lasso.',
     );
 }
 

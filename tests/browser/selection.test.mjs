@@ -223,6 +223,11 @@ test('lasso, box-add, the Selection panel, zip and CSV, space, Escape, volume, l
     added.filter((i) => i !== gone),
   );
   assert.equal(await panel.locator('li').count(), sel.length);
+  assert.equal(
+    await S(page, () => document.activeElement?.className),
+    'sel-remove',
+    'the keyboard stays in the list',
+  );
 
   // the zip: the original files, byte for byte, and the rows
   const zip = await downloaded(page, '#selection-zip');
@@ -308,14 +313,14 @@ test('lasso, box-add, the Selection panel, zip and CSV, space, Escape, volume, l
   await page.locator('#volume').fill('0.25');
   assert.equal(await S(page, () => window.sonomap.volume), 0.25);
   await page
-    .waitForFunction(() => Math.abs(window.sonomap.gain - 0.25) < 0.005, null, { timeout: 5000 })
+    .waitForFunction(() => Math.abs(window.sonomap.gain - 0.25) < 0.005, null, { timeout: 20000 })
     .catch(async (e) => {
       const s = await S(page, () => [window.sonomap.gain, window.sonomap.audioState]);
       throw new Error(`gain ${s[0]}, audio ${s[1]}: ${e.message}`);
     });
   await page.locator('#volume').fill('0.6');
   await page.waitForFunction(() => Math.abs(window.sonomap.gain - 0.6) < 0.005, null, {
-    timeout: 5000,
+    timeout: 20000,
   });
 
   // the loop cap: with 2, a third loop stops the oldest

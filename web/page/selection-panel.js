@@ -112,9 +112,11 @@ function render() {
     remove.textContent = '×';
     remove.setAttribute('aria-label', `Remove ${baseName(it.file)}`);
     remove.addEventListener('click', () => {
-      const next = li.nextElementSibling || li.previousElementSibling;
+      // the list is drawn anew: keep the keyboard on the row that takes this one's place
+      const at = [...panel.list.children].indexOf(li);
       removeFromSelection(i);
-      (next?.querySelector('.sel-remove') ?? ui.canvas).focus({ preventScroll: true });
+      const buttons = panel.list.querySelectorAll('.sel-remove');
+      (buttons[Math.min(at, buttons.length - 1)] ?? ui.canvas).focus({ preventScroll: true });
     });
     li.append(name, remove);
     return li;

@@ -21,6 +21,9 @@ export function playPoint(i, eventTime) {
 
 export function onHover(i, e) {
   if (!state.model) return;
+  // the pointer on the map: make the AudioContext and the spriteclip's buffer now, so the
+  // first sound does not wait for them (bench-latency: cold)
+  if (!player.ctx) player.context();
   if (i === state.hover) {
     if (i >= 0) placeTooltip(i);
     return;

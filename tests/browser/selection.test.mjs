@@ -10,6 +10,7 @@
 //     guarded in the CSV.
 //  3. a dataset folder (no original files): the zip holds each sound's clip as WAV, cut from
 //     the spriteclip at the right place (a sine's pitch), and a README.txt that says so.
+//  4. touch (a touch screen, CDP touch events): with the lasso tool on, a finger draws a lasso.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -475,4 +476,56 @@ test('a dataset folder: the zip holds each clip cut from the spriteclip, and say
   }
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('touch: with the lasso tool a finger draws the lasso', async () => {
+  const touch = await launch({ hasTouch: true, viewport: { width: 1100, height: 760 } });
+  try {
+    const { page, errors } = await open(touch.context, server.url);
+    await page.selectOption('#features', 'fingerprint');
+    await page.setInputFiles('#folder-input', path.join(FIX, 'tones'));
+    assert.match(await waitStatus(page, /^(Mapped|No sounds|Could not|The )/), /^Mapped 8 sounds/);
+    await page.tap('#lasso');
+    assert.equal(await S(page, () => window.sonomap.lasso), true);
+    const box = await page.locator('#map').boundingBox();
+    // around the points' own bounding box, cut by a diagonal: some in, some out
+    const pts = await S(page, () =>
+      Array.from({ length: window.sonomap.count }, (_, i) => window.sonomap.screenPoint(i)),
+    );
+    const xs = pts.map((p) => p.x),
+      ys = pts.map((p) => p.y);
+    const [x0, x1, y0, y1] = [
+      Math.min(...xs) - 20,
+      Math.max(...xs) + 20,
+      Math.max(box.y + 70, Math.min(...ys) - 20),
+      Math.max(...ys) + 20,
+    ].map(Math.round);
+    const poly = [
+      { x: x0, y: y0 },
+      { x: x1, y: y0 },
+      { x: x0, y: y1 },
+    ];
+    const cdp = await page.context().newCDPSession(page);
+    const at = (p) => [{ x: p.x, y: p.y, id: 1 }];
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(poly[0]) });
+    for (let k = 1; k <= poly.length; k++) {
+      const a = poly[k - 1],
+        b = poly[k % poly.length];
+      for (let s = 1; s <= 4; s++)
+        await cdp.send('Input.dispatchTouchEvent', {
+          type: 'touchMove',
+          touchPoints: at({ x: a.x + ((b.x - a.x) * s) / 4, y: a.y + ((b.y - a.y) * s) / 4 }),
+        });
+    }
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    const want = await insidePolygon(page, poly);
+    assert.ok(want.length > 0 && want.length < 8, `some of the 8 inside (${want.length})`);
+    await page.waitForFunction((n) => window.sonomap.selection.length === n, want.length, {
+      timeout: 5000,
+    });
+    assert.deepEqual(sorted(await S(page, () => window.sonomap.selection)), want);
+    assert.deepEqual(errors, []);
+  } finally {
+    await touch.close();
+  }
 });

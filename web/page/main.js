@@ -29,7 +29,18 @@
 //   .quality       {trustworthiness, continuity, k, queries, labelAccuracy, layout} of the
 //                  layout shown (computed in the projection worker after mapping), or null
 //   .grid          whether the map is snapped to a grid
-//   .selection     indices of the box-selected points (shift-drag), [] when none
+//   .selection     indices of the selected points (box: shift-drag, lasso: alt-drag or the
+//                  lasso tool; shift adds), in the order chosen, [] when none
+//   .lasso         whether the lasso tool is on
+//   .selectionPlaying  the selected point sounding in turn now (space), or -1
+//   .lastExport    {kind: 'zip', names, originals, clips} or {kind: 'csv', rows} of the last
+//                  selection export, or null
+//   .recent        indices of the last 64 sounds started, oldest first
+//   .volume, .gain the volume set (0..1) and the master GainNode's value now
+//   .maxLoops      how many loops may play at once; .loops: the looping points, oldest first
+//   .latency       {eventToStart (ms from the pointer event's timeStamp to the source's
+//                  start() call), index, plays} of the last hovered sound, plus the
+//                  AudioContext's {base, output} latency (s), or null
 //   .busy          whether a map is being made
 //   .lastMapMs     wall time of the last projection run (ms, from the request to its layout)
 //   .drawStats     {draws, ms}: frames the map has drawn and the main thread's time in them
@@ -49,7 +60,9 @@ import { showEmpty, wireLayoutChanges } from './mapping.js';
 import { registerOffline } from './offline.js';
 import { Progress } from './progress.js';
 import { onBox, updateStates } from './selection.js';
+import { wireSelection } from './selection-panel.js';
 import { wasmModule } from './services.js';
+import { wireSoundControls } from './sound-controls.js';
 import { hideTooltipIfMoved } from './tooltip.js';
 
 const ui = findElements(document);
@@ -70,6 +83,8 @@ try {
 setContext({ ui, view, progress, player: new Player(), legend });
 wireLayoutChanges();
 wireEvents();
+wireSelection();
+wireSoundControls();
 installDebugHandle();
 registerOffline((text) => {
   ui.announce.textContent = text;

@@ -38,6 +38,8 @@ export const ANALYZE_OPTIONS = {
   'clip-seconds': { type: 'string' },
   tile: { type: 'string' },
   sprite: { type: 'string' },
+  'sheet-size': { type: 'string' },
+  'grid-sprite': { type: 'boolean' },
   audio: { type: 'string' },
   name: { type: 'string' },
   shard: { type: 'string' },
@@ -73,9 +75,11 @@ options:
   --jobs <n>                  worker threads, 1 to 256 (default: the number of cores)
   --clip-seconds <s>          longest sound kept per clip in the spriteclip, 0.5 to 600
                               (default ${DEFAULT_CLIP_SECONDS})
-  --tile <px>                 sprite tile size, 8 to 512 (default: fits the sheet in 4096 px,
-                              at most 128)
+  --tile <px>                 sprite tile size, 8 to 512 (default: fits one sheet, 32 to 128)
   --sprite png|jpg            sprite sheet format (default png)
+  --sheet-size <px>           largest sprite sheet side, 256 to 16384 (default 4096, what every
+                              WebGL2 browser takes): more tiles go to more sheets
+  --grid-sprite               also write grid-sprite.png: the tiles laid out by the grid layout
   --audio flac|wav            spriteclip format, 16 kHz mono 16-bit (default flac)
   --name <text>               dataset name (default: the output folder's name)
   --shard <i>/<n>             analyse only shard i (0 to n-1) of n: a fixed 1/n of the files, by
@@ -110,6 +114,8 @@ export function analyzeSettings(values, positionals) {
     clipSeconds: numOpt('clip-seconds', values['clip-seconds'] ?? DEFAULT_CLIP_SECONDS, 0.5, 600),
     tile: values.tile === undefined ? null : intOpt('tile', values.tile, 8, 512),
     spriteFormat: oneOf('sprite', values.sprite ?? 'png', ['png', 'jpg']),
+    sheetSize: intOpt('sheet-size', values['sheet-size'] ?? 4096, 256, 16384),
+    gridSprite: !!values['grid-sprite'],
     audioFormat: oneOf('audio', values.audio ?? 'flac', ['flac', 'wav']),
     labels: labels ?? null,
     clusters: clusters === 'auto' ? 'auto' : intOpt('clusters', clusters, 0, 1000),

@@ -6,11 +6,12 @@ import path from 'node:path';
 import { buildDataset } from '../core/dataset.js';
 import { featureBlocks, joinSpriteclip, standardize } from '../core/features.js';
 import { npyEncode } from '../core/npy.js';
-import { clusterCount, gridAllowed, QUALITY_K, qualityQueries } from '../core/policy.js';
+import { clusterCount, GRID_MAX, gridAllowed, QUALITY_K, qualityQueries } from '../core/policy.js';
+import { defaultTile, encodeGridSheet, encodeSheets } from './sprites.mjs';
 
 /** ok: per analysed file {items, audio} in input order; failed: [{file, reason}]; s: the
- *  settings (out, projection, dims, seed, clusters, tile, spriteFormat, audioFormat, name,
- *  quiet); feature and modelInfo as the analysis used them. Resolves the exit status. */
+ *  settings (out, projection, dims, seed, clusters, tile, sheetSize, gridSprite, spriteFormat,
+ *  audioFormat, name, quiet); feature and modelInfo as the analysis used them. Resolves the exit status. */
 export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, ctx, pr }) {
   const items = ok.flatMap((p) => p.items);
   const nFiles = ok.length;
@@ -26,12 +27,20 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
     quiet: s.quiet,
   });
 
-  // Sprite sheet and spriteclip.
-  const tile =
-    s.tile ?? Math.max(8, Math.min(128, Math.floor(4096 / Math.ceil(Math.sqrt(items.length)))));
-  const tiles = new Uint8Array(items.length * tile * tile * 4);
-  items.forEach((it, i) => tiles.set(engine.logmelTile(it.logmel, tile), i * tile * tile * 4));
-  const sheet = engine.spriteEncode(tiles, items.length, tile, s.spriteFormat === 'jpg' ? 90 : 0);
+  // Sprite sheets (split past the texture limit) and the spriteclip.
+  const side = s.sheetSize ?? 4096;
+  const tile = s.tile ?? defaultTile(items.length, side);
+  const sprites = encodeSheets(engine, items, { tile, side, format: s.spriteFormat });
+  const gridSheet =
+    s.gridSprite && model.layouts['grid-2d']
+      ? encodeGridSheet(engine, items, model.layouts['grid-2d'], {
+          tile,
+          side,
+          format: s.spriteFormat,
+        })
+      : null;
+  if (s.gridSprite && !gridSheet)
+    pr.log(`no grid sprite sheet: the grid layout is made for maps up to ${GRID_MAX} points`);
   const clip =
     s.audioFormat === 'flac' ? engine.flacEncode(audio, 16000) : engine.wavEncode(audio, 16000);
   const audioFile = `audio.${s.audioFormat}`;
@@ -39,10 +48,9 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
   const out = path.resolve(s.out);
   fs.mkdirSync(out, { recursive: true });
   // A folder written before with other formats must not keep the stale files.
-  for (const f of ['audio.wav', 'audio.flac', 'sprite.png', 'sprite.jpg']) {
-    fs.rmSync(path.join(out, f), { force: true });
-  }
-  const spriteFile = `sprite.${s.spriteFormat}`;
+  for (const f of fs.readdirSync(out))
+    if (/^(audio\.(wav|flac)|(grid-)?sprite(-\d+)?\.(png|jpg))$/.test(f))
+      fs.rmSync(path.join(out, f), { force: true });
   const ds = buildDataset({
     name: s.name ?? path.basename(out),
     generator: `sonomap ${ctx.version}`,
@@ -56,7 +64,20 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
     failed,
     model: modelInfo,
     quality: model.quality,
-    sprite: { file: spriteFile, tile, cols: sheet.cols },
+    sprite: {
+      file: sprites.sheets[0].file,
+      tile,
+      cols: sprites.sheets[0].cols,
+      sheets: sprites.sheets.map(({ file, cols, count }) => ({ file, cols, count })),
+      sheetOf: sprites.sheetOf,
+      cellOf: sprites.cellOf,
+    },
+    gridSprite: gridSheet && {
+      file: gridSheet.file,
+      tile: gridSheet.tile,
+      cols: gridSheet.cols,
+      rows: gridSheet.rows,
+    },
     audio: { file: audioFile, rate: 16000, samples: audio.length },
   });
   const D = items[0].features.length;
@@ -64,7 +85,8 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
   items.forEach((it, i) => emb.set(it.features, i * D));
   fs.writeFileSync(path.join(out, 'config.json'), `${JSON.stringify(ds.config, null, 1)}\n`);
   fs.writeFileSync(path.join(out, 'projections.json'), `${JSON.stringify(ds.projections)}\n`);
-  fs.writeFileSync(path.join(out, spriteFile), sheet.bytes);
+  for (const sh of sprites.sheets) fs.writeFileSync(path.join(out, sh.file), sh.bytes);
+  if (gridSheet) fs.writeFileSync(path.join(out, gridSheet.file), gridSheet.bytes);
   fs.writeFileSync(path.join(out, audioFile), clip);
   fs.writeFileSync(path.join(out, 'embeddings.npy'), npyEncode(emb, [items.length, D]));
   fs.writeFileSync(path.join(out, 'files.txt'), ds.filesTxt);

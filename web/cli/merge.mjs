@@ -20,6 +20,8 @@ export const MERGE_OPTIONS = {
   clusters: { type: 'string' },
   tile: { type: 'string' },
   sprite: { type: 'string' },
+  'sheet-size': { type: 'string' },
+  'grid-sprite': { type: 'boolean' },
   audio: { type: 'string' },
   name: { type: 'string' },
   quiet: { type: 'boolean' },
@@ -36,8 +38,11 @@ options:
   --dims 2|3                  main layout (both are written; default 2)
   --seed <n>                  0 to 4294967295 (default 42)
   --clusters <k>|auto|0       k-means clusters (default auto)
-  --tile <px>                 sprite tile size, 8 to 512 (default: fits the sheet in 4096 px)
+  --tile <px>                 sprite tile size, 8 to 512 (default: fits one sheet, 32 to 128)
   --sprite png|jpg            sprite sheet format (default png)
+  --sheet-size <px>           largest sprite sheet side, 256 to 16384 (default 4096, what every
+                              WebGL2 browser takes): more tiles go to more sheets
+  --grid-sprite               also write grid-sprite.png: the tiles laid out by the grid layout
   --audio flac|wav            spriteclip format (default flac)
   --name <text>               dataset name (default: the output folder's name)
   --quiet                     no progress lines
@@ -57,6 +62,8 @@ export function mergeSettings(values, positionals) {
     clusters: clusters === 'auto' ? 'auto' : intOpt('clusters', clusters, 0, 1000),
     tile: values.tile === undefined ? null : intOpt('tile', values.tile, 8, 512),
     spriteFormat: oneOf('sprite', values.sprite ?? 'png', ['png', 'jpg']),
+    sheetSize: intOpt('sheet-size', values['sheet-size'] ?? 4096, 256, 16384),
+    gridSprite: !!values['grid-sprite'],
     audioFormat: oneOf('audio', values.audio ?? 'flac', ['flac', 'wav']),
     name: values.name ?? null,
     quiet: !!values.quiet,

@@ -60,8 +60,15 @@ export function buildDataset(m) {
     mainLayout: main,
     layouts: Object.keys(layouts),
     sprite: m.sprite
-      ? { file: m.sprite.file, tile: m.sprite.tile, cols: m.sprite.cols, count: n }
+      ? {
+          file: m.sprite.file,
+          tile: m.sprite.tile,
+          cols: m.sprite.cols,
+          count: n,
+          ...(m.sprite.sheets?.length > 1 ? { sheets: m.sprite.sheets } : {}),
+        }
       : null,
+    gridSprite: m.gridSprite ?? null,
     audio: m.audio ? { file: m.audio.file, rate: m.audio.rate, samples: m.audio.samples } : null,
     files: 'files.txt',
     embeddings: m.embeddingsFile ?? 'embeddings.npy',
@@ -89,6 +96,10 @@ export function buildDataset(m) {
       clip_duration: m.items.map((it) => round(it.clipDuration, 5)),
       tags: m.items.map((it) => it.tags ?? []),
       cluster: m.items.map((it) => it.cluster ?? -1),
+      // the atlas mapping: point i is cell sprite_cell[i] (row by row) of sheet sprite_sheet[i]
+      ...(m.sprite?.sheetOf
+        ? { sprite_sheet: Array.from(m.sprite.sheetOf), sprite_cell: Array.from(m.sprite.cellOf) }
+        : {}),
     },
     projections,
     spherical: projections.map((r) => {
@@ -188,6 +199,10 @@ export function parseDataset(config, proj) {
     sprite: {
       file: sprite.file ?? 'sprite.png',
       files: sprite.file ? [sprite.file] : SPRITE_NAMES,
+      // several sheets: [{file, cols, count}] and where each point's tile is in them
+      sheets: Array.isArray(sprite.sheets) && sprite.sheets.length > 1 ? sprite.sheets : null,
+      sheetOf: md.sprite_sheet ?? null,
+      cellOf: md.sprite_cell ?? null,
       tile: sprite.tile ?? null,
       cols: sprite.cols ?? Math.ceil(Math.sqrt(n)),
       count: n,

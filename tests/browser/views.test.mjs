@@ -164,11 +164,11 @@ test('quality figures, colour by cluster and distance, grid, box select and a 3-
   assert.ok(await page.locator('#chart').isVisible(), 'the chart is shown');
   assert.equal(await page.locator('#chart g.bar').count(), 6, 'one bar per cluster');
   assert.ok((await page.locator('#chart rect').count()) > 6, 'bars are split by label');
-  // clicking a legend entry highlights that cluster (the others are dimmed)
-  await page.locator('#legend li button').nth(0).click();
+  // a legend entry's "only" shows that cluster alone (the others are dimmed); again shows all
+  await page.locator('#legend li .legend-only').nth(0).click();
   const inFirst = cl.index.filter((v) => v === 0).length;
   assert.equal(await page.locator('#search-count').textContent(), `${inFirst} of ${n}`);
-  await page.locator('#legend li button').nth(0).click();
+  await page.locator('#legend li .legend-only').nth(0).click();
   await page.mouse.move(5, 790);
   await page.waitForTimeout(200);
   await page.screenshot({ path: path.join(OUTDIR, 'clusters.png') });

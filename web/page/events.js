@@ -10,7 +10,7 @@ import { setGrid } from './grid.js';
 import { playPoint, toggleLoop, unlockAudio } from './listening.js';
 import { projectModel } from './mapping.js';
 import { reason } from './progress.js';
-import { matches, stopBoxPlay, updateStates } from './selection.js';
+import { isHiddenPoint, matches, stopBoxPlay, updateStates } from './selection.js';
 import { wasmModule } from './services.js';
 import { state } from './state.js';
 import { baseName, placeTooltip, showTooltip } from './tooltip.js';
@@ -91,7 +91,7 @@ function wireControls() {
     }
     if (e.key === 'Enter' && state.model) {
       const q = ui.search.value.trim().toLowerCase();
-      const i = state.model.items.findIndex((it) => !q || matches(it, q));
+      const i = state.model.items.findIndex((it, j) => (!q || matches(it, q)) && !isHiddenPoint(j));
       if (i >= 0) {
         state.focus = i;
         ui.canvas.focus();

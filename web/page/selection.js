@@ -1,4 +1,4 @@
-// selection.js — which points are dimmed (search, legend filter), looping, focused or in the
+// selection.js — which points are dimmed (search, classes switched off in the legend), looping, focused or in the
 // shift-drag box, drawn through the view's per-point states; the box's sounds are played in
 // turn.
 import { tagName } from '../core/policy.js';
@@ -54,13 +54,13 @@ export function updateStates() {
   const m = state.model;
   if (!m || !state.shown || !view) return;
   const q = ui.search.value.trim().toLowerCase();
-  const active = legend.active;
   const groups = state.coloring?.index;
+  const filtering = !!groups && legend.filtering;
   const states = new Uint8Array(m.items.length);
   let shown = 0;
   m.items.forEach((it, i) => {
     let s = 0;
-    const dim = (q && !matches(it, q)) || (active !== null && groups && groups[i] !== active);
+    const dim = (q && !matches(it, q)) || (filtering && !legend.isShown(groups[i]));
     if (dim) s |= DIMMED;
     else shown++;
     if (player.isLooping(i)) s |= LOOPING;
@@ -69,7 +69,13 @@ export function updateStates() {
   });
   for (const i of state.selection) states[i] |= BOXED;
   view.setStates(states);
-  ui.searchCount.textContent = q || active !== null ? `${shown} of ${m.items.length}` : '';
+  ui.searchCount.textContent = q || filtering ? `${shown} of ${m.items.length}` : '';
+}
+
+/** Whether point i's class is switched off in the legend (it is left out of hover and search). */
+export function isHiddenPoint(i) {
+  const groups = state.coloring?.index;
+  return !!groups && i >= 0 && legend.filtering && !legend.isShown(groups[i]);
 }
 
 export function isDimmed(i) {

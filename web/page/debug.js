@@ -176,6 +176,12 @@ export function installDebugHandle() {
     get lastMapMs() {
       return state.lastMapMs;
     },
+    get zoom() {
+      if (!view || !state.shown) return 0;
+      return view.dims === 3
+        ? view.fitDist / view.camera.dist
+        : view.view.scale / (view.fitScale || 1);
+    },
     get drawStats() {
       return view ? { ...view.stats } : null;
     },

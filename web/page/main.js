@@ -38,23 +38,28 @@
 //   .selection     indices of the box-selected points (shift-drag), [] when none
 //   .busy          whether a map is being made
 //   .lastMapMs     wall time of the last projection run (ms, from the request to its layout)
+//   .zoom          how far the map is zoomed in: 1 when fitted (2-D scale / fitted scale; 3-D
+//                  fitted distance / camera distance)
 //   .drawStats     {draws, ms}: frames the map has drawn and the main thread's time in them
 //   .mapFeatures(X, n, d, {projection, dims, labels, features}) maps feature rows made
 //                  elsewhere (no audio, plain tiles) through the same projection worker; resolves
 //                  {ms, status} when the layout is shown. For tests of large maps.
 import { Legend } from '../view/legend.js';
 import { MapView } from '../view/map-view.js';
+import { wireTouch } from '../view/touch.js';
 import { Player } from './audio.js';
 import { findElements, setContext } from './context.js';
 import { loadDataset } from './dataset-loading.js';
 import { installDebugHandle } from './debug.js';
 import { wireEvents } from './events.js';
+import { wireResponsive } from './layout.js';
 import { onClick, onHover } from './listening.js';
 import { showEmpty, wireLayoutChanges } from './mapping.js';
 import { Progress } from './progress.js';
 import { isHiddenPoint, onBox, updateStates } from './selection.js';
 import { wasmModule } from './services.js';
 import { hideTooltipIfMoved } from './tooltip.js';
+import { onLongPress, onScrub, onTap } from './touching.js';
 
 const ui = findElements(document);
 const progress = new Progress(ui.status, ui.failures, ui.bar);
@@ -75,6 +80,8 @@ try {
 setContext({ ui, view, progress, player: new Player(), legend });
 wireLayoutChanges();
 wireEvents();
+wireResponsive();
+if (view) wireTouch(view, { onTap, onLongPress, onScrub });
 installDebugHandle();
 
 const param = new URLSearchParams(location.search).get('dataset');

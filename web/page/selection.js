@@ -2,7 +2,7 @@
 // shift-drag box, drawn through the view's per-point states; the box's sounds are played in
 // turn.
 import { tagName } from '../core/policy.js';
-import { BOXED, DIMMED, LOOPING, SELECTED } from '../view/map-view.js';
+import { BOXED, DIMMED, HIDDEN, LOOPING, SELECTED } from '../view/map-view.js';
 import { legend, player, ui, view } from './context.js';
 import { playPoint } from './listening.js';
 import { state } from './state.js';
@@ -60,9 +60,11 @@ export function updateStates() {
   let shown = 0;
   m.items.forEach((it, i) => {
     let s = 0;
-    const dim = (q && !matches(it, q)) || (filtering && !legend.isShown(groups[i]));
+    const off = filtering && !legend.isShown(groups[i]);
+    const dim = (q && !matches(it, q)) || off;
     if (dim) s |= DIMMED;
     else shown++;
+    if (off) s |= HIDDEN;
     if (player.isLooping(i)) s |= LOOPING;
     if (i === state.focus) s |= SELECTED;
     states[i] = s;

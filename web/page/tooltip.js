@@ -110,7 +110,9 @@ export function placeTooltip(i) {
     y = r.top + p.y - 12;
   const w = t.offsetWidth,
     h = t.offsetHeight;
-  if (x + w > window.innerWidth - 8) x = r.left + p.x - off - w;
+  // beside the point, inside the map (never under the side column)
+  const right = Math.min(window.innerWidth, r.right) - 8;
+  if (x + w > right) x = Math.max(r.left + 8, r.left + p.x - off - w);
   y = Math.max(8, Math.min(window.innerHeight - h - 8, y));
   t.style.transform = `translate(${Math.round(x)}px, ${Math.round(y)}px)`;
 }

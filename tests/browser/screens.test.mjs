@@ -356,6 +356,21 @@ test('a phone: the map fills the screen, menu and sheet open and close, tap, lon
     await page.tap('#side-close');
     await page.waitForTimeout(350);
     assert.equal(await page.locator('#color-by').isVisible(), false, 'the sheet closes');
+    // and a swipe down on its head closes it too
+    await page.tap('#panels-button');
+    await page.waitForTimeout(350);
+    const head = await page.locator('#side .sheet-head').boundingBox();
+    const hx = head.x + head.width / 3,
+      hy = head.y + head.height / 2;
+    await touch(cdp, 'touchStart', [{ x: hx, y: hy, id: 3 }]);
+    for (let s = 1; s <= 5; s++) await touch(cdp, 'touchMove', [{ x: hx, y: hy + 20 * s, id: 3 }]);
+    await touch(cdp, 'touchEnd', []);
+    await page.waitForTimeout(350);
+    assert.equal(
+      await page.locator('#color-by').isVisible(),
+      false,
+      'a swipe down closes the sheet',
+    );
 
     // a tap plays the point under it and shows its card
     const seen = await onMap(page);

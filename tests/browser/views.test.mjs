@@ -228,9 +228,10 @@ test('quality figures, colour by cluster and distance, grid, box select and a 3-
 
   // 6. box select: shift-drag over the map selects the points inside and plays some of them
   const box = await page.locator('#map').boundingBox();
+  const bar = await page.locator('.topbar').boundingBox(); // the map runs under the top bar
   const plays0 = await S(page, () => window.sonomap.plays);
   await page.keyboard.down('Shift');
-  await page.mouse.move(box.x + 10, box.y + 60);
+  await page.mouse.move(box.x + 10, bar.y + bar.height + 8);
   await page.mouse.down();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
   await page.mouse.move(box.x + box.width - 10, box.y + box.height - 10, { steps: 5 });
@@ -248,14 +249,14 @@ test('quality figures, colour by cluster and distance, grid, box select and a 3-
         if (
           p.x >= b.x + 10 &&
           p.x <= b.x + b.width - 10 &&
-          p.y >= b.y + 60 &&
+          p.y >= b.top &&
           p.y <= b.y + b.height - 10
         )
           out.push(i);
       }
       return out;
     },
-    box,
+    { ...box, top: bar.y + bar.height + 8 },
   );
   assert.ok(sel.length > 0, 'some points are selected');
   assert.deepEqual(

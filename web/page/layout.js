@@ -4,6 +4,7 @@
 // "Panels" and closed by its ✕, a swipe down, Escape or a tap on the map, and the tooltip docks
 // at the bottom. Panels and buttons others add to #side and .tools follow along.
 import { view } from './context.js';
+import { hideTooltip } from './tooltip.js';
 
 export const COMPACT = '(max-width: 760px), (max-height: 480px)';
 
@@ -21,14 +22,20 @@ export function wireResponsive(doc = document) {
   const setMenu = (open) => {
     body.classList.toggle('menu-open', open);
     menuBtn.setAttribute('aria-expanded', String(open));
-    if (open) setSheet(false);
+    if (open) {
+      setSheet(false);
+      if (compact.matches) hideTooltip(); // the docked card would sit under the menu
+    }
   };
   const setSheet = (open) => {
     body.classList.toggle('sheet-open', open);
     panelsBtn.setAttribute('aria-expanded', String(open));
     if (open) {
       setMenu(false);
-      if (compact.matches) closeBtn.focus({ preventScroll: true });
+      if (compact.matches) {
+        hideTooltip();
+        closeBtn.focus({ preventScroll: true });
+      }
     }
   };
   const onCompact = () => {

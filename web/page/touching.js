@@ -13,7 +13,6 @@ const visible = (i) => (isHiddenPoint(i) ? -1 : i);
 export function onTap(i) {
   i = visible(i);
   if (!state.model) return;
-  ui.canvas.focus({ preventScroll: true });
   state.hover = i;
   view.setHover(i);
   if (i < 0) {

@@ -216,6 +216,23 @@ test('1280 × 720: the top bar fits, descriptor colours, class toggles, only, th
     await page.mouse.move(q.x, q.y, { steps: 3 });
     await page.waitForFunction((n) => window.sonomap.plays > n, plays, { timeout: 5000 });
     plays = await S(page, () => window.sonomap.plays);
+    // the arrow keys step over hidden points
+    await page.focus('#map');
+    const stepped = [];
+    for (const key of ['ArrowRight', 'ArrowDown', 'ArrowLeft', 'ArrowUp'])
+      for (let r = 0; r < 4; r++) {
+        await page.keyboard.press(key);
+        stepped.push(await S(page, () => window.sonomap.lastPlayed?.index ?? -1));
+      }
+    assert.ok(
+      stepped.some((i) => i >= 0),
+      'the keys move between sounds',
+    );
+    assert.ok(
+      stepped.every((i) => i < 0 || items[i].label !== 'noise'),
+      'and never to a hidden one',
+    );
+    await page.keyboard.press('Escape');
     // a second class off, then both on again
     const clicks = names.indexOf('clicks');
     await page.locator('#legend li .legend-toggle').nth(clicks).click();

@@ -39,8 +39,11 @@ function wireKeys() {
     const dirs = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
     if (dirs[e.key]) {
       e.preventDefault();
-      const next = state.focus < 0 ? view.first() : view.neighbor(state.focus, ...dirs[e.key]);
-      if (next < 0) return;
+      let next = state.focus < 0 ? view.first() : view.neighbor(state.focus, ...dirs[e.key]);
+      // classes switched off in the legend are stepped over
+      for (let k = 0; next >= 0 && isHiddenPoint(next) && k < m.items.length; k++)
+        next = view.neighbor(next, ...dirs[e.key]);
+      if (next < 0 || isHiddenPoint(next)) return;
       state.focus = next;
       state.hover = next;
       view.setHover(next);

@@ -67,9 +67,13 @@ export function showTooltip(i) {
     p.title = 'Label predicted from its nearest labelled neighbours';
     meta.append(p);
   }
-  meta.append(
-    el('span', '', m.mode === 'long' ? `at ${fmtTime(it.start)}` : fmtTime(it.clipDuration)),
-  );
+  // how long it plays; "plays" when the map keeps only part of a longer file
+  const cut = it.descriptors?.[5] > it.clipDuration + 0.05;
+  const time =
+    m.mode === 'long'
+      ? `at ${fmtTime(it.start)}`
+      : `${cut ? 'plays ' : ''}${fmtTime(it.clipDuration)}`;
+  meta.append(el('span', '', time));
   if (player.isLooping(i)) meta.append(el('span', 'tt-loop', 'looping'));
   who.append(meta);
   head.append(who);

@@ -4,6 +4,7 @@
 #   make lint    check the sources' format and lint rules (Biome for JS, clang-format for C)
 #   make         build dist/ (the static site and the CLI)
 #   make bench   benchmarks, printed as ratios against the peers measured in the same run
+#                (bench-latency: pointer to sound on the page)
 #   make eval-features  1-NN label accuracy of every feature and clip-window choice on labelled
 #                sets (scripts/eval/), a markdown table
 
@@ -74,7 +75,7 @@ $(DIST)/sonomap.wasm: $(WASM_OBJ)
 
 web: $(DIST)/.web
 
-$(DIST)/.web: $(WEB_SRC) scripts/build-web.mjs package-lock.json models/sonomap-s.smnn
+$(DIST)/.web: $(WEB_SRC) scripts/build-web.mjs scripts/make-icons.mjs package-lock.json models/sonomap-s.smnn $(DIST)/sonomap.wasm
 	node scripts/build-web.mjs
 	@touch $@
 
@@ -132,11 +133,17 @@ test-browser: build fixtures
 serve: build
 	node scripts/serve.mjs $(DIST) $(PORT)
 
+# A static site of dataset folders: make site DATA="maps/drums maps/voices" OUT=public
+.PHONY: site
+site: build
+	@test -n "$(DATA)" -a -n "$(OUT)" || { echo 'usage: make site DATA="<dataset-dir>..." OUT=<dir>'; exit 2; }
+	node $(DIST)/sonomap.mjs site $(DATA) --out $(OUT)
+
 demo: build
 	@node scripts/make-demo.mjs
 	node scripts/serve.mjs $(DIST) $(PORT) --open-path "/?dataset=demo/"
 
-bench: bench-nn bench-map bench-model bench-e2e
+bench: bench-nn bench-map bench-model bench-e2e bench-latency
 
 bench-nn: build native
 	node scripts/bench-nn.mjs
@@ -173,6 +180,12 @@ model:
 
 bench-model: build
 	node scripts/bench-model.mjs
+
+# From the pointer to the sound: pointermove -> the voice's start() on the page, beside a bare
+# page's (cold: first hover after load; warm: later hovers).
+.PHONY: bench-latency
+bench-latency: build fixtures
+	node scripts/bench-latency.mjs
 
 # What a person pays: 1,000 real clips dropped on the page -> a map with the default model.
 .PHONY: bench-e2e

@@ -19,17 +19,17 @@ export const CHROMIUM_ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-/** Serves `root`; resolves {url, close()}. */
-export function serve(root) {
+/** Serves `root` (on `port`, 0: a free one); resolves {url, port, close()}. */
+export function serve(root, port = 0) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['scripts/serve.mjs', root, '0'], {
+    const proc = spawn(process.execPath, ['scripts/serve.mjs', root, String(port)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
     proc.stdout.on('data', (d) => {
       out += d;
       const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (m) resolve({ url: m[1], close: () => proc.kill() });
+      if (m) resolve({ url: m[1], port: Number(new URL(m[1]).port), close: () => proc.kill() });
     });
     proc.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
   });

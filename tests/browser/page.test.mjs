@@ -210,12 +210,13 @@ test('files and folders dropped through the pickers become a map you can hear', 
   await page.click('#export');
   await waitStatus(page, /exported to|export failed/, 30000);
   assert.match(await status(page), /^Mapped 48 sounds · 2 failed · exported to your downloads/);
-  for (let t = 0; t < 50 && downloads.length < 7; t++) await page.waitForTimeout(100);
+  for (let t = 0; t < 50 && downloads.length < 8; t++) await page.waitForTimeout(100);
   const exp = path.join(tmpRoot, 'exported');
   fs.mkdirSync(exp, { recursive: true });
   for (const d of downloads)
     await d.saveAs(path.join(exp, d.suggestedFilename().replace(/^browser-/, '')));
   assert.deepEqual(fs.readdirSync(exp).sort(), [
+    'audio-sprites.json',
     'audio.wav',
     'config.json',
     'embeddings.npy',
@@ -353,13 +354,14 @@ test('a dataset folder written by the CLI opens with ?dataset=, a missing one sa
   assert.deepEqual(errors, [], 'no console errors');
   assertLocal(requests);
 
-  // A folder that is not there: a clear message and the drop card. The browser itself logs the
-  // 404 of config.json as a console error; nothing else may be logged.
+  // A folder that is not there: a clear message and the drop card (config.json may be missing,
+  // as in some scatter-sounds folders; projections.json may not). The browser itself logs the
+  // 404s as console errors; nothing else may be logged.
   const missing = await openPage(`${server.url}?dataset=nowhere/`);
   const msg = await waitStatus(missing.page, /^(Mapped|Could not)/, 30000);
   assert.match(
     msg,
-    /^Could not open the map nowhere\/: config\.json is missing \(HTTP 404\)\. Drop sounds here/,
+    /^Could not open the map nowhere\/: projections\.json is missing \(HTTP 404\)\. Drop sounds here/,
   );
   assert.ok(await missing.page.locator('#empty').isVisible(), 'the drop card is shown');
   assert.deepEqual(

@@ -151,3 +151,17 @@ test('featureBlocks: timbre per column; embedding+timbre as two blocks of total 
   assert.ok(Math.abs(blockVariance(0, E) - 1) < 1e-3, `embedding block ${blockVariance(0, E)}`);
   assert.ok(Math.abs(blockVariance(E, d) - 1) < 1e-3, `timbre block ${blockVariance(E, d)}`);
 });
+
+test('audioSprites: long-recording segments and repeated names get names of their own', async () => {
+  const { audioSprites } = await import('../../web/core/dataset.js');
+  const items = [
+    { file: 'a/rec.wav', start: 0, clipStart: 0, clipDuration: 0.96 },
+    { file: 'a/rec.wav', start: 0.48, clipStart: 1, clipDuration: 0.96 },
+    { file: 'b.wav', start: 0, clipStart: 2, clipDuration: 0.5 },
+    { file: 'b.wav', start: 0, clipStart: 2.5, clipDuration: 0.5 },
+  ];
+  const sp = audioSprites(items, 'audio.flac');
+  assert.deepEqual(Object.keys(sp.spritemap), ['a/rec.wav', 'a/rec.wav@0.48', 'b.wav', 'b.wav#2']);
+  assert.deepEqual(sp.sprite['b.wav#2'], [2500, 500]);
+  assert.deepEqual(sp.spritemap['a/rec.wav@0.48'], { start: 1, end: 1.96, loop: false });
+});

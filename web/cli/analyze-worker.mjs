@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { loadEngine } from '../core/engine.js';
 import { embedSegments, fileItems } from '../core/features.js';
+import { decodeInNode, nodeDecodes } from './decode-node.mjs';
 
 /** Runs the worker loop; wasmUrl: the engine file, modelBytes: a model every file uses or null. */
 export async function runAnalysisWorker(wasmUrl, modelBytes) {
@@ -66,8 +67,18 @@ async function analyzeFile(engine, { file, opts }) {
       },
       { mode: opts.mode },
     );
+    if (result.error && nodeDecodes(result.decoder)) {
+      const bytes = new Uint8Array(fs.readFileSync(file));
+      let pcm;
+      try {
+        pcm = await decodeInNode(bytes, result.decoder);
+      } catch (e) {
+        return { error: e.message };
+      }
+      return engine.analyzePcm(pcm.channels, pcm.rate, { mode: opts.mode });
+    }
     if (result.error && result.needsBrowserDecode) {
-      result.error = `${result.format || 'this format'} is decoded by the page's browser decoder; the CLI reads WAV, AIFF, FLAC and Ogg Vorbis`;
+      result.error = `${result.format || 'this format'} is decoded by the page's browser decoder; the CLI reads WAV, AIFF, FLAC, Ogg Vorbis, Ogg Opus and MP3`;
     }
     return result;
   } finally {

@@ -248,6 +248,7 @@ export async function analyze(s, ctx) {
   fs.writeFileSync(path.join(out, 'embeddings.npy'), npyEncode(emb, [items.length, D]));
   fs.writeFileSync(path.join(out, 'files.txt'), ds.filesTxt);
   fs.writeFileSync(path.join(out, 'labels.tsv'), ds.labelsTsv);
+  fs.writeFileSync(path.join(out, 'audio-sprites.json'), `${JSON.stringify(ds.audioSprites)}\n`);
   const unit = s.mode === 'long' ? 'segments' : 'sounds';
   pr.log(
     `wrote ${out}: ${items.length} ${unit} from ${ok.length} files` +

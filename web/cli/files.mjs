@@ -5,16 +5,28 @@ import path from 'node:path';
 
 export const AUDIO_EXT = /\.(wav|wave|aif|aiff|aifc|flac|ogg|oga|mp3|m4a|aac|opus|webm)$/i;
 
+/** The deepest folder holding every path of `dirs` (absolute). */
+export function commonFolder(dirs) {
+  if (!dirs.length) return '';
+  let parts = dirs[0].split(path.sep);
+  for (const d of dirs.slice(1)) {
+    const q = d.split(path.sep);
+    let k = 0;
+    while (k < parts.length && k < q.length && parts[k] === q[k]) k++;
+    parts = parts.slice(0, k);
+  }
+  return parts.join(path.sep) || path.sep;
+}
+
 /** Files and folders (walked recursively, audio names only, in name order) → [{file, rel}]:
- *  the absolute path and the name the dataset gives it (a folder's files under its name). */
+ *  the absolute path and the name the dataset gives it, relative to the common folder of the
+ *  inputs, where a folder given counts from its parent (so its name stays in every path): one
+ *  folder gives "folder/a/b.wav", files of one folder their bare names, and two kick.wav from
+ *  different folders keep the folders that tell them apart. */
 export function collectFiles(inputs, log) {
   const out = [];
   const seen = new Set();
-  const add = (abs, rel) => {
-    if (seen.has(abs)) return;
-    seen.add(abs);
-    out.push({ file: abs, rel: rel.split(path.sep).join('/') });
-  };
+  const anchors = [];
   for (const input of inputs) {
     let st;
     try {
@@ -23,8 +35,9 @@ export function collectFiles(inputs, log) {
       log(`${input}: no such file or folder`);
       continue;
     }
+    const abs = path.resolve(input);
+    anchors.push(path.dirname(abs));
     if (st.isDirectory()) {
-      const root = path.resolve(input);
       const walk = (dir) => {
         let entries;
         try {
@@ -37,14 +50,20 @@ export function collectFiles(inputs, log) {
         for (const e of entries) {
           const p = path.join(dir, e.name);
           if (e.isDirectory()) walk(p);
-          else if (e.isFile() && AUDIO_EXT.test(e.name)) {
-            add(p, path.join(path.basename(root), path.relative(root, p)));
+          else if (e.isFile() && AUDIO_EXT.test(e.name) && !seen.has(p)) {
+            seen.add(p);
+            out.push({ file: p });
           }
         }
       };
-      walk(root);
-    } else add(path.resolve(input), path.basename(input));
+      walk(abs);
+    } else if (!seen.has(abs)) {
+      seen.add(abs);
+      out.push({ file: abs });
+    }
   }
+  const root = commonFolder(anchors);
+  for (const f of out) f.rel = path.relative(root, f.file).split(path.sep).join('/');
   return out;
 }
 

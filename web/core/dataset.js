@@ -10,7 +10,29 @@ const round = (v, k = 5) => Number(v.toFixed(k));
 const SPRITE_NAMES = ['sprite.png', 'sprite.jpg', 'spritesheet.png', 'spritesheet.jpg'];
 const AUDIO_NAMES = ['audio.flac', 'audio.wav', 'spriteclip.flac', 'spriteclip.wav', 'audio.mp3'];
 
-/** model → {config, projections, filesTxt, labelsTsv}. */
+/** The clips of the spriteclip by name, for Web Audio sprite players: `spritemap` {name: {start,
+ *  end, loop}} in seconds (the audiosprite / Phaser schema, with `resources`) and `sprite` {name:
+ *  [offset ms, duration ms]} (Howler's, with `src`). Names are the file paths (long recordings:
+ *  "path@start s"), made unique with "#2", "#3", ... */
+export function audioSprites(items, audioFile) {
+  const spritemap = {};
+  const sprite = {};
+  const seen = new Map();
+  for (const it of items) {
+    let name = it.file;
+    if (items.length > 1 && (it.start ?? 0) > 0) name = `${it.file}@${round(it.start, 2)}`;
+    const k = (seen.get(name) ?? 0) + 1;
+    seen.set(name, k);
+    if (k > 1) name = `${name}#${k}`;
+    const start = round(it.clipStart, 4);
+    const dur = round(it.clipDuration, 4);
+    spritemap[name] = { start, end: round(start + dur, 4), loop: false };
+    sprite[name] = [Math.round(start * 1000), Math.round(dur * 1000)];
+  }
+  return { resources: [audioFile], spritemap, src: [audioFile], sprite };
+}
+
+/** model → {config, projections, filesTxt, labelsTsv, audioSprites}. */
 export function buildDataset(m) {
   const n = m.items.length;
   const labelnames = [...new Set(m.items.map((it) => it.label).filter(Boolean))].sort();
@@ -44,6 +66,7 @@ export function buildDataset(m) {
     files: 'files.txt',
     embeddings: m.embeddingsFile ?? 'embeddings.npy',
     labels: 'labels.tsv',
+    audioSprites: m.audio ? 'audio-sprites.json' : null,
     failed: m.failed ?? [],
     quality: m.quality ?? null,
     model: m.model ?? null,
@@ -83,7 +106,13 @@ export function buildDataset(m) {
         .join('\t'),
     )
     .join('\n')}\n`;
-  return { config, projections: proj, filesTxt, labelsTsv };
+  return {
+    config,
+    projections: proj,
+    filesTxt,
+    labelsTsv,
+    audioSprites: m.audio ? audioSprites(m.items, m.audio.file) : null,
+  };
 }
 
 function rows(arr, n, dims) {

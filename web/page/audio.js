@@ -1,7 +1,10 @@
 // audio.js — plays points from one spriteclip through Web Audio.
 // Every voice is spriteclip → gain (5 ms linear fade in, 5 ms fade out at the end or when it is
 // cut short) → stereo panner → master (a limiter keeps many loops from clipping). Hover plays one
-// voice at a time (the last one fades out); looping voices run until toggled off.
+// voice at a time (the last one fades out); looping voices run until toggled off, at most
+// maxLoops of them (the oldest stops when one more starts). The master gain is the volume.
+// For the latency figure, play() takes the timeStamp of the pointer event that asked for the
+// sound and keeps the time from it to the source's start() call (performance.now() base).
 
 const FADE = 0.005;
 
@@ -14,7 +17,10 @@ export class Player {
     this.lastPlayed = null; // {index, start, duration, pan, loop, at}
     this.plays = 0;
     this.volume = 0.9;
+    this.maxLoops = 8;
     this.pendingAudio = null;
+    this.recent = []; // the last 64 points started, oldest first
+    this.latency = null; // {eventToStart (ms), at} of the last sound asked for by an event
   }
 
   /** The AudioContext, made on first need. Browsers keep it suspended until a user gesture;
@@ -67,6 +73,15 @@ export class Player {
     this.buffer.copyToChannel(samples, 0);
   }
 
+  /** The spriteclip's samples and rate, or null when there is none. */
+  samples() {
+    if (this.buffer)
+      return { samples: this.buffer.getChannelData(0), rate: this.buffer.sampleRate };
+    if (this.pendingAudio?.[0]?.length)
+      return { samples: this.pendingAudio[0], rate: this.pendingAudio[1] };
+    return null;
+  }
+
   clear() {
     this.stopAll();
     this.buffer = null;
@@ -100,6 +115,7 @@ export class Player {
       gain.gain.linearRampToValueAtTime(0, t + dur);
       src.start(t, start, dur);
     }
+    this.startedAt = performance.now();
     const v = { src, gain, panner, ended: false };
     src.onended = () => {
       v.ended = true;
@@ -125,13 +141,15 @@ export class Player {
 
   /** Plays [start, start + duration) s of the spriteclip; pan in [-1, 1]. Returns false when
    *  nothing can sound yet (no audio, or the context is still waiting for a gesture). */
-  play(index, start, duration, pan = 0) {
+  play(index, start, duration, pan = 0, eventTime = undefined) {
     const ctx = this.context();
     if (!ctx || !this.buffer || !(duration > 0)) return false;
     if (ctx.state === 'suspended') ctx.resume().catch(() => {});
     this.#fadeOut(this.voice);
     this.voice = this.#voice(start, duration, pan, false);
-    this.plays++;
+    if (Number.isFinite(eventTime))
+      this.latency = { eventToStart: this.startedAt - eventTime, index, plays: this.plays + 1 };
+    this.#played(index);
     this.lastPlayed = { index, start, duration, pan, loop: false, at: ctx.currentTime };
     return ctx.state === 'running';
   }
@@ -150,9 +168,44 @@ export class Player {
     this.#fadeOut(this.voice);
     this.voice = null;
     this.loops.set(index, this.#voice(start, duration, pan, true));
-    this.plays++;
+    this.capLoops();
+    this.#played(index);
     this.lastPlayed = { index, start, duration, pan, loop: true, at: ctx.currentTime };
     return true;
+  }
+
+  #played(index) {
+    this.plays++;
+    this.recent.push(index);
+    if (this.recent.length > 64) this.recent.shift();
+  }
+
+  /** Stops the oldest loops until at most maxLoops play; returns the indices stopped. */
+  capLoops() {
+    const stopped = [];
+    for (const [i, v] of this.loops) {
+      if (this.loops.size <= this.maxLoops) break;
+      this.#fadeOut(v);
+      this.loops.delete(i);
+      stopped.push(i);
+    }
+    return stopped;
+  }
+
+  setMaxLoops(n) {
+    this.maxLoops = Math.max(1, Math.floor(n));
+    return this.capLoops();
+  }
+
+  /** The master gain's value now (what the volume control set, once its 10 ms glide is done). */
+  get gain() {
+    return this.master ? this.master.gain.value : this.volume;
+  }
+
+  /** The context's own latency figures (s), or null before it exists. */
+  get contextLatency() {
+    if (!this.ctx) return null;
+    return { base: this.ctx.baseLatency ?? null, output: this.ctx.outputLatency ?? null };
   }
 
   isLooping(index) {

@@ -1,6 +1,14 @@
 // dataset-loading.js — ?dataset=<folder>: a dataset folder on this site (config.json,
 // projections.json, the sprite sheet, the spriteclip) opened as a map.
 import { parseDataset } from '../core/dataset.js';
+import {
+  datasetBase,
+  fetchDatasetFiles,
+  fetchOk,
+  fetchSprite,
+  firstThatLoads,
+  inFolder,
+} from '../core/fetch-dataset.js';
 import { SPRITECLIP_RATE } from '../core/policy.js';
 import { placeholderSprite } from '../view/atlas.js';
 import { labelColors } from '../view/legend.js';
@@ -13,55 +21,14 @@ import { showQuality } from './quality.js';
 import { wasmModule } from './services.js';
 import { state } from './state.js';
 
-async function fetchOk(url, what) {
-  let res;
-  try {
-    res = await fetch(url);
-  } catch (e) {
-    throw new Error(`${what} could not be fetched (${e.message})`);
-  }
-  if (!res.ok)
-    throw new Error(
-      `${what} ${res.status === 404 ? 'is missing' : 'could not be read'} (HTTP ${res.status})`,
-    );
-  return res;
-}
-
-async function fetchJson(url, what) {
-  const res = await fetchOk(url, what);
-  try {
-    return await res.json();
-  } catch {
-    throw new Error(`${what} is not valid JSON`);
-  }
-}
-
-/** The result of load(name) for the first name that loads; else the first name's error. */
-async function firstThatLoads(names, load) {
-  let first = null;
-  for (const f of names) {
-    try {
-      return await load(f);
-    } catch (e) {
-      first ??= e;
-    }
-  }
-  throw first ?? new Error('nothing to load');
-}
-
 export async function loadDataset(param) {
   const run = reset();
   showEmpty(false);
-  const base = new URL(param.endsWith('/') ? param : `${param}/`, location.href);
   progress.message(`Loading the map ${param}…`);
   progress.busy(true);
   try {
-    if (base.origin !== location.origin)
-      throw new Error('only maps on this site can be opened (nothing is fetched from elsewhere)');
-    const [config, proj] = await Promise.all([
-      fetchJson(new URL('config.json', base), 'config.json'),
-      fetchJson(new URL('projections.json', base), 'projections.json'),
-    ]);
+    const base = datasetBase(param);
+    const [config, proj] = await fetchDatasetFiles(base);
     const model = parseDataset(config, proj);
     const n = model.items.length;
     if (n === 0) throw new Error('it has no sounds');
@@ -69,18 +36,7 @@ export async function loadDataset(param) {
     // The sprite sheet.
     let sprite;
     try {
-      const img = new Image();
-      await firstThatLoads(model.sprite.files, async (f) => {
-        img.src = new URL(f, base).href;
-        await img.decode();
-      });
-      const cols = model.sprite.cols || Math.ceil(Math.sqrt(n));
-      sprite = {
-        image: img,
-        cols,
-        tile: model.sprite.tile || Math.floor(img.naturalWidth / cols),
-        count: n,
-      };
+      sprite = await fetchSprite(base, model.sprite, n);
     } catch {
       notes.push('no sprite sheet');
       sprite = placeholderSprite(n);
@@ -111,7 +67,7 @@ export async function loadDataset(param) {
     // The spriteclip, decoded by the engine in a worker (16 kHz mono), else by the browser.
     try {
       const bytes = await firstThatLoads(model.audio.files, async (f) =>
-        (await fetchOk(new URL(f, base), f)).arrayBuffer(),
+        (await fetchOk(inFolder(base, f), f)).arrayBuffer(),
       );
       const audio = await decodeSpriteclip(bytes);
       if (run !== state.run) return;

@@ -6,6 +6,8 @@ import { labelColors } from '../view/legend.js';
 import { legend, player, progress, ui, view } from './context.js';
 import { descriptorValues } from './descriptors.js';
 import { projectModel, reset, showEmpty } from './mapping.js';
+import { offline } from './offline.js';
+import { lassoOn, lastSelectionExport } from './selection-panel.js';
 import { state } from './state.js';
 
 /** Maps n rows of d features (no audio; every point a plain tile) through the projection
@@ -170,6 +172,33 @@ export function installDebugHandle() {
     get selection() {
       return state.selection.slice();
     },
+    get lasso() {
+      return lassoOn();
+    },
+    get selectionPlaying() {
+      return state.selectionPlaying;
+    },
+    get lastExport() {
+      return lastSelectionExport();
+    },
+    get recent() {
+      return player.recent.slice();
+    },
+    get volume() {
+      return player.volume;
+    },
+    get gain() {
+      return player.gain;
+    },
+    get maxLoops() {
+      return player.maxLoops;
+    },
+    get loops() {
+      return [...player.loops.keys()];
+    },
+    get latency() {
+      return player.latency ? { ...player.latency, context: player.contextLatency } : null;
+    },
     get busy() {
       return !!state.mapping;
     },
@@ -184,6 +213,9 @@ export function installDebugHandle() {
     },
     get drawStats() {
       return view ? { ...view.stats } : null;
+    },
+    get offline() {
+      return { ...offline };
     },
     mapFeatures,
   };

@@ -41,7 +41,7 @@ export async function exportDataset(model, { wasm, say = () => {} }) {
       'image/png',
     ),
   );
-  const { config, projections, filesTxt, labelsTsv } = buildDataset({
+  const { config, projections, filesTxt, labelsTsv, audioSprites } = buildDataset({
     ...model,
     created: new Date().toISOString(),
   });
@@ -54,6 +54,11 @@ export async function exportDataset(model, { wasm, say = () => {} }) {
     ['files.txt', new Blob([filesTxt], { type: 'text/plain' })],
     ['labels.tsv', new Blob([labelsTsv], { type: 'text/tab-separated-values' })],
   ];
+  if (audioSprites)
+    files.push([
+      'audio-sprites.json',
+      new Blob([JSON.stringify(audioSprites)], { type: 'application/json' }),
+    ]);
   if (model.X) files.push(['embeddings.npy', new Blob([npyEncode(model.X, [n, model.d])])]);
   const folder = safeName(model.name);
   if (dir) {

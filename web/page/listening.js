@@ -11,15 +11,19 @@ function panOf(i) {
   return p ? Math.max(-1, Math.min(1, (p.x / view.width) * 2 - 1)) * 0.8 : 0;
 }
 
-export function playPoint(i) {
+/** Plays point i; eventTime (a pointer event's timeStamp) is kept to measure the latency. */
+export function playPoint(i, eventTime) {
   const it = state.model?.items[i];
   if (!it) return;
-  const ok = player.play(i, it.clipStart, it.clipDuration, panOf(i));
+  const ok = player.play(i, it.clipStart, it.clipDuration, panOf(i), eventTime);
   if (!ok && player.state !== 'running') ui.hint.hidden = false;
 }
 
-export function onHover(i) {
+export function onHover(i, e) {
   if (!state.model) return;
+  // the pointer on the map: make the AudioContext and the spriteclip's buffer now, so the
+  // first sound does not wait for them (bench-latency: cold)
+  if (!player.ctx) player.context();
   if (i === state.hover) {
     if (i >= 0) placeTooltip(i);
     return;
@@ -30,12 +34,13 @@ export function onHover(i) {
     return;
   }
   showTooltip(i);
-  if (!isDimmed(i)) playPoint(i);
+  if (!isDimmed(i)) playPoint(i, e?.timeStamp);
 }
 
 export function onClick(i) {
   ui.canvas.focus({ preventScroll: true });
-  if (state.selection.length) {
+  // a click beside the points clears the selection; on a point it loops that point
+  if (i < 0 && state.selection.length) {
     state.selection = [];
     stopBoxPlay();
     updateStates();

@@ -35,12 +35,24 @@
 //   .quality       {trustworthiness, continuity, k, queries, labelAccuracy, layout} of the
 //                  layout shown (computed in the projection worker after mapping), or null
 //   .grid          whether the map is snapped to a grid
-//   .selection     indices of the box-selected points (shift-drag), [] when none
+//   .selection     indices of the selected points (box: shift-drag, lasso: alt-drag or the
+//                  lasso tool; shift adds), in the order chosen, [] when none
+//   .lasso         whether the lasso tool is on
+//   .selectionPlaying  the selected point sounding in turn now (space), or -1
+//   .lastExport    {kind: 'zip', names, originals, clips} or {kind: 'csv', rows} of the last
+//                  selection export, or null
+//   .recent        indices of the last 64 sounds started, oldest first
+//   .volume, .gain the volume set (0..1) and the master GainNode's value now
+//   .maxLoops      how many loops may play at once; .loops: the looping points, oldest first
+//   .latency       {eventToStart (ms from the pointer event's timeStamp to the source's
+//                  start() call), index, plays} of the last hovered sound, plus the
+//                  AudioContext's {base, output} latency (s), or null
 //   .busy          whether a map is being made
 //   .lastMapMs     wall time of the last projection run (ms, from the request to its layout)
 //   .zoom          how far the map is zoomed in: 1 when fitted (2-D scale / fitted scale; 3-D
 //                  fitted distance / camera distance)
 //   .drawStats     {draws, ms}: frames the map has drawn and the main thread's time in them
+//   .offline       {supported, ready, updateReady, error}: the service worker (offline.js)
 //   .mapFeatures(X, n, d, {projection, dims, labels, features}) maps feature rows made
 //                  elsewhere (no audio, plain tiles) through the same projection worker; resolves
 //                  {ms, status} when the layout is shown. For tests of large maps.
@@ -55,9 +67,12 @@ import { wireEvents } from './events.js';
 import { wireResponsive } from './layout.js';
 import { onClick, onHover } from './listening.js';
 import { showEmpty, wireLayoutChanges } from './mapping.js';
+import { registerOffline } from './offline.js';
 import { Progress } from './progress.js';
 import { isHiddenPoint, onBox, updateStates } from './selection.js';
+import { wireSelection } from './selection-panel.js';
 import { wasmModule } from './services.js';
+import { wireSoundControls } from './sound-controls.js';
 import { hideTooltipIfMoved } from './tooltip.js';
 import { onLongPress, onScrub, onTap } from './touching.js';
 
@@ -80,11 +95,19 @@ try {
 setContext({ ui, view, progress, player: new Player(), legend });
 wireLayoutChanges();
 wireEvents();
+wireSelection();
+wireSoundControls();
 wireResponsive();
 if (view) wireTouch(view, { onTap, onLongPress, onScrub });
 installDebugHandle();
+registerOffline((text) => {
+  ui.announce.textContent = text;
+}, document.getElementById('update'));
 
-const param = new URLSearchParams(location.search).get('dataset');
+// ?dataset=<folder>, else the map a site written by `sonomap site` opens by default
+const param =
+  new URLSearchParams(location.search).get('dataset') ??
+  document.querySelector('meta[name="sonomap-dataset"]')?.content;
 if (param) loadDataset(param);
 else {
   showEmpty(true);

@@ -183,13 +183,12 @@ export function showLayout(layout, final, dims = 2) {
   } else view.setPositions(positions, { dims, settle: final, jump: n > 5000 });
   state.layout = positions;
   state.dims = dims;
-  state.selection = [];
   setGridButton();
   if (final)
     ui.canvas.setAttribute(
       'aria-label',
       `Map of ${m.items.length} ${m.unit}s${dims === 3 ? ' in 3-D (drag to turn it)' : ''}. ` +
-        'Arrow keys move between them, Enter loops one, Escape stops every loop, + and − zoom, 0 fits; shift-drag selects a box of them.',
+        'Arrow keys move between them, Enter loops one, Escape stops every loop, + and − zoom, 0 fits; shift-drag selects a box of them, alt-drag a lasso.',
     );
 }
 

@@ -1,43 +1,90 @@
-// selection.js — which points are dimmed (search, classes switched off in the legend), looping, focused or in the
-// shift-drag box, drawn through the view's per-point states; the box's sounds are played in
-// turn.
+// selection.js — which points are dimmed (search, classes switched off in the legend), looping,
+// focused or selected, drawn through the view's per-point states; the selection itself (box:
+// shift-drag, lasso: alt-drag or the lasso tool; shift adds), and its sounds played in turn.
+// state.selection is replaced, never changed in place, so a new array means a new selection
+// (selection-panel.js redraws when it sees one).
 import { tagName } from '../core/policy.js';
 import { BOXED, DIMMED, HIDDEN, LOOPING, SELECTED } from '../view/map-view.js';
 import { legend, player, ui, view } from './context.js';
 import { playPoint } from './listening.js';
 import { state } from './state.js';
 
+const listeners = [];
+let wholeSelection = false; // whether the sounds playing in turn are the whole selection
+
+/** fn() is called after every updateStates (the panel compares state.selection itself). */
+export function onStatesChange(fn) {
+  listeners.push(fn);
+}
+
 export function stopBoxPlay() {
   clearTimeout(state.boxTimer);
   state.boxTimer = 0;
+  state.selectionPlaying = -1;
+  wholeSelection = false;
 }
 
-/** Shift-drag: the points in the box are highlighted and a few of them, picked at random,
- *  play one after another (as scatter-sounds does). */
-export function onBox(indices) {
-  const m = state.model;
-  if (!m) return;
+/** Whether the whole selection is being played in turn (space). */
+export function playingSelection() {
+  return wholeSelection && state.boxTimer !== 0;
+}
+
+/** Replaces the selection (indices, kept in the order given, without repeats). */
+export function setSelection(indices) {
   stopBoxPlay();
-  state.selection = indices.filter((i) => !isDimmed(i));
+  state.selection = [...new Set(indices)];
   updateStates();
+  const m = state.model;
   const count = state.selection.length;
   ui.announce.textContent = count
-    ? `${count} ${m.unit}${count === 1 ? '' : 's'} selected`
+    ? `${count} ${m?.unit ?? 'sound'}${count === 1 ? '' : 's'} selected`
     : 'Nothing selected';
-  ui.searchCount.textContent = count ? `${count} selected` : '';
-  const pool = state.selection.slice();
+}
+
+export function clearSelection() {
+  if (state.selection.length || state.boxTimer) setSelection([]);
+}
+
+export function removeFromSelection(i) {
+  setSelection(state.selection.filter((k) => k !== i));
+}
+
+/** Box or lasso: the points inside (not dimmed) become the selection, or join it when add;
+ *  a few of the new ones, picked at random, play one after another (as scatter-sounds does). */
+export function onBox(indices, { add = false } = {}) {
+  const m = state.model;
+  if (!m) return;
+  const fresh = indices.filter((i) => !isDimmed(i));
+  setSelection(add ? state.selection.concat(fresh) : fresh);
+  const pool = fresh.slice();
   const picks = [];
   while (pool.length && picks.length < 6)
     picks.push(pool.splice(Math.floor(Math.random() * pool.length), 1)[0]);
+  playInTurn(picks, 0.7);
+}
+
+/** Plays the selection in its order, each sound whole (up to 5 s), one after another. */
+export function playSelection() {
+  playInTurn(state.selection.slice(), 5);
+  wholeSelection = true;
+}
+
+function playInTurn(list, longest) {
+  const m = state.model;
+  stopBoxPlay();
+  let k = 0;
   const next = () => {
-    const i = picks.shift();
+    const i = list[k++];
     if (i === undefined || state.model !== m) {
-      state.boxTimer = 0;
+      stopBoxPlay();
+      listeners.forEach((f) => f());
       return;
     }
     playPoint(i);
+    state.selectionPlaying = i;
+    listeners.forEach((f) => f());
     const dur = m.items[i].clipDuration || 0.4;
-    state.boxTimer = setTimeout(next, 1000 * Math.min(0.7, Math.max(0.15, dur)) + 60);
+    state.boxTimer = setTimeout(next, 1000 * Math.min(longest, Math.max(0.15, dur)) + 60);
   };
   next();
 }
@@ -52,7 +99,10 @@ export function matches(item, q) {
 
 export function updateStates() {
   const m = state.model;
-  if (!m || !state.shown || !view) return;
+  if (!m || !state.shown || !view) {
+    listeners.forEach((f) => f());
+    return;
+  }
   const q = ui.search.value.trim().toLowerCase();
   const groups = state.coloring?.index;
   const filtering = !!groups && legend.filtering;
@@ -72,6 +122,7 @@ export function updateStates() {
   for (const i of state.selection) states[i] |= BOXED;
   view.setStates(states);
   ui.searchCount.textContent = q || filtering ? `${shown} of ${m.items.length}` : '';
+  listeners.forEach((f) => f());
 }
 
 /** Whether point i's class is switched off in the legend (it is left out of hover and search). */

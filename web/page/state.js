@@ -36,8 +36,9 @@ export const state = {
   distances: null, //   {from, values} cosine distances from a point
   quality: null, //     the quality figures of the layout shown
   grid: false, //       whether the map is snapped to a grid
-  selection: [], //     box-selected points
-  boxTimer: 0, //       the next sound of the box selection
+  selection: [], //     the selected points (box, lasso), in the order chosen; replaced on change
+  boxTimer: 0, //       the next sound of the selection played in turn
+  selectionPlaying: -1, // the selected point sounding in turn now, or -1
 };
 
 /** Forgets the current map and starts run number state.run + 1; returns it. */

@@ -4,7 +4,7 @@
 
 import { player, ui, view } from './context.js';
 import { onHover, playPoint } from './listening.js';
-import { isDimmed, isHiddenPoint, updateStates } from './selection.js';
+import { isDimmed, isHiddenPoint, setSelection } from './selection.js';
 import { state } from './state.js';
 import { baseName, hideTooltip, showTooltip } from './tooltip.js';
 
@@ -28,10 +28,7 @@ export function onLongPress(i) {
   const m = state.model;
   if (!m || i < 0) return;
   const at = state.selection.indexOf(i);
-  if (at >= 0) state.selection.splice(at, 1);
-  else state.selection.push(i);
-  state.selection = state.selection.slice();
-  updateStates();
+  setSelection(at >= 0 ? state.selection.filter((k) => k !== i) : state.selection.concat(i));
   state.hover = i;
   view.setHover(i);
   showTooltip(i);

@@ -1,12 +1,16 @@
 // input.js — the pointer on the map: hover (pick under the mouse), click, drag to pan (3-D: to
-// turn the cloud), shift-drag to select a box, wheel to zoom about the cursor, double-click to
+// turn the cloud), shift-drag to select a box, alt-drag (or any drag while view.lassoMode is
+// set, the page's lasso tool) to draw a lasso, wheel to zoom about the cursor, double-click to
 // fit. It drives a MapView through its public methods and calls the view's callbacks
-// (onHover, onClick, onBox, onInteract).
+// (onHover, onClick, onBox(indices, {add, shape: 'box' | 'lasso'}), onInteract); add is true
+// when shift was held (the box always has it).
+import { LassoOverlay, pointsInPolygon } from './lasso.js';
 
 /** Listens on view.canvas for the rest of the view's life. */
 export function wirePointer(view) {
   const c = view.canvas;
   let drag = null;
+  let lasso = null;
   const local = (e) => {
     const r = c.getBoundingClientRect();
     return { x: e.clientX - r.left, y: e.clientY - r.top };
@@ -24,12 +28,18 @@ export function wirePointer(view) {
   c.addEventListener('pointerdown', (e) => {
     if (e.button !== 0) return;
     const p = local(e);
-    drag = { x: p.x, y: p.y, x0: p.x, y0: p.y, moved: false, id: e.pointerId, box: e.shiftKey };
+    const shape = e.altKey || view.lassoMode ? 'lasso' : e.shiftKey ? 'box' : null;
+    if (shape === 'lasso') e.preventDefault();
+    drag = { x: p.x, y: p.y, x0: p.x, y0: p.y, moved: false, id: e.pointerId, shape };
+    drag.box = !!shape;
+    drag.add = e.shiftKey;
+    drag.path = [p];
     c.setPointerCapture(e.pointerId);
   });
   c.addEventListener('pointermove', (e) => {
     const p = local(e);
     if (drag && drag.id === e.pointerId) {
+      if (drag.shape === 'lasso') drag.path.push(p);
       const dx = p.x - drag.x,
         dy = p.y - drag.y;
       if (drag.moved || Math.hypot(dx, dy) > 4) {
@@ -38,7 +48,12 @@ export function wirePointer(view) {
           c.classList.add(drag.box ? 'boxing' : 'panning');
           view.onInteract();
         }
-        if (drag.box) {
+        if (drag.shape === 'lasso') {
+          drag.x = p.x;
+          drag.y = p.y;
+          lasso ??= new LassoOverlay(c);
+          lasso.draw(drag.path);
+        } else if (drag.box) {
           drag.x = p.x;
           drag.y = p.y;
           placeBox(drag);
@@ -61,6 +76,14 @@ export function wirePointer(view) {
     drag = null;
     c.classList.remove('panning', 'boxing');
     view.box.hidden = true;
+    lasso?.hide();
+    if (d.shape === 'lasso' && d.moved) {
+      if (e.type === 'pointerup') {
+        d.path.push(local(e));
+        view.onBox(pointsInPolygon(view, d.path), { add: d.add, shape: 'lasso' });
+      }
+      return;
+    }
     if (d.box && d.moved) {
       if (e.type === 'pointerup') {
         view.onBox(
@@ -70,6 +93,7 @@ export function wirePointer(view) {
             Math.max(d.x0, d.x),
             Math.max(d.y0, d.y),
           ),
+          { add: true, shape: 'box' },
         );
       }
       return;

@@ -1,7 +1,8 @@
 // touch.js — fingers on the map: a tap plays the sound under it, a long press (half a second
 // without moving) selects it, one finger drawn across the map plays what it passes (the touch
 // form of hovering), two fingers pan and pinch to zoom (in 3-D they turn the cloud). Touch
-// pointers are taken before the mouse handlers of input.js see them, so those stay as they are.
+// pointers are taken before the mouse handlers of input.js see them, so those stay as they are;
+// while the lasso tool is on (view.lassoMode) a finger draws the lasso there instead.
 
 const LONG_PRESS_MS = 500;
 const SLOP = 10; // px a finger may wander and still tap or press
@@ -25,7 +26,7 @@ export function wireTouch(view, actions) {
     clearTimeout(g?.timer);
   };
   const take = (e) => {
-    if (e.pointerType !== 'touch') return false;
+    if (e.pointerType !== 'touch' || view.lassoMode) return false; // the lasso tool draws with a finger
     if (e.target !== c && !fingers.has(e.pointerId)) return false;
     e.stopPropagation(); // input.js never sees touch pointers
     return true;

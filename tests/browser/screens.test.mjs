@@ -359,6 +359,10 @@ test('a phone: the map fills the screen, menu and sheet open and close, tap, lon
     await page.screenshot({ path: path.join(OUTDIR, 'screens-phone-menu.png') });
     await page.tap('#menu-button');
     assert.equal(await page.locator('#search').isVisible(), false, 'the menu closes');
+    // a choice made in it closes it too
+    await page.tap('#menu-button');
+    await page.tap('#fit');
+    assert.equal(await page.locator('#search').isVisible(), false, 'a choice closes the menu');
 
     // the panels open as a sheet from the bottom and close
     await page.tap('#panels-button');

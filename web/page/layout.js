@@ -47,6 +47,16 @@ export function wireResponsive(doc = document) {
   onCompact();
 
   menuBtn.addEventListener('click', () => setMenu(!body.classList.contains('menu-open')));
+  // a choice made in the menu closes it, so the map is there to see (and to draw a lasso on)
+  const chosen = () => {
+    if (compact.matches) setMenu(false);
+  };
+  tools.addEventListener('click', (e) => {
+    if (e.target.closest('button')) chosen();
+  });
+  tools.addEventListener('change', (e) => {
+    if (e.target.matches('select')) chosen();
+  });
   panelsBtn.addEventListener('click', () => setSheet(!body.classList.contains('sheet-open')));
   closeBtn.addEventListener('click', () => {
     setSheet(false);

@@ -6,6 +6,7 @@ import { isMainThread, workerData } from 'node:worker_threads';
 import { ANALYZE_OPTIONS, ANALYZE_USAGE, analyze, analyzeSettings } from './analyze.mjs';
 import { runAnalysisWorker } from './analyze-worker.mjs';
 import { readArgs, UsageError } from './args.mjs';
+import { MERGE_OPTIONS, MERGE_USAGE, merge, mergeSettings } from './merge.mjs';
 import { PROJECT_OPTIONS, PROJECT_USAGE, project, projectSettings } from './project.mjs';
 import { SITE_OPTIONS, SITE_USAGE, site, siteSettings } from './site.mjs';
 
@@ -21,6 +22,8 @@ const USAGE = `sonomap ${VERSION} — a map of sounds you can hear
 usage:
   sonomap analyze <file-or-folder>... --out <dir> [options]
   sonomap project <embeddings.npy> --out <dir> [options]
+  sonomap analyze <file-or-folder>... --shard <i>/<n> --out <part-dir> [options]
+  sonomap merge <part-dir>... --out <dir> [options]
   sonomap site <dataset-dir>... --out <dir>
   sonomap version
   sonomap <command> --help      the options of a command
@@ -38,6 +41,12 @@ const COMMANDS = {
     usage: PROJECT_USAGE,
     settings: projectSettings,
     run: project,
+  },
+  merge: {
+    options: MERGE_OPTIONS,
+    usage: MERGE_USAGE,
+    settings: mergeSettings,
+    run: merge,
   },
   site: {
     options: SITE_OPTIONS,

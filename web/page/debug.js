@@ -3,7 +3,8 @@
 import { SEED, SPRITECLIP_RATE } from '../core/policy.js';
 import { placeholderSprite } from '../view/atlas.js';
 import { labelColors } from '../view/legend.js';
-import { player, progress, ui, view } from './context.js';
+import { legend, player, progress, ui, view } from './context.js';
+import { descriptorValues } from './descriptors.js';
 import { projectModel, reset, showEmpty } from './mapping.js';
 import { offline } from './offline.js';
 import { lassoOn, lastSelectionExport } from './selection-panel.js';
@@ -91,6 +92,7 @@ export function installDebugHandle() {
             tags: (it.tags || []).map((t) => ({ ...t })),
             duration: it.duration,
             centroid: it.descriptors?.[0],
+            descriptors: descriptorValues(it),
           }))
         : [];
     },
@@ -121,6 +123,22 @@ export function installDebugHandle() {
     },
     get groups() {
       return state.coloring?.index ? Int32Array.from(state.coloring.index) : null;
+    },
+    get colorModes() {
+      return Array.from(ui.colorBy.options, (o) => o.value);
+    },
+    get colorScale() {
+      const sc = state.coloring?.scale;
+      return sc
+        ? { key: sc.key, min: sc.min, max: sc.max, ticks: sc.ticks.map((t) => t.text) }
+        : null;
+    },
+    get hiddenClasses() {
+      return state.coloring?.index ? legend.hiddenNames() : [];
+    },
+    get onlyClass() {
+      const k = state.coloring?.index ? legend.only : null;
+      return k === null ? null : (state.coloring.names[k] ?? null);
     },
     get legendNames() {
       return state.coloring?.names ? [...state.coloring.names] : [];
@@ -186,6 +204,12 @@ export function installDebugHandle() {
     },
     get lastMapMs() {
       return state.lastMapMs;
+    },
+    get zoom() {
+      if (!view || !state.shown) return 0;
+      return view.dims === 3
+        ? view.fitDist / view.camera.dist
+        : view.view.scale / (view.fitScale || 1);
     },
     get drawStats() {
       return view ? { ...view.stats } : null;

@@ -8,7 +8,7 @@ export const state = {
   projector: null, //   the projection worker's Projector (services.js)
   shippedModel: null, // Promise of the shipped model's {name, bytes} (services.js)
   modelFile: null, //   {name, bytes} of a dropped model, used for this and later maps
-  colorBy: 'none', //   the colour mode chosen: none | label | tag | cluster | distance
+  colorBy: 'none', //   the colour mode chosen: none | label | tag | cluster | distance | a descriptor (descriptors.js)
   entries: null, //     the files of the current map, re-analysed when the mode changes
   jobSizes: [], //      files per analysis job of the current map
   keptRun: 0, //        the run whose map the projection worker keeps (for clusters)

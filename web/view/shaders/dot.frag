@@ -13,5 +13,6 @@ void main() {
   if ((v_state & 12) != 0) c = vec3(1.0);
   float a = 1.0;
   if ((v_state & 1) != 0) { c *= 0.35; a = 0.35; }
+  if ((v_state & 16) != 0) { c *= 0.4; a *= 0.4; }
   o = vec4(c * a, a);
 }

@@ -48,5 +48,9 @@ void main() {
     c *= 0.35;
     if (u_depth < 0.5) alpha *= 0.35;
   }
+  if ((v_state & 16) != 0) { // hidden class: fades almost out
+    c *= 0.45;
+    if (u_depth < 0.5) alpha *= 0.4;
+  }
   o = vec4(c * alpha, alpha);
 }

@@ -18,7 +18,7 @@ import {
   standardize,
   withoutModel,
 } from '../core/features.js';
-import { LABEL_SCHEMES, labeller, parseLabelCsv } from '../core/labels.js';
+import { LABEL_SCHEMES, labeller, readLabelTable } from '../core/labels.js';
 import { npyEncode } from '../core/npy.js';
 import {
   analysisBatch,
@@ -128,7 +128,10 @@ export async function analyze(s, ctx) {
   let label = () => '';
   if (s.labels) {
     if (/\.(csv|tsv|txt)$/i.test(s.labels)) {
-      label = labeller('table', parseLabelCsv(fs.readFileSync(s.labels, 'utf8')));
+      const t = readLabelTable(fs.readFileSync(s.labels, 'utf8'));
+      for (const p of t.problems)
+        process.stderr.write(`${s.labels}: line ${p.line}: ${p.reason}\n`);
+      label = labeller('table', t.table);
     } else label = labeller(s.labels);
   }
   const pr = progress(s.quiet);

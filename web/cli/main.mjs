@@ -1,4 +1,4 @@
-// main.mjs — `node dist/sonomap.mjs analyze|project ...`: the same wasm engine as the page, run
+// main.mjs — `node dist/sonomap.mjs analyze|project|similar ...`: the same wasm engine as the page, run
 // under Node, writing a dataset folder of static files (README "Command line"). This module
 // only dispatches: each subcommand lives in its own module with its options and usage. It is
 // also the analysis worker threads' script (they run analyze-worker.mjs).
@@ -7,6 +7,7 @@ import { ANALYZE_OPTIONS, ANALYZE_USAGE, analyze, analyzeSettings } from './anal
 import { runAnalysisWorker } from './analyze-worker.mjs';
 import { readArgs, UsageError } from './args.mjs';
 import { PROJECT_OPTIONS, PROJECT_USAGE, project, projectSettings } from './project.mjs';
+import { SIMILAR_OPTIONS, SIMILAR_USAGE, similar, similarSettings } from './similar.mjs';
 
 const VERSION = '0.1.0';
 const ctx = {
@@ -20,6 +21,7 @@ const USAGE = `sonomap ${VERSION} — a map of sounds you can hear
 usage:
   sonomap analyze <file-or-folder>... --out <dir> [options]
   sonomap project <embeddings.npy> --out <dir> [options]
+  sonomap similar <dataset-dir> <file-or-index> [--k <n>] [--json]
   sonomap version
   sonomap <command> --help      the options of a command
 `;
@@ -36,6 +38,12 @@ const COMMANDS = {
     usage: PROJECT_USAGE,
     settings: projectSettings,
     run: project,
+  },
+  similar: {
+    options: SIMILAR_OPTIONS,
+    usage: SIMILAR_USAGE,
+    settings: similarSettings,
+    run: similar,
   },
 };
 
@@ -57,7 +65,9 @@ export async function main(argv) {
   }
   const command = COMMANDS[cmd];
   if (!command) {
-    process.stderr.write(`sonomap: unknown command '${cmd}' (analyze or project)\n\n${USAGE}`);
+    process.stderr.write(
+      `sonomap: unknown command '${cmd}' (analyze, project or similar)\n\n${USAGE}`,
+    );
     return 2;
   }
   let settings;

@@ -37,6 +37,7 @@ await esbuild.build({
     main: path.join(web, 'page/main.js'),
     'analysis-worker': path.join(web, 'workers/analysis-worker.js'),
     'projection-worker': path.join(web, 'workers/projection-worker.js'),
+    'labels-worker': path.join(web, 'workers/labels-worker.js'),
   },
   outdir: dist,
   external: ['node:*'],

@@ -7,6 +7,7 @@ import { autoClusterCount, tagName } from '../core/policy.js';
 import { clusterLabelChart, clusterLabelTable } from '../view/charts.js';
 import { groupColors, labelColor, rampColor } from '../view/legend.js';
 import { legend, progress, ui, view } from './context.js';
+import { withPredicted } from './predictions.js';
 import { reason } from './progress.js';
 import { updateStates } from './selection.js';
 import { projector, wasmModule } from './services.js';
@@ -38,7 +39,7 @@ export async function applyColoring() {
   const kind = state.colorBy;
   ui.kLabel.hidden = kind !== 'cluster';
   let info = null;
-  if (kind === 'label') info = m.labelInfo;
+  if (kind === 'label') info = withPredicted(m.labelInfo);
   else if (kind === 'tag')
     info = groupColors(
       m.items.map((it) => tagName(it.tags?.[0])),

@@ -37,6 +37,13 @@ export function showQuality(q) {
       `${(100 * q.labelAccuracy).toFixed(1)} %`,
       'How often the nearest point on the map has the same label',
     );
+  const pr = state.model?.prediction;
+  if (pr && Number.isFinite(pr.accuracy))
+    row(
+      'Predicted-label accuracy',
+      `${(100 * pr.accuracy).toFixed(1)} %`,
+      `Leave-one-out: each of ${pr.tested} labelled sounds predicted from its ${pr.k} nearest other labelled sounds in the feature space`,
+    );
   const note = document.createElement('p');
   note.className = 'quality-note';
   note.textContent = `k = ${q.k}${q.queries && q.queries < (state.model?.items.length ?? 0) ? ` · ${q.queries.toLocaleString('en')} sampled points` : ''}`;

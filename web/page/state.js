@@ -21,6 +21,8 @@ export const state = {
   drawTimer: 0, //      a progress layout waiting to be drawn (large maps)
   drawLast: 0, //       when the last progress layout was drawn
   drawPending: null, // [layout, dims] waiting for drawTimer
+  labelsWorker: null, // the label-prediction Worker (predictions.js), made on first use
+  labelTables: null, // labels files given with the current sounds [{name, rows, problems}]
   // ---- one map (resetState) ----
   run: 0, //            bumps on every new map; stale async work checks it and stops
   pool: null, //        the analysis WorkerPool while files are analysed
@@ -38,6 +40,8 @@ export const state = {
   grid: false, //       whether the map is snapped to a grid
   selection: [], //     box-selected points
   boxTimer: 0, //       the next sound of the box selection
+  similar: null, //     {from, list: [{index, distance}]} shown in the similar panel
+  predicting: 0, //     the label-prediction request in flight (0: none)
 };
 
 /** Forgets the current map and starts run number state.run + 1; returns it. */
@@ -57,5 +61,7 @@ export function resetState() {
   state.quality = null;
   state.grid = false;
   state.selection = [];
+  state.similar = null;
+  state.predicting = 0;
   return state.run;
 }

@@ -191,6 +191,11 @@ export function installDebugHandle() {
     get predictionAccuracy() {
       return state.model?.prediction?.accuracy ?? NaN;
     },
+    /** The colours the points are drawn with (Uint8Array n*4; alpha 128: a predicted label,
+     *  drawn hatched), or null when they take their tiles' own. */
+    get drawnColors() {
+      return state.coloring?.colors ? state.coloring.colors.slice() : null;
+    },
     /** {busy, k, tested, refs, accuracy, method} of the last prediction run, or null. */
     get prediction() {
       return state.model?.prediction ? { ...state.model.prediction } : null;

@@ -28,10 +28,13 @@ export async function readLabelFiles(files) {
 
 const MAX_LISTED = 5;
 
-/** Labels for `paths` from the tables (later tables win), starting from `labels` (kept where no
- *  table names the path). Reports each table's problems in the failures list. */
-export function labelsFromTables(tables, paths, labels) {
-  const out = labels.slice();
+/** Labels for `paths` from the tables (later tables win), as the CLI's --labels: a path no
+ *  table names is unlabelled. When no table names any path, `fallback` (the labels the sounds
+ *  had: folder names, a naming scheme) stays. Reports each table's problems in the failures
+ *  list. */
+export function labelsFromTables(tables, paths, fallback) {
+  const out = paths.map(() => '');
+  let any = 0;
   for (const t of tables) {
     for (const p of t.problems)
       progress.fail(t.name, p.line > 0 ? `line ${p.line}: ${p.reason}` : p.reason);
@@ -44,6 +47,7 @@ export function labelsFromTables(tables, paths, labels) {
         used++;
       }
     });
+    any += used;
     if (!used) {
       progress.fail(
         t.name,
@@ -56,7 +60,7 @@ export function labelsFromTables(tables, paths, labels) {
     if (unmatched.length > MAX_LISTED)
       progress.fail(t.name, `${unmatched.length - MAX_LISTED} more names match no sound`);
   }
-  return out;
+  return any ? out : fallback.slice();
 }
 
 /** Labels files dropped on a map without sounds: they relabel the sounds on it. */

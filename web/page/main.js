@@ -42,6 +42,7 @@
 //                  sounds, or null (labelled, or nothing to predict from)
 //   .predictionAccuracy  leave-one-out accuracy of those predictions on the labelled sounds
 //   .prediction    {busy, k, tested, refs, accuracy, method} of the last prediction run
+//   .drawnColors   the points' colours (Uint8Array n*4, alpha 128: predicted, drawn hatched)
 //   .mapFeatures(X, n, d, {projection, dims, labels, features}) maps feature rows made
 //                  elsewhere (no audio, plain tiles) through the same projection worker; resolves
 //                  {ms, status} when the layout is shown. For tests of large maps.

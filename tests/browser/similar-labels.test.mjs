@@ -77,7 +77,7 @@ function bruteForcePredictions() {
     const w = new Map();
     let total = 0;
     for (const [s, i] of near.slice(0, 10)) {
-      const v = Math.max(1e-6, s);
+      const v = Math.exp((s - near[0][0]) / 0.02);
       w.set(labels[i], (w.get(labels[i]) ?? 0) + v);
       total += v;
     }

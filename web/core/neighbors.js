@@ -33,8 +33,13 @@ export function unitRows(X, n, d) {
   return U;
 }
 
-/** How many labelled neighbours vote for a prediction. */
+/** How many labelled neighbours vote for a prediction, and the temperature of their weights:
+ *  a neighbour's vote is exp((s - s1) / PREDICT_TAU), s its cosine similarity, s1 the nearest
+ *  one's (a neighbour 0.02 less similar than the nearest counts 1/e as much). On the demo's
+ *  Sonic Pi labels (165 sounds, 14 labels) leave-one-out accuracy is 0.588 against 0.418 for
+ *  plain similarity weights and 0.594 for the single nearest sound, which gives no confidence. */
 export const PREDICT_K = 10;
+export const PREDICT_TAU = 0.02;
 
 /** A small seeded generator (mulberry32) for the samples below: same seed, same sample. */
 export function seededRandom(seed) {
@@ -61,8 +66,8 @@ export function sampleOf(list, count, seed) {
 }
 
 /** The vote of row q's k nearest rows among `refs` (row indices, q itself left out) on unit
- *  rows U (n x d): each neighbour votes for its code with its cosine similarity (at least
- *  1e-6). Returns {code, confidence: the winner's share of the votes} or null without refs. */
+ *  rows U (n x d): each neighbour votes for its code with weight exp((s - s1) / PREDICT_TAU).
+ *  Returns {code, confidence: the winner's share of the votes} or null without refs. */
 export function knnVote(U, d, q, refs, codes, k = PREDICT_K) {
   const best = []; // [similarity, ref], most similar first, at most k
   const o = q * d;
@@ -83,7 +88,7 @@ export function knnVote(U, d, q, refs, codes, k = PREDICT_K) {
   const votes = new Map();
   let total = 0;
   for (const [s, i] of best) {
-    const w = Math.max(1e-6, s);
+    const w = Math.exp((s - best[0][0]) / PREDICT_TAU);
     votes.set(codes[i], (votes.get(codes[i]) ?? 0) + w);
     total += w;
   }

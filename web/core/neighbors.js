@@ -10,13 +10,27 @@ export function nearestTo(X, n, d, from, k = 10) {
   return nearestIn(cosineDistances(X, n, d, from), from, k);
 }
 
-/** nearestTo from distances already computed (dist[i]: row i's distance to row `from`). */
+/** nearestTo from distances already computed (dist[i]: row i's distance to row `from`). A
+ *  few (k <= 64) are picked in one pass, more by sorting them all. */
 export function nearestIn(dist, from, k = 10) {
   const n = dist.length;
-  const order = [];
-  for (let i = 0; i < n; i++) if (i !== from && Number.isFinite(dist[i])) order.push(i);
-  order.sort((a, b) => dist[a] - dist[b] || a - b);
-  return order.slice(0, Math.max(0, k)).map((i) => ({ index: i, distance: dist[i] }));
+  const before = (a, b) => dist[a] < dist[b] || (dist[a] === dist[b] && a < b);
+  let order = [];
+  if (k <= 64) {
+    for (let i = 0; i < n; i++) {
+      if (i === from || !Number.isFinite(dist[i])) continue;
+      if (order.length === k && !before(i, order[k - 1])) continue;
+      let at = order.length;
+      while (at > 0 && before(i, order[at - 1])) at--;
+      order.splice(at, 0, i);
+      if (order.length > k) order.pop();
+    }
+  } else {
+    for (let i = 0; i < n; i++) if (i !== from && Number.isFinite(dist[i])) order.push(i);
+    order.sort((a, b) => dist[a] - dist[b] || a - b);
+    order = order.slice(0, Math.max(0, k));
+  }
+  return order.map((i) => ({ index: i, distance: dist[i] }));
 }
 
 /** Copy of X (n x d) with every row scaled to unit length (rows of zeros, or holding NaN, stay

@@ -80,15 +80,11 @@ export function refreshPredictions() {
     };
     afterChange();
   };
-  w.postMessage({
-    type: 'predict',
-    id,
-    X: rows.X,
-    n,
-    d: rows.d,
-    codes: Int32Array.from(m.labelInfo.index),
-    seed: SEED,
-  });
+  if (state.labelsRows !== rows.X) {
+    w.postMessage({ type: 'rows', X: rows.X, n, d: rows.d });
+    state.labelsRows = rows.X;
+  }
+  w.postMessage({ type: 'predict', id, codes: Int32Array.from(m.labelInfo.index), seed: SEED });
 }
 
 function afterChange() {

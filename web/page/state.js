@@ -22,6 +22,7 @@ export const state = {
   drawLast: 0, //       when the last progress layout was drawn
   drawPending: null, // [layout, dims] waiting for drawTimer
   labelsWorker: null, // the label-prediction Worker (predictions.js), made on first use
+  labelsRows: null, //  the feature rows that worker holds (sent once per map)
   labelTables: null, // labels files given with the current sounds [{name, rows, problems}]
   // ---- one map (resetState) ----
   run: 0, //            bumps on every new map; stale async work checks it and stops

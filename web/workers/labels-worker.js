@@ -3,8 +3,10 @@
 // distance between the feature rows (core/neighbors.js), and how often that vote is right on
 // the labelled sounds themselves (leave-one-out: each is predicted from the others).
 // Messages in:
-//   {type: 'predict', id, X: Float32Array(n*d), n, d, codes: Int32Array(n) (< 0 unlabelled),
-//    k?, seed?}                     a new 'predict' supersedes the last
+//   {type: 'rows', X: Float32Array(n*d), n, d}   the map's feature rows, kept for the predicts
+//                                   that follow (sent once per map: no copy per prediction)
+//   {type: 'predict', id, codes: Int32Array(n) (< 0 unlabelled), k?, seed?}   on the rows kept;
+//                                   a new 'predict' supersedes the last
 // Messages out:
 //   {type: 'progress', id, done, total}
 //   {type: 'predicted', id, code: Int32Array(n) (-1: labelled or no vote), confidence:
@@ -14,9 +16,10 @@
 // seeded sample (refs says how many voted), and leave-one-out tests at most MAX_TESTED of them.
 import { knnVote, PREDICT_K, sampleOf, unitRows } from '../core/neighbors.js';
 
-const MAX_WORK = 2e10;
+const MAX_WORK = 1e10;
 const MAX_TESTED = 2000;
 let current = 0;
+let rows = null; // {U: unit rows, n, d}
 
 const channel = new MessageChannel();
 const waiting = [];
@@ -28,16 +31,17 @@ const yieldNow = () =>
   });
 
 async function predict(m) {
-  const { id, n, d, codes, seed = 42 } = m;
+  const { id, codes, seed = 42 } = m;
+  if (!rows || rows.n !== codes.length) throw new Error('no feature rows for these labels');
+  const { U, n, d } = rows;
   const k = m.k ?? PREDICT_K;
-  const U = unitRows(m.X, n, d);
   const labelled = [];
   const unlabelled = [];
   for (let i = 0; i < n; i++) (codes[i] >= 0 ? labelled : unlabelled).push(i);
   const nLabels = new Set(labelled.map((i) => codes[i])).size;
   const tested = sampleOf(labelled, MAX_TESTED, seed);
   const budget = Math.max(
-    200,
+    100,
     Math.floor(MAX_WORK / (Math.max(1, unlabelled.length + tested.length) * d)),
   );
   const refs = Int32Array.from(sampleOf(labelled, budget, seed + 1));
@@ -89,6 +93,10 @@ async function predict(m) {
 
 self.onmessage = async (e) => {
   const m = e.data;
+  if (m.type === 'rows') {
+    rows = { U: unitRows(m.X, m.n, m.d), n: m.n, d: m.d };
+    return;
+  }
   if (m.type !== 'predict') return;
   current = m.id;
   try {

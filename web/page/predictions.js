@@ -129,12 +129,14 @@ export function relabel(m = state.model) {
   applyColoring();
 }
 
-/** A map opened with ?dataset=: reads its embeddings.npy (config.embeddings) when the folder
- *  has one with a row per point, for similar sounds and predictions. Quietly does nothing
- *  without one; says why in the map's notes when it does not fit. */
+/** A map opened with ?dataset=: reads the feature rows its config.json names (`embeddings`,
+ *  embeddings.npy in the folders sonomap writes), for similar sounds and predictions. Folders
+ *  that name none (scatter-sounds ones) are not asked for one; rows that do not fit are left
+ *  out (m.rowsNote says why). */
 export async function loadFeatureRows(base, config, run) {
   const m = state.model;
-  const name = typeof config?.embeddings === 'string' ? config.embeddings : 'embeddings.npy';
+  const name = config?.embeddings;
+  if (typeof name !== 'string' || !/\.npy$/i.test(name) || /^[a-z]+:|^\/|\.\./i.test(name)) return;
   let res;
   try {
     res = await fetch(new URL(name, base));

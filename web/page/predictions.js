@@ -56,6 +56,11 @@ export function refreshPredictions() {
     if (r.type === 'progress') {
       m.prediction.done = r.done;
       m.prediction.total = r.total;
+      const now = performance.now();
+      if (!(now - (m.prediction.shownAt ?? 0) < 500)) {
+        m.prediction.shownAt = now;
+        showQuality(state.quality); // "predicting labels… 40 %"
+      }
       return;
     }
     state.predicting = 0;

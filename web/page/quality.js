@@ -7,7 +7,8 @@ export function showQuality(q) {
   state.quality = q;
   const pr = state.model?.prediction;
   const predicted = pr && Number.isFinite(pr.accuracy);
-  if (!q && !predicted) {
+  const predicting = pr?.busy && pr.total > 0;
+  if (!q && !predicted && !predicting) {
     ui.quality.hidden = true;
     return;
   }
@@ -41,7 +42,13 @@ export function showQuality(q) {
         'How often the nearest point on the map has the same label',
       );
   }
-  if (predicted)
+  if (predicting)
+    row(
+      'Predicting labels',
+      `${Math.floor((100 * pr.done) / pr.total)} %`,
+      'Each unlabelled sound gets the vote of its nearest labelled sounds (in a worker)',
+    );
+  else if (predicted)
     row(
       'Predicted-label accuracy',
       `${(100 * pr.accuracy).toFixed(1)} %`,
@@ -50,7 +57,7 @@ export function showQuality(q) {
   const note = document.createElement('p');
   note.className = 'quality-note';
   note.textContent = !q
-    ? `predicted labels: ${pr.k}-NN in the feature space`
+    ? `predicted labels: ${pr.k ?? 10}-NN in the feature space`
     : `k = ${q.k}${q.queries && q.queries < (state.model?.items.length ?? 0) ? ` · ${q.queries.toLocaleString('en')} sampled points` : ''}`;
   ui.quality.append(h, dl, note);
   ui.quality.hidden = false;

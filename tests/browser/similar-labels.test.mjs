@@ -344,6 +344,28 @@ test('labels from a CSV, predicted labels, similar sounds, export and reload', a
   assert.ok(back.quality.includes('Predicted-label accuracy'));
   const again = await page.evaluate((i) => window.sonomap.openSimilar(i), from);
   assertSameList(again.list, sim.list, 'similar sounds of the loaded map');
+
+  // A labels file alone, on the map: it relabels the sounds (the ones it does not name lose
+  // their labels, as with the CLI) and the predictions follow
+  const some = files.filter((_, i) => final.predicted[i]).slice(0, 3);
+  const kinds = ['tones', 'noise', 'words'];
+  const alone = path.join(dir, 'more-labels.tsv');
+  fs.writeFileSync(
+    alone,
+    `path\tclass\n${some.map((f, k) => `${f}\t${kinds[k]}`).join('\n')}\n${files[0]}\tclicks\n`,
+  );
+  await page.setInputFiles('#file-input', [alone]);
+  await waitStatus(page, /labelled from more-labels\.tsv/, 20000);
+  await waitPredictions(page);
+  const relabelled = await page.evaluate(() => ({
+    labels: window.sonomap.items.map((it) => it.label),
+    predicted: window.sonomap.predicted,
+  }));
+  const named = new Map([...some.map((f, k) => [f, kinds[k]]), [files[0], 'clicks']]);
+  files.forEach((f, i) => {
+    assert.equal(relabelled.labels[i], named.get(f) ?? '', `${f} relabelled`);
+    assert.equal(relabelled.predicted[i] === null, named.has(f), `${f}: predicted iff unlabelled`);
+  });
   assert.deepEqual(errors, [], 'no console errors');
   await page.close();
 });

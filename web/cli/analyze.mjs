@@ -15,7 +15,7 @@ import {
   needsModel,
   withoutModel,
 } from '../core/features.js';
-import { LABEL_SCHEMES, labeller, parseLabelCsv } from '../core/labels.js';
+import { LABEL_SCHEMES, labeller, readLabelTable } from '../core/labels.js';
 import { analysisBatch, DEFAULT_MODEL, modelName } from '../core/policy.js';
 import { intOpt, numOpt, oneOf, UsageError } from './args.mjs';
 import { writeDataset } from './dataset-writer.mjs';
@@ -130,7 +130,10 @@ export async function analyze(s, ctx) {
   let label = () => '';
   if (s.labels) {
     if (/\.(csv|tsv|txt)$/i.test(s.labels)) {
-      label = labeller('table', parseLabelCsv(fs.readFileSync(s.labels, 'utf8')));
+      const t = readLabelTable(fs.readFileSync(s.labels, 'utf8'));
+      for (const p of t.problems)
+        process.stderr.write(`${s.labels}: line ${p.line}: ${p.reason}\n`);
+      label = labeller('table', t.table);
     } else label = labeller(s.labels);
   }
   const pr = progress(s.quiet);

@@ -9,6 +9,7 @@ import { clusterLabelChart, clusterLabelTable } from '../view/charts.js';
 import { groupColors, labelColor, rampColor } from '../view/legend.js';
 import { legend, progress, ui, view } from './context.js';
 import { DESCRIPTOR_KEYS, descriptorColoring, hasDescriptors } from './descriptors.js';
+import { withPredicted } from './predictions.js';
 import { reason } from './progress.js';
 import { updateStates } from './selection.js';
 import { projector, wasmModule } from './services.js';
@@ -42,7 +43,7 @@ export async function applyColoring() {
   const kind = state.colorBy;
   ui.kLabel.hidden = kind !== 'cluster';
   let info = null;
-  if (kind === 'label') info = m.labelInfo;
+  if (kind === 'label') info = withPredicted(m.labelInfo);
   else if (kind === 'tag')
     info = groupColors(
       m.items.map((it) => tagName(it.tags?.[0])),

@@ -16,6 +16,7 @@ import { WorkerPool } from '../workers/pool.js';
 import { player, progress, ui } from './context.js';
 import { decodeInPage } from './decode.js';
 import { reset, showEmpty, showLayout } from './mapping.js';
+import { loadFeatureRows } from './predictions.js';
 import { reason } from './progress.js';
 import { showQuality } from './quality.js';
 import { wasmModule } from './services.js';
@@ -76,6 +77,7 @@ export async function loadDataset(param) {
       notes.push(`no sound (${reason(e)})`);
     }
     if (run !== state.run) return;
+    loadFeatureRows(base, config, run);
     progress.mapped(n, 'sound', [`loaded from ${param}`, ...notes].join(' · '));
   } catch (e) {
     if (run !== state.run) return;

@@ -7,7 +7,9 @@ import { legend, player, progress, ui, view } from './context.js';
 import { descriptorValues } from './descriptors.js';
 import { projectModel, reset, showEmpty } from './mapping.js';
 import { offline } from './offline.js';
+import { featureRows, refreshPredictions } from './predictions.js';
 import { lassoOn, lastSelectionExport } from './selection-panel.js';
+import { openSimilar } from './similar.js';
 import { state } from './state.js';
 
 /** Maps n rows of d features (no audio; every point a plain tile) through the projection
@@ -52,6 +54,7 @@ async function mapFeatures(X, n, d, opts = {}) {
   };
   if (opts.projection) ui.projection.value = opts.projection;
   if (opts.dims) ui.dims.value = String(opts.dims);
+  refreshPredictions();
   const t0 = performance.now();
   await projectModel(ui.projection.value, Number(ui.dims.value));
   return { ms: performance.now() - t0, status: ui.status.textContent };
@@ -218,6 +221,41 @@ export function installDebugHandle() {
       return { ...offline };
     },
     mapFeatures,
+    /** {from, list: [{index, distance}]} of the similar panel, or null when it is closed. */
+    get similar() {
+      const s = state.similar;
+      return s ? { from: s.from, list: s.list ? s.list.map((e) => ({ ...e })) : null } : null;
+    },
+    /** Opens the similar panel for point i (as a click on it does, without the loop). */
+    openSimilar(i) {
+      openSimilar(i);
+      return this.similar;
+    },
+    /** The feature rows similar sounds and predictions use: {n, d, X: Float32Array(n*d)} (a
+     *  copy), or null. */
+    get features() {
+      const r = featureRows();
+      return r ? { n: r.X.length / r.d, d: r.d, X: r.X.slice() } : null;
+    },
+    /** Per point its predicted label {label, confidence}, or null (labelled, or none). */
+    get predicted() {
+      return state.model
+        ? state.model.items.map((it) => (it.predicted ? { ...it.predicted } : null))
+        : [];
+    },
+    /** Held-out (leave-one-out) accuracy of the predictions, NaN when there is none. */
+    get predictionAccuracy() {
+      return state.model?.prediction?.accuracy ?? NaN;
+    },
+    /** The colours the points are drawn with (Uint8Array n*4; alpha 128: a predicted label,
+     *  drawn hatched), or null when they take their tiles' own. */
+    get drawnColors() {
+      return state.coloring?.colors ? state.coloring.colors.slice() : null;
+    },
+    /** {busy, k, tested, refs, accuracy, method} of the last prediction run, or null. */
+    get prediction() {
+      return state.model?.prediction ? { ...state.model.prediction } : null;
+    },
   };
   Object.defineProperty(window, 'sonomap', {
     value: Object.freeze(debug),

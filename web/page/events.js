@@ -28,7 +28,8 @@ export function wireEvents() {
 function takeInput(input) {
   const found = filesFromInput(input);
   input.value = '';
-  if (found.entries.length || found.skipped) analyze(Promise.resolve(found));
+  if (found.entries.length || found.skipped || found.labelFiles?.length)
+    analyze(Promise.resolve(found));
 }
 
 /** Arrow keys, Enter, Escape, + - 0 on the map; / to search. */

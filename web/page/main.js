@@ -53,6 +53,16 @@
 //                  fitted distance / camera distance)
 //   .drawStats     {draws, ms}: frames the map has drawn and the main thread's time in them
 //   .offline       {supported, ready, updateReady, error}: the service worker (offline.js)
+//   .similar       {from, list: [{index, distance}]}: the similar panel's 10 nearest sounds to
+//                  point `from` by cosine distance between feature rows, or null when closed
+//   .openSimilar(i) opens the similar panel for point i (a click does too); returns .similar
+//   .features      {n, d, X} a copy of the feature rows similar sounds and predictions use
+//                  (a loaded map's embeddings.npy), or null
+//   .predicted     per point {label, confidence} predicted from its 10 nearest labelled
+//                  sounds, or null (labelled, or nothing to predict from)
+//   .predictionAccuracy  leave-one-out accuracy of those predictions on the labelled sounds
+//   .prediction    {busy, k, tested, refs, accuracy, method} of the last prediction run
+//   .drawnColors   the points' colours (Uint8Array n*4, alpha 128: predicted, drawn hatched)
 //   .mapFeatures(X, n, d, {projection, dims, labels, features}) maps feature rows made
 //                  elsewhere (no audio, plain tiles) through the same projection worker; resolves
 //                  {ms, status} when the layout is shown. For tests of large maps.

@@ -21,6 +21,9 @@ export const state = {
   drawTimer: 0, //      a progress layout waiting to be drawn (large maps)
   drawLast: 0, //       when the last progress layout was drawn
   drawPending: null, // [layout, dims] waiting for drawTimer
+  labelsWorker: null, // the label-prediction Worker (predictions.js), made on first use
+  labelsRows: null, //  the feature rows that worker holds (sent once per map)
+  labelTables: null, // labels files given with the current sounds [{name, rows, problems}]
   // ---- one map (resetState) ----
   run: 0, //            bumps on every new map; stale async work checks it and stops
   pool: null, //        the analysis WorkerPool while files are analysed
@@ -39,6 +42,8 @@ export const state = {
   selection: [], //     the selected points (box, lasso), in the order chosen; replaced on change
   boxTimer: 0, //       the next sound of the selection played in turn
   selectionPlaying: -1, // the selected point sounding in turn now, or -1
+  similar: null, //     {from, list: [{index, distance}]} shown in the similar panel
+  predicting: 0, //     the label-prediction request in flight (0: none)
 };
 
 /** Forgets the current map and starts run number state.run + 1; returns it. */
@@ -58,5 +63,7 @@ export function resetState() {
   state.quality = null;
   state.grid = false;
   state.selection = [];
+  state.similar = null;
+  state.predicting = 0;
   return state.run;
 }

@@ -22,9 +22,9 @@ const USAGE = `sonomap ${VERSION} — a map of sounds you can hear
 
 usage:
   sonomap analyze <file-or-folder>... --out <dir> [options]
-  sonomap project <embeddings.npy> --out <dir> [options]
   sonomap analyze <file-or-folder>... --shard <i>/<n> --out <part-dir> [options]
   sonomap merge <part-dir>... --out <dir> [options]
+  sonomap project <embeddings.npy> --out <dir> [options]
   sonomap site <dataset-dir>... --out <dir>
   sonomap similar <dataset-dir> <file-or-index> [--k <n>] [--json]
   sonomap version
@@ -55,6 +55,7 @@ const COMMANDS = {
     usage: SITE_USAGE,
     settings: siteSettings,
     run: site,
+  },
   similar: {
     options: SIMILAR_OPTIONS,
     usage: SIMILAR_USAGE,

@@ -96,7 +96,9 @@ export function readLabelTable(text) {
   const rows = [];
   const problems = [];
   const firstLine = new Map();
-  if (/\0/.test(text) || !/[,\t]/.test(text))
+  // binary (or UTF-16) text is full of NULs; a stray one inside a label is still a label
+  const nuls = text.match(/\0/g)?.length ?? 0;
+  if (nuls > Math.max(2, text.length / 100) || !/[,\t]/.test(text))
     return {
       table,
       rows,

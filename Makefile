@@ -187,6 +187,12 @@ bench-model: build
 bench-latency: build fixtures
 	node scripts/bench-latency.mjs
 
+# Memory while the page analyses: a soak over 5,000 files, peaks for 10,000 files and a 1-hour
+# recording (scripts/bench-memory.mjs).
+.PHONY: bench-memory
+bench-memory: build
+	node scripts/bench-memory.mjs
+
 # What a person pays: 1,000 real clips dropped on the page -> a map with the default model.
 .PHONY: bench-e2e
 bench-e2e: build

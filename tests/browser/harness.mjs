@@ -47,6 +47,7 @@ export async function launch(options = {}) {
   });
   return {
     context,
+    dir,
     close: async () => {
       await context.close();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -201,3 +201,7 @@ self.onmessage = async (e) => {
     self.postMessage({ id: m.id, ok: true, result: out.result }, transfers(out.result));
   }
 };
+
+// For the memory benchmark (scripts/bench-memory.mjs): this worker's wasm memory in bytes (it
+// only grows, so it is also the worker's peak).
+globalThis.__sonomapMemory = () => ({ wasm: engine ? engine.memory.buffer.byteLength : 0 });

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { launch, openPage, serve } from '../tests/browser/harness.mjs';
+import { wavBytes } from '../tests/wav.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -23,26 +24,6 @@ const { values: args } = parseArgs({
 });
 const DIR = path.resolve('build/soak');
 const MB = 1 / (1 << 20);
-
-/** 16-bit mono WAV bytes of `x` (Float32Array) at `rate`. */
-function wav(x, rate) {
-  const b = Buffer.alloc(44 + 2 * x.length);
-  b.write('RIFF', 0);
-  b.writeUInt32LE(36 + 2 * x.length, 4);
-  b.write('WAVEfmt ', 8);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36);
-  b.writeUInt32LE(2 * x.length, 40);
-  for (let i = 0; i < x.length; i++)
-    b.writeInt16LE(Math.max(-32767, Math.min(32767, Math.round(x[i] * 32767))), 44 + 2 * i);
-  return b;
-}
 
 /** n tiny files (0.2–0.6 s: a tone, a chirp or noise, seeded), made once. */
 function tinyFiles(n) {
@@ -68,7 +49,7 @@ function tinyFiles(n) {
         ph += (2 * Math.PI * f) / rate;
         x[k] = env * (kind === 2 ? 0.3 * (2 * rnd() - 1) : 0.5 * Math.sin(ph));
       }
-      fs.writeFileSync(path.join(dir, `s${String(i).padStart(5, '0')}.wav`), wav(x, rate));
+      fs.writeFileSync(path.join(dir, `s${String(i).padStart(5, '0')}.wav`), wavBytes(x, rate));
     }
     fs.writeFileSync(path.join(dir, '.ok'), '');
   }
@@ -96,7 +77,7 @@ function longFile(seconds) {
       ph += (2 * Math.PI * f0) / rate;
       x[k] = 0.3 * Math.sin(ph) * (part % 4 === 3 ? 0 : 1) + 0.03 * (s / 2 ** 31 - 1);
     }
-    fs.writeFileSync(f, wav(x, rate));
+    fs.writeFileSync(f, wavBytes(x, rate));
   }
   return f;
 }

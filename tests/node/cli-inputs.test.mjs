@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { commonFolder } from '../../web/cli/files.mjs';
+import { wavBytes } from '../wav.mjs';
 
 const CLI = path.resolve('dist/sonomap.mjs');
 const WC = path.resolve('build/fixtures/webcodecs');
@@ -29,23 +30,11 @@ const readDs = (dir) => ({
 
 /** A sine of `hz` as 16-bit mono WAV bytes. */
 function sineWav(hz, seconds = 0.6, rate = 22050) {
-  const n = Math.round(seconds * rate);
-  const b = Buffer.alloc(44 + 2 * n);
-  b.write('RIFF', 0);
-  b.writeUInt32LE(36 + 2 * n, 4);
-  b.write('WAVEfmt ', 8);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36);
-  b.writeUInt32LE(2 * n, 40);
-  for (let i = 0; i < n; i++)
-    b.writeInt16LE(Math.round(12000 * Math.sin((2 * Math.PI * hz * i) / rate)), 44 + 2 * i);
-  return b;
+  const x = Float32Array.from(
+    { length: Math.round(seconds * rate) },
+    (_, i) => (12000 / 32767) * Math.sin((2 * Math.PI * hz * i) / rate),
+  );
+  return wavBytes(x, rate);
 }
 
 test('MP3 and Ogg Opus decode in the CLI; a broken MP3 is reported, the rest goes on', () => {

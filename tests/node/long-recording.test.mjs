@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { wavHeader } from '../wav.mjs';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-hour-'));
 
@@ -15,20 +16,7 @@ function writeHour(file, seconds) {
   const rate = 16000,
     n = rate * seconds;
   const fd = fs.openSync(file, 'w');
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0);
-  h.writeUInt32LE(36 + 2 * n, 4);
-  h.write('WAVEfmt ', 8);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(2 * rate, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36);
-  h.writeUInt32LE(2 * n, 40);
-  fs.writeSync(fd, h);
+  fs.writeSync(fd, wavHeader(n, rate));
   const block = Buffer.alloc(2 * rate);
   let phase = 0;
   for (let s = 0; s < seconds; s++) {

@@ -20,6 +20,7 @@ import { analysisBatch, DEFAULT_MODEL, modelName } from '../core/policy.js';
 import { intOpt, numOpt, oneOf, UsageError } from './args.mjs';
 import { writeDataset } from './dataset-writer.mjs';
 import { collectFiles, progress } from './files.mjs';
+import { OUTPUT_OPTIONS, outputSettings } from './output-options.mjs';
 import { parseShard, shardOf, writePart } from './parts.mjs';
 
 /** Features made without a model: asking for them skips loading one. */
@@ -29,19 +30,10 @@ export const ANALYZE_OPTIONS = {
   mode: { type: 'string' },
   features: { type: 'string' },
   model: { type: 'string' },
-  projection: { type: 'string' },
-  dims: { type: 'string' },
-  seed: { type: 'string' },
   labels: { type: 'string' },
-  clusters: { type: 'string' },
   jobs: { type: 'string' },
   'clip-seconds': { type: 'string' },
-  tile: { type: 'string' },
-  sprite: { type: 'string' },
-  'sheet-size': { type: 'string' },
-  'grid-sprite': { type: 'boolean' },
-  audio: { type: 'string' },
-  name: { type: 'string' },
+  ...OUTPUT_OPTIONS,
   shard: { type: 'string' },
   quiet: { type: 'boolean' },
 };
@@ -99,7 +91,6 @@ export function analyzeSettings(values, positionals) {
   const labels = values.labels;
   if (labels !== undefined && !/\.(csv|tsv|txt)$/i.test(labels))
     oneOf('labels', labels, LABEL_SCHEMES);
-  const clusters = values.clusters ?? 'auto';
   return {
     out: values.out,
     inputs: positionals,
@@ -107,19 +98,10 @@ export function analyzeSettings(values, positionals) {
     feature:
       values.features === undefined ? null : oneOf('features', values.features, FEATURE_KINDS),
     model: values.model ?? null,
-    projection: oneOf('projection', values.projection ?? 'umap', ['umap', 'tsne', 'pca']),
-    dims: intOpt('dims', values.dims ?? 2, 2, 3),
-    seed: intOpt('seed', values.seed ?? 42, 0, 2 ** 32 - 1),
     jobs: intOpt('jobs', values.jobs ?? cores, 1, 256),
     clipSeconds: numOpt('clip-seconds', values['clip-seconds'] ?? DEFAULT_CLIP_SECONDS, 0.5, 600),
-    tile: values.tile === undefined ? null : intOpt('tile', values.tile, 8, 512),
-    spriteFormat: oneOf('sprite', values.sprite ?? 'png', ['png', 'jpg']),
-    sheetSize: intOpt('sheet-size', values['sheet-size'] ?? 4096, 256, 16384),
-    gridSprite: !!values['grid-sprite'],
-    audioFormat: oneOf('audio', values.audio ?? 'flac', ['flac', 'wav']),
     labels: labels ?? null,
-    clusters: clusters === 'auto' ? 'auto' : intOpt('clusters', clusters, 0, 1000),
-    name: values.name ?? null,
+    ...outputSettings(values),
     shard: values.shard === undefined ? null : parseShard(values.shard),
     quiet: !!values.quiet,
   };

@@ -7,23 +7,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadEngine } from '../core/engine.js';
-import { intOpt, oneOf, UsageError } from './args.mjs';
+import { UsageError } from './args.mjs';
 import { writeDataset } from './dataset-writer.mjs';
 import { progress } from './files.mjs';
+import { OUTPUT_OPTIONS, outputSettings } from './output-options.mjs';
 import { readParts } from './parts.mjs';
 
 export const MERGE_OPTIONS = {
   out: { type: 'string' },
-  projection: { type: 'string' },
-  dims: { type: 'string' },
-  seed: { type: 'string' },
-  clusters: { type: 'string' },
-  tile: { type: 'string' },
-  sprite: { type: 'string' },
-  'sheet-size': { type: 'string' },
-  'grid-sprite': { type: 'boolean' },
-  audio: { type: 'string' },
-  name: { type: 'string' },
+  ...OUTPUT_OPTIONS,
   quiet: { type: 'boolean' },
 };
 
@@ -52,20 +44,10 @@ options:
 export function mergeSettings(values, positionals) {
   if (!positionals.length) throw new UsageError('merge needs the part folders');
   if (values.out === undefined) throw new UsageError('merge needs --out <dir>');
-  const clusters = values.clusters ?? 'auto';
   return {
     parts: positionals,
     out: values.out,
-    projection: oneOf('projection', values.projection ?? 'umap', ['umap', 'tsne', 'pca']),
-    dims: intOpt('dims', values.dims ?? 2, 2, 3),
-    seed: intOpt('seed', values.seed ?? 42, 0, 2 ** 32 - 1),
-    clusters: clusters === 'auto' ? 'auto' : intOpt('clusters', clusters, 0, 1000),
-    tile: values.tile === undefined ? null : intOpt('tile', values.tile, 8, 512),
-    spriteFormat: oneOf('sprite', values.sprite ?? 'png', ['png', 'jpg']),
-    sheetSize: intOpt('sheet-size', values['sheet-size'] ?? 4096, 256, 16384),
-    gridSprite: !!values['grid-sprite'],
-    audioFormat: oneOf('audio', values.audio ?? 'flac', ['flac', 'wav']),
-    name: values.name ?? null,
+    ...outputSettings(values),
     quiet: !!values.quiet,
   };
 }

@@ -4,8 +4,10 @@ import { SEED, SPRITECLIP_RATE } from '../core/policy.js';
 import { placeholderSprite } from '../view/atlas.js';
 import { labelColors } from '../view/legend.js';
 import { player, progress, ui, view } from './context.js';
+import { lastDatasetExport } from './export.js';
 import { projectModel, reset, showEmpty } from './mapping.js';
 import { offline } from './offline.js';
+import { saved } from './saved-maps.js';
 import { lassoOn, lastSelectionExport } from './selection-panel.js';
 import { state } from './state.js';
 
@@ -192,6 +194,29 @@ export function installDebugHandle() {
     },
     get offline() {
       return { ...offline };
+    },
+    get savedMaps() {
+      return saved.maps.map((r) => ({ ...r }));
+    },
+    get lastSave() {
+      return saved.lastSave ? { ...saved.lastSave } : null;
+    },
+    get storage() {
+      return saved.storage ? { ...saved.storage } : null;
+    },
+    get savedId() {
+      return state.model?.savedId ?? null;
+    },
+    get reused() {
+      return state.reused;
+    },
+    get analysed() {
+      return state.analysed;
+    },
+    get datasetExport() {
+      return lastDatasetExport
+        ? { ...lastDatasetExport, names: [...lastDatasetExport.names] }
+        : null;
     },
     mapFeatures,
   };

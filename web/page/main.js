@@ -45,6 +45,13 @@
 //   .lastMapMs     wall time of the last projection run (ms, from the request to its layout)
 //   .drawStats     {draws, ms}: frames the map has drawn and the main thread's time in them
 //   .offline       {supported, ready, updateReady, error}: the service worker (offline.js)
+//   .savedMaps     [{id, name, count, date, bytes}] the maps kept in this browser, newest first
+//   .lastSave      {ok, id} or {ok: false, error} of the last save (error: e.g. 'QuotaExceededError')
+//   .storage       {usage, quota, persisted} of this site's storage, or null
+//   .savedId       the saved map the map on the page is (its id), or null
+//   .reused        files of this map whose analysis was kept from an interrupted one (resume.js)
+//   .analysed      files sent to the analysis workers since the page opened
+//   .datasetExport {kind: 'zip' | 'folder', name, names, bytes} of the last Export, or null
 //   .mapFeatures(X, n, d, {projection, dims, labels, features}) maps feature rows made
 //                  elsewhere (no audio, plain tiles) through the same projection worker; resolves
 //                  {ms, status} when the layout is shown. For tests of large maps.
@@ -59,6 +66,7 @@ import { onClick, onHover } from './listening.js';
 import { showEmpty, wireLayoutChanges } from './mapping.js';
 import { registerOffline } from './offline.js';
 import { Progress } from './progress.js';
+import { refreshSaved } from './saved-maps.js';
 import { onBox, updateStates } from './selection.js';
 import { wireSelection } from './selection-panel.js';
 import { wasmModule } from './services.js';
@@ -97,6 +105,7 @@ const param =
 if (param) loadDataset(param);
 else {
   showEmpty(true);
+  refreshSaved();
   progress.message('Drop sounds or a folder anywhere to make a map');
   wasmModule().catch(() => {}); // compile while the person picks files
 }

@@ -21,6 +21,7 @@ export const state = {
   drawTimer: 0, //      a progress layout waiting to be drawn (large maps)
   drawLast: 0, //       when the last progress layout was drawn
   drawPending: null, // [layout, dims] waiting for drawTimer
+  analysed: 0, //       files sent to the analysis workers since the page opened
   // ---- one map (resetState) ----
   run: 0, //            bumps on every new map; stale async work checks it and stops
   pool: null, //        the analysis WorkerPool while files are analysed
@@ -39,6 +40,7 @@ export const state = {
   selection: [], //     the selected points (box, lasso), in the order chosen; replaced on change
   boxTimer: 0, //       the next sound of the selection played in turn
   selectionPlaying: -1, // the selected point sounding in turn now, or -1
+  reused: 0, //         files of this map whose analysis was kept from an interrupted one
 };
 
 /** Forgets the current map and starts run number state.run + 1; returns it. */
@@ -58,5 +60,6 @@ export function resetState() {
   state.quality = null;
   state.grid = false;
   state.selection = [];
+  state.reused = 0;
   return state.run;
 }

@@ -26,6 +26,7 @@ export function checkName(name, what) {
 export function httpSource(base) {
   return {
     label: base.pathname,
+    missingNote: ' (HTTP 404)',
     async get(name) {
       const url = inFolder(base, name);
       let res;
@@ -101,7 +102,7 @@ export async function readDataset(source, { embeddings = true } = {}) {
   const json = async (name, required) => {
     const blob = await get(name);
     if (!blob) {
-      if (required) throw new Error(`${name} is missing`);
+      if (required) throw new Error(`${name} is missing${source.missingNote ?? ''}`);
       return null;
     }
     raw.set(name, blob);

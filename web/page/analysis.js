@@ -273,9 +273,10 @@ export async function analyze(found) {
   player.setAudio(model.audio.buffer, SPRITECLIP_RATE);
   ui.exportBtn.disabled = false;
   await projectModel(ui.projection.value);
+  // The analysis is over: its kept results were only for resuming it.
+  forgetResults(keys);
   if (run !== state.run || !state.model?.mainLayout) return;
   await saveCurrentMap();
-  if (state.model?.savedId) forgetResults(keys);
 }
 
 function modelFromParts(parts, mode, features, modelFile) {

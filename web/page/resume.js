@@ -2,7 +2,8 @@
 // every file's analysis result (the worker's answer) is kept in IndexedDB under a key made of
 // the file's path, size and date and what the analysis was asked for (window, features, model,
 // tile size). When the same files are given again the kept results are used instead of
-// analysing them again; once the map is saved the kept results are dropped.
+// analysing them again; once the map is made the kept results are dropped (the saved map
+// keeps what matters).
 import { deleteResults, getResults, putResult } from './saved-store.js';
 
 /** The key of one file's result for these options (modelId: '' when no model). */

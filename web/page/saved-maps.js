@@ -35,7 +35,8 @@ function appendStatus(text) {
   el.textContent = `${el.textContent} · ${text}`;
 }
 
-/** Keeps the map on the page (state.model) in this browser; says so in the status line. */
+/** Keeps the map on the page (state.model) in this browser; a failure is said in the status
+ *  line. */
 export async function saveCurrentMap() {
   const m = state.model;
   const run = state.run;
@@ -45,7 +46,8 @@ export async function saveCurrentMap() {
     const id = await saveMap({ name: m.name || 'sounds', count: m.items.length }, files);
     if (state.model === m) m.savedId = id;
     saved.lastSave = { ok: true, id };
-    if (run === state.run) appendStatus('saved in this browser');
+    // said quietly (the status line keeps its wording; a failure is said there)
+    if (run === state.run) $('announce').textContent = 'The map is saved in this browser';
     askPersistence();
   } catch (e) {
     const full = e?.name === 'QuotaExceededError';

@@ -94,7 +94,7 @@ test('a finished map is saved and reopens after a reload with the same positions
   await list.getByRole('button', { name: `Rename ${name}` }).waitFor();
   const row = await list.locator('li').first().textContent();
   assert.match(row, new RegExp(`${name}.*16 sounds`));
-  assert.match(await list.textContent(), /Saved maps use [\d.]+ [kMG]B of the/);
+  assert.match(await list.textContent(), /Saved maps use [\d.]+\s[kMG]B of the/);
   await page.screenshot({ path: path.join(OUT, 'saved.png') });
   await page.screenshot({
     path: 'docs/saved.png',

@@ -196,6 +196,8 @@ export async function analyze(found) {
     if (part) settle(i, part, null, true);
   });
   state.reused = kept.filter(Boolean).length;
+  if (state.reused)
+    ui.announce.textContent = `${state.reused} of ${entries.length} files reused from an earlier analysis`;
   const todo = entries.map((_e, i) => i).filter((i) => !kept[i]);
   const batch = analysisBatch(todo.length, pool.size, { model: !!modelFile, mode });
   const jobs = [];

@@ -18,10 +18,10 @@ export const saved = { maps: [], lastSave: null, storage: null };
 const $ = (id) => document.getElementById(id);
 const mb = (b) =>
   b < 1e6
-    ? `${Math.max(1, Math.round(b / 1e3))} kB`
+    ? `${Math.max(1, Math.round(b / 1e3))}\u00a0kB`
     : b < 1e9
-      ? `${(b / 1e6).toFixed(1)} MB`
-      : `${(b / 1e9).toFixed(1)} GB`;
+      ? `${(b / 1e6).toFixed(1)}\u00a0MB`
+      : `${(b / 1e9).toFixed(1)}\u00a0GB`;
 const when = (t) =>
   new Date(t).toLocaleString(undefined, {
     month: 'short',

@@ -12,7 +12,7 @@ function db() {
     const req = indexedDB.open(DB, 1);
     req.onupgradeneeded = () => {
       const d = req.result;
-      d.createObjectStore('maps', { keyPath: 'id', autoIncrement: true });
+      d.createObjectStore('maps', { keyPath: 'id' });
       d.createObjectStore('files');
       d.createObjectStore('results');
     };
@@ -53,16 +53,14 @@ export async function listMaps() {
   return rows.sort((a, b) => b.date - a.date);
 }
 
-/** Keeps a map: meta {name, count}, files [[name, Blob]]. Resolves its id. */
+/** Keeps a map: meta {name, count}, files [[name, Blob]]. Resolves its id. Both rows are written
+ *  in one transaction (a full disk leaves neither). */
 export async function saveMap(meta, files) {
   const bytes = files.reduce((s, [, b]) => s + b.size, 0);
-  let id = null;
+  const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   await tx(['maps', 'files'], 'readwrite', (m, f) => {
-    const req = m.add({ ...meta, date: Date.now(), bytes });
-    req.onsuccess = () => {
-      id = req.result;
-      f.put(Object.fromEntries(files), id);
-    };
+    m.put({ ...meta, id, date: Date.now(), bytes });
+    f.put(Object.fromEntries(files), id);
   });
   return id;
 }

@@ -148,7 +148,11 @@ export async function readDataset(source, { embeddings = true } = {}) {
   let d = 0;
   if (named.embeddings) {
     const name = named.embeddings;
-    const head = embeddings ? await get(name) : await (source.head ?? source.get)(name);
+    // Only its header when the map does not need it (a ?dataset= folder, which may be offline:
+    // a header that cannot be had then is not checked)
+    const head = embeddings
+      ? await get(name)
+      : await (source.head ?? source.get)(name).catch(() => null);
     if (head) {
       const rows = npyRows(new Uint8Array(await head.slice(0, 4096).arrayBuffer()), name);
       if (rows !== n) throw new Error(`${name} has ${rows} rows but projections.json has ${n}`);

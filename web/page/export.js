@@ -34,7 +34,7 @@ export async function datasetFiles(model, { wasm, say = () => {} }) {
     for (const name of model.sourceNames ?? [])
       if (!model.sourceFiles.has(name)) {
         say(`reading ${name}…`);
-        const blob = await model.source.get(name);
+        const blob = await model.source.get(name).catch(() => null); // offline: left out
         if (blob) model.sourceFiles.set(name, blob);
       }
     return [...model.sourceFiles].filter(([, b]) => b);

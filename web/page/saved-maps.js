@@ -80,7 +80,10 @@ async function openSaved(row) {
     progress.message(`The saved map ${row.name} is gone`);
     return refreshSaved();
   }
-  await openSource(filesSource(files, row.name), `saved map ${row.name}`, { savedId: row.id });
+  const ok = await openSource(filesSource(files, row.name), `saved map ${row.name}`, {
+    savedId: row.id,
+  });
+  if (ok && state.model?.savedId === row.id) state.model.name = row.name; // as renamed
 }
 
 function startRename(li, row) {

@@ -43,6 +43,7 @@ await esbuild.build({
     // <sono-map>: the element alone, for pages that embed maps (no workers, no engine needed)
     'sono-map': path.join(web, 'embed/sono-map.js'),
     'embed-page': path.join(web, 'embed/embed-page.js'),
+    'labels-worker': path.join(web, 'workers/labels-worker.js'),
   },
   outdir: dist,
   external: ['node:*'],

@@ -13,6 +13,7 @@ APT_PACKAGES=(
   sox libsox-fmt-all flac vorbis-tools lame opus-tools espeak-ng  # test audio
   sonic-pi-samples                 # CC0 samples: the demo map and real FLAC files for tests
   python3-numpy                    # independent reference computations in tests
+  python3-distributed              # the Dask recipe for sharded analysis (scripts/dask/), tested
   clang-format                     # make lint: the C format (.clang-format)
 )
 

@@ -398,9 +398,10 @@ test('names with markup and formulas are text in the panel and guarded in the CS
   );
   assert.match(await waitStatus(page, /^(Mapped|No sounds|Could not|The )/), /^Mapped 3 sounds/);
   const box = await page.locator('#map').boundingBox();
+  const bar = await page.locator('.topbar').boundingBox(); // the map runs under the top bar
   await page.keyboard.down('Shift');
   await drawPath(page, [
-    { x: box.x + 2, y: box.y + 70 },
+    { x: box.x + 2, y: bar.y + bar.height + 4 },
     { x: box.x + box.width - 2, y: box.y + box.height - 2 },
   ]);
   await page.keyboard.up('Shift');
@@ -438,9 +439,10 @@ test('a dataset folder: the zip holds each clip cut from the spriteclip, and say
   const { page, errors } = await open(browser, `${server.url}?dataset=tones-ds/`);
   assert.match(await waitStatus(page, /^(Mapped|Could not)/, 60000), /^Mapped 8 sounds/);
   const box = await page.locator('#map').boundingBox();
+  const bar = await page.locator('.topbar').boundingBox(); // the map runs under the top bar
   await page.keyboard.down('Shift');
   await drawPath(page, [
-    { x: box.x + 2, y: box.y + 70 },
+    { x: box.x + 2, y: bar.y + bar.height + 4 },
     { x: box.x + box.width - 2, y: box.y + box.height - 2 },
   ]);
   await page.keyboard.up('Shift');

@@ -174,12 +174,14 @@ test('offline after the first visit: the site opens its map with the server gone
   const fresh = await launch();
   const { page } = await openPage(fresh.context, base);
   await waitStatus(page, /Mapped 16 sounds · loaded from maps\/strings\//);
+  assert.ok(await hoverPlays(page), 'it plays (its sound has loaded)');
   await page.waitForFunction(() => window.sonomap.offline.ready, null, { timeout: 60000 });
   server.close();
   server = null;
   await new Promise((r) => setTimeout(r, 300));
   await page.reload();
-  await waitStatus(page, /Mapped 16 sounds · loaded from maps\/strings\//);
+  const st = await waitStatus(page, /Mapped 16 sounds · loaded from maps\/strings\//);
+  assert.doesNotMatch(st, /no sound|no sprite/, st);
   assert.ok(await hoverPlays(page), 'it plays offline');
   await fresh.close();
 });

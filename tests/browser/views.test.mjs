@@ -164,11 +164,11 @@ test('quality figures, colour by cluster and distance, grid, box select and a 3-
   assert.ok(await page.locator('#chart').isVisible(), 'the chart is shown');
   assert.equal(await page.locator('#chart g.bar').count(), 6, 'one bar per cluster');
   assert.ok((await page.locator('#chart rect').count()) > 6, 'bars are split by label');
-  // clicking a legend entry highlights that cluster (the others are dimmed)
-  await page.locator('#legend li button').nth(0).click();
+  // a legend entry's "only" shows that cluster alone (the others are dimmed); again shows all
+  await page.locator('#legend li .legend-only').nth(0).click();
   const inFirst = cl.index.filter((v) => v === 0).length;
   assert.equal(await page.locator('#search-count').textContent(), `${inFirst} of ${n}`);
-  await page.locator('#legend li button').nth(0).click();
+  await page.locator('#legend li .legend-only').nth(0).click();
   await page.mouse.move(5, 790);
   await page.waitForTimeout(200);
   await page.screenshot({ path: path.join(OUTDIR, 'clusters.png') });
@@ -228,9 +228,10 @@ test('quality figures, colour by cluster and distance, grid, box select and a 3-
 
   // 6. box select: shift-drag over the map selects the points inside and plays some of them
   const box = await page.locator('#map').boundingBox();
+  const bar = await page.locator('.topbar').boundingBox(); // the map runs under the top bar
   const plays0 = await S(page, () => window.sonomap.plays);
   await page.keyboard.down('Shift');
-  await page.mouse.move(box.x + 10, box.y + 60);
+  await page.mouse.move(box.x + 10, bar.y + bar.height + 8);
   await page.mouse.down();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
   await page.mouse.move(box.x + box.width - 10, box.y + box.height - 10, { steps: 5 });
@@ -248,14 +249,14 @@ test('quality figures, colour by cluster and distance, grid, box select and a 3-
         if (
           p.x >= b.x + 10 &&
           p.x <= b.x + b.width - 10 &&
-          p.y >= b.y + 60 &&
+          p.y >= b.top &&
           p.y <= b.y + b.height - 10
         )
           out.push(i);
       }
       return out;
     },
-    box,
+    { ...box, top: bar.y + bar.height + 8 },
   );
   assert.ok(sel.length > 0, 'some points are selected');
   assert.deepEqual(

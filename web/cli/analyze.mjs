@@ -1,36 +1,26 @@
 // analyze.mjs — `sonomap analyze <file-or-folder>... --out <dir>`: every sound analysed in a pool
 // of worker threads (each with its own wasm engine), mapped in 2-D and 3-D, and written as a
 // dataset folder (README "The dataset folder").
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { buildDataset } from '../core/dataset.js';
 import { loadEngine } from '../core/engine.js';
 import {
   CLIP_MODES,
   DEFAULT_CLIP_SECONDS,
   DEFAULT_MODE,
   FEATURE_KINDS,
-  featureBlocks,
-  joinSpriteclip,
   needsModel,
-  standardize,
   withoutModel,
 } from '../core/features.js';
-import { LABEL_SCHEMES, labeller, parseLabelCsv } from '../core/labels.js';
-import { npyEncode } from '../core/npy.js';
-import {
-  analysisBatch,
-  clusterCount,
-  DEFAULT_MODEL,
-  gridAllowed,
-  modelName,
-  QUALITY_K,
-  qualityQueries,
-} from '../core/policy.js';
+import { LABEL_SCHEMES, labeller, readLabelTable } from '../core/labels.js';
+import { analysisBatch, DEFAULT_MODEL, modelName } from '../core/policy.js';
 import { intOpt, numOpt, oneOf, UsageError } from './args.mjs';
+import { writeDataset } from './dataset-writer.mjs';
 import { collectFiles, progress } from './files.mjs';
+import { parseShard, shardOf, writePart } from './parts.mjs';
 
 /** Features made without a model: asking for them skips loading one. */
 
@@ -48,8 +38,11 @@ export const ANALYZE_OPTIONS = {
   'clip-seconds': { type: 'string' },
   tile: { type: 'string' },
   sprite: { type: 'string' },
+  'sheet-size': { type: 'string' },
+  'grid-sprite': { type: 'boolean' },
   audio: { type: 'string' },
   name: { type: 'string' },
+  shard: { type: 'string' },
   quiet: { type: 'boolean' },
 };
 
@@ -82,11 +75,17 @@ options:
   --jobs <n>                  worker threads, 1 to 256 (default: the number of cores)
   --clip-seconds <s>          longest sound kept per clip in the spriteclip, 0.5 to 600
                               (default ${DEFAULT_CLIP_SECONDS})
-  --tile <px>                 sprite tile size, 8 to 512 (default: fits the sheet in 4096 px,
-                              at most 128)
+  --tile <px>                 sprite tile size, 8 to 512 (default: fits one sheet, 32 to 128)
   --sprite png|jpg            sprite sheet format (default png)
+  --sheet-size <px>           largest sprite sheet side, 256 to 16384 (default 4096, what every
+                              WebGL2 browser takes): more tiles go to more sheets
+  --grid-sprite               also write grid-sprite.png: the tiles laid out by the grid layout
   --audio flac|wav            spriteclip format, 16 kHz mono 16-bit (default flac)
   --name <text>               dataset name (default: the output folder's name)
+  --shard <i>/<n>             analyse only shard i (0 to n-1) of n: a fixed 1/n of the files, by
+                              a hash of each one's path relative to the inputs' common folder;
+                              --out gets a part folder that \`sonomap merge\` joins with the
+                              others into one dataset (the same as one run over all files)
   --quiet                     no progress lines
   -h, --help                  this help
 `;
@@ -115,10 +114,13 @@ export function analyzeSettings(values, positionals) {
     clipSeconds: numOpt('clip-seconds', values['clip-seconds'] ?? DEFAULT_CLIP_SECONDS, 0.5, 600),
     tile: values.tile === undefined ? null : intOpt('tile', values.tile, 8, 512),
     spriteFormat: oneOf('sprite', values.sprite ?? 'png', ['png', 'jpg']),
+    sheetSize: intOpt('sheet-size', values['sheet-size'] ?? 4096, 256, 16384),
+    gridSprite: !!values['grid-sprite'],
     audioFormat: oneOf('audio', values.audio ?? 'flac', ['flac', 'wav']),
     labels: labels ?? null,
     clusters: clusters === 'auto' ? 'auto' : intOpt('clusters', clusters, 0, 1000),
     name: values.name ?? null,
+    shard: values.shard === undefined ? null : parseShard(values.shard),
     quiet: !!values.quiet,
   };
 }
@@ -128,15 +130,22 @@ export async function analyze(s, ctx) {
   let label = () => '';
   if (s.labels) {
     if (/\.(csv|tsv|txt)$/i.test(s.labels)) {
-      label = labeller('table', parseLabelCsv(fs.readFileSync(s.labels, 'utf8')));
+      const t = readLabelTable(fs.readFileSync(s.labels, 'utf8'));
+      for (const p of t.problems)
+        process.stderr.write(`${s.labels}: line ${p.line}: ${p.reason}\n`);
+      label = labeller('table', t.table);
     } else label = labeller(s.labels);
   }
   const pr = progress(s.quiet);
-  const files = collectFiles(s.inputs, pr.log);
-  if (!files.length) {
+  const all = collectFiles(s.inputs, pr.log);
+  if (!all.length) {
     pr.log('sonomap: no audio files found');
     return 1;
   }
+  all.forEach((f, i) => {
+    f.order = i;
+  });
+  const files = s.shard ? all.filter((f) => shardOf(f.rel, s.shard.count) === s.shard.index) : all;
 
   // The model is checked once here: the one given with --model, else the shipped sonomap-s
   // (next to this file, dist/models/). A bad --model file is reported and the shipped model
@@ -186,6 +195,32 @@ export async function analyze(s, ctx) {
 
   const opts = { mode: s.mode, feature, clipSeconds: s.clipSeconds };
   const { parts, failed } = await analyzeInWorkers(files, s, opts, label, modelBytes, ctx, pr);
+  if (s.shard) {
+    const order = new Map(files.map((f) => [f.rel, f.order]));
+    const hash = (b) => crypto.createHash('sha256').update(b).digest('hex').slice(0, 16);
+    writePart(s.out, {
+      shard: s.shard,
+      inputs: all.length,
+      generator: `sonomap ${ctx.version}`,
+      settings: {
+        mode: s.mode,
+        feature,
+        clipSeconds: s.clipSeconds,
+        labels:
+          s.labels && /\.(csv|tsv|txt)$/i.test(s.labels)
+            ? `table ${hash(fs.readFileSync(s.labels))}`
+            : (s.labels ?? null),
+        model: modelInfo && { ...modelInfo, sha256: hash(modelBytes) },
+      },
+      ok: parts.flatMap((p, k) => (p ? [{ ...p, order: files[k].order }] : [])),
+      failed: failed.map((f) => ({ ...f, order: order.get(f.file) })),
+    });
+    pr.log(
+      `wrote part ${s.shard.index}/${s.shard.count} to ${s.out}: ${files.length} of ${all.length} files` +
+        (failed.length ? ` · ${failed.length} failed` : ''),
+    );
+    return 0;
+  }
   const ok = parts.filter(Boolean);
   const items = ok.flatMap((p) => p.items);
   if (!items.length) {
@@ -193,73 +228,13 @@ export async function analyze(s, ctx) {
     return 1;
   }
 
-  const audio = joinSpriteclip(ok);
-  const { projection, dims, seed } = s;
-  const model = await mapItems(engine, items, {
-    projection,
-    dims,
-    seed,
-    clusters: s.clusters,
-    feature,
-    log: pr.log,
-    quiet: s.quiet,
-  });
-
-  // Sprite sheet and spriteclip.
-  const tile =
-    s.tile ?? Math.max(8, Math.min(128, Math.floor(4096 / Math.ceil(Math.sqrt(items.length)))));
-  const tiles = new Uint8Array(items.length * tile * tile * 4);
-  items.forEach((it, i) => tiles.set(engine.logmelTile(it.logmel, tile), i * tile * tile * 4));
-  const sheet = engine.spriteEncode(tiles, items.length, tile, s.spriteFormat === 'jpg' ? 90 : 0);
-  const clip =
-    s.audioFormat === 'flac' ? engine.flacEncode(audio, 16000) : engine.wavEncode(audio, 16000);
-  const audioFile = `audio.${s.audioFormat}`;
-
-  const out = path.resolve(s.out);
-  fs.mkdirSync(out, { recursive: true });
-  // A folder written before with other formats must not keep the stale files.
-  for (const f of ['audio.wav', 'audio.flac', 'sprite.png', 'sprite.jpg']) {
-    fs.rmSync(path.join(out, f), { force: true });
-  }
-  const spriteFile = `sprite.${s.spriteFormat}`;
-  const ds = buildDataset({
-    name: s.name ?? path.basename(out),
-    generator: `sonomap ${ctx.version}`,
-    items,
-    layouts: model.layouts,
-    mainLayout: `${projection}-${dims}d`,
-    mode: s.mode,
-    features: feature,
-    projection,
-    seed,
-    failed,
-    model: modelInfo,
-    quality: model.quality,
-    sprite: { file: spriteFile, tile, cols: sheet.cols },
-    audio: { file: audioFile, rate: 16000, samples: audio.length },
-  });
-  const D = items[0].features.length;
-  const emb = new Float32Array(items.length * D);
-  items.forEach((it, i) => emb.set(it.features, i * D));
-  fs.writeFileSync(path.join(out, 'config.json'), `${JSON.stringify(ds.config, null, 1)}\n`);
-  fs.writeFileSync(path.join(out, 'projections.json'), `${JSON.stringify(ds.projections)}\n`);
-  fs.writeFileSync(path.join(out, spriteFile), sheet.bytes);
-  fs.writeFileSync(path.join(out, audioFile), clip);
-  fs.writeFileSync(path.join(out, 'embeddings.npy'), npyEncode(emb, [items.length, D]));
-  fs.writeFileSync(path.join(out, 'files.txt'), ds.filesTxt);
-  fs.writeFileSync(path.join(out, 'labels.tsv'), ds.labelsTsv);
-  fs.writeFileSync(path.join(out, 'audio-sprites.json'), `${JSON.stringify(ds.audioSprites)}\n`);
-  const unit = s.mode === 'long' ? 'segments' : 'sounds';
-  pr.log(
-    `wrote ${out}: ${items.length} ${unit} from ${ok.length} files` +
-      (failed.length ? ` · ${failed.length} failed` : ''),
-  );
-  return 0;
+  return writeDataset(engine, ok, failed, s, { feature, modelInfo, ctx, pr });
 }
 
 /** Analyses the files in a pool of worker threads → {parts: [{items, audio} | undefined per
  *  file], failed: [{file, reason}]}. */
 function analyzeInWorkers(files, s, opts, label, modelBytes, ctx, pr) {
+  if (!files.length) return Promise.resolve({ parts: [], failed: [] });
   const failed = [];
   const parts = new Array(files.length);
   let done = 0;
@@ -309,85 +284,4 @@ function analyzeInWorkers(files, s, opts, label, modelBytes, ctx, pr) {
       feed();
     }
   });
-}
-
-/** Map the items' features: the chosen projection in 2-D and 3-D, plus PCA; k-means clusters
- *  (stored on the items) and the quality figures of the main layout. */
-async function mapItems(engine, items, { projection, dims, seed, clusters, feature, log, quiet }) {
-  const n = items.length;
-  const d = items[0].features.length;
-  const raw = new Float32Array(n * d);
-  items.forEach((it, i) => raw.set(it.features, i * d));
-  // Scaled the way the page scales them, so a folder gives the same map in both.
-  const X = standardize(raw, n, d, featureBlocks(d, feature));
-  const spherical = feature === 'embedding' || feature === 'embedding+timbre';
-  const labelNames = [...new Set(items.map((it) => it.label).filter(Boolean))].sort();
-  const labels = Int32Array.from(items, (it) => (it.label ? labelNames.indexOf(it.label) : -1));
-  const layouts = {};
-  let quality = null;
-  const wanted = [
-    [projection, dims],
-    [projection, 5 - dims],
-  ];
-  if (projection !== 'pca') wanted.push(['pca', 2], ['pca', 3]);
-  for (const [proj, k] of wanted) {
-    const t0 = Date.now();
-    const m = engine.createMap(X, n, d, { projection: proj, dims: k, seed, standardize: false });
-    try {
-      if (m.excluded.length) throw new Error(`${m.excluded.length} rows have non-finite features`);
-      const total = m.totalSteps;
-      let left = total;
-      while (left > 0) left = m.step(Math.max(1, Math.ceil(total / 20)));
-      layouts[`${proj}-${k}d`] = m.layout();
-      if (proj === projection && k === dims) {
-        const kk = Math.min(QUALITY_K, n - 2);
-        quality = { layout: `${proj}-${k}d` };
-        if (kk >= 1) Object.assign(quality, m.quality(kk, qualityQueries(n)));
-        if (labelNames.length > 1)
-          quality.labelAccuracy = m.labelAccuracy(labels, qualityQueries(n));
-        const kc = clusterCount(clusters, n, labelNames.length);
-        if (kc) {
-          const c = m.cluster(kc, spherical);
-          items.forEach((it, i) => {
-            it.cluster = c[i];
-          });
-          quality.clusters = kc;
-        }
-      }
-    } finally {
-      m.free();
-    }
-    if (!quiet) log(`${proj} ${k}-D of ${n} points in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  }
-  // The grid layout: the 2-D map assigned to the cells of a square grid (as AudioNotebooks'
-  // grid spritesheets), for maps up to GRID_MAX points.
-  const flat = layouts[`${projection}-2d`];
-  if (flat && gridAllowed(n)) {
-    const t0 = Date.now();
-    const cols = Math.ceil(Math.sqrt(n));
-    const rows = Math.ceil(n / cols);
-    const cell = engine.gridAssign(flat, n, cols, rows);
-    const grid = new Float32Array(2 * n);
-    for (let i = 0; i < n; i++) {
-      grid[2 * i] = cell[i] % cols;
-      grid[2 * i + 1] = Math.floor(cell[i] / cols);
-    }
-    layouts['grid-2d'] = grid;
-    if (!quiet)
-      log(`grid ${cols} x ${rows} of ${n} points in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  }
-  if (quality && quality.trustworthiness !== undefined) {
-    const r = (v) => Math.round(v * 1000) / 1000;
-    quality.trustworthiness = r(quality.trustworthiness);
-    quality.continuity = r(quality.continuity);
-    if (quality.labelAccuracy !== undefined) quality.labelAccuracy = r(quality.labelAccuracy);
-    log(
-      `map quality (${quality.layout}, k = ${quality.k}): trustworthiness ${quality.trustworthiness}, ` +
-        `continuity ${quality.continuity}` +
-        (quality.labelAccuracy !== undefined
-          ? `, 1-NN label accuracy ${quality.labelAccuracy}`
-          : ''),
-    );
-  }
-  return { layouts, quality };
 }

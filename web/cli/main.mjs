@@ -1,4 +1,4 @@
-// main.mjs — `node dist/sonomap.mjs analyze|project|site ...`: the same wasm engine as the page, run
+// main.mjs — `node dist/sonomap.mjs analyze|project|merge|site|similar ...`: the same wasm engine as the page, run
 // under Node, writing a dataset folder of static files (README "Command line"). This module
 // only dispatches: each subcommand lives in its own module with its options and usage. It is
 // also the analysis worker threads' script (they run analyze-worker.mjs).
@@ -6,7 +6,9 @@ import { isMainThread, workerData } from 'node:worker_threads';
 import { ANALYZE_OPTIONS, ANALYZE_USAGE, analyze, analyzeSettings } from './analyze.mjs';
 import { runAnalysisWorker } from './analyze-worker.mjs';
 import { readArgs, UsageError } from './args.mjs';
+import { MERGE_OPTIONS, MERGE_USAGE, merge, mergeSettings } from './merge.mjs';
 import { PROJECT_OPTIONS, PROJECT_USAGE, project, projectSettings } from './project.mjs';
+import { SIMILAR_OPTIONS, SIMILAR_USAGE, similar, similarSettings } from './similar.mjs';
 import { SITE_OPTIONS, SITE_USAGE, site, siteSettings } from './site.mjs';
 
 const VERSION = '0.1.0';
@@ -20,8 +22,11 @@ const USAGE = `sonomap ${VERSION} — a map of sounds you can hear
 
 usage:
   sonomap analyze <file-or-folder>... --out <dir> [options]
+  sonomap analyze <file-or-folder>... --shard <i>/<n> --out <part-dir> [options]
+  sonomap merge <part-dir>... --out <dir> [options]
   sonomap project <embeddings.npy> --out <dir> [options]
   sonomap site <dataset-dir>... --out <dir>
+  sonomap similar <dataset-dir> <file-or-index> [--k <n>] [--json]
   sonomap version
   sonomap <command> --help      the options of a command
 `;
@@ -39,11 +44,23 @@ const COMMANDS = {
     settings: projectSettings,
     run: project,
   },
+  merge: {
+    options: MERGE_OPTIONS,
+    usage: MERGE_USAGE,
+    settings: mergeSettings,
+    run: merge,
+  },
   site: {
     options: SITE_OPTIONS,
     usage: SITE_USAGE,
     settings: siteSettings,
     run: site,
+  },
+  similar: {
+    options: SIMILAR_OPTIONS,
+    usage: SIMILAR_USAGE,
+    settings: similarSettings,
+    run: similar,
   },
 };
 

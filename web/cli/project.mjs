@@ -104,6 +104,7 @@ export async function project(s, ctx) {
     });
     ds.config.sprite = null;
     ds.config.audio = null;
+    ds.config.embeddings = null; // the rows stay in the .npy given; the page looks for none
     fs.writeFileSync(path.join(out, 'config.json'), `${JSON.stringify(ds.config, null, 1)}\n`);
     fs.writeFileSync(path.join(out, 'projections.json'), `${JSON.stringify(ds.projections)}\n`);
     fs.writeFileSync(path.join(out, 'files.txt'), ds.filesTxt);

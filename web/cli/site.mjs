@@ -30,6 +30,9 @@ options:
 `;
 
 const MARK = '.sonomap-site';
+// The Content-Security-Policy every page sonomap writes carries (static hosts send no headers):
+// only this origin, its workers and its wasm; no request to anywhere else.
+const CSP_META = `<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self' blob: data:; img-src 'self' data: blob:; media-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'">`;
 
 export function siteSettings(values, positionals) {
   if (!positionals.length) throw new UsageError('site needs at least one dataset folder');
@@ -198,6 +201,7 @@ function mapsPage(maps) {
 <html lang="en">
 <head>
 <meta charset="utf-8">
+${CSP_META}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="dark">
 <link rel="icon" href="data:,">

@@ -26,6 +26,7 @@ export function checkName(name, what) {
 export function httpSource(base) {
   return {
     label: base.pathname,
+    base,
     missingNote: ' (HTTP 404)',
     async get(name) {
       const url = inFolder(base, name);
@@ -178,6 +179,11 @@ export async function readDataset(source, { embeddings = true } = {}) {
   const sprite = await firstOf(model.sprite.files);
   const audio = await firstOf(model.audio.files);
   if (sprite) raw.set(sprite.name, sprite.blob);
+  for (const sh of model.sprite.sheets ?? []) {
+    const f = checkName(sh.file, 'a sprite sheet');
+    const b = await get(f);
+    if (b) raw.set(f, b);
+  }
   if (audio) raw.set(audio.name, audio.blob);
   const names = [...new Set([...raw.keys(), ...Object.values(named)])];
   return { config, model, raw, names, sprite, audio, X, d };

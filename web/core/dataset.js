@@ -60,8 +60,15 @@ export function buildDataset(m) {
     mainLayout: main,
     layouts: Object.keys(layouts),
     sprite: m.sprite
-      ? { file: m.sprite.file, tile: m.sprite.tile, cols: m.sprite.cols, count: n }
+      ? {
+          file: m.sprite.file,
+          tile: m.sprite.tile,
+          cols: m.sprite.cols,
+          count: n,
+          ...(m.sprite.sheets?.length > 1 ? { sheets: m.sprite.sheets } : {}),
+        }
       : null,
+    gridSprite: m.gridSprite ?? null,
     audio: m.audio ? { file: m.audio.file, rate: m.audio.rate, samples: m.audio.samples } : null,
     files: 'files.txt',
     embeddings: m.embeddingsFile ?? 'embeddings.npy',
@@ -71,6 +78,14 @@ export function buildDataset(m) {
     quality: m.quality ?? null,
     model: m.model ?? null,
   };
+  const predicted = m.items.some((it) => it.predicted);
+  if (m.prediction && Number.isFinite(m.prediction.accuracy))
+    config.prediction = {
+      method: 'leave-one-out',
+      k: m.prediction.k,
+      tested: m.prediction.tested,
+      accuracy: round(m.prediction.accuracy, 4),
+    };
   const proj = {
     idx: m.items.map((_, i) => i),
     metadata: {
@@ -89,6 +104,16 @@ export function buildDataset(m) {
       clip_duration: m.items.map((it) => round(it.clipDuration, 5)),
       tags: m.items.map((it) => it.tags ?? []),
       cluster: m.items.map((it) => it.cluster ?? -1),
+      // the atlas mapping: point i is cell sprite_cell[i] (row by row) of sheet sprite_sheet[i]
+      ...(m.sprite?.sheetOf
+        ? { sprite_sheet: Array.from(m.sprite.sheetOf), sprite_cell: Array.from(m.sprite.cellOf) }
+        : {}),
+      ...(predicted && {
+        predicted: m.items.map((it) => (it.predicted ? it.predicted.label : null)),
+        predicted_confidence: m.items.map((it) =>
+          it.predicted ? round(it.predicted.confidence, 4) : null,
+        ),
+      }),
     },
     projections,
     spherical: projections.map((r) => {
@@ -99,9 +124,16 @@ export function buildDataset(m) {
   };
   const filesTxt = m.items.map((it) => it.file).join('\n') + (n ? '\n' : '');
   const tsvSafe = (s) => String(s).replace(/[\t\n\r]/g, ' ');
-  const labelsTsv = `file\tlabel\tcluster\ttags\n${m.items
+  const labelsTsv = `file\tlabel\tcluster\ttags\tpredicted\tconfidence\n${m.items
     .map((it) =>
-      [it.file, it.label ?? '', it.cluster ?? -1, (it.tags ?? []).map((t) => t.name ?? t).join(';')]
+      [
+        it.file,
+        it.label ?? '',
+        it.cluster ?? -1,
+        (it.tags ?? []).map((t) => t.name ?? t).join(';'),
+        it.predicted?.label ?? '',
+        it.predicted ? round(it.predicted.confidence, 4) : '',
+      ]
         .map(tsvSafe)
         .join('\t'),
     )
@@ -157,6 +189,7 @@ export function parseDataset(config, proj) {
       label: li >= 0 && names[li] !== undefined ? String(names[li]) : '',
       tags: at(md.tags, i, []),
       cluster: at(md.cluster, i, -1),
+      predicted: li >= 0 && names[li] !== undefined ? null : predictedAt(md, i),
       start: at(md.start, i, 0),
       length: at(md.length, i, 0.96),
       // scatter-sounds clips are 1 s each, back to back, when no positions are given
@@ -188,6 +221,10 @@ export function parseDataset(config, proj) {
     sprite: {
       file: sprite.file ?? 'sprite.png',
       files: sprite.file ? [sprite.file] : SPRITE_NAMES,
+      // several sheets: [{file, cols, count}] and where each point's tile is in them
+      sheets: Array.isArray(sprite.sheets) && sprite.sheets.length > 1 ? sprite.sheets : null,
+      sheetOf: md.sprite_sheet ?? null,
+      cellOf: md.sprite_cell ?? null,
       tile: sprite.tile ?? null,
       cols: sprite.cols ?? Math.ceil(Math.sqrt(n)),
       count: n,
@@ -198,8 +235,18 @@ export function parseDataset(config, proj) {
       rate: audio.rate ?? 16000,
     },
     quality: config?.quality ?? null,
+    prediction: config?.prediction ?? null,
     failed: config?.failed ?? [],
   };
+}
+
+/** Row i's predicted label {label, confidence} from metadata.predicted /
+ *  predicted_confidence, or null (none, or the row is labelled). */
+function predictedAt(md, i) {
+  const l = Array.isArray(md.predicted) ? md.predicted[i] : null;
+  if (l === null || l === undefined || l === '') return null;
+  const c = Number(Array.isArray(md.predicted_confidence) ? md.predicted_confidence[i] : NaN);
+  return { label: String(l), confidence: Number.isFinite(c) ? c : NaN };
 }
 
 function flat(r, n, dims, name) {

@@ -60,33 +60,123 @@ export function labeller(scheme, table = null) {
   }
 }
 
-/** Parse "file,label" CSV (header optional, quotes allowed) into a Map. */
-export function parseLabelCsv(text) {
-  const map = new Map();
-  for (const line of text.split(/\r?\n/)) {
-    if (!line.trim()) continue;
-    const cells = [];
-    let cur = '',
-      q = false;
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i];
-      if (q) {
-        if (ch === '"' && line[i + 1] === '"') {
-          cur += '"';
-          i++;
-        } else if (ch === '"') q = false;
-        else cur += ch;
-      } else if (ch === '"') q = true;
-      else if (ch === ',' || ch === '\t') {
-        cells.push(cur);
-        cur = '';
-      } else cur += ch;
-    }
-    cells.push(cur);
-    if (cells.length < 2) continue;
-    const [file, label] = [cells[0].trim(), cells[1].trim()];
-    if (/^(file|filename|path)$/i.test(file) && /^(label|class|category)$/i.test(label)) continue;
-    map.set(file, label);
+/** The cells of one CSV/TSV line (comma or tab, double quotes allowed). */
+function cellsOf(line) {
+  const cells = [];
+  let cur = '',
+    q = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (q) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') q = false;
+      else cur += ch;
+    } else if (ch === '"') q = true;
+    else if (ch === ',' || ch === '\t') {
+      cells.push(cur);
+      cur = '';
+    } else cur += ch;
   }
-  return map;
+  cells.push(cur);
+  return cells.map((c) => c.trim());
+}
+
+const FILE_COLUMN = /^(file|filename|file_name|path|name|sound)$/i;
+const LABEL_COLUMN = /^(label|class|category|class_name|classname)$/i;
+
+/** Reads a labels file: "file,label" rows (comma or tab separated, quotes allowed), with or
+ *  without a header (a first row naming a file column and a label column, in any order, among
+ *  others). Returns {table: Map file → label (the first row of a name wins), rows: [{file,
+ *  label, line}], problems: [{line, reason}] (1-based lines), notTable: true when nothing in it
+ *  reads as file,label rows (binary, JSON, one column)}. */
+export function readLabelTable(text) {
+  const table = new Map();
+  const rows = [];
+  const problems = [];
+  const firstLine = new Map();
+  if (/\0/.test(text) || !/[,\t]/.test(text))
+    return {
+      table,
+      rows,
+      problems: [{ line: 1, reason: 'is not a CSV/TSV of file,label rows' }],
+      notTable: true,
+    };
+  const lines = text.split(/\r?\n/);
+  let fileCol = 0,
+    labelCol = 1,
+    seenFirst = false;
+  for (let k = 0; k < lines.length; k++) {
+    const line = k + 1;
+    if (!lines[k].trim()) continue;
+    const cells = cellsOf(k === 0 ? lines[k].replace(/^\uFEFF/, '') : lines[k]);
+    if (!seenFirst) {
+      seenFirst = true;
+      const f = cells.findIndex((c) => FILE_COLUMN.test(c));
+      const l = cells.findIndex((c) => LABEL_COLUMN.test(c));
+      if (f >= 0 && l >= 0) {
+        fileCol = f;
+        labelCol = l;
+        continue;
+      }
+    }
+    if (cells.length <= Math.max(fileCol, labelCol)) {
+      problems.push({ line, reason: 'has no label (expected file,label)' });
+      continue;
+    }
+    const file = cells[fileCol];
+    const label = cells[labelCol];
+    if (!file) {
+      problems.push({ line, reason: 'has no file name' });
+      continue;
+    }
+    if (firstLine.has(file)) {
+      problems.push({
+        line,
+        reason: `names ${file} twice (first on line ${firstLine.get(file)}); the first label is kept`,
+      });
+      continue;
+    }
+    firstLine.set(file, line);
+    rows.push({ file, label, line });
+    table.set(file, label);
+  }
+  const notTable = rows.length === 0;
+  if (notTable && !problems.length) problems.push({ line: 1, reason: 'has no file,label rows' });
+  return { table, rows, problems, notTable };
+}
+
+/** Parse "file,label" CSV (header optional, quotes allowed) into a Map (readLabelTable's table). */
+export function parseLabelCsv(text) {
+  return readLabelTable(text).table;
+}
+
+/** Which row of a labels table names each path: the row naming the path itself, else the one
+ *  naming its end (a row "sub/x.wav" names "folder/sub/x.wav", a row "x.wav" names every path
+ *  ending in /x.wav), else one whose name ends with the path (a row holding an absolute path).
+ *  Returns {labels: per path the label or null, unmatched: rows that name no path}. */
+export function matchLabelRows(rows, paths) {
+  const norm = (f) => f.replace(/\\/g, '/').replace(/^\.\//, '');
+  const byName = new Map();
+  const byEnd = new Map(); // every end of every row's name ("a/b/x.wav": "b/x.wav", "x.wav")
+  for (const r of rows) {
+    const parts = norm(r.file).split('/');
+    if (!byName.has(parts.join('/'))) byName.set(parts.join('/'), r);
+    for (let s = 1; s < parts.length; s++) {
+      const end = parts.slice(s).join('/');
+      if (!byEnd.has(end)) byEnd.set(end, r);
+    }
+  }
+  const used = new Set();
+  const labels = paths.map((p) => {
+    const parts = norm(p).split('/');
+    let r = null;
+    for (let s = 0; s < parts.length && !r; s++) r = byName.get(parts.slice(s).join('/'));
+    r ??= byEnd.get(parts.join('/'));
+    if (!r) return null;
+    used.add(r);
+    return r.label;
+  });
+  return { labels, unmatched: rows.filter((r) => !used.has(r)) };
 }

@@ -15,7 +15,9 @@ import { player, progress, ui } from './context.js';
 import { loadZip } from './dataset-loading.js';
 import { decodeInPage } from './decode.js';
 import { pathLabels } from './files.js';
+import { labelMap, labelsFromTables, readLabelFiles } from './label-files.js';
 import { projectModel, reset, showEmpty } from './mapping.js';
+import { refreshPredictions } from './predictions.js';
 import { reason } from './progress.js';
 import { forgetResults, keepResult, keptResults, resultKey } from './resume.js';
 import { saveCurrentMap } from './saved-maps.js';
@@ -61,7 +63,8 @@ async function takeModel(models) {
 }
 
 export async function analyze(found) {
-  let { entries, skipped, models } = await found;
+  let { entries, skipped, models, labelFiles } = await found;
+  if (labelFiles?.length && !entries.length && !models?.length) return labelMap(labelFiles);
   // A dataset folder as one .zip (an export): opened as a map, not analysed.
   if (entries.length && entries.every((e) => /\.zip$/i.test(e.path))) {
     if (await loadZip(entries[0].file)) saveCurrentMap();
@@ -80,8 +83,15 @@ export async function analyze(found) {
       }
     }
   }
+  // labels files given now, else (the same sounds analysed again) the ones given with them
+  const tables = labelFiles?.length
+    ? await readLabelFiles(labelFiles)
+    : entries === state.entries
+      ? state.labelTables
+      : null;
   const run = reset();
   state.entries = entries;
+  state.labelTables = tables;
   const mode = ui.mode.value;
   if (entries.length === 0) {
     progress.message(
@@ -102,7 +112,13 @@ export async function analyze(found) {
     return;
   }
   if (run !== state.run) return;
-  const labels = pathLabels(entries.map((e) => e.path));
+  let labels = pathLabels(entries.map((e) => e.path));
+  if (tables?.length)
+    labels = labelsFromTables(
+      tables,
+      entries.map((e) => e.path),
+      labels,
+    );
   // The model: a dropped one, else the shipped sonomap-s, when the features need one. Each is
   // tried by the pool's first worker before any file goes out: a dropped model that does not
   // load is reported and the shipped one takes its place; when that cannot be had either, the
@@ -272,6 +288,7 @@ export async function analyze(found) {
   if (state.reused) more(`${state.reused} reused from an earlier analysis`);
   const model = modelFromParts(good, mode, features, modelFile);
   state.model = model;
+  refreshPredictions();
   player.setAudio(model.audio.buffer, SPRITECLIP_RATE);
   ui.exportBtn.disabled = false;
   await projectModel(ui.projection.value);

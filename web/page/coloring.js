@@ -1,4 +1,5 @@
-// coloring.js — what the points are coloured by (none, label, tag, cluster, distance), the
+// coloring.js — what the points are coloured by (none, label, tag, cluster, distance, or one of
+// the six descriptors on a continuous scale: descriptors.js), the
 // legend that names the colours and the cluster-by-label chart. To add a colour mode: an
 // <option> in index.html's #color-by, whether the map offers it in fillColorChoices, and the
 // {names, index, colors} (or {ramp}) it gives in applyColoring.
@@ -7,6 +8,8 @@ import { autoClusterCount, tagName } from '../core/policy.js';
 import { clusterLabelChart, clusterLabelTable } from '../view/charts.js';
 import { groupColors, labelColor, rampColor } from '../view/legend.js';
 import { legend, progress, ui, view } from './context.js';
+import { DESCRIPTOR_KEYS, descriptorColoring, hasDescriptors } from './descriptors.js';
+import { withPredicted } from './predictions.js';
 import { reason } from './progress.js';
 import { updateStates } from './selection.js';
 import { projector, wasmModule } from './services.js';
@@ -23,6 +26,8 @@ export function fillColorChoices() {
     cluster: !!m.X || m.items.some((it) => it.cluster >= 0),
     distance: !!m.X,
   };
+  const described = hasDescriptors(m.items);
+  for (const key of DESCRIPTOR_KEYS) has[key] = described;
   for (const o of ui.colorBy.options) o.disabled = !has[o.value];
   ui.clustersK.value = String(
     Math.max(2, autoClusterCount(m.items.length, m.labelInfo?.names.length ?? 0)),
@@ -38,7 +43,7 @@ export async function applyColoring() {
   const kind = state.colorBy;
   ui.kLabel.hidden = kind !== 'cluster';
   let info = null;
-  if (kind === 'label') info = m.labelInfo;
+  if (kind === 'label') info = withPredicted(m.labelInfo);
   else if (kind === 'tag')
     info = groupColors(
       m.items.map((it) => tagName(it.tags?.[0])),
@@ -81,6 +86,8 @@ export async function applyColoring() {
     info = { names: counts.map((_, v) => `cluster ${v + 1}`), index: c.index, colors, counts };
   } else if (kind === 'distance') {
     info = distanceColoring();
+  } else if (DESCRIPTOR_KEYS.includes(kind)) {
+    info = descriptorColoring(m.items, kind);
   }
   state.coloring = info ? { kind, ...info } : null;
   view.setColors(info?.colors ?? null);

@@ -4,7 +4,7 @@
 // (model.sourceFiles), so export and saving write the same bytes again.
 
 import { httpSource, readDataset, spriteProblem, zipSource } from '../core/dataset-source.js';
-import { datasetBase } from '../core/fetch-dataset.js';
+import { datasetBase, fetchSprite } from '../core/fetch-dataset.js';
 import { SPRITECLIP_RATE } from '../core/policy.js';
 import { placeholderSprite } from '../view/atlas.js';
 import { labelColors } from '../view/legend.js';
@@ -12,9 +12,11 @@ import { WorkerPool } from '../workers/pool.js';
 import { player, progress, ui } from './context.js';
 import { decodeInPage } from './decode.js';
 import { reset, showEmpty, showLayout } from './mapping.js';
+import { loadFeatureRows, refreshPredictions } from './predictions.js';
 import { reason } from './progress.js';
 import { showQuality } from './quality.js';
 import { wasmModule } from './services.js';
+import { refreshSimilar } from './similar.js';
 import { state } from './state.js';
 
 export async function loadDataset(param) {
@@ -46,7 +48,23 @@ export async function loadZip(file) {
   return openSource(source, file.name);
 }
 
-async function spriteFrom(found, model, n, notes) {
+async function spriteFrom(found, model, n, notes, raw) {
+  if (model.sprite.sheets) {
+    // several sheets, drawn into one atlas (fetch-dataset.js)
+    try {
+      return await fetchSprite(
+        (f) => {
+          if (!raw.has(f)) throw new Error(`${f} is missing`);
+          return URL.createObjectURL(raw.get(f));
+        },
+        model.sprite,
+        n,
+      );
+    } catch (e) {
+      notes.push(`${reason(e)} (plain tiles shown)`);
+      return placeholderSprite(n);
+    }
+  }
   if (!found) {
     notes.push('no sprite sheet');
     return placeholderSprite(n);
@@ -93,7 +111,7 @@ export async function openSource(source, label, { savedId = null } = {}) {
     const { model, config } = ds;
     const n = model.items.length;
     const notes = [];
-    const sprite = await spriteFrom(ds.sprite, model, n, notes);
+    const sprite = await spriteFrom(ds.sprite, model, n, notes, ds.raw);
     if (run !== state.run) return false;
     const main = model.mainLayout;
     const dims = main.endsWith('3d') ? 3 : 2;
@@ -102,9 +120,8 @@ export async function openSource(source, label, { savedId = null } = {}) {
     state.model = {
       ...model,
       sprite,
-      X: ds.X,
-      d: ds.d,
-      features: config.features ?? (ds.X ? 'embedding' : undefined),
+      X: null,
+      features: config.features,
       paths: null,
       unit: 'sound',
       mode: config.mode || 'clip',
@@ -135,6 +152,13 @@ export async function openSource(source, label, { savedId = null } = {}) {
         notes.push(`no sound (${ds.audio.name}: ${reason(e)})`);
       }
     if (run !== state.run) return false;
+    // the feature rows similar sounds and label predictions use (predictions.js)
+    if (source.base) loadFeatureRows(source.base, config, run);
+    else if (ds.X) {
+      state.model.loadedRows = { X: ds.X, d: ds.d };
+      if (state.model.labelInfo && !model.items.some((it) => it.predicted)) refreshPredictions();
+      else refreshSimilar();
+    }
     progress.mapped(n, 'sound', [`loaded from ${label}`, ...notes].join(' · '));
     return true;
   } catch (e) {

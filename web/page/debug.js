@@ -3,12 +3,15 @@
 import { SEED, SPRITECLIP_RATE } from '../core/policy.js';
 import { placeholderSprite } from '../view/atlas.js';
 import { labelColors } from '../view/legend.js';
-import { player, progress, ui, view } from './context.js';
+import { legend, player, progress, ui, view } from './context.js';
+import { descriptorValues } from './descriptors.js';
 import { lastDatasetExport } from './export.js';
 import { projectModel, reset, showEmpty } from './mapping.js';
 import { offline } from './offline.js';
+import { featureRows, refreshPredictions } from './predictions.js';
 import { saved } from './saved-maps.js';
 import { lassoOn, lastSelectionExport } from './selection-panel.js';
+import { openSimilar } from './similar.js';
 import { state } from './state.js';
 
 /** Maps n rows of d features (no audio; every point a plain tile) through the projection
@@ -53,6 +56,7 @@ async function mapFeatures(X, n, d, opts = {}) {
   };
   if (opts.projection) ui.projection.value = opts.projection;
   if (opts.dims) ui.dims.value = String(opts.dims);
+  refreshPredictions();
   const t0 = performance.now();
   await projectModel(ui.projection.value, Number(ui.dims.value));
   return { ms: performance.now() - t0, status: ui.status.textContent };
@@ -93,6 +97,7 @@ export function installDebugHandle() {
             tags: (it.tags || []).map((t) => ({ ...t })),
             duration: it.duration,
             centroid: it.descriptors?.[0],
+            descriptors: descriptorValues(it),
           }))
         : [];
     },
@@ -123,6 +128,22 @@ export function installDebugHandle() {
     },
     get groups() {
       return state.coloring?.index ? Int32Array.from(state.coloring.index) : null;
+    },
+    get colorModes() {
+      return Array.from(ui.colorBy.options, (o) => o.value);
+    },
+    get colorScale() {
+      const sc = state.coloring?.scale;
+      return sc
+        ? { key: sc.key, min: sc.min, max: sc.max, ticks: sc.ticks.map((t) => t.text) }
+        : null;
+    },
+    get hiddenClasses() {
+      return state.coloring?.index ? legend.hiddenNames() : [];
+    },
+    get onlyClass() {
+      const k = state.coloring?.index ? legend.only : null;
+      return k === null ? null : (state.coloring.names[k] ?? null);
     },
     get legendNames() {
       return state.coloring?.names ? [...state.coloring.names] : [];
@@ -189,6 +210,12 @@ export function installDebugHandle() {
     get lastMapMs() {
       return state.lastMapMs;
     },
+    get zoom() {
+      if (!view || !state.shown) return 0;
+      return view.dims === 3
+        ? view.fitDist / view.camera.dist
+        : view.view.scale / (view.fitScale || 1);
+    },
     get drawStats() {
       return view ? { ...view.stats } : null;
     },
@@ -219,6 +246,41 @@ export function installDebugHandle() {
         : null;
     },
     mapFeatures,
+    /** {from, list: [{index, distance}]} of the similar panel, or null when it is closed. */
+    get similar() {
+      const s = state.similar;
+      return s ? { from: s.from, list: s.list ? s.list.map((e) => ({ ...e })) : null } : null;
+    },
+    /** Opens the similar panel for point i (as a click on it does, without the loop). */
+    openSimilar(i) {
+      openSimilar(i);
+      return this.similar;
+    },
+    /** The feature rows similar sounds and predictions use: {n, d, X: Float32Array(n*d)} (a
+     *  copy), or null. */
+    get features() {
+      const r = featureRows();
+      return r ? { n: r.X.length / r.d, d: r.d, X: r.X.slice() } : null;
+    },
+    /** Per point its predicted label {label, confidence}, or null (labelled, or none). */
+    get predicted() {
+      return state.model
+        ? state.model.items.map((it) => (it.predicted ? { ...it.predicted } : null))
+        : [];
+    },
+    /** Held-out (leave-one-out) accuracy of the predictions, NaN when there is none. */
+    get predictionAccuracy() {
+      return state.model?.prediction?.accuracy ?? NaN;
+    },
+    /** The colours the points are drawn with (Uint8Array n*4; alpha 128: a predicted label,
+     *  drawn hatched), or null when they take their tiles' own. */
+    get drawnColors() {
+      return state.coloring?.colors ? state.coloring.colors.slice() : null;
+    },
+    /** {busy, k, tested, refs, accuracy, method} of the last prediction run, or null. */
+    get prediction() {
+      return state.model?.prediction ? { ...state.model.prediction } : null;
+    },
   };
   Object.defineProperty(window, 'sonomap', {
     value: Object.freeze(debug),

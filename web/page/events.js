@@ -10,7 +10,7 @@ import { setGrid } from './grid.js';
 import { playPoint, toggleLoop, unlockAudio } from './listening.js';
 import { projectModel } from './mapping.js';
 import { reason } from './progress.js';
-import { matches, stopBoxPlay, updateStates } from './selection.js';
+import { isHiddenPoint, matches, stopBoxPlay, updateStates } from './selection.js';
 import { wasmModule } from './services.js';
 import { state } from './state.js';
 import { baseName, placeTooltip, showTooltip } from './tooltip.js';
@@ -28,7 +28,8 @@ export function wireEvents() {
 function takeInput(input) {
   const found = filesFromInput(input);
   input.value = '';
-  if (found.entries.length || found.skipped) analyze(Promise.resolve(found));
+  if (found.entries.length || found.skipped || found.labelFiles?.length)
+    analyze(Promise.resolve(found));
 }
 
 /** Arrow keys, Enter, Escape, + - 0 on the map; / to search. */
@@ -39,8 +40,11 @@ function wireKeys() {
     const dirs = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
     if (dirs[e.key]) {
       e.preventDefault();
-      const next = state.focus < 0 ? view.first() : view.neighbor(state.focus, ...dirs[e.key]);
-      if (next < 0) return;
+      let next = state.focus < 0 ? view.first() : view.neighbor(state.focus, ...dirs[e.key]);
+      // classes switched off in the legend are stepped over
+      for (let k = 0; next >= 0 && isHiddenPoint(next) && k < m.items.length; k++)
+        next = view.neighbor(next, ...dirs[e.key]);
+      if (next < 0 || isHiddenPoint(next)) return;
       state.focus = next;
       state.hover = next;
       view.setHover(next);
@@ -91,7 +95,7 @@ function wireControls() {
     }
     if (e.key === 'Enter' && state.model) {
       const q = ui.search.value.trim().toLowerCase();
-      const i = state.model.items.findIndex((it) => !q || matches(it, q));
+      const i = state.model.items.findIndex((it, j) => (!q || matches(it, q)) && !isHiddenPoint(j));
       if (i >= 0) {
         state.focus = i;
         ui.canvas.focus();

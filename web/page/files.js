@@ -32,6 +32,11 @@ export function isModelName(name) {
   return /\.(tflite|smnn)$/i.test(name);
 }
 
+/** True for a labels file given with the sounds ("file,label" CSV or TSV). */
+export function isLabelsFile(name) {
+  return /\.(csv|tsv)$/i.test(name);
+}
+
 /** True when a name looks like audio by its extension. */
 export function isAudioName(name) {
   const m = /\.([^./\\]+)$/.exec(name);
@@ -42,16 +47,22 @@ const hidden = (name) => name.startsWith('.') || name === 'Thumbs.db' || name ==
 
 /** Files named one by one are all tried (a wrong name still gets a reason); files found inside
  *  folders are kept only when they look like audio, and hidden files are ignored. Model files
- *  (.tflite, .smnn) come apart. Returns {entries, skipped, models} sorted by path. */
+ *  (.tflite, .smnn) and labels files (.csv, .tsv) come apart. Returns {entries, skipped,
+ *  models, labelFiles} sorted by path. */
 function finish(list) {
   const entries = [];
   const models = [];
+  const labelFiles = [];
   let skipped = 0;
   const seen = new Set();
   for (const e of list) {
     const base = e.path.split('/').pop();
     if (isModelName(base)) {
       models.push({ file: e.file, path: e.path });
+      continue;
+    }
+    if (isLabelsFile(base) && !hidden(base)) {
+      labelFiles.push({ file: e.file, path: e.path });
       continue;
     }
     if (e.fromFolder && (hidden(base) || !(isAudioName(base) || /^audio\//.test(e.file.type)))) {
@@ -63,7 +74,7 @@ function finish(list) {
     entries.push({ file: e.file, path: e.path });
   }
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { entries, skipped, models };
+  return { entries, skipped, models, labelFiles };
 }
 
 /** From an <input type=file> (plain or webkitdirectory). */

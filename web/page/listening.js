@@ -3,6 +3,7 @@
 import { setDistanceFrom } from './coloring.js';
 import { player, ui, view } from './context.js';
 import { isDimmed, stopBoxPlay, updateStates } from './selection.js';
+import { openSimilar } from './similar.js';
 import { state } from './state.js';
 import { baseName, hideTooltip, placeTooltip, showTooltip } from './tooltip.js';
 
@@ -48,6 +49,7 @@ export function onClick(i) {
   if (i < 0 || !state.model) return;
   state.focus = i;
   setDistanceFrom(i);
+  openSimilar(i);
   toggleLoop(i);
 }
 

@@ -9,7 +9,8 @@
 //   .layout        copy of the positions drawn, Float32Array(count * 2) (the projection's
 //                  layout stretched to the window and nudged apart: see view/spread.js)
 //   .screenPoint(i) {x, y} of point i's centre in page (client) CSS px, or null
-//   .items         [{file, label, tags: [{name, score}], duration (s), centroid (Hz)}] per point
+//   .items         [{file, label, tags: [{name, score}], duration (s), centroid (Hz), descriptors:
+//                  {centroid, rolloff, bandwidth (Hz), rms (linear), zcr (per sample), duration (s)}}]
 //   .failures      [{file, reason}] files that could not be analysed
 //   .lastPlayed    {index, file, start, duration, pan, loop} of the last sound started, or null
 //   .rawLayout     the projection's own layout (n x dims), before it is fitted to the window
@@ -19,7 +20,12 @@
 //   .plays         how many sounds have been started
 //   .dims          2 or 3: the view shown; in 3-D .layout is Float32Array(count * 3) (the
 //                  layout centred and stretched to [-1, 1] per axis) and screenPoint projects
-//   .colorBy       'none' | 'label' | 'tag' | 'cluster' | 'distance'
+//   .colorBy       'none' | 'label' | 'tag' | 'cluster' | 'distance' | a descriptor: 'centroid' |
+//                  'rolloff' | 'bandwidth' | 'rms' | 'zcr' | 'duration' (continuous, viridis)
+//   .colorModes    every colour mode's name, in the menu's order
+//   .colorScale    {key, min, max, ticks: [text]} of a descriptor mode's colour bar, or null
+//   .hiddenClasses the legend's classes switched off (they fade out, leave hover and search)
+//   .onlyClass     the class shown alone ("only"), or null
 //   .groups        per point the legend group it is coloured by (Int32Array, -1 none), or null
 //   .legendNames   the legend's entries, in order
 //   .clusters      {k, spherical, index: Int32Array} of the last k-means, or null
@@ -43,6 +49,8 @@
 //                  AudioContext's {base, output} latency (s), or null
 //   .busy          whether a map is being made
 //   .lastMapMs     wall time of the last projection run (ms, from the request to its layout)
+//   .zoom          how far the map is zoomed in: 1 when fitted (2-D scale / fitted scale; 3-D
+//                  fitted distance / camera distance)
 //   .drawStats     {draws, ms}: frames the map has drawn and the main thread's time in them
 //   .offline       {supported, ready, updateReady, error}: the service worker (offline.js)
 //   .savedMaps     [{id, name, count, date, bytes}] the maps kept in this browser, newest first
@@ -52,26 +60,39 @@
 //   .reused        files of this map whose analysis was kept from an interrupted one (resume.js)
 //   .analysed      files sent to the analysis workers since the page opened
 //   .datasetExport {kind: 'zip' | 'folder', name, names, bytes} of the last Export, or null
+//   .similar       {from, list: [{index, distance}]}: the similar panel's 10 nearest sounds to
+//                  point `from` by cosine distance between feature rows, or null when closed
+//   .openSimilar(i) opens the similar panel for point i (a click does too); returns .similar
+//   .features      {n, d, X} a copy of the feature rows similar sounds and predictions use
+//                  (a loaded map's embeddings.npy), or null
+//   .predicted     per point {label, confidence} predicted from its 10 nearest labelled
+//                  sounds, or null (labelled, or nothing to predict from)
+//   .predictionAccuracy  leave-one-out accuracy of those predictions on the labelled sounds
+//   .prediction    {busy, k, tested, refs, accuracy, method} of the last prediction run
+//   .drawnColors   the points' colours (Uint8Array n*4, alpha 128: predicted, drawn hatched)
 //   .mapFeatures(X, n, d, {projection, dims, labels, features}) maps feature rows made
 //                  elsewhere (no audio, plain tiles) through the same projection worker; resolves
 //                  {ms, status} when the layout is shown. For tests of large maps.
 import { Legend } from '../view/legend.js';
 import { MapView } from '../view/map-view.js';
+import { wireTouch } from '../view/touch.js';
 import { Player } from './audio.js';
 import { findElements, setContext } from './context.js';
 import { loadDataset } from './dataset-loading.js';
 import { installDebugHandle } from './debug.js';
 import { wireEvents } from './events.js';
+import { wireResponsive } from './layout.js';
 import { onClick, onHover } from './listening.js';
 import { showEmpty, wireLayoutChanges } from './mapping.js';
 import { registerOffline } from './offline.js';
 import { Progress } from './progress.js';
 import { refreshSaved } from './saved-maps.js';
-import { onBox, updateStates } from './selection.js';
+import { isHiddenPoint, onBox, updateStates } from './selection.js';
 import { wireSelection } from './selection-panel.js';
 import { wasmModule } from './services.js';
 import { wireSoundControls } from './sound-controls.js';
 import { hideTooltipIfMoved } from './tooltip.js';
+import { onLongPress, onScrub, onTap } from './touching.js';
 
 const ui = findElements(document);
 const progress = new Progress(ui.status, ui.failures, ui.bar);
@@ -80,8 +101,9 @@ const legend = new Legend(ui.legend, () => updateStates());
 let view = null;
 try {
   view = new MapView(ui.canvas, {
-    onHover,
-    onClick,
+    // points of classes switched off in the legend are not there for the pointer
+    onHover: (i, e) => onHover(isHiddenPoint(i) ? -1 : i, e),
+    onClick: (i, e) => onClick(isHiddenPoint(i) ? -1 : i, e),
     onBox,
     onInteract: () => hideTooltipIfMoved(),
   });
@@ -93,6 +115,8 @@ wireLayoutChanges();
 wireEvents();
 wireSelection();
 wireSoundControls();
+wireResponsive();
+if (view) wireTouch(view, { onTap, onLongPress, onScrub });
 installDebugHandle();
 registerOffline((text) => {
   ui.announce.textContent = text;

@@ -10,6 +10,7 @@ import { reason } from './progress.js';
 import { showQuality } from './quality.js';
 import { stopBoxPlay } from './selection.js';
 import { projector, wasmModule } from './services.js';
+import { closeSimilar } from './similar.js';
 import { resetState, state } from './state.js';
 import { hideTooltip } from './tooltip.js';
 
@@ -25,6 +26,7 @@ export function reset() {
   ui.colorPanel.hidden = true;
   ui.chart.hidden = true;
   ui.quality.hidden = true;
+  closeSimilar();
   setGridButton();
   hideTooltip();
   ui.exportBtn.disabled = true;

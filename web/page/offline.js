@@ -16,19 +16,29 @@ export function registerOffline(say, notice) {
   if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
   offline.supported = true;
   const wb = new Workbox('sw.js');
+  // What the page fetches outside the worker (before it is installed, or still in flight when
+  // it takes over: the first visit's ?dataset= map) is handed to it to keep as well.
+  const same = (u) => new URL(u).origin === location.origin;
+  let early = [location.href];
+  let sent = null;
+  const keep = (urlsToCache) =>
+    wb.messageSW({ type: 'CACHE_URLS', payload: { urlsToCache } }).catch(() => {});
+  if (typeof PerformanceObserver === 'function')
+    new PerformanceObserver((list) => {
+      const urls = list
+        .getEntries()
+        .filter((e) => e.workerStart === 0 && same(e.name))
+        .map((e) => e.name);
+      if (!urls.length) return;
+      if (sent) sent = sent.then(() => keep(urls));
+      else early.push(...urls);
+    }).observe({ type: 'resource', buffered: true });
   wb.addEventListener('activated', (e) => {
     if (!e.isUpdate) {
-      // What the page fetched before the worker was there (a ?dataset= map) is kept as well.
-      const urlsToCache = performance
-        .getEntriesByType('resource')
-        .map((r) => r.name)
-        .filter((u) => new URL(u).origin === location.origin);
-      urlsToCache.push(location.href);
-      wb.messageSW({ type: 'CACHE_URLS', payload: { urlsToCache } })
-        .catch(() => {})
-        .finally(() => {
-          offline.ready = true;
-        });
+      sent = keep(early).finally(() => {
+        offline.ready = true;
+      });
+      early = [];
       say('sonomap is saved in this browser: it now opens and works offline');
     } else offline.ready = true;
   });

@@ -1,11 +1,14 @@
 // quality.js — the map quality panel: trustworthiness, continuity and the 1-NN label accuracy
-// of the layout shown.
+// of the layout shown, and the held-out accuracy of the predicted labels (predictions.js).
 import { ui } from './context.js';
 import { state } from './state.js';
 
 export function showQuality(q) {
   state.quality = q;
-  if (!q) {
+  const pr = state.model?.prediction;
+  const predicted = pr && Number.isFinite(pr.accuracy);
+  const predicting = pr?.busy && pr.total > 0;
+  if (!q && !predicted && !predicting) {
     ui.quality.hidden = true;
     return;
   }
@@ -21,25 +24,41 @@ export function showQuality(q) {
     dd.textContent = value;
     dl.append(dt, dd);
   };
-  row(
-    'Trustworthiness',
-    q.trustworthiness.toFixed(3),
-    `Are a point's ${q.k} nearest neighbours on the map also near it in feature space? (1 is best)`,
-  );
-  row(
-    'Continuity',
-    q.continuity.toFixed(3),
-    `Are a point's ${q.k} nearest neighbours in feature space also near it on the map? (1 is best)`,
-  );
-  if (Number.isFinite(q.labelAccuracy))
+  if (q) {
     row(
-      '1-NN label accuracy',
-      `${(100 * q.labelAccuracy).toFixed(1)} %`,
-      'How often the nearest point on the map has the same label',
+      'Trustworthiness',
+      q.trustworthiness.toFixed(3),
+      `Are a point's ${q.k} nearest neighbours on the map also near it in feature space? (1 is best)`,
+    );
+    row(
+      'Continuity',
+      q.continuity.toFixed(3),
+      `Are a point's ${q.k} nearest neighbours in feature space also near it on the map? (1 is best)`,
+    );
+    if (Number.isFinite(q.labelAccuracy))
+      row(
+        '1-NN label accuracy',
+        `${(100 * q.labelAccuracy).toFixed(1)} %`,
+        'How often the nearest point on the map has the same label',
+      );
+  }
+  if (predicting)
+    row(
+      'Predicting labels',
+      `${Math.floor((100 * pr.done) / pr.total)} %`,
+      'Each unlabelled sound gets the vote of its nearest labelled sounds (in a worker)',
+    );
+  else if (predicted)
+    row(
+      'Predicted-label accuracy',
+      `${(100 * pr.accuracy).toFixed(1)} %`,
+      `Leave-one-out: each of ${pr.tested} labelled sounds predicted from its ${pr.k} nearest other labelled sounds in the feature space`,
     );
   const note = document.createElement('p');
   note.className = 'quality-note';
-  note.textContent = `k = ${q.k}${q.queries && q.queries < (state.model?.items.length ?? 0) ? ` · ${q.queries.toLocaleString('en')} sampled points` : ''}`;
+  note.textContent = !q
+    ? `predicted labels: ${pr.k ?? 10}-NN in the feature space`
+    : `k = ${q.k}${q.queries && q.queries < (state.model?.items.length ?? 0) ? ` · ${q.queries.toLocaleString('en')} sampled points` : ''}`;
   ui.quality.append(h, dl, note);
   ui.quality.hidden = false;
 }

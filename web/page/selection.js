@@ -1,10 +1,10 @@
-// selection.js — which points are dimmed (search, legend filter), looping, focused or selected,
-// drawn through the view's per-point states; the selection itself (box: shift-drag, lasso:
-// alt-drag or the lasso tool; shift adds), and its sounds played in turn.
+// selection.js — which points are dimmed (search, classes switched off in the legend), looping,
+// focused or selected, drawn through the view's per-point states; the selection itself (box:
+// shift-drag, lasso: alt-drag or the lasso tool; shift adds), and its sounds played in turn.
 // state.selection is replaced, never changed in place, so a new array means a new selection
 // (selection-panel.js redraws when it sees one).
 import { tagName } from '../core/policy.js';
-import { BOXED, DIMMED, LOOPING, SELECTED } from '../view/map-view.js';
+import { BOXED, DIMMED, HIDDEN, LOOPING, SELECTED } from '../view/map-view.js';
 import { legend, player, ui, view } from './context.js';
 import { playPoint } from './listening.js';
 import { state } from './state.js';
@@ -104,23 +104,31 @@ export function updateStates() {
     return;
   }
   const q = ui.search.value.trim().toLowerCase();
-  const active = legend.active;
   const groups = state.coloring?.index;
+  const filtering = !!groups && legend.filtering;
   const states = new Uint8Array(m.items.length);
   let shown = 0;
   m.items.forEach((it, i) => {
     let s = 0;
-    const dim = (q && !matches(it, q)) || (active !== null && groups && groups[i] !== active);
+    const off = filtering && !legend.isShown(groups[i]);
+    const dim = (q && !matches(it, q)) || off;
     if (dim) s |= DIMMED;
     else shown++;
+    if (off) s |= HIDDEN;
     if (player.isLooping(i)) s |= LOOPING;
     if (i === state.focus) s |= SELECTED;
     states[i] = s;
   });
   for (const i of state.selection) states[i] |= BOXED;
   view.setStates(states);
-  ui.searchCount.textContent = q || active !== null ? `${shown} of ${m.items.length}` : '';
+  ui.searchCount.textContent = q || filtering ? `${shown} of ${m.items.length}` : '';
   listeners.forEach((f) => f());
+}
+
+/** Whether point i's class is switched off in the legend (it is left out of hover and search). */
+export function isHiddenPoint(i) {
+  const groups = state.coloring?.index;
+  return !!groups && i >= 0 && legend.filtering && !legend.isShown(groups[i]);
 }
 
 export function isDimmed(i) {

@@ -8,7 +8,7 @@ export const state = {
   projector: null, //   the projection worker's Projector (services.js)
   shippedModel: null, // Promise of the shipped model's {name, bytes} (services.js)
   modelFile: null, //   {name, bytes} of a dropped model, used for this and later maps
-  colorBy: 'none', //   the colour mode chosen: none | label | tag | cluster | distance
+  colorBy: 'none', //   the colour mode chosen: none | label | tag | cluster | distance | a descriptor (descriptors.js)
   entries: null, //     the files of the current map, re-analysed when the mode changes
   jobSizes: [], //      files per analysis job of the current map
   keptRun: 0, //        the run whose map the projection worker keeps (for clusters)
@@ -22,6 +22,9 @@ export const state = {
   drawLast: 0, //       when the last progress layout was drawn
   drawPending: null, // [layout, dims] waiting for drawTimer
   analysed: 0, //       files sent to the analysis workers since the page opened
+  labelsWorker: null, // the label-prediction Worker (predictions.js), made on first use
+  labelsRows: null, //  the feature rows that worker holds (sent once per map)
+  labelTables: null, // labels files given with the current sounds [{name, rows, problems}]
   // ---- one map (resetState) ----
   run: 0, //            bumps on every new map; stale async work checks it and stops
   pool: null, //        the analysis WorkerPool while files are analysed
@@ -41,6 +44,8 @@ export const state = {
   boxTimer: 0, //       the next sound of the selection played in turn
   selectionPlaying: -1, // the selected point sounding in turn now, or -1
   reused: 0, //         files of this map whose analysis was kept from an interrupted one
+  similar: null, //     {from, list: [{index, distance}]} shown in the similar panel
+  predicting: 0, //     the label-prediction request in flight (0: none)
 };
 
 /** Forgets the current map and starts run number state.run + 1; returns it. */
@@ -61,5 +66,7 @@ export function resetState() {
   state.grid = false;
   state.selection = [];
   state.reused = 0;
+  state.similar = null;
+  state.predicting = 0;
   return state.run;
 }

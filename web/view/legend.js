@@ -1,5 +1,7 @@
-// legend.js — colours for labels and the legend that names them. Clicking a label in the legend
-// shows only that label's points (the rest are dimmed); clicking it again shows all.
+// legend.js — colours for labels and the legend that names them. Each class in the legend
+// switches on and off (hidden classes fade out and leave hover and search); its "only" button
+// shows that class alone, and again shows all. Continuous modes show a colour bar instead.
+import { renderScale } from './legend-scale.js';
 
 const PALETTE = [
   '#4cc9f0',
@@ -117,17 +119,46 @@ export class Legend {
   constructor(el, onChange) {
     this.el = el;
     this.onChange = onChange;
-    this.active = null;
+    this.only = null; // the class shown alone ("only this class"), or null
+    this.hidden = new Set(); // classes switched off one by one (when only is null)
   }
 
-  /** info: labelColors(...) / groupColors(...) result, {ramp: {near, far, from}} or null. */
+  /** The class shown alone, or null (kept for the chart and older callers). */
+  get active() {
+    return this.only;
+  }
+
+  /** Whether points of class k (-1: none) are shown. */
+  isShown(k) {
+    if (this.only !== null) return k === this.only;
+    return !this.hidden.has(k);
+  }
+
+  /** Whether any class is switched off. */
+  get filtering() {
+    return this.only !== null || this.hidden.size > 0;
+  }
+
+  /** Names of the classes not shown now. */
+  hiddenNames() {
+    const names = this.info?.names || [];
+    return names.filter((_, k) => !this.isShown(k));
+  }
+
+  /** info: labelColors(...) / groupColors(...) result, {ramp: {near, far, from}},
+   *  {scale} (a continuous colour mode: view/legend-scale.js) or null. */
   show(info) {
     this.info = info;
-    this.active = null;
+    this.only = null;
+    this.hidden = new Set();
     this.el.replaceChildren();
     this.el.classList.remove('filtering');
     this.el.hidden = !info;
     if (!info) return;
+    if (info.scale) {
+      renderScale(this.el, info.scale);
+      return;
+    }
     if (info.ramp) {
       const r = info.ramp;
       const p = document.createElement('p');
@@ -149,16 +180,29 @@ export class Legend {
       }
       return;
     }
+    const head = document.createElement('div');
+    head.className = 'legend-head';
+    const note = document.createElement('span');
+    note.className = 'legend-note';
+    const all = document.createElement('button');
+    all.type = 'button';
+    all.className = 'legend-all';
+    all.textContent = 'Show all';
+    all.addEventListener('click', () => this.showAll());
+    head.append(note, all);
     const list = document.createElement('ul');
     info.names.forEach((name, k) => {
       const li = document.createElement('li');
       const b = document.createElement('button');
       b.type = 'button';
-      b.setAttribute('aria-pressed', 'false');
-      b.title = `Show only ${name}`;
+      b.className = 'legend-toggle';
+      b.setAttribute('aria-pressed', 'true');
+      b.title = `Show or hide ${name}`;
       const sw = document.createElement('span');
       sw.className = 'swatch';
-      sw.style.background = `rgb(${(info.swatches ? info.swatches[k] : labelColor(k)).join(',')})`;
+      const rgb = `rgb(${(info.swatches ? info.swatches[k] : labelColor(k)).join(',')})`;
+      sw.style.setProperty('--c', rgb);
+      sw.style.background = rgb;
       const label = document.createElement('span');
       label.className = 'legend-name';
       label.textContent = name;
@@ -166,19 +210,70 @@ export class Legend {
       count.className = 'legend-count';
       count.textContent = info.counts[k];
       b.append(sw, label, count);
-      b.addEventListener('click', () => this.toggle(k));
-      li.append(b);
+      b.addEventListener('click', () => this.toggleClass(k));
+      const only = document.createElement('button');
+      only.type = 'button';
+      only.className = 'legend-only';
+      only.textContent = 'only';
+      only.setAttribute('aria-label', `Show only ${name}`);
+      only.addEventListener('click', () => this.toggle(k));
+      li.append(b, only);
       list.append(li);
     });
-    this.el.append(list);
+    this.el.append(head, list);
+    this.#refresh();
   }
 
+  /** "Only this class": shows class k alone, or everything again when it is already alone. */
   toggle(k) {
-    this.active = this.active === k ? null : k;
-    this.el
-      .querySelectorAll('button')
-      .forEach((b, j) => b.setAttribute('aria-pressed', String(j === this.active)));
-    this.el.classList.toggle('filtering', this.active !== null);
-    this.onChange(this.active);
+    this.only = this.only === k ? null : k;
+    this.hidden = new Set();
+    this.#changed();
+  }
+
+  /** Switches class k on or off, leaving the others as they are. */
+  toggleClass(k) {
+    if (this.only !== null) {
+      // from "only one": every other class is off; this click switches k
+      const n = this.info?.names?.length ?? 0;
+      this.hidden = new Set(Array.from({ length: n }, (_, j) => j).filter((j) => j !== this.only));
+      this.only = null;
+    }
+    if (this.hidden.has(k)) this.hidden.delete(k);
+    else this.hidden.add(k);
+    this.#changed();
+  }
+
+  showAll() {
+    this.only = null;
+    this.hidden = new Set();
+    this.#changed();
+  }
+
+  #changed() {
+    this.#refresh();
+    this.onChange(this.only);
+  }
+
+  #refresh() {
+    const names = this.info?.names;
+    if (!names) return;
+    const rows = this.el.querySelectorAll('li');
+    rows.forEach((li, k) => {
+      const on = this.isShown(k);
+      li.classList.toggle('off', !on);
+      li.querySelector('.legend-toggle').setAttribute('aria-pressed', String(on));
+      const only = li.querySelector('.legend-only');
+      const alone = this.only === k;
+      only.textContent = alone ? 'all' : 'only';
+      only.setAttribute('aria-label', alone ? 'Show all classes' : `Show only ${names[k]}`);
+      only.setAttribute('aria-pressed', String(alone));
+    });
+    const shown = names.filter((_, k) => this.isShown(k)).length;
+    this.el.classList.toggle('filtering', this.filtering);
+    const note = this.el.querySelector('.legend-note');
+    if (note) note.textContent = this.filtering ? `${shown} of ${names.length} shown` : '';
+    const all = this.el.querySelector('.legend-all');
+    if (all) all.hidden = !this.filtering;
   }
 }

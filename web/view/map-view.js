@@ -23,7 +23,8 @@ import { GridIndex } from './pick.js';
 export const DIMMED = 1,
   LOOPING = 2,
   SELECTED = 4,
-  BOXED = 8;
+  BOXED = 8,
+  HIDDEN = 16; // (with DIMMED) a class switched off in the legend: nearly gone
 
 export class MapView {
   constructor(

@@ -17,6 +17,8 @@ void main() {
   bool looping = (v_state & 2) != 0;
   bool selected = (v_state & 4) != 0;
   bool boxed = (v_state & 8) != 0;
+  // a predicted label (page/predictions.js): colour alpha 128, drawn hatched
+  bool predicted = v_color.a > 0.0 && v_color.a < 0.99;
   vec3 c;
   float alpha = 1.0;
   if (v_size < u_dot && u_hover < 0.5) {
@@ -24,6 +26,7 @@ void main() {
     c = v_color.a > 0.0 ? v_color.rgb : textureLod(u_atlas, v_uv, u_dotLod).rgb;
     if (looping) c = vec3(1.0, 0.85, 0.3);
     if (selected || boxed) c = vec3(1.0);
+    else if (predicted && mod(floor(gl_FragCoord.x) + floor(gl_FragCoord.y), 4.0) < 2.0) c *= 0.4;
   } else {
     float radius = 0.14;
     vec2 q = abs(v_local) - (0.5 - radius);
@@ -35,18 +38,23 @@ void main() {
     if (u_depth > 0.5) alpha = 1.0;
     c = texture(u_atlas, v_uv).rgb;
     float edge = -d;                                    // distance in from the edge
-    float bw = min(u_border.y, u_border.x / max(v_size, 1.0)) * ((looping || selected || boxed || u_hover > 0.5) ? 2.0 : 1.0);
+    float bw = min(u_border.y, u_border.x / max(v_size, 1.0)) * ((looping || selected || boxed || u_hover > 0.5) ? 2.0 : predicted ? 1.7 : 1.0);
     if (edge < bw) {
       vec3 bc = v_color.a > 0.0 ? v_color.rgb : vec3(0.55, 0.6, 0.68);
       if (u_hover > 0.5 || selected) bc = vec3(1.0);
       else if (looping) bc = vec3(1.0, 0.85, 0.3);
       else if (boxed) bc = vec3(0.92, 0.96, 1.0);
+      else if (predicted && fract((v_local.x + v_local.y) * 7.0) < 0.5) bc = vec3(0.07, 0.08, 0.1);
       c = bc;
     }
   }
   if ((v_state & 1) != 0) {
     c *= 0.35;
     if (u_depth < 0.5) alpha *= 0.35;
+  }
+  if ((v_state & 16) != 0) { // hidden class: fades almost out
+    c *= 0.45;
+    if (u_depth < 0.5) alpha *= 0.4;
   }
   o = vec4(c * alpha, alpha);
 }

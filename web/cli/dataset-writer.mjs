@@ -1,0 +1,186 @@
+// dataset-writer.mjs — the end of `analyze` and of `merge`: analysed files (in the order of
+// the inputs) laid out in 2-D and 3-D, clustered, drawn into a sprite sheet and a spriteclip, and
+// written as a dataset folder (README "The dataset folder").
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildDataset } from '../core/dataset.js';
+import { featureBlocks, joinSpriteclip, standardize } from '../core/features.js';
+import { npyEncode } from '../core/npy.js';
+import { clusterCount, GRID_MAX, gridAllowed, QUALITY_K, qualityQueries } from '../core/policy.js';
+import { defaultTile, encodeGridSheet, encodeSheets } from './sprites.mjs';
+
+/** ok: per analysed file {items, audio} in input order; failed: [{file, reason}]; s: the
+ *  settings (out, projection, dims, seed, clusters, tile, sheetSize, gridSprite, spriteFormat,
+ *  audioFormat, name, quiet); feature and modelInfo as the analysis used them. Resolves the exit status. */
+export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, ctx, pr }) {
+  const items = ok.flatMap((p) => p.items);
+  const nFiles = ok.length;
+  const audio = joinSpriteclip(ok);
+  const { projection, dims, seed } = s;
+  const model = await mapItems(engine, items, {
+    projection,
+    dims,
+    seed,
+    clusters: s.clusters,
+    feature,
+    log: pr.log,
+    quiet: s.quiet,
+  });
+
+  // Sprite sheets (split past the texture limit) and the spriteclip.
+  const side = s.sheetSize ?? 4096;
+  const tile = s.tile ?? defaultTile(items.length, side);
+  const sprites = encodeSheets(engine, items, { tile, side, format: s.spriteFormat });
+  const gridSheet =
+    s.gridSprite && model.layouts['grid-2d']
+      ? encodeGridSheet(engine, items, model.layouts['grid-2d'], {
+          tile,
+          side,
+          format: s.spriteFormat,
+        })
+      : null;
+  if (s.gridSprite && !gridSheet)
+    pr.log(`no grid sprite sheet: the grid layout is made for maps up to ${GRID_MAX} points`);
+  const clip =
+    s.audioFormat === 'flac' ? engine.flacEncode(audio, 16000) : engine.wavEncode(audio, 16000);
+  const audioFile = `audio.${s.audioFormat}`;
+
+  const out = path.resolve(s.out);
+  fs.mkdirSync(out, { recursive: true });
+  // A folder written before with other formats must not keep the stale files.
+  for (const f of fs.readdirSync(out))
+    if (/^(audio\.(wav|flac)|(grid-)?sprite(-\d+)?\.(png|jpg))$/.test(f))
+      fs.rmSync(path.join(out, f), { force: true });
+  const ds = buildDataset({
+    name: s.name ?? path.basename(out),
+    generator: `sonomap ${ctx.version}`,
+    items,
+    layouts: model.layouts,
+    mainLayout: `${projection}-${dims}d`,
+    mode: s.mode,
+    features: feature,
+    projection,
+    seed,
+    failed,
+    model: modelInfo,
+    quality: model.quality,
+    sprite: {
+      file: sprites.sheets[0].file,
+      tile,
+      cols: sprites.sheets[0].cols,
+      sheets: sprites.sheets.map(({ file, cols, count }) => ({ file, cols, count })),
+      sheetOf: sprites.sheetOf,
+      cellOf: sprites.cellOf,
+    },
+    gridSprite: gridSheet && {
+      file: gridSheet.file,
+      tile: gridSheet.tile,
+      cols: gridSheet.cols,
+      rows: gridSheet.rows,
+    },
+    audio: { file: audioFile, rate: 16000, samples: audio.length },
+  });
+  const D = items[0].features.length;
+  const emb = new Float32Array(items.length * D);
+  items.forEach((it, i) => emb.set(it.features, i * D));
+  fs.writeFileSync(path.join(out, 'config.json'), `${JSON.stringify(ds.config, null, 1)}\n`);
+  fs.writeFileSync(path.join(out, 'projections.json'), `${JSON.stringify(ds.projections)}\n`);
+  for (const sh of sprites.sheets) fs.writeFileSync(path.join(out, sh.file), sh.bytes);
+  if (gridSheet) fs.writeFileSync(path.join(out, gridSheet.file), gridSheet.bytes);
+  fs.writeFileSync(path.join(out, audioFile), clip);
+  fs.writeFileSync(path.join(out, 'embeddings.npy'), npyEncode(emb, [items.length, D]));
+  fs.writeFileSync(path.join(out, 'files.txt'), ds.filesTxt);
+  fs.writeFileSync(path.join(out, 'labels.tsv'), ds.labelsTsv);
+  fs.writeFileSync(path.join(out, 'audio-sprites.json'), `${JSON.stringify(ds.audioSprites)}\n`);
+  const unit = s.mode === 'long' ? 'segments' : 'sounds';
+  pr.log(
+    `wrote ${out}: ${items.length} ${unit} from ${nFiles} files` +
+      (failed.length ? ` · ${failed.length} failed` : ''),
+  );
+  return 0;
+}
+
+/** Map the items' features: the chosen projection in 2-D and 3-D, plus PCA; k-means clusters
+ *  (stored on the items) and the quality figures of the main layout. */
+export async function mapItems(
+  engine,
+  items,
+  { projection, dims, seed, clusters, feature, log, quiet },
+) {
+  const n = items.length;
+  const d = items[0].features.length;
+  const raw = new Float32Array(n * d);
+  items.forEach((it, i) => raw.set(it.features, i * d));
+  // Scaled the way the page scales them, so a folder gives the same map in both.
+  const X = standardize(raw, n, d, featureBlocks(d, feature));
+  const spherical = feature === 'embedding' || feature === 'embedding+timbre';
+  const labelNames = [...new Set(items.map((it) => it.label).filter(Boolean))].sort();
+  const labels = Int32Array.from(items, (it) => (it.label ? labelNames.indexOf(it.label) : -1));
+  const layouts = {};
+  let quality = null;
+  const wanted = [
+    [projection, dims],
+    [projection, 5 - dims],
+  ];
+  if (projection !== 'pca') wanted.push(['pca', 2], ['pca', 3]);
+  for (const [proj, k] of wanted) {
+    const t0 = Date.now();
+    const m = engine.createMap(X, n, d, { projection: proj, dims: k, seed, standardize: false });
+    try {
+      if (m.excluded.length) throw new Error(`${m.excluded.length} rows have non-finite features`);
+      const total = m.totalSteps;
+      let left = total;
+      while (left > 0) left = m.step(Math.max(1, Math.ceil(total / 20)));
+      layouts[`${proj}-${k}d`] = m.layout();
+      if (proj === projection && k === dims) {
+        const kk = Math.min(QUALITY_K, n - 2);
+        quality = { layout: `${proj}-${k}d` };
+        if (kk >= 1) Object.assign(quality, m.quality(kk, qualityQueries(n)));
+        if (labelNames.length > 1)
+          quality.labelAccuracy = m.labelAccuracy(labels, qualityQueries(n));
+        const kc = clusterCount(clusters, n, labelNames.length);
+        if (kc) {
+          const c = m.cluster(kc, spherical);
+          items.forEach((it, i) => {
+            it.cluster = c[i];
+          });
+          quality.clusters = kc;
+        }
+      }
+    } finally {
+      m.free();
+    }
+    if (!quiet) log(`${proj} ${k}-D of ${n} points in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  // The grid layout: the 2-D map assigned to the cells of a square grid (as AudioNotebooks'
+  // grid spritesheets), for maps up to GRID_MAX points.
+  const flat = layouts[`${projection}-2d`];
+  if (flat && gridAllowed(n)) {
+    const t0 = Date.now();
+    const cols = Math.ceil(Math.sqrt(n));
+    const rows = Math.ceil(n / cols);
+    const cell = engine.gridAssign(flat, n, cols, rows);
+    const grid = new Float32Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      grid[2 * i] = cell[i] % cols;
+      grid[2 * i + 1] = Math.floor(cell[i] / cols);
+    }
+    layouts['grid-2d'] = grid;
+    if (!quiet)
+      log(`grid ${cols} x ${rows} of ${n} points in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  if (quality && quality.trustworthiness !== undefined) {
+    const r = (v) => Math.round(v * 1000) / 1000;
+    quality.trustworthiness = r(quality.trustworthiness);
+    quality.continuity = r(quality.continuity);
+    if (quality.labelAccuracy !== undefined) quality.labelAccuracy = r(quality.labelAccuracy);
+    log(
+      `map quality (${quality.layout}, k = ${quality.k}): trustworthiness ${quality.trustworthiness}, ` +
+        `continuity ${quality.continuity}` +
+        (quality.labelAccuracy !== undefined
+          ? `, 1-NN label accuracy ${quality.labelAccuracy}`
+          : ''),
+    );
+  }
+  return { layouts, quality };
+}

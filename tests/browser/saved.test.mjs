@@ -224,6 +224,18 @@ test('the exported zip opens again unzipped with ?dataset= and dropped as it is'
   const again = unzipSync(fs.readFileSync(await exportZip(p1, 'again.zip')));
   assert.deepEqual(Object.keys(again).sort(), names.sort());
   for (const n of names) assert.ok(Buffer.from(again[n]).equals(Buffer.from(entries[n])), n);
+  // relabelled on the page (a labels file): the export says the new labels, the rest as read
+  const first = want.items[0][0];
+  const csv = path.join(root, 'relabel.csv');
+  fs.writeFileSync(csv, `file,label\n${first},relabelled\n`);
+  await p1.setInputFiles('#file-input', csv);
+  await p1.waitForFunction(() => window.sonomap.items[0]?.label === 'relabelled');
+  const third = unzipSync(fs.readFileSync(await exportZip(p1, 'third.zip')));
+  const at = (n) => Object.keys(third).find((k) => k.endsWith(`/${n}`));
+  const md = JSON.parse(Buffer.from(third[at('projections.json')]).toString()).metadata;
+  assert.equal(md.labelnames[md.labels[0]], 'relabelled');
+  assert.match(Buffer.from(third[at('labels.tsv')]).toString(), /\trelabelled\t/);
+  assert.ok(Buffer.from(third[at('sprite.png')]).equals(Buffer.from(entries[at('sprite.png')])));
   await p1.close();
   const { page: p2 } = await pageWith(server.url);
   await p2.setInputFiles('#file-input', zipPath);

@@ -11,6 +11,7 @@ import { labelColors } from '../view/legend.js';
 import { WorkerPool } from '../workers/pool.js';
 import { player, progress, ui } from './context.js';
 import { decodeInPage } from './decode.js';
+import { labelKey } from './export.js';
 import { reset, showEmpty, showLayout } from './mapping.js';
 import { loadFeatureRows, refreshPredictions } from './predictions.js';
 import { reason } from './progress.js';
@@ -131,6 +132,7 @@ export async function openSource(source, label, { savedId = null } = {}) {
       source,
       sourceNames: ds.names,
       savedId,
+      loadedLabels: labelKey(model.items),
       loadedQuality:
         q && Number.isFinite(q.trustworthiness)
           ? { k: 10, labelAccuracy: NaN, layout: main, ...q }

@@ -26,6 +26,44 @@ export const safeName = (s) =>
 /** The last dataset export: {kind: 'zip' | 'folder', name, names, bytes}, or null. */
 export let lastDatasetExport = null;
 
+/** The labels and predicted labels of a map's points, as one string to compare. */
+export const labelKey = (items) =>
+  JSON.stringify(items.map((it) => [it.label || '', it.predicted?.label ?? null]));
+
+const jsonBlob = (v) => new Blob([JSON.stringify(v)], { type: 'application/json' });
+
+/** A loaded map whose labels changed on the page (a labels file, confirmed predictions): its
+ *  config.json, projections.json and labels.tsv say the new ones; the rest stays as read. */
+async function relabel(model, files) {
+  const built = buildDataset({
+    ...model,
+    layouts: {},
+    mainLayout: null,
+    sprite: null,
+    audio: null,
+  });
+  const cfg = files.get('config.json');
+  const config = cfg ? JSON.parse(await cfg.text()) : {};
+  const proj = JSON.parse(await files.get('projections.json').text());
+  const md = proj.metadata ?? {};
+  proj.metadata = md;
+  const bm = built.projections.metadata;
+  md.labels = bm.labels;
+  md.labelnames = bm.labelnames;
+  delete md.predicted;
+  delete md.predicted_confidence;
+  if (bm.predicted) {
+    md.predicted = bm.predicted;
+    md.predicted_confidence = bm.predicted_confidence;
+  }
+  delete config.prediction;
+  if (built.config.prediction) config.prediction = built.config.prediction;
+  config.labels = typeof config.labels === 'string' ? config.labels : 'labels.tsv';
+  files.set('config.json', jsonBlob(config));
+  files.set('projections.json', jsonBlob(proj));
+  files.set(config.labels, new Blob([built.labelsTsv], { type: 'text/tab-separated-values' }));
+}
+
 /** The map's dataset folder as [[name, Blob]]. A map opened from a dataset (a folder, a zip, a
  *  saved map) gives back the files it was read from, byte for byte. */
 export async function datasetFiles(model, { wasm, say = () => {} }) {
@@ -37,7 +75,12 @@ export async function datasetFiles(model, { wasm, say = () => {} }) {
         const blob = await model.source.get(name).catch(() => null); // offline: left out
         if (blob) model.sourceFiles.set(name, blob);
       }
-    return [...model.sourceFiles].filter(([, b]) => b);
+    const files = new Map(model.sourceFiles);
+    if (labelKey(model.items) !== model.loadedLabels)
+      await relabel(model, files).catch((e) => {
+        say(`the new labels could not be written (${e.message}); the folder as it was read`);
+      });
+    return [...files].filter(([, b]) => b);
   }
   say('encoding the spriteclip…');
   const wav = await encodeWav(wasm, model.audio.buffer, model.audio.rate);

@@ -64,20 +64,10 @@ const near = (a, b, tol, what) => {
   assert.ok(worst < tol, `${what}: differ by ${worst}`);
 };
 
-async function clearSaved(page) {
-  await page.evaluate(
-    () =>
-      new Promise((resolve) => {
-        const r = indexedDB.deleteDatabase('sonomap');
-        r.onsuccess = r.onerror = r.onblocked = () => resolve();
-      }),
-  );
-}
-
 test('a finished map is saved and reopens after a reload with the same positions, no analysis', async () => {
   const { page, errors } = await openPage(browser.context, server.url);
-  await clearSaved(page);
-  await page.reload();
+  // a fresh browser profile (harness.mjs launch): no saved maps yet
+  assert.deepEqual(await page.evaluate(() => window.sonomap.savedMaps), []);
   const files = SOUNDS.slice(0, 16);
   const text = await mapFiles(page, files);
   assert.match(text, /^Mapped 16 sounds$/);

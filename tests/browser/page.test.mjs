@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { unzipSync } from 'fflate';
 import { copySite, launch, openPage as open, serve, waitStatus as wait } from './harness.mjs';
 
 const ROOT = process.cwd();
@@ -200,21 +201,24 @@ test('files and folders dropped through the pickers become a map you can hear', 
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(OUTDIR, 'map.png') });
 
-  // Export: the dataset files (downloads where the browser cannot write a folder), which open
-  // again with ?dataset= as the same map.
+  // Export: the dataset folder as one .zip (where the browser cannot write a folder), which
+  // opens again with ?dataset= as the same map once unzipped.
   await page.evaluate(() => {
     window.showDirectoryPicker = undefined;
   });
-  const downloads = [];
-  page.on('download', (d) => downloads.push(d));
+  const download = page.waitForEvent('download');
   await page.click('#export');
   await waitStatus(page, /exported to|export failed/, 30000);
-  assert.match(await status(page), /^Mapped 48 sounds · 2 failed · exported to your downloads/);
-  for (let t = 0; t < 50 && downloads.length < 8; t++) await page.waitForTimeout(100);
+  assert.match(
+    await status(page),
+    /^Mapped 48 sounds · 2 failed · exported to your downloads \(browser\.zip\)$/,
+  );
+  const zipFile = path.join(tmpRoot, 'browser.zip');
+  await (await download).saveAs(zipFile);
   const exp = path.join(tmpRoot, 'exported');
   fs.mkdirSync(exp, { recursive: true });
-  for (const d of downloads)
-    await d.saveAs(path.join(exp, d.suggestedFilename().replace(/^browser-/, '')));
+  for (const [name, bytes] of Object.entries(unzipSync(fs.readFileSync(zipFile))))
+    fs.writeFileSync(path.join(exp, name.replace(/^browser\//, '')), bytes);
   assert.deepEqual(fs.readdirSync(exp).sort(), [
     'audio-sprites.json',
     'audio.wav',

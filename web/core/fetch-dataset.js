@@ -63,10 +63,12 @@ export async function firstThatLoads(names, load) {
  *  origin. Several sheets (sprite.sheets, split at the texture limit by the CLI) are drawn
  *  into one atlas of at most `maxSide` px a side, tiles shrunk only as far as that needs. */
 export async function fetchSprite(base, sprite, n, maxSide = 4096) {
+  // base: the folder's URL, or a function giving a file's URL (a zip's or saved map's Blob)
+  const urlOf = typeof base === 'function' ? base : (f) => inFolder(base, f).href;
   if (!sprite.sheets) {
     const img = new Image();
     await firstThatLoads(sprite.files, async (f) => {
-      img.src = inFolder(base, f).href;
+      img.src = urlOf(f);
       await img.decode();
     });
     const cols = sprite.cols || Math.ceil(Math.sqrt(n));
@@ -76,7 +78,7 @@ export async function fetchSprite(base, sprite, n, maxSide = 4096) {
   const images = await Promise.all(
     sheets.map(async (sh) => {
       const img = new Image();
-      img.src = inFolder(base, sh.file).href;
+      img.src = urlOf(sh.file);
       try {
         await img.decode();
       } catch {

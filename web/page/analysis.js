@@ -12,16 +12,20 @@ import { buildAtlas } from '../view/atlas.js';
 import { labelColors } from '../view/legend.js';
 import { poolSize, WorkerPool } from '../workers/pool.js';
 import { player, progress, ui } from './context.js';
+import { loadZip } from './dataset-loading.js';
 import { decodeInPage } from './decode.js';
 import { pathLabels } from './files.js';
 import { labelMap, labelsFromTables, readLabelFiles } from './label-files.js';
 import { projectModel, reset, showEmpty } from './mapping.js';
 import { refreshPredictions } from './predictions.js';
 import { reason } from './progress.js';
+import { forgetResults, keepResult, keptResults, resultKey } from './resume.js';
+import { saveCurrentMap } from './saved-maps.js';
 import { projector, shippedModel, wasmModule } from './services.js';
 import { state } from './state.js';
 
 async function analyzeOne(pool, entry, opts) {
+  state.analysed++;
   try {
     return await pool.run({ type: 'file', file: entry.file, path: entry.path, opts });
   } catch (err) {
@@ -61,6 +65,11 @@ async function takeModel(models) {
 export async function analyze(found) {
   let { entries, skipped, models, labelFiles } = await found;
   if (labelFiles?.length && !entries.length && !models?.length) return labelMap(labelFiles);
+  // A dataset folder as one .zip (an export): opened as a map, not analysed.
+  if (entries.length && entries.every((e) => /\.zip$/i.test(e.path))) {
+    if (await loadZip(entries[0].file)) saveCurrentMap();
+    return;
+  }
   if (models?.length) {
     await takeModel(models);
     if (!entries.length && state.modelFile) {
@@ -132,7 +141,7 @@ export async function analyze(found) {
       return error;
     }
     pool = p;
-    modelFile = { name: m.name, info };
+    modelFile = { name: m.name, info, size: m.bytes.length };
     return null;
   };
   if (needsModel(features)) {
@@ -179,7 +188,12 @@ export async function analyze(found) {
   state.pool = pool;
   projector(module); // starts its worker while the files are analysed
   const parts = new Array(entries.length).fill(null);
-  const settle = (i, part, err) => {
+  // Files analysed before a reload or a closed tab: their kept results (resume.js).
+  const modelId = modelFile ? `${modelFile.name}:${modelFile.size}` : '';
+  const keys = entries.map((e, i) => resultKey(e, { ...opts, label: labels[i] }, modelId));
+  const kept = await keptResults(keys);
+  if (run !== state.run) return;
+  const settle = (i, part, err, fromStore = false) => {
     if (run !== state.run) return;
     if (!err && !part.items.length) err = new Error('no sound came out of the analysis');
     if (err) {
@@ -188,15 +202,22 @@ export async function analyze(found) {
       return;
     }
     parts[i] = part;
+    if (!fromStore) keepResult(keys[i], part);
     state.decodedBy[part.decodedBy] = (state.decodedBy[part.decodedBy] ?? 0) + 1;
     progress.fileDone(true);
   };
   // With a model, whole clips go to the workers a few at a time so their patches are embedded
   // in one batch; otherwise (and in long mode, where one file is already many patches) singly.
-  const batch = analysisBatch(entries.length, pool.size, { model: !!modelFile, mode });
+  kept.forEach((part, i) => {
+    if (part) settle(i, part, null, true);
+  });
+  state.reused = kept.filter(Boolean).length;
+  if (state.reused)
+    ui.announce.textContent = `${state.reused} of ${entries.length} files reused from an earlier analysis`;
+  const todo = entries.map((_e, i) => i).filter((i) => !kept[i]);
+  const batch = analysisBatch(todo.length, pool.size, { model: !!modelFile, mode });
   const jobs = [];
-  for (let i = 0; i < entries.length; i += batch)
-    jobs.push(entries.slice(i, i + batch).map((_e, k) => i + k));
+  for (let i = 0; i < todo.length; i += batch) jobs.push(todo.slice(i, i + batch));
   state.jobSizes = jobs.map((j) => j.length);
   await Promise.all(
     jobs.map(async (idx) => {
@@ -210,6 +231,7 @@ export async function analyze(found) {
         return;
       }
       let results;
+      state.analysed += idx.length;
       try {
         ({ results } = await pool.run({
           type: 'files',
@@ -221,7 +243,18 @@ export async function analyze(found) {
           opts,
         }));
       } catch (err) {
-        for (const i of idx) settle(i, null, err);
+        // A worker that died on one of them: each file again on its own, so only that one fails.
+        const retry = /^the analysis stopped/.test(err.message);
+        await Promise.all(
+          idx.map(async (i) => {
+            if (!retry) return settle(i, null, err);
+            try {
+              settle(i, await analyzeOne(pool, entries[i], { ...opts, label: labels[i] }));
+            } catch (e) {
+              settle(i, null, e);
+            }
+          }),
+        );
         return;
       }
       await Promise.all(
@@ -250,13 +283,19 @@ export async function analyze(found) {
     showEmpty(true);
     return;
   }
-  if (skipped) progress.note(`${skipped} non-audio file${skipped === 1 ? '' : 's'} skipped`);
+  const more = (t) => progress.note([progress.extra, t].filter(Boolean).join(' · '));
+  if (skipped) more(`${skipped} non-audio file${skipped === 1 ? '' : 's'} skipped`);
+  if (state.reused) more(`${state.reused} reused from an earlier analysis`);
   const model = modelFromParts(good, mode, features, modelFile);
   state.model = model;
   refreshPredictions();
   player.setAudio(model.audio.buffer, SPRITECLIP_RATE);
   ui.exportBtn.disabled = false;
   await projectModel(ui.projection.value);
+  // The analysis is over: its kept results were only for resuming it.
+  forgetResults(keys);
+  if (run !== state.run || !state.model?.mainLayout) return;
+  await saveCurrentMap();
 }
 
 function modelFromParts(parts, mode, features, modelFile) {

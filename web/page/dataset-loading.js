@@ -1,48 +1,119 @@
-// dataset-loading.js — ?dataset=<folder>: a dataset folder on this site (config.json,
-// projections.json, the sprite sheet, the spriteclip) opened as a map.
-import { parseDataset } from '../core/dataset.js';
-import {
-  datasetBase,
-  fetchDatasetFiles,
-  fetchOk,
-  fetchSprite,
-  firstThatLoads,
-  inFolder,
-} from '../core/fetch-dataset.js';
+// dataset-loading.js — a dataset folder opened as a map: ?dataset=<folder> on this site, a
+// dropped .zip of one, or a saved map (dataset-source.js reads all three the same way and
+// names the file when something is wrong). The files read are kept with the model
+// (model.sourceFiles), so export and saving write the same bytes again.
+
+import { httpSource, readDataset, spriteProblem, zipSource } from '../core/dataset-source.js';
+import { datasetBase, fetchSprite } from '../core/fetch-dataset.js';
 import { SPRITECLIP_RATE } from '../core/policy.js';
 import { placeholderSprite } from '../view/atlas.js';
 import { labelColors } from '../view/legend.js';
 import { WorkerPool } from '../workers/pool.js';
 import { player, progress, ui } from './context.js';
 import { decodeInPage } from './decode.js';
+import { labelKey } from './export.js';
 import { reset, showEmpty, showLayout } from './mapping.js';
-import { loadFeatureRows } from './predictions.js';
+import { loadFeatureRows, refreshPredictions } from './predictions.js';
 import { reason } from './progress.js';
 import { showQuality } from './quality.js';
 import { wasmModule } from './services.js';
+import { refreshSimilar } from './similar.js';
 import { state } from './state.js';
 
 export async function loadDataset(param) {
+  let source;
+  try {
+    source = httpSource(datasetBase(param));
+  } catch (e) {
+    reset();
+    progress.message(
+      `Could not open the map ${param}: ${reason(e)}. Drop sounds here to make a new map.`,
+    );
+    showEmpty(true);
+    return false;
+  }
+  return openSource(source, param);
+}
+
+/** A dropped .zip (a File) of a dataset folder. */
+export async function loadZip(file) {
+  let source;
+  try {
+    source = zipSource(new Uint8Array(await file.arrayBuffer()), file.name);
+  } catch (e) {
+    reset();
+    progress.message(`Could not open ${file.name}: ${reason(e)}`);
+    showEmpty(true);
+    return false;
+  }
+  return openSource(source, file.name);
+}
+
+async function spriteFrom(found, model, n, notes, raw) {
+  if (model.sprite.sheets) {
+    // several sheets, drawn into one atlas (fetch-dataset.js)
+    try {
+      return await fetchSprite(
+        (f) => {
+          if (!raw.has(f)) throw new Error(`${f} is missing`);
+          return URL.createObjectURL(raw.get(f));
+        },
+        model.sprite,
+        n,
+      );
+    } catch (e) {
+      notes.push(`${reason(e)} (plain tiles shown)`);
+      return placeholderSprite(n);
+    }
+  }
+  if (!found) {
+    notes.push('no sprite sheet');
+    return placeholderSprite(n);
+  }
+  const img = new Image();
+  img.src = URL.createObjectURL(found.blob);
+  try {
+    await img.decode();
+  } catch {
+    notes.push(`${found.name} is not an image that can be read (plain tiles shown)`);
+    return placeholderSprite(n);
+  }
+  const cols = model.sprite.cols || Math.ceil(Math.sqrt(n));
+  const bad = spriteProblem(
+    found.name,
+    img.naturalWidth,
+    img.naturalHeight,
+    n,
+    cols,
+    model.sprite.tile,
+  );
+  if (bad) {
+    notes.push(`${bad} (plain tiles shown)`);
+    return placeholderSprite(n);
+  }
+  return {
+    image: img,
+    cols,
+    tile: model.sprite.tile || Math.floor(img.naturalWidth / cols),
+    count: n,
+  };
+}
+
+/** Opens a dataset source (dataset-source.js) as the map; `label` names it in the status.
+ *  Resolves true when the map is shown. */
+export async function openSource(source, label, { savedId = null } = {}) {
   const run = reset();
+  state.entries = null;
   showEmpty(false);
-  progress.message(`Loading the map ${param}…`);
+  progress.message(`Loading the map ${label}…`);
   progress.busy(true);
   try {
-    const base = datasetBase(param);
-    const [config, proj] = await fetchDatasetFiles(base);
-    const model = parseDataset(config, proj);
+    const ds = await readDataset(source, { embeddings: !source.head });
+    const { model, config } = ds;
     const n = model.items.length;
-    if (n === 0) throw new Error('it has no sounds');
     const notes = [];
-    // The sprite sheet.
-    let sprite;
-    try {
-      sprite = await fetchSprite(base, model.sprite, n);
-    } catch {
-      notes.push('no sprite sheet');
-      sprite = placeholderSprite(n);
-    }
-    if (run !== state.run) return;
+    const sprite = await spriteFrom(ds.sprite, model, n, notes, ds.raw);
+    if (run !== state.run) return false;
     const main = model.mainLayout;
     const dims = main.endsWith('3d') ? 3 : 2;
     const labels = model.items.map((it) => it.label || '');
@@ -51,11 +122,17 @@ export async function loadDataset(param) {
       ...model,
       sprite,
       X: null,
+      features: config.features,
       paths: null,
       unit: 'sound',
       mode: config.mode || 'clip',
       labelInfo: labelColors(labels),
-      loadedFrom: param,
+      loadedFrom: label,
+      sourceFiles: ds.raw,
+      source,
+      sourceNames: ds.names,
+      savedId,
+      loadedLabels: labelKey(model.items),
       loadedQuality:
         q && Number.isFinite(q.trustworthiness)
           ? { k: 10, labelAccuracy: NaN, layout: main, ...q }
@@ -65,26 +142,34 @@ export async function loadDataset(param) {
     fillProjectionChoices(model.layouts, main);
     showLayout(model.layouts[main], true, dims);
     showQuality(state.model.loadedQuality?.layout === main ? state.model.loadedQuality : null);
+    ui.exportBtn.disabled = false;
     // The spriteclip, decoded by the engine in a worker (16 kHz mono), else by the browser.
-    try {
-      const bytes = await firstThatLoads(model.audio.files, async (f) =>
-        (await fetchOk(inFolder(base, f), f)).arrayBuffer(),
-      );
-      const audio = await decodeSpriteclip(bytes);
-      if (run !== state.run) return;
-      player.setAudio(audio.samples, audio.rate);
-    } catch (e) {
-      notes.push(`no sound (${reason(e)})`);
+    if (!ds.audio) notes.push('no sound (no spriteclip in the folder)');
+    else
+      try {
+        const audio = await decodeSpriteclip(await ds.audio.blob.arrayBuffer());
+        if (run !== state.run) return false;
+        player.setAudio(audio.samples, audio.rate);
+      } catch (e) {
+        notes.push(`no sound (${ds.audio.name}: ${reason(e)})`);
+      }
+    if (run !== state.run) return false;
+    // the feature rows similar sounds and label predictions use (predictions.js)
+    if (source.base) loadFeatureRows(source.base, config, run);
+    else if (ds.X) {
+      state.model.loadedRows = { X: ds.X, d: ds.d };
+      if (state.model.labelInfo && !model.items.some((it) => it.predicted)) refreshPredictions();
+      else refreshSimilar();
     }
-    if (run !== state.run) return;
-    loadFeatureRows(base, config, run);
-    progress.mapped(n, 'sound', [`loaded from ${param}`, ...notes].join(' · '));
+    progress.mapped(n, 'sound', [`loaded from ${label}`, ...notes].join(' · '));
+    return true;
   } catch (e) {
-    if (run !== state.run) return;
+    if (run !== state.run) return false;
     progress.message(
-      `Could not open the map ${param}: ${reason(e)}. Drop sounds here to make a new map.`,
+      `Could not open the map ${label}: ${reason(e)}. Drop sounds here to make a new map.`,
     );
     showEmpty(true);
+    return false;
   }
 }
 

@@ -5,9 +5,11 @@ import { placeholderSprite } from '../view/atlas.js';
 import { labelColors } from '../view/legend.js';
 import { legend, player, progress, ui, view } from './context.js';
 import { descriptorValues } from './descriptors.js';
+import { lastDatasetExport } from './export.js';
 import { projectModel, reset, showEmpty } from './mapping.js';
 import { offline } from './offline.js';
 import { featureRows, refreshPredictions } from './predictions.js';
+import { saved } from './saved-maps.js';
 import { lassoOn, lastSelectionExport } from './selection-panel.js';
 import { openSimilar } from './similar.js';
 import { state } from './state.js';
@@ -219,6 +221,29 @@ export function installDebugHandle() {
     },
     get offline() {
       return { ...offline };
+    },
+    get savedMaps() {
+      return saved.maps.map((r) => ({ ...r }));
+    },
+    get lastSave() {
+      return saved.lastSave ? { ...saved.lastSave } : null;
+    },
+    get storage() {
+      return saved.storage ? { ...saved.storage } : null;
+    },
+    get savedId() {
+      return state.model?.savedId ?? null;
+    },
+    get reused() {
+      return state.reused;
+    },
+    get analysed() {
+      return state.analysed;
+    },
+    get datasetExport() {
+      return lastDatasetExport
+        ? { ...lastDatasetExport, names: [...lastDatasetExport.names] }
+        : null;
     },
     mapFeatures,
     /** {from, list: [{index, distance}]} of the similar panel, or null when it is closed. */

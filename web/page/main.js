@@ -53,6 +53,13 @@
 //                  fitted distance / camera distance)
 //   .drawStats     {draws, ms}: frames the map has drawn and the main thread's time in them
 //   .offline       {supported, ready, updateReady, error}: the service worker (offline.js)
+//   .savedMaps     [{id, name, count, date, bytes}] the maps kept in this browser, newest first
+//   .lastSave      {ok, id} or {ok: false, error} of the last save (error: e.g. 'QuotaExceededError')
+//   .storage       {usage, quota, persisted} of this site's storage, or null
+//   .savedId       the saved map the map on the page is (its id), or null
+//   .reused        files of this map whose analysis was kept from an interrupted one (resume.js)
+//   .analysed      files sent to the analysis workers since the page opened
+//   .datasetExport {kind: 'zip' | 'folder', name, names, bytes} of the last Export, or null
 //   .similar       {from, list: [{index, distance}]}: the similar panel's 10 nearest sounds to
 //                  point `from` by cosine distance between feature rows, or null when closed
 //   .openSimilar(i) opens the similar panel for point i (a click does too); returns .similar
@@ -79,6 +86,7 @@ import { onClick, onHover } from './listening.js';
 import { showEmpty, wireLayoutChanges } from './mapping.js';
 import { registerOffline } from './offline.js';
 import { Progress } from './progress.js';
+import { refreshSaved } from './saved-maps.js';
 import { isHiddenPoint, onBox, updateStates } from './selection.js';
 import { wireSelection } from './selection-panel.js';
 import { wasmModule } from './services.js';
@@ -121,6 +129,7 @@ const param =
 if (param) loadDataset(param);
 else {
   showEmpty(true);
+  refreshSaved();
   progress.message('Drop sounds or a folder anywhere to make a map');
   wasmModule().catch(() => {}); // compile while the person picks files
 }

@@ -21,6 +21,7 @@ export const state = {
   drawTimer: 0, //      a progress layout waiting to be drawn (large maps)
   drawLast: 0, //       when the last progress layout was drawn
   drawPending: null, // [layout, dims] waiting for drawTimer
+  analysed: 0, //       files sent to the analysis workers since the page opened
   labelsWorker: null, // the label-prediction Worker (predictions.js), made on first use
   labelsRows: null, //  the feature rows that worker holds (sent once per map)
   labelTables: null, // labels files given with the current sounds [{name, rows, problems}]
@@ -42,6 +43,7 @@ export const state = {
   selection: [], //     the selected points (box, lasso), in the order chosen; replaced on change
   boxTimer: 0, //       the next sound of the selection played in turn
   selectionPlaying: -1, // the selected point sounding in turn now, or -1
+  reused: 0, //         files of this map whose analysis was kept from an interrupted one
   similar: null, //     {from, list: [{index, distance}]} shown in the similar panel
   predicting: 0, //     the label-prediction request in flight (0: none)
 };
@@ -63,6 +65,7 @@ export function resetState() {
   state.quality = null;
   state.grid = false;
   state.selection = [];
+  state.reused = 0;
   state.similar = null;
   state.predicting = 0;
   return state.run;

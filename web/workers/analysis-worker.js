@@ -175,6 +175,17 @@ self.onmessage = async (e) => {
     }
     return;
   }
+  // Test hook (tests/browser/saved.test.mjs): a file whose path contains "sonomap-test-crash"
+  // makes this worker die the way a crash does (an error thrown outside any job, which the page
+  // sees as the worker's 'error' event), so a test can check that the pool replaces the worker,
+  // reports that file and maps the rest.
+  const paths = m.type === 'file' ? [m.path] : m.type === 'files' ? m.files.map((f) => f.path) : [];
+  if (paths.some((p) => p?.includes('sonomap-test-crash'))) {
+    setTimeout(() => {
+      throw new Error('the worker crashed (test hook)');
+    });
+    return;
+  }
   let out;
   try {
     out = await handle(m);

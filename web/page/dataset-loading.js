@@ -2,6 +2,7 @@
 // projections.json, the sprite sheet, the spriteclip) opened as a map.
 import { parseDataset } from '../core/dataset.js';
 import { SPRITECLIP_RATE } from '../core/policy.js';
+import { timePaths } from '../core/timepath.js';
 import { placeholderSprite } from '../view/atlas.js';
 import { labelColors } from '../view/legend.js';
 import { WorkerPool } from '../workers/pool.js';
@@ -94,8 +95,9 @@ export async function loadDataset(param) {
       ...model,
       sprite,
       X: null,
-      paths: null,
-      unit: 'sound',
+      // long recordings: their windows in time order (README "The dataset folder")
+      paths: timePaths(model.items, config.mode),
+      unit: config.mode === 'long' ? 'moment' : 'sound',
       mode: config.mode || 'clip',
       labelInfo: labelColors(labels),
       loadedFrom: param,

@@ -6,6 +6,7 @@ import { labelColors } from '../view/legend.js';
 import { player, progress, ui, view } from './context.js';
 import { projectModel, reset, showEmpty } from './mapping.js';
 import { state } from './state.js';
+import { timelineDebug } from './timeline.js';
 
 /** Maps n rows of d features (no audio; every point a plain tile) through the projection
  *  worker, as a dropped folder would be after its analysis. opts: projection, dims, labels
@@ -163,6 +164,9 @@ export function installDebugHandle() {
     },
     mapFeatures,
   };
+  // the parts' own fields (their getters, copied as they are)
+  for (const part of [timelineDebug])
+    Object.defineProperties(debug, Object.getOwnPropertyDescriptors(part));
   Object.defineProperty(window, 'sonomap', {
     value: Object.freeze(debug),
     writable: false,

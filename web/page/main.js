@@ -33,6 +33,9 @@
 //   .busy          whether a map is being made
 //   .lastMapMs     wall time of the last projection run (ms, from the request to its layout)
 //   .drawStats     {draws, ms}: frames the map has drawn and the main thread's time in them
+//   .timePath      long recordings: per recording the indices of its windows in time order
+//   .timePathDrawn line segments of the time path the view draws
+//   .playhead      {path, window, index, time (s), playing} of the recording played last, or null
 //   .mapFeatures(X, n, d, {projection, dims, labels, features}) maps feature rows made
 //                  elsewhere (no audio, plain tiles) through the same projection worker; resolves
 //                  {ms, status} when the layout is shown. For tests of large maps.
@@ -48,6 +51,7 @@ import { showEmpty, wireLayoutChanges } from './mapping.js';
 import { Progress } from './progress.js';
 import { onBox, updateStates } from './selection.js';
 import { wasmModule } from './services.js';
+import { clickPlaysRecording, wireTimeline } from './timeline.js';
 import { hideTooltipIfMoved } from './tooltip.js';
 
 const ui = findElements(document);
@@ -58,7 +62,7 @@ let view = null;
 try {
   view = new MapView(ui.canvas, {
     onHover,
-    onClick,
+    onClick: (i, e) => clickPlaysRecording(i) || onClick(i, e),
     onBox,
     onInteract: () => hideTooltipIfMoved(),
   });
@@ -68,6 +72,7 @@ try {
 setContext({ ui, view, progress, player: new Player(), legend });
 wireLayoutChanges();
 wireEvents();
+wireTimeline();
 installDebugHandle();
 
 const param = new URLSearchParams(location.search).get('dataset');

@@ -4,6 +4,8 @@
 // frame statistics.
 /** Below this tile edge (CSS px) tiles are drawn as plain squares of their colour. */
 export const DOT_PX = 7;
+/** The time path of long recordings: the page's accent, premultiplied, about 60 % opaque. */
+const PATH_COLOR = [0.18, 0.47, 0.56, 0.6];
 
 /** Draws view's current state into its canvas. */
 export function drawFrame(view) {
@@ -23,7 +25,7 @@ export function drawFrame(view) {
     if (view.lineCount) {
       gl.useProgram(view.lines3.prog);
       gl.uniformMatrix4fv(view.lines3.u.u_mvp, false, mvp);
-      gl.uniform4fv(view.lines3.u.u_color, [0.16, 0.18, 0.22, 0.5]);
+      gl.uniform4fv(view.lines3.u.u_color, PATH_COLOR);
       gl.bindVertexArray(view.lineVao);
       gl.drawElements(gl.LINES, view.lineCount, gl.UNSIGNED_INT, 0);
     }
@@ -47,7 +49,7 @@ export function drawFrame(view) {
       gl.useProgram(view.lines.prog);
       gl.uniform2fv(view.lines.u.u_scale, scale);
       gl.uniform2fv(view.lines.u.u_offset, offset);
-      gl.uniform4fv(view.lines.u.u_color, [0.16, 0.18, 0.22, 0.5]);
+      gl.uniform4fv(view.lines.u.u_color, PATH_COLOR);
       gl.bindVertexArray(view.lineVao);
       gl.drawElements(gl.LINES, view.lineCount, gl.UNSIGNED_INT, 0);
     }

@@ -70,7 +70,11 @@ export function installDebugHandle() {
       return state.shown && state.model ? state.model.items.length : 0;
     },
     get layout() {
+      if (state.shown && view?.anim) return view.positions.slice(); // travelling: as drawn now
       return state.shown && state.layout ? state.layout.slice() : new Float32Array(0);
+    },
+    get transitioning() {
+      return !!view?.anim;
     },
     get rawLayout() {
       return state.shown && state.rawLayout ? Array.from(state.rawLayout) : [];

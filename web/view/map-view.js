@@ -8,7 +8,8 @@
 //
 //   const view = new MapView(canvas, {onHover(i, e), onClick(i, e), onBox(indices), onInteract});
 //   view.setPoints({positions, dims?, atlas: {source, tile, cols}, tileIndex?, colors?, paths?});
-//   view.setPositions(positions, {dims?, animate?: ms})  // a new layout (the fit eases to it)
+//   view.setPositions(positions, {dims?, animate?: ms})  // a new layout (the fit eases to it;
+//                                                        // animate: the points travel, 2-D ↔ 3-D too)
 //   view.setColors(colors) · view.setStates(states)      // per point: 1 dimmed, 2 looping,
 //                                                        // 4 selected (focus), 8 in the box
 //   view.screenOf(i) → {x, y} (CSS px in the canvas) · view.pick(x, y) → index or -1
@@ -17,6 +18,7 @@ import { fitCamera3, fitDistance3, fitView2 } from './camera.js';
 import { drawFrame } from './draw.js';
 import { multiply, orbitView, perspective, setupGl } from './gl.js';
 import { wirePointer } from './input.js';
+import { morphDims, stepCamera } from './morph.js';
 import { firstShown, neighbor, pointsInRect } from './navigate.js';
 import { GridIndex } from './pick.js';
 
@@ -152,6 +154,15 @@ export class MapView {
   ) {
     const gl = this.gl;
     const changed = dims !== this.dims;
+    // a switch between 2-D and 3-D travels too (morph.js)
+    if (animate > 0 && changed && this.dims && this.n && positions.length === this.n * dims)
+      return morphDims(this, positions, dims, animate);
+    // a new layout while the points travel: they go on towards the new one
+    if (this.anim && !animate && !changed && positions.length === this.positions.length) {
+      this.anim.to = positions;
+      this.#afterMove(jump, settle, positions);
+      return;
+    }
     this.#setDims(dims);
     if (animate > 0 && !changed && this.positions.length === positions.length) {
       this.anim = {
@@ -459,6 +470,7 @@ export class MapView {
       const e = t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2; // ease in-out
       const p = this.positions;
       for (let k = 0; k < p.length; k++) p[k] = a.from[k] + (a.to[k] - a.from[k]) * e;
+      if (a.camera) stepCamera(this, a.camera, e);
       if (t >= 1) {
         this.positions = a.to;
         this.anim = null;
@@ -468,6 +480,7 @@ export class MapView {
       gl.bufferData(gl.ARRAY_BUFFER, this.positions, gl.DYNAMIC_DRAW);
       this.screenDirty = true;
       if (this.anim) this.redraw();
+      else a.done?.();
     }
     if (this.target) {
       const v = this.view,

@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 // build-web.mjs — bundles the page, its workers and the CLI with esbuild into dist/.
 //   node scripts/build-web.mjs [--dev]      (--dev: no minification, inline source maps)
 // Outputs: dist/index.html, dist/style.css, dist/main.js (from web/page/main.js),
-// dist/analysis-worker.js and dist/projection-worker.js (from web/workers/; module workers loaded
-// by URL next to main.js), dist/sonomap.mjs (the Node CLI from web/cli/main.mjs, with a shebang).
+// dist/analysis-worker.js, dist/projection-worker.js and dist/live-worker.js (from web/workers/;
+// module workers loaded by URL next to main.js), dist/mic-worklet.js (the live input's
+// AudioWorklet module), dist/sonomap.mjs (the Node CLI from web/cli/main.mjs, with a shebang).
 // Shader sources (web/view/shaders/*.vert, *.frag) are bundled as text. dist/sonomap.wasm comes
 // from the Makefile's emcc rule, not from here. dist/models/sonomap-s.smnn is copied from models/.
 import * as esbuild from 'esbuild';
@@ -37,6 +38,8 @@ await esbuild.build({
     main: path.join(web, 'page/main.js'),
     'analysis-worker': path.join(web, 'workers/analysis-worker.js'),
     'projection-worker': path.join(web, 'workers/projection-worker.js'),
+    'live-worker': path.join(web, 'workers/live-worker.js'),
+    'mic-worklet': path.join(web, 'workers/mic-worklet.js'),
   },
   outdir: dist,
   external: ['node:*'],

@@ -4,6 +4,7 @@ import { SEED, SPRITECLIP_RATE } from '../core/policy.js';
 import { placeholderSprite } from '../view/atlas.js';
 import { labelColors } from '../view/legend.js';
 import { player, progress, ui, view } from './context.js';
+import { liveDebug } from './live.js';
 import { projectModel, reset, showEmpty } from './mapping.js';
 import { state } from './state.js';
 import { timelineDebug } from './timeline.js';
@@ -169,7 +170,7 @@ export function installDebugHandle() {
     mapFeatures,
   };
   // the parts' own fields (their getters, copied as they are)
-  for (const part of [timelineDebug])
+  for (const part of [timelineDebug, liveDebug])
     Object.defineProperties(debug, Object.getOwnPropertyDescriptors(part));
   Object.defineProperty(window, 'sonomap', {
     value: Object.freeze(debug),

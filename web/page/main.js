@@ -38,6 +38,9 @@
 //   .timePath      long recordings: per recording the indices of its windows in time order
 //   .timePathDrawn line segments of the time path the view draws
 //   .playhead      {path, window, index, time (s), playing} of the recording played last, or null
+//   .live          the microphone (Listen live): {on, error (the message shown, or null),
+//                  position {x, y} page px of the marker or null, nearest [indices], distances,
+//                  updates (answers so far), rms}
 //   .mapFeatures(X, n, d, {projection, dims, labels, features}) maps feature rows made
 //                  elsewhere (no audio, plain tiles) through the same projection worker; resolves
 //                  {ms, status} when the layout is shown. For tests of large maps.
@@ -49,6 +52,7 @@ import { loadDataset } from './dataset-loading.js';
 import { installDebugHandle } from './debug.js';
 import { wireEvents } from './events.js';
 import { onClick, onHover } from './listening.js';
+import { wireLive } from './live.js';
 import { showEmpty, wireLayoutChanges } from './mapping.js';
 import { Progress } from './progress.js';
 import { onBox, updateStates } from './selection.js';
@@ -75,6 +79,7 @@ setContext({ ui, view, progress, player: new Player(), legend });
 wireLayoutChanges();
 wireEvents();
 wireTimeline();
+wireLive();
 installDebugHandle();
 
 const param = new URLSearchParams(location.search).get('dataset');

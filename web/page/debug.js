@@ -3,6 +3,7 @@
 import { SEED, SPRITECLIP_RATE } from '../core/policy.js';
 import { placeholderSprite } from '../view/atlas.js';
 import { labelColors } from '../view/legend.js';
+import { atlasDebug } from './atlas-notice.js';
 import { player, progress, ui, view } from './context.js';
 import { liveDebug } from './live.js';
 import { projectModel, reset, showEmpty } from './mapping.js';
@@ -170,7 +171,7 @@ export function installDebugHandle() {
     mapFeatures,
   };
   // the parts' own fields (their getters, copied as they are)
-  for (const part of [timelineDebug, liveDebug])
+  for (const part of [timelineDebug, liveDebug, atlasDebug])
     Object.defineProperties(debug, Object.getOwnPropertyDescriptors(part));
   Object.defineProperty(window, 'sonomap', {
     value: Object.freeze(debug),

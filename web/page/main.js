@@ -41,11 +41,14 @@
 //   .live          the microphone (Listen live): {on, error (the message shown, or null),
 //                  position {x, y} page px of the marker or null, nearest [indices], distances,
 //                  updates (answers so far), rms}
+//   .tilesDropped  {width, height, budget, n} when the sprite sheet is past the GPU's texture
+//                  budget and the map draws plain points (with a notice), else null
 //   .mapFeatures(X, n, d, {projection, dims, labels, features}) maps feature rows made
 //                  elsewhere (no audio, plain tiles) through the same projection worker; resolves
 //                  {ms, status} when the layout is shown. For tests of large maps.
 import { Legend } from '../view/legend.js';
 import { MapView } from '../view/map-view.js';
+import { wireAtlasNotice } from './atlas-notice.js';
 import { Player } from './audio.js';
 import { findElements, setContext } from './context.js';
 import { loadDataset } from './dataset-loading.js';
@@ -80,6 +83,7 @@ wireLayoutChanges();
 wireEvents();
 wireTimeline();
 wireLive();
+wireAtlasNotice();
 installDebugHandle();
 
 const param = new URLSearchParams(location.search).get('dataset');

@@ -3,6 +3,12 @@
 // so many that the grid would pass maxSide.
 import { PLACEHOLDER_TILE } from '../core/policy.js';
 
+/** The largest sprite sheet side the map uploads as one texture: the GPU's limit, at most
+ *  8192 px (256 MB of RGBA). Past it the map draws plain points (MapView.tilesDropped). */
+export function atlasBudget(maxTexture = 8192) {
+  return Math.min(8192, maxTexture || 4096);
+}
+
 /** Grid size for n tiles of `tile` px: {cols, tile} with cols * tile <= maxSide. */
 export function atlasGrid(n, tile, maxSide = 4096) {
   const cols = Math.max(1, Math.ceil(Math.sqrt(Math.max(1, n))));

@@ -19,6 +19,7 @@ export function drawFrame(view) {
   gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
   const three = view.dims === 3;
   let p,
+    dots = false,
     size = view.pointSize();
   if (three) {
     const { mvp, pxPerWorld } = view.camera3();
@@ -53,7 +54,8 @@ export function drawFrame(view) {
       gl.bindVertexArray(view.lineVao);
       gl.drawElements(gl.LINES, view.lineCount, gl.UNSIGNED_INT, 0);
     }
-    if (size < DOT_PX) {
+    dots = size < DOT_PX || view.tilesDropped; // far out, or no sprite sheet
+    if (dots) {
       const d = view.dots;
       gl.useProgram(d.prog);
       gl.uniform2fv(d.u.u_scale, scale);
@@ -95,7 +97,7 @@ export function drawFrame(view) {
   gl.bindTexture(gl.TEXTURE_2D, view.texture);
   gl.uniform1i(p.u.u_atlas, 0);
   gl.bindVertexArray(view.vao);
-  if (three || size >= DOT_PX) gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, view.n);
+  if (three || !dots) gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, view.n);
   if (view.hover >= 0 && view.hover < view.n) {
     // The hovered point again, on top and larger: point the instance attributes at it.
     const i = view.hover;

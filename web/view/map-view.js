@@ -13,7 +13,8 @@
 //   view.setColors(colors) · view.setStates(states)      // per point: 1 dimmed, 2 looping,
 //                                                        // 4 selected (focus), 8 in the box
 //   view.screenOf(i) → {x, y} (CSS px in the canvas) · view.pick(x, y) → index or -1
-import { mapAspect } from '../core/policy.js';
+import { mapAspect, PLACEHOLDER_TILE } from '../core/policy.js';
+import { atlasBudget } from './atlas.js';
 import { fitCamera3, fitDistance3, fitView2 } from './camera.js';
 import { drawFrame } from './draw.js';
 import { multiply, orbitView, perspective, setupGl } from './gl.js';
@@ -89,8 +90,27 @@ export class MapView {
     const gl = this.gl;
     this.n = positions.length / dims;
     const n = this.n;
+    // A sprite sheet past the texture budget cannot be drawn: plain points instead, and the
+    // page is told (the 'sonomap-atlas' event on the canvas, detail {dropped, width, height, budget}).
+    const budget = atlasBudget(this.maxTexture);
+    const src = atlas.source;
+    this.tilesDropped = src.width > budget || src.height > budget;
+    this.canvas.dispatchEvent(
+      new CustomEvent('sonomap-atlas', {
+        detail: { dropped: this.tilesDropped, width: src.width, height: src.height, budget, n },
+      }),
+    );
+    if (this.tilesDropped) {
+      const c = document.createElement('canvas');
+      c.width = c.height = PLACEHOLDER_TILE.size;
+      const g = c.getContext('2d');
+      g.fillStyle = PLACEHOLDER_TILE.color;
+      g.fillRect(0, 0, c.width, c.height);
+      atlas = { source: c, tile: c.width, cols: 1 };
+      tileIndex = null;
+    }
     const tiles = new Float32Array(n);
-    for (let i = 0; i < n; i++) tiles[i] = tileIndex ? tileIndex[i] : i;
+    for (let i = 0; i < n; i++) tiles[i] = this.tilesDropped ? 0 : tileIndex ? tileIndex[i] : i;
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.tile);
     gl.bufferData(gl.ARRAY_BUFFER, tiles, gl.STATIC_DRAW);
     this.setColors(colors);

@@ -136,7 +136,7 @@ demo: build
 	@node scripts/make-demo.mjs
 	node scripts/serve.mjs $(DIST) $(PORT) --open-path "/?dataset=demo/"
 
-bench: bench-nn bench-map bench-model bench-e2e
+bench: bench-nn bench-map bench-model bench-e2e bench-view
 
 bench-nn: build native
 	node scripts/bench-nn.mjs
@@ -178,3 +178,8 @@ bench-model: build
 .PHONY: bench-e2e
 bench-e2e: build
 	node scripts/bench-e2e.mjs
+
+# Frame times of pan, zoom and hover on maps of 10k and 100k points in Chromium (cold and warm).
+.PHONY: bench-view
+bench-view: build
+	node scripts/bench-view.mjs

@@ -1,7 +1,7 @@
 // debug.js — window.sonomap, the read-only handle tests and the curious use (its fields are
 // listed in main.js), and mapFeatures, which maps feature rows made elsewhere.
 import { SEED, SPRITECLIP_RATE } from '../core/policy.js';
-import { placeholderSprite } from '../view/atlas.js';
+import { patternSprite, placeholderSprite } from '../view/atlas.js';
 import { labelColors } from '../view/legend.js';
 import { atlasDebug } from './atlas-notice.js';
 import { player, progress, ui, view } from './context.js';
@@ -12,7 +12,8 @@ import { timelineDebug } from './timeline.js';
 
 /** Maps n rows of d features (no audio; every point a plain tile) through the projection
  *  worker, as a dropped folder would be after its analysis. opts: projection, dims, labels
- *  (strings per row), features ('embedding' → cosine-friendly scaling, spherical clusters). */
+ *  (strings per row), features ('embedding' → cosine-friendly scaling, spherical clusters),
+ *  tiles (true: a made-up tile per point, as many as a real sheet, instead of one plain one). */
 async function mapFeatures(X, n, d, opts = {}) {
   if (!(X instanceof Float32Array) || X.length !== n * d)
     throw new Error('mapFeatures: X must be a Float32Array of n * d values');
@@ -41,7 +42,7 @@ async function mapFeatures(X, n, d, opts = {}) {
     items,
     layouts: {},
     mainLayout: null,
-    sprite: placeholderSprite(n),
+    sprite: opts.tiles ? patternSprite(n) : placeholderSprite(n),
     audio: { buffer: new Float32Array(0), rate: SPRITECLIP_RATE, samples: 0 },
     failed: [],
     X,

@@ -43,7 +43,7 @@
 //                  updates (answers so far), rms}
 //   .tilesDropped  {width, height, budget, n} when the sprite sheet is past the GPU's texture
 //                  budget and the map draws plain points (with a notice), else null
-//   .mapFeatures(X, n, d, {projection, dims, labels, features}) maps feature rows made
+//   .mapFeatures(X, n, d, {projection, dims, labels, features, tiles}) maps feature rows made
 //                  elsewhere (no audio, plain tiles) through the same projection worker; resolves
 //                  {ms, status} when the layout is shown. For tests of large maps.
 import { Legend } from '../view/legend.js';

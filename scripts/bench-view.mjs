@@ -8,7 +8,9 @@
 // timestamp (requestAnimationFrame) and the main thread's time in each drawn frame
 // (window.sonomap.drawStats). Each interaction runs twice on a freshly mapped page: cold (the
 // first time, right after the map is shown) and warm. The peer in the same run is the page's
-// idle frame interval (nothing drawn): a ratio of 1 is as fluid as the browser gets here.
+// idle frame interval (nothing drawn): a ratio of 1 is as fluid as the browser gets here; and,
+// for scale, a bare WebGL2 canvas drawing the same number of plain points (GL rendering time
+// alone, waited for with readPixels): what any map of n points costs in this browser.
 // The maps are synthetic feature rows (16-d, 20 clusters) laid out by PCA through
 // window.sonomap.mapFeatures, each point with its own made-up tile in a sprite sheet of the
 // page's size (12 px tiles at 100k). Timing-based: never part of `make test`.
@@ -108,6 +110,55 @@ async function drive(page, kind, steps) {
   return { interval, draw, drawn };
 }
 
+/** The peer: the least any page can do for n points in this browser — a bare WebGL2 canvas of
+ *  the map's size drawing n 3-px GL points of one colour (what the map draws at its fitted
+ *  zoom is n such points, sampled from the sheet), each frame waited for with a 1-px
+ *  readPixels → median and p95 ms of 30 frames. */
+async function bareDraw(browserContext, n) {
+  const page = await browserContext.newPage();
+  await page.setContent('<canvas id="c" width="1280" height="748"></canvas>');
+  const r = await page.evaluate(async (n) => {
+    const gl = document.getElementById('c').getContext('webgl2', { antialias: false });
+    const prog = gl.createProgram();
+    for (const [t, src] of [
+      [
+        gl.VERTEX_SHADER,
+        '#version 300 es\nlayout(location=0) in vec2 a;void main(){gl_Position=vec4(a,0,1);gl_PointSize=3.0;}',
+      ],
+      [
+        gl.FRAGMENT_SHADER,
+        '#version 300 es\nprecision mediump float;out vec4 o;void main(){o=vec4(1,0.5,0.2,1);}',
+      ],
+    ]) {
+      const sh = gl.createShader(t);
+      gl.shaderSource(sh, src);
+      gl.compileShader(sh);
+      gl.attachShader(prog, sh);
+    }
+    gl.linkProgram(prog);
+    gl.useProgram(prog);
+    const xy = new Float32Array(2 * n);
+    for (let i = 0; i < 2 * n; i++) xy[i] = Math.sin(i * 12.9898) * 0.9;
+    gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+    gl.bufferData(gl.ARRAY_BUFFER, xy, gl.STATIC_DRAW);
+    gl.enableVertexAttribArray(0);
+    gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+    const px = new Uint8Array(4),
+      times = [];
+    for (let k = 0; k < 30; k++) {
+      await new Promise((res) => requestAnimationFrame(res));
+      const t0 = performance.now();
+      gl.clear(gl.COLOR_BUFFER_BIT);
+      gl.drawArrays(gl.POINTS, 0, n);
+      gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+      times.push(performance.now() - t0);
+    }
+    return times;
+  }, n);
+  await page.close();
+  return r;
+}
+
 async function mapOf(page, n) {
   await page.waitForFunction(() => window.sonomap);
   const res = await page.evaluate(async (n) => {
@@ -145,6 +196,16 @@ try {
     const idle = await drive(page, 'idle', STEPS);
     const idleMed = quantile(idle.interval, 0.5);
     rows.push({ n, what: 'idle (peer)', run: '', ...idle, idleMed });
+    const bare = await bareDraw(browser.context, n);
+    rows.push({
+      n,
+      what: `bare GL: ${n.toLocaleString('en')} points (peer)`,
+      run: '',
+      interval: bare,
+      draw: [],
+      drawn: bare.length,
+      idleMed,
+    });
     for (const what of ['pan', 'zoom', 'hover']) {
       for (const run of ['cold', 'warm']) {
         await page.keyboard.press('0').catch(() => {});

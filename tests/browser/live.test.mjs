@@ -77,7 +77,7 @@ test('listen live: the fake microphone plays a map sound and the marker goes to 
     const names = live.nearest.map((i) => path.basename(items[i]));
     const off = Math.hypot(live.position.x - target.at.x, live.position.y - target.at.y);
     console.log(
-      `# heard sine-440: nearest ${names.join(', ')}; marker ${off.toFixed(0)} px from it, map ${spread.toFixed(0)} px across`,
+      `heard sine-440: nearest ${names.join(', ')}; marker ${off.toFixed(0)} px from it, map ${spread.toFixed(0)} px across`,
     );
     assert.ok(
       live.nearest.includes(target.index) || off < 0.15 * spread,

@@ -1,5 +1,5 @@
 // transitions.test.mjs — switching layout animates the points from where they are to where they
-// go: sampled every frame through window.sonomap.layout while .transitioning, every point lies
+// go: sampled every frame through window.sonomap.layoutNow while .transitioning, every point lies
 // between its start and its end, all at the same eased fraction, strictly inside (0, 1) in some
 // frame; 2-D → 3-D and back travel too; with prefers-reduced-motion the switch jumps.
 import assert from 'node:assert/strict';
@@ -40,7 +40,7 @@ async function makeMap(page) {
   });
 }
 
-/** Chooses a layout and records window.sonomap.layout in every frame until the points stop. */
+/** Chooses a layout and records window.sonomap.layoutNow in every frame until the points stop. */
 async function switchAndSample(page, select, value) {
   const before = await page.evaluate(() => Array.from(window.sonomap.layout));
   await page.selectOption(select, value);
@@ -54,7 +54,7 @@ async function switchAndSample(page, select, value) {
           const s = window.sonomap;
           if (s.transitioning) {
             seen = true;
-            out.push({ dims: s.layout.length / s.count, layout: Array.from(s.layout) });
+            out.push({ dims: s.layoutNow.length / s.count, layout: Array.from(s.layoutNow) });
           }
           const t = performance.now() - t0;
           if ((seen && !s.transitioning && !s.busy) || t > 20000) resolve(out);

@@ -73,7 +73,12 @@ export function installDebugHandle() {
       return state.shown && state.model ? state.model.items.length : 0;
     },
     get layout() {
-      if (state.shown && view?.anim) return view.positions.slice(); // travelling: as drawn now
+      return state.shown && state.layout ? state.layout.slice() : new Float32Array(0);
+    },
+    /** The positions drawn in this frame: .layout but for a layout transition (in the view's
+     *  dims, which during 2-D ↔ 3-D is 3). */
+    get layoutNow() {
+      if (state.shown && view?.anim) return view.positions.slice();
       return state.shown && state.layout ? state.layout.slice() : new Float32Array(0);
     },
     get transitioning() {

@@ -18,7 +18,9 @@
 //   .audioState    the AudioContext's state ('none' before the first sound)
 //   .plays         how many sounds have been started
 //   .transitioning whether the points are travelling to a new layout (~400 ms after a switch;
-//                  .layout is then the positions drawn in that frame, in the view's dims)
+//                  .layout is where they go)
+//   .layoutNow     the positions drawn in this frame (= .layout but while transitioning; in
+//                  the view's dims, 3 during a 2-D ↔ 3-D switch)
 //   .dims          2 or 3: the view shown; in 3-D .layout is Float32Array(count * 3) (the
 //                  layout centred and stretched to [-1, 1] per axis) and screenPoint projects
 //   .colorBy       'none' | 'label' | 'tag' | 'cluster' | 'distance'

@@ -415,8 +415,10 @@ export class MapView {
         y = s[4 * i + 1];
       return Number.isFinite(x) && Number.isFinite(y) ? { x, y } : null;
     }
-    const x = this.positions[2 * i],
-      y = this.positions[2 * i + 1];
+    // while points travel, where they go: what pick() finds there (its index is of the end)
+    const p = this.anim?.to ?? this.positions;
+    const x = p[2 * i],
+      y = p[2 * i + 1];
     if (!Number.isFinite(x) || !Number.isFinite(y)) return null;
     return this.toScreen(x, y);
   }

@@ -43,9 +43,9 @@ async function makeMap(page) {
 /** Chooses a layout and records window.sonomap.layoutNow in every frame until the points stop. */
 async function switchAndSample(page, select, value) {
   const before = await page.evaluate(() => Array.from(window.sonomap.layout));
-  await page.selectOption(select, value);
+  // the change is made inside the page, so the first frame after it is sampled
   const frames = await page.evaluate(
-    () =>
+    ({ select, value }) =>
       new Promise((resolve) => {
         const out = [];
         const t0 = performance.now();
@@ -60,8 +60,12 @@ async function switchAndSample(page, select, value) {
           if ((seen && !s.transitioning && !s.busy) || t > 20000) resolve(out);
           else requestAnimationFrame(step);
         };
+        const el = document.querySelector(select);
+        el.value = value;
+        el.dispatchEvent(new Event('change', { bubbles: true }));
         requestAnimationFrame(step);
       }),
+    { select, value },
   );
   await page.waitForFunction(() => !window.sonomap.busy && !window.sonomap.transitioning);
   const after = await page.evaluate(() => Array.from(window.sonomap.layout));

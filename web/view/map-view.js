@@ -363,9 +363,13 @@ export class MapView {
   /** Every point's screen position in 3-D (CSS px, size, depth), and a grid index of them. */
   project3() {
     if (!this.screenDirty && this.screen) return this.screen;
+    // while points travel: where they go, seen by the camera where it goes (what pick finds)
     const n = this.n,
-      p = this.positions;
+      p = this.anim?.to ?? this.positions;
+    const camera = this.camera;
+    if (this.anim?.camera) this.camera = this.anim.camera.to;
     const { mvp, pxPerWorld } = this.camera3();
+    this.camera = camera;
     const out = this.screen && this.screen.length === n * 4 ? this.screen : new Float32Array(n * 4);
     const world = this.worldSize();
     const w2 = this.width / 2,

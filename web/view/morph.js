@@ -1,9 +1,10 @@
 // morph.js — layout transitions: when the map switches layout (UMAP, t-SNE, PCA, grid; 2-D and
 // 3-D) the points travel from where they are to where they go instead of jumping. Within the
 // same dimensions MapView eases the positions itself (setPositions' animate); across 2-D and
-// 3-D the flat map is treated as a cloud of depth 0 seen face on: 2-D → 3-D swaps the view to
-// that flat cloud, then moves the points to their 3-D places while the camera turns to its
-// usual angle; 3-D → 2-D does the reverse and swaps to the 2-D view at the end.
+// 3-D, 2-D → 3-D swaps the view to the flat map as a cloud of depth 0 seen face on, then moves
+// the points to their 3-D places while the camera turns to its usual angle; 3-D → 2-D swaps to
+// the 2-D view at once, each point starting where the 3-D picture showed it. While points
+// travel, picking and screen positions are those of where they go (MapView.project3/screenOf).
 import { fitCamera3 } from './camera.js';
 
 /** How long a layout transition takes (ms): 0 when the person asks for reduced motion. */
@@ -66,12 +67,20 @@ export function morphDims(view, positions, dims, ms) {
     if (view.anim) view.anim.camera = { from: { ...view.camera }, to: camTo };
     return;
   }
-  const to = flat3(positions, n);
-  const camTo = cameraFor(view, to, FACE);
-  view.setPositions(to, { dims: 3, animate: ms });
-  if (!view.anim) return view.setPositions(positions, { dims: 2, jump: true });
-  view.anim.camera = { from: { ...view.camera }, to: camTo };
-  view.anim.done = () => view.setPositions(positions, { dims: 2, jump: true });
+  // 3-D → 2-D: the view is 2-D at once; each point starts where the 3-D picture shows it
+  const seen = view.project3().slice();
+  view.setPositions(positions, { dims: 2, jump: true });
+  const v = view.view;
+  const from = new Float32Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    const x = seen[4 * i],
+      y = seen[4 * i + 1];
+    const ok = Number.isFinite(x) && Number.isFinite(y);
+    from[2 * i] = ok ? v.cx + (x - view.width / 2) / v.scale : positions[2 * i];
+    from[2 * i + 1] = ok ? v.cy + (view.height / 2 - y) / v.scale : positions[2 * i + 1];
+  }
+  view.positions = from;
+  view.setPositions(positions, { dims: 2, animate: ms });
 }
 
 /** One step of the camera's part of a transition at eased fraction e. */

@@ -36,7 +36,8 @@
 //   .selection     indices of the box-selected points (shift-drag), [] when none
 //   .busy          whether a map is being made
 //   .lastMapMs     wall time of the last projection run (ms, from the request to its layout)
-//   .drawStats     {draws, ms}: frames the map has drawn and the main thread's time in them
+//   .drawStats     {draws, ms, full}: frames the map has drawn, the main thread's time in them,
+//                  and how many drew every point (the others moved the kept picture)
 //   .timePath      long recordings: per recording the indices of its windows in time order
 //   .timePathDrawn line segments of the time path the view draws
 //   .playhead      {path, window, index, time (s), playing} of the recording played last, or null

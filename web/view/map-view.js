@@ -4,7 +4,8 @@
 // the cloud (drag) and zooms (wheel); tiles are camera-facing billboards, depth-tested. Both
 // pick the point under the mouse (3-D: the frontmost one under it, through a grid index of the
 // points' screen positions) and select a box of points (shift-drag). Far zoomed out, when tiles
-// are a few pixels wide, they become plain squares of their colour.
+// are a few pixels wide, they become plain squares of their colour. Maps of 50,000 points and
+// more move their last full picture while dragged or zoomed (frame-cache.js).
 //
 //   const view = new MapView(canvas, {onHover(i, e), onClick(i, e), onBox(indices), onInteract});
 //   view.setPoints({positions, dims?, atlas: {source, tile, cols}, tileIndex?, colors?, paths?});
@@ -17,7 +18,8 @@ import { mapAspect, PLACEHOLDER_TILE } from '../core/policy.js';
 import { atlasBudget } from './atlas.js';
 import { fitCamera3, fitDistance3, fitView2 } from './camera.js';
 import { drawFrame } from './draw.js';
-import { multiply, orbitView, perspective, setupGl } from './gl.js';
+import { CACHE_MIN, FrameCache, SETTLE_MS } from './frame-cache.js';
+import { compile, multiply, orbitView, perspective, setupGl } from './gl.js';
 import { wirePointer } from './input.js';
 import { morphDims, stepCamera } from './morph.js';
 import { firstShown, neighbor, pointsInRect } from './navigate.js';
@@ -68,7 +70,10 @@ export class MapView {
     this.screenDirty = true;
     this.anim = null; // {from, to, t0, ms} while positions move
     this.frame = 0;
-    this.stats = { draws: 0, ms: 0 }; // frames drawn, and the main thread's time in them
+    this.stats = { draws: 0, ms: 0, full: 0 }; // frames drawn (full: every point drawn), main-thread ms
+    this.cache = new FrameCache(gl, compile); // large 2-D maps while dragged (frame-cache.js)
+    this.movingUntil = 0;
+    this.settleTimer = 0;
     this.width = 1;
     this.height = 1;
     this.box = document.createElement('div');
@@ -324,6 +329,7 @@ export class MapView {
       ay = v.cy + dy;
     const scale = Math.max(this.fitScale * 0.2, Math.min(this.fitScale * 200, v.scale * factor));
     this.view = { cx: ax - dx * (v.scale / scale), cy: ay - dy * (v.scale / scale), scale };
+    this.#moving();
     this.redraw();
   }
 
@@ -344,6 +350,7 @@ export class MapView {
     }
     const v = this.view;
     this.view = { cx: v.cx - dx / v.scale, cy: v.cy + dy / v.scale, scale: v.scale };
+    this.#moving();
     this.redraw();
   }
 
@@ -529,9 +536,27 @@ export class MapView {
     }
   }
 
+  /** The person is moving a 2-D map: frames move the kept picture until SETTLE_MS after. */
+  #moving() {
+    this.movingUntil = performance.now() + SETTLE_MS;
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => this.redraw(), SETTLE_MS + 10);
+  }
+
   #draw() {
     this.#step();
-    drawFrame(this);
+    const cacheable = this.dims === 2 && this.n >= CACHE_MIN && !this.anim && !this.target;
+    if (!cacheable) {
+      if (this.cache.at) this.cache.release();
+      this.stats.full++;
+      drawFrame(this);
+      return;
+    }
+    if (!(this.cache.at && performance.now() < this.movingUntil)) {
+      this.cache.capture(this, () => drawFrame(this));
+      this.stats.full++;
+    }
+    this.cache.show(this);
   }
 
   // ---- input ----

@@ -63,7 +63,8 @@ async function drive(page, kind, steps) {
           );
         const t = [],
           draws = [],
-          ms = [];
+          ms = [],
+          full = [];
         let k = 0;
         if (kind === 'pan') ev('pointerdown', cx, cy);
         const step = (ts) => {
@@ -71,6 +72,7 @@ async function drive(page, kind, steps) {
           t.push(ts);
           draws.push(s.draws);
           ms.push(s.ms);
+          full.push(s.full ?? s.draws);
           const a = (k / steps) * 2 * Math.PI;
           if (kind === 'pan') ev('pointermove', cx + 120 * Math.sin(a), cy + 80 * Math.sin(2 * a));
           else if (kind === 'zoom')
@@ -89,7 +91,7 @@ async function drive(page, kind, steps) {
           else {
             if (kind === 'pan') ev('pointerup', cx, cy);
             c.setPointerCapture = capture;
-            resolve({ t, draws, ms });
+            resolve({ t, draws, ms, full });
           }
         };
         requestAnimationFrame(step);
@@ -107,7 +109,7 @@ async function drive(page, kind, steps) {
       draw.push((r.ms[k] - r.ms[k - 1]) / d);
     }
   }
-  return { interval, draw, drawn };
+  return { interval, draw, drawn, full: r.full.at(-1) - r.full[0] };
 }
 
 /** The peer: the least any page can do for n points in this browser — a bare WebGL2 canvas of
@@ -224,13 +226,13 @@ console.log(
   `\nMap frame times in Chromium ${process.env.CHROMIUM || '/usr/bin/chromium'} (no GPU: SwiftShader), 1280×800, ${STEPS} input steps each`,
 );
 console.log(
-  '| points | interaction | run | frames (drawn) | frame interval median / p95 (ms) | median × idle | main-thread draw median / p95 (ms) |',
+  '| points | interaction | run | frames (drawn, full) | frame interval median / p95 (ms) | median × idle | main-thread draw median / p95 (ms) |',
 );
 console.log('| ---: | --- | --- | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
   const med = quantile(r.interval, 0.5),
     p95 = quantile(r.interval, 0.95);
   console.log(
-    `| ${r.n.toLocaleString('en')} | ${r.what} | ${r.run} | ${r.interval.length} (${r.drawn}) | ${fmt(med)} / ${fmt(p95)} | ${fmt(med / r.idleMed)} | ${fmt(quantile(r.draw, 0.5))} / ${fmt(quantile(r.draw, 0.95))} |`,
+    `| ${r.n.toLocaleString('en')} | ${r.what} | ${r.run} | ${r.interval.length} (${r.drawn}, ${r.full ?? '—'}) | ${fmt(med)} / ${fmt(p95)} | ${fmt(med / r.idleMed)} | ${fmt(quantile(r.draw, 0.5))} / ${fmt(quantile(r.draw, 0.95))} |`,
   );
 }

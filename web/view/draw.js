@@ -7,13 +7,16 @@ export const DOT_PX = 7;
 /** The time path of long recordings: the page's accent, premultiplied, about 60 % opaque. */
 const PATH_COLOR = [0.18, 0.47, 0.56, 0.6];
 
-/** Draws view's current state into its canvas. */
-export function drawFrame(view) {
+/** Draws view's current state into its canvas. points: false draws only the hovered point,
+ *  over what is there (frame-cache.js keeps the rest). */
+export function drawFrame(view, { points = true } = {}) {
   const gl = view.gl;
   gl.viewport(0, 0, view.canvas.width, view.canvas.height);
-  gl.clearColor(0, 0, 0, 0);
-  gl.clearDepth(1);
-  gl.clear(gl.COLOR_BUFFER_BIT | gl.DEPTH_BUFFER_BIT);
+  if (points) {
+    gl.clearColor(0, 0, 0, 0);
+    gl.clearDepth(1);
+    gl.clear(gl.COLOR_BUFFER_BIT | gl.DEPTH_BUFFER_BIT);
+  }
   if (!view.n || !view.atlas) return;
   gl.enable(gl.BLEND);
   gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
@@ -46,7 +49,7 @@ export function drawFrame(view) {
       sy = (2 * v.scale) / view.height;
     const scale = [sx, sy],
       offset = [-v.cx * sx, -v.cy * sy];
-    if (view.lineCount) {
+    if (view.lineCount && points) {
       gl.useProgram(view.lines.prog);
       gl.uniform2fv(view.lines.u.u_scale, scale);
       gl.uniform2fv(view.lines.u.u_offset, offset);
@@ -55,7 +58,7 @@ export function drawFrame(view) {
       gl.drawElements(gl.LINES, view.lineCount, gl.UNSIGNED_INT, 0);
     }
     dots = size < DOT_PX || view.tilesDropped; // far out, or no sprite sheet
-    if (dots) {
+    if (dots && points) {
       const d = view.dots;
       gl.useProgram(d.prog);
       gl.uniform2fv(d.u.u_scale, scale);
@@ -97,7 +100,7 @@ export function drawFrame(view) {
   gl.bindTexture(gl.TEXTURE_2D, view.texture);
   gl.uniform1i(p.u.u_atlas, 0);
   gl.bindVertexArray(view.vao);
-  if (three || !dots) gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, view.n);
+  if ((three || !dots) && points) gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, view.n);
   if (view.hover >= 0 && view.hover < view.n) {
     // The hovered point again, on top and larger: point the instance attributes at it.
     const i = view.hover;

@@ -74,6 +74,7 @@ export class MapView {
     this.cache = new FrameCache(gl, compile); // large 2-D maps while dragged (frame-cache.js)
     this.movingUntil = 0;
     this.settleTimer = 0;
+    this.stale = true; // something besides the hovered point changed since the kept picture
     this.width = 1;
     this.height = 1;
     this.box = document.createElement('div');
@@ -240,7 +241,7 @@ export class MapView {
   setHover(i) {
     if (i === this.hover) return;
     this.hover = i;
-    this.redraw();
+    this.redraw(false);
   }
 
   clear() {
@@ -485,7 +486,10 @@ export class MapView {
     this.redraw();
   }
 
-  redraw() {
+  /** A frame soon; full: false when only the hovered point changed (the kept picture of a
+   *  large map still holds). */
+  redraw(full = true) {
+    if (full) this.stale = true;
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
@@ -539,6 +543,7 @@ export class MapView {
   /** The person is moving a 2-D map: frames move the kept picture until SETTLE_MS after. */
   #moving() {
     this.movingUntil = performance.now() + SETTLE_MS;
+    this.movedSinceDraw = true; // a slow frame must not end the move before the next one
     clearTimeout(this.settleTimer);
     this.settleTimer = setTimeout(() => this.redraw(), SETTLE_MS + 10);
   }
@@ -552,11 +557,19 @@ export class MapView {
       drawFrame(this);
       return;
     }
-    if (!(this.cache.at && performance.now() < this.movingUntil)) {
+    const moving = this.cache.at && (this.movedSinceDraw || performance.now() < this.movingUntil);
+    this.movedSinceDraw = false;
+    if (!moving && (this.stale || !this.cache.at)) {
+      // the kept picture without the hovered point, which goes on top of it every frame
+      const hover = this.hover;
+      this.hover = -1;
       this.cache.capture(this, () => drawFrame(this));
+      this.hover = hover;
+      this.stale = false;
       this.stats.full++;
     }
     this.cache.show(this);
+    if (this.hover >= 0 && !moving) drawFrame(this, { points: false });
   }
 
   // ---- input ----

@@ -2,9 +2,12 @@
 // build-web.mjs — bundles the page, its workers and the CLI with esbuild into dist/.
 //   node scripts/build-web.mjs [--dev]      (--dev: no minification, inline source maps)
 // Outputs: dist/index.html, dist/style.css, dist/main.js (from web/page/main.js),
-// dist/analysis-worker.js and dist/projection-worker.js (from web/workers/; module workers loaded
-// by URL next to main.js), dist/sono-map.js (the <sono-map> element, web/embed/) with
-// dist/embed.html (one map for an iframe) and dist/embed-demo.html (two maps in a course page), dist/sonomap.mjs (the Node CLI from web/cli/main.mjs, with a shebang).
+// dist/analysis-worker.js, dist/projection-worker.js, dist/labels-worker.js and
+// dist/live-worker.js (from web/workers/; module workers loaded by URL next to main.js),
+// dist/mic-worklet.js (the live input's AudioWorklet module), dist/sono-map.js (the <sono-map>
+// element, web/embed/) with dist/embed.html (one map for an iframe) and dist/embed-demo.html
+// (two maps in a course page), dist/sw.js (the offline service worker), dist/sonomap.mjs (the
+// Node CLI from web/cli/main.mjs, with a shebang).
 // Shader sources (web/view/shaders/*.vert, *.frag) are bundled as text. dist/sonomap.wasm comes
 // from the Makefile's emcc rule, not from here. dist/models/sonomap-s.smnn is copied from models/.
 import crypto from 'node:crypto';
@@ -44,6 +47,8 @@ await esbuild.build({
     'sono-map': path.join(web, 'embed/sono-map.js'),
     'embed-page': path.join(web, 'embed/embed-page.js'),
     'labels-worker': path.join(web, 'workers/labels-worker.js'),
+    'live-worker': path.join(web, 'workers/live-worker.js'),
+    'mic-worklet': path.join(web, 'workers/mic-worklet.js'),
   },
   outdir: dist,
   external: ['node:*'],
@@ -89,21 +94,26 @@ if (
 // The service worker, last: its precache list names every file of the app with a hash of its
 // bytes, so a new build replaces exactly what changed (sonomap.wasm comes from the Makefile's
 // emcc rule, which runs before this script).
+// every file of the app: the pages, scripts, styles and engine next to index.html, the shipped
+// model and the icons (not the CLI, the demo map or the course-page demo)
 const APP = [
-  'index.html',
-  'style.css',
-  'main.js',
-  'analysis-worker.js',
-  'projection-worker.js',
-  'sonomap.wasm',
-  'models/sonomap-s.smnn',
-  'sono-map.js',
-  'embed-page.js',
-  'embed.html',
-  'manifest.webmanifest',
-  'icons/icon-192.png',
-  'icons/icon-512.png',
-  'icons/icon-maskable-512.png',
+  ...fs
+    .readdirSync(dist)
+    .filter(
+      (f) =>
+        /\.(html|js|css|wasm|webmanifest)$/.test(f) &&
+        !['sw.js', 'embed-demo.html'].includes(f) &&
+        fs.statSync(path.join(dist, f)).isFile(),
+    )
+    .sort(),
+  ...['models', 'icons'].flatMap((d) =>
+    fs.existsSync(path.join(dist, d))
+      ? fs
+          .readdirSync(path.join(dist, d))
+          .sort()
+          .map((f) => `${d}/${f}`)
+      : [],
+  ),
 ];
 const precache = APP.filter((f) => fs.existsSync(path.join(dist, f))).map((url) => ({
   url,

@@ -72,7 +72,9 @@ if [ ! -f "$KISS_DIR/.ok" ]; then
 fi
 
 # npm packages, exactly as package-lock.json pins them.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# (A node_modules that is a link belongs to another checkout, e.g. a git worktree sharing it:
+# never reinstall through it.)
+if [ ! -L node_modules ] && { [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   echo "setup: npm ci" >&2
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi

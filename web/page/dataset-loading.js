@@ -6,6 +6,7 @@
 import { httpSource, readDataset, spriteProblem, zipSource } from '../core/dataset-source.js';
 import { datasetBase, fetchSprite } from '../core/fetch-dataset.js';
 import { SPRITECLIP_RATE } from '../core/policy.js';
+import { timePaths } from '../core/timepath.js';
 import { placeholderSprite } from '../view/atlas.js';
 import { labelColors } from '../view/legend.js';
 import { WorkerPool } from '../workers/pool.js';
@@ -123,8 +124,9 @@ export async function openSource(source, label, { savedId = null } = {}) {
       sprite,
       X: null,
       features: config.features,
-      paths: null,
-      unit: 'sound',
+      // long recordings: their windows in time order (README "The dataset folder")
+      paths: timePaths(model.items, config.mode),
+      unit: config.mode === 'long' ? 'moment' : 'sound',
       mode: config.mode || 'clip',
       labelInfo: labelColors(labels),
       loadedFrom: label,

@@ -1,11 +1,13 @@
 // debug.js — window.sonomap, the read-only handle tests and the curious use (its fields are
 // listed in main.js), and mapFeatures, which maps feature rows made elsewhere.
 import { SEED, SPRITECLIP_RATE } from '../core/policy.js';
-import { placeholderSprite } from '../view/atlas.js';
+import { patternSprite, placeholderSprite } from '../view/atlas.js';
 import { labelColors } from '../view/legend.js';
+import { atlasDebug } from './atlas-notice.js';
 import { legend, player, progress, ui, view } from './context.js';
 import { descriptorValues } from './descriptors.js';
 import { lastDatasetExport } from './export.js';
+import { liveDebug } from './live.js';
 import { projectModel, reset, showEmpty } from './mapping.js';
 import { offline } from './offline.js';
 import { featureRows, refreshPredictions } from './predictions.js';
@@ -13,10 +15,12 @@ import { saved } from './saved-maps.js';
 import { lassoOn, lastSelectionExport } from './selection-panel.js';
 import { openSimilar } from './similar.js';
 import { state } from './state.js';
+import { timelineDebug } from './timeline.js';
 
 /** Maps n rows of d features (no audio; every point a plain tile) through the projection
  *  worker, as a dropped folder would be after its analysis. opts: projection, dims, labels
- *  (strings per row), features ('embedding' → cosine-friendly scaling, spherical clusters). */
+ *  (strings per row), features ('embedding' → cosine-friendly scaling, spherical clusters),
+ *  tiles (true: a made-up tile per point, as many as a real sheet, instead of one plain one). */
 async function mapFeatures(X, n, d, opts = {}) {
   if (!(X instanceof Float32Array) || X.length !== n * d)
     throw new Error('mapFeatures: X must be a Float32Array of n * d values');
@@ -45,7 +49,7 @@ async function mapFeatures(X, n, d, opts = {}) {
     items,
     layouts: {},
     mainLayout: null,
-    sprite: placeholderSprite(n),
+    sprite: opts.tiles ? patternSprite(n) : placeholderSprite(n),
     audio: { buffer: new Float32Array(0), rate: SPRITECLIP_RATE, samples: 0 },
     failed: [],
     X,
@@ -78,6 +82,15 @@ export function installDebugHandle() {
     },
     get layout() {
       return state.shown && state.layout ? state.layout.slice() : new Float32Array(0);
+    },
+    /** The positions drawn in this frame: .layout but for a layout transition (in the view's
+     *  dims, which during 2-D ↔ 3-D is 3). */
+    get layoutNow() {
+      if (state.shown && view?.anim) return view.positions.slice();
+      return state.shown && state.layout ? state.layout.slice() : new Float32Array(0);
+    },
+    get transitioning() {
+      return !!view?.anim;
     },
     get rawLayout() {
       return state.shown && state.rawLayout ? Array.from(state.rawLayout) : [];
@@ -282,6 +295,9 @@ export function installDebugHandle() {
       return state.model?.prediction ? { ...state.model.prediction } : null;
     },
   };
+  // the parts' own fields (their getters, copied as they are)
+  for (const part of [timelineDebug, liveDebug, atlasDebug])
+    Object.defineProperties(debug, Object.getOwnPropertyDescriptors(part));
   Object.defineProperty(window, 'sonomap', {
     value: Object.freeze(debug),
     writable: false,

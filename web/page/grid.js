@@ -1,6 +1,7 @@
 // grid.js — snapping a 2-D map to a square grid (cells assigned by the engine in the projection
 // worker) and back to its layout.
 import { GRID_MAX, gridAllowed } from '../core/policy.js';
+import { transitionMs } from '../view/morph.js';
 import { spread } from '../view/spread.js';
 import { progress, ui, view } from './context.js';
 import { reason } from './progress.js';
@@ -30,7 +31,7 @@ export async function setGrid(on, { animate = true } = {}) {
     if (m && state.rawLayout && state.rawDims === 2 && view) {
       const aspect = view.layoutAspect();
       const pos = spread(state.rawLayout, m.items.length, aspect);
-      view.setPositions(pos, { dims: 2, animate: animate ? 600 : 0 });
+      view.setPositions(pos, { dims: 2, animate: animate ? 1.5 * transitionMs() : 0 });
       state.layout = pos;
     }
     return;
@@ -68,7 +69,7 @@ export async function setGrid(on, { animate = true } = {}) {
     const area = view.openArea();
     const cellPx = Math.min(area.width / cols, area.height / rows);
     view.setSizeBoost(Math.max(1, (0.8 * cellPx) / (view.baseSize() / view.sizeBoost)));
-    view.setPositions(pos, { dims: 2, animate: 600 });
+    view.setPositions(pos, { dims: 2, animate: 1.5 * transitionMs() }); // none with reduced motion
     state.layout = pos;
   } catch (e) {
     if (run === state.run) progress.message(`The grid could not be made: ${reason(e)}`);

@@ -18,6 +18,10 @@
 //   .decodedBy     {decoder: files} for the current map: 'engine', 'webcodecs mp3', 'page decodeAudioData', ...
 //   .audioState    the AudioContext's state ('none' before the first sound)
 //   .plays         how many sounds have been started
+//   .transitioning whether the points are travelling to a new layout (~400 ms after a switch;
+//                  .layout is where they go)
+//   .layoutNow     the positions drawn in this frame (= .layout but while transitioning; in
+//                  the view's dims, 3 during a 2-D ↔ 3-D switch)
 //   .dims          2 or 3: the view shown; in 3-D .layout is Float32Array(count * 3) (the
 //                  layout centred and stretched to [-1, 1] per axis) and screenPoint projects
 //   .colorBy       'none' | 'label' | 'tag' | 'cluster' | 'distance' | a descriptor: 'centroid' |
@@ -51,7 +55,8 @@
 //   .lastMapMs     wall time of the last projection run (ms, from the request to its layout)
 //   .zoom          how far the map is zoomed in: 1 when fitted (2-D scale / fitted scale; 3-D
 //                  fitted distance / camera distance)
-//   .drawStats     {draws, ms}: frames the map has drawn and the main thread's time in them
+//   .drawStats     {draws, ms, full}: frames the map has drawn, the main thread's time in them,
+//                  and how many drew every point (the others moved the kept picture)
 //   .offline       {supported, ready, updateReady, error}: the service worker (offline.js)
 //   .savedMaps     [{id, name, count, date, bytes}] the maps kept in this browser, newest first
 //   .lastSave      {ok, id} or {ok: false, error} of the last save (error: e.g. 'QuotaExceededError')
@@ -70,12 +75,21 @@
 //   .predictionAccuracy  leave-one-out accuracy of those predictions on the labelled sounds
 //   .prediction    {busy, k, tested, refs, accuracy, method} of the last prediction run
 //   .drawnColors   the points' colours (Uint8Array n*4, alpha 128: predicted, drawn hatched)
-//   .mapFeatures(X, n, d, {projection, dims, labels, features}) maps feature rows made
+//   .timePath      long recordings: per recording the indices of its windows in time order
+//   .timePathDrawn line segments of the time path the view draws
+//   .playhead      {path, window, index, time (s), playing} of the recording played last, or null
+//   .live          the microphone (Listen live): {on, error (the message shown, or null),
+//                  position {x, y} page px of the marker or null, nearest [indices], distances,
+//                  updates (answers so far), rms}
+//   .tilesDropped  {width, height, budget, n} when the sprite sheet is past the GPU's texture
+//                  budget and the map draws plain points (with a notice), else null
+//   .mapFeatures(X, n, d, {projection, dims, labels, features, tiles}) maps feature rows made
 //                  elsewhere (no audio, plain tiles) through the same projection worker; resolves
 //                  {ms, status} when the layout is shown. For tests of large maps.
 import { Legend } from '../view/legend.js';
 import { MapView } from '../view/map-view.js';
 import { wireTouch } from '../view/touch.js';
+import { wireAtlasNotice } from './atlas-notice.js';
 import { Player } from './audio.js';
 import { findElements, setContext } from './context.js';
 import { loadDataset } from './dataset-loading.js';
@@ -83,6 +97,7 @@ import { installDebugHandle } from './debug.js';
 import { wireEvents } from './events.js';
 import { wireResponsive } from './layout.js';
 import { onClick, onHover } from './listening.js';
+import { wireLive } from './live.js';
 import { showEmpty, wireLayoutChanges } from './mapping.js';
 import { registerOffline } from './offline.js';
 import { Progress } from './progress.js';
@@ -91,6 +106,7 @@ import { isHiddenPoint, onBox, updateStates } from './selection.js';
 import { wireSelection } from './selection-panel.js';
 import { wasmModule } from './services.js';
 import { wireSoundControls } from './sound-controls.js';
+import { clickPlaysRecording, wireTimeline } from './timeline.js';
 import { hideTooltipIfMoved } from './tooltip.js';
 import { onLongPress, onScrub, onTap } from './touching.js';
 
@@ -103,7 +119,7 @@ try {
   view = new MapView(ui.canvas, {
     // points of classes switched off in the legend are not there for the pointer
     onHover: (i, e) => onHover(isHiddenPoint(i) ? -1 : i, e),
-    onClick: (i, e) => onClick(isHiddenPoint(i) ? -1 : i, e),
+    onClick: (i, e) => clickPlaysRecording(i) || onClick(isHiddenPoint(i) ? -1 : i, e),
     onBox,
     onInteract: () => hideTooltipIfMoved(),
   });
@@ -117,6 +133,9 @@ wireSelection();
 wireSoundControls();
 wireResponsive();
 if (view) wireTouch(view, { onTap, onLongPress, onScrub });
+wireTimeline();
+wireLive();
+wireAtlasNotice();
 installDebugHandle();
 registerOffline((text) => {
   ui.announce.textContent = text;

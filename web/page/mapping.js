@@ -2,6 +2,7 @@
 // worker for a layout (or taking a stored one) and showing it in the view as it settles.
 import { featureBlocks } from '../core/features.js';
 import { SEED } from '../core/policy.js';
+import { transitionMs } from '../view/morph.js';
 import { normalize3, spread, take2d } from '../view/spread.js';
 import { applyColoring, fillColorChoices } from './coloring.js';
 import { legend, player, progress, ui, view } from './context.js';
@@ -51,7 +52,8 @@ export async function projectModel(kind, dims = Number(ui.dims.value) || 2) {
   const m = state.model;
   const run = state.run;
   if (!m) return;
-  setGrid(false, { animate: false });
+  morphNext = state.shown ? transitionMs() : 0; // the next picture travels from this one
+  setGrid(false, { animate: morphNext > 0 });
   const key = `${kind}-${dims}d`;
   if (m.layouts[key]) {
     m.mainLayout = key;
@@ -136,6 +138,8 @@ export async function projectModel(kind, dims = Number(ui.dims.value) || 2) {
 // Large maps settle through fewer pictures: a layout is drawn at most every PROGRESS_MS while
 // the worker is still at it (drawing 100,000 tiles is the main thread's heaviest job).
 const PROGRESS_MS = 400;
+// ms the next layout shown travels from the one shown (a layout switch), 0: it jumps
+let morphNext = 0;
 
 export function showLayout(layout, final, dims = 2) {
   const m = state.model;
@@ -182,7 +186,11 @@ export function showLayout(layout, final, dims = 2) {
     fillColorChoices();
     document.body.classList.add('has-map');
     applyColoring();
-  } else view.setPositions(positions, { dims, settle: final, jump: n > 5000 });
+  } else {
+    const animate = morphNext;
+    morphNext = 0;
+    view.setPositions(positions, { dims, settle: final, jump: n > 5000, animate });
+  }
   state.layout = positions;
   state.dims = dims;
   setGridButton();

@@ -4,26 +4,32 @@
 // frame statistics.
 /** Below this tile edge (CSS px) tiles are drawn as plain squares of their colour. */
 export const DOT_PX = 7;
+/** The time path of long recordings: the page's accent, premultiplied, about 60 % opaque. */
+const PATH_COLOR = [0.18, 0.47, 0.56, 0.6];
 
-/** Draws view's current state into its canvas. */
-export function drawFrame(view) {
+/** Draws view's current state into its canvas. points: false draws only the hovered point,
+ *  over what is there (frame-cache.js keeps the rest). */
+export function drawFrame(view, { points = true } = {}) {
   const gl = view.gl;
   gl.viewport(0, 0, view.canvas.width, view.canvas.height);
-  gl.clearColor(0, 0, 0, 0);
-  gl.clearDepth(1);
-  gl.clear(gl.COLOR_BUFFER_BIT | gl.DEPTH_BUFFER_BIT);
+  if (points) {
+    gl.clearColor(0, 0, 0, 0);
+    gl.clearDepth(1);
+    gl.clear(gl.COLOR_BUFFER_BIT | gl.DEPTH_BUFFER_BIT);
+  }
   if (!view.n || !view.atlas) return;
   gl.enable(gl.BLEND);
   gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
   const three = view.dims === 3;
   let p,
+    dots = false,
     size = view.pointSize();
   if (three) {
     const { mvp, pxPerWorld } = view.camera3();
     if (view.lineCount) {
       gl.useProgram(view.lines3.prog);
       gl.uniformMatrix4fv(view.lines3.u.u_mvp, false, mvp);
-      gl.uniform4fv(view.lines3.u.u_color, [0.16, 0.18, 0.22, 0.5]);
+      gl.uniform4fv(view.lines3.u.u_color, PATH_COLOR);
       gl.bindVertexArray(view.lineVao);
       gl.drawElements(gl.LINES, view.lineCount, gl.UNSIGNED_INT, 0);
     }
@@ -43,15 +49,16 @@ export function drawFrame(view) {
       sy = (2 * v.scale) / view.height;
     const scale = [sx, sy],
       offset = [-v.cx * sx, -v.cy * sy];
-    if (view.lineCount) {
+    if (view.lineCount && points) {
       gl.useProgram(view.lines.prog);
       gl.uniform2fv(view.lines.u.u_scale, scale);
       gl.uniform2fv(view.lines.u.u_offset, offset);
-      gl.uniform4fv(view.lines.u.u_color, [0.16, 0.18, 0.22, 0.5]);
+      gl.uniform4fv(view.lines.u.u_color, PATH_COLOR);
       gl.bindVertexArray(view.lineVao);
       gl.drawElements(gl.LINES, view.lineCount, gl.UNSIGNED_INT, 0);
     }
-    if (size < DOT_PX) {
+    dots = size < DOT_PX || view.tilesDropped; // far out, or no sprite sheet
+    if (dots && points) {
       const d = view.dots;
       gl.useProgram(d.prog);
       gl.uniform2fv(d.u.u_scale, scale);
@@ -93,7 +100,7 @@ export function drawFrame(view) {
   gl.bindTexture(gl.TEXTURE_2D, view.texture);
   gl.uniform1i(p.u.u_atlas, 0);
   gl.bindVertexArray(view.vao);
-  if (three || size >= DOT_PX) gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, view.n);
+  if ((three || !dots) && points) gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, view.n);
   if (view.hover >= 0 && view.hover < view.n) {
     // The hovered point again, on top and larger: point the instance attributes at it.
     const i = view.hover;

@@ -4,19 +4,24 @@
 // the cloud (drag) and zooms (wheel); tiles are camera-facing billboards, depth-tested. Both
 // pick the point under the mouse (3-D: the frontmost one under it, through a grid index of the
 // points' screen positions) and select a box of points (shift-drag). Far zoomed out, when tiles
-// are a few pixels wide, they become plain squares of their colour.
+// are a few pixels wide, they become plain squares of their colour. Maps of 50,000 points and
+// more move their last full picture while dragged or zoomed (frame-cache.js).
 //
 //   const view = new MapView(canvas, {onHover(i, e), onClick(i, e), onBox(indices), onInteract});
 //   view.setPoints({positions, dims?, atlas: {source, tile, cols}, tileIndex?, colors?, paths?});
-//   view.setPositions(positions, {dims?, animate?: ms})  // a new layout (the fit eases to it)
+//   view.setPositions(positions, {dims?, animate?: ms})  // a new layout (the fit eases to it;
+//                                                        // animate: the points travel, 2-D ↔ 3-D too)
 //   view.setColors(colors) · view.setStates(states)      // per point: 1 dimmed, 2 looping,
 //                                                        // 4 selected (focus), 8 in the box
 //   view.screenOf(i) → {x, y} (CSS px in the canvas) · view.pick(x, y) → index or -1
-import { mapAspect } from '../core/policy.js';
+import { mapAspect, PLACEHOLDER_TILE } from '../core/policy.js';
+import { atlasBudget } from './atlas.js';
 import { fitCamera3, fitDistance3, fitView2 } from './camera.js';
 import { drawFrame } from './draw.js';
-import { multiply, orbitView, perspective, setupGl } from './gl.js';
+import { CACHE_MIN, FrameCache, SETTLE_MS } from './frame-cache.js';
+import { compile, multiply, orbitView, perspective, setupGl } from './gl.js';
 import { wirePointer } from './input.js';
+import { morphDims, stepCamera } from './morph.js';
 import { firstShown, neighbor, pointsInRect } from './navigate.js';
 import { GridIndex } from './pick.js';
 
@@ -66,7 +71,11 @@ export class MapView {
     this.screenDirty = true;
     this.anim = null; // {from, to, t0, ms} while positions move
     this.frame = 0;
-    this.stats = { draws: 0, ms: 0 }; // frames drawn, and the main thread's time in them
+    this.stats = { draws: 0, ms: 0, full: 0 }; // frames drawn (full: every point drawn), main-thread ms
+    this.cache = new FrameCache(gl, compile); // large 2-D maps while dragged (frame-cache.js)
+    this.movingUntil = 0;
+    this.settleTimer = 0;
+    this.stale = true; // something besides the hovered point changed since the kept picture
     this.width = 1;
     this.height = 1;
     this.box = document.createElement('div');
@@ -88,8 +97,27 @@ export class MapView {
     const gl = this.gl;
     this.n = positions.length / dims;
     const n = this.n;
+    // A sprite sheet past the texture budget cannot be drawn: plain points instead, and the
+    // page is told (the 'sonomap-atlas' event on the canvas, detail {dropped, width, height, budget}).
+    const budget = atlasBudget(this.maxTexture);
+    const src = atlas.source;
+    this.tilesDropped = src.width > budget || src.height > budget;
+    this.canvas.dispatchEvent(
+      new CustomEvent('sonomap-atlas', {
+        detail: { dropped: this.tilesDropped, width: src.width, height: src.height, budget, n },
+      }),
+    );
+    if (this.tilesDropped) {
+      const c = document.createElement('canvas');
+      c.width = c.height = PLACEHOLDER_TILE.size;
+      const g = c.getContext('2d');
+      g.fillStyle = PLACEHOLDER_TILE.color;
+      g.fillRect(0, 0, c.width, c.height);
+      atlas = { source: c, tile: c.width, cols: 1 };
+      tileIndex = null;
+    }
     const tiles = new Float32Array(n);
-    for (let i = 0; i < n; i++) tiles[i] = tileIndex ? tileIndex[i] : i;
+    for (let i = 0; i < n; i++) tiles[i] = this.tilesDropped ? 0 : tileIndex ? tileIndex[i] : i;
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.tile);
     gl.bufferData(gl.ARRAY_BUFFER, tiles, gl.STATIC_DRAW);
     this.setColors(colors);
@@ -153,6 +181,15 @@ export class MapView {
   ) {
     const gl = this.gl;
     const changed = dims !== this.dims;
+    // a switch between 2-D and 3-D travels too (morph.js)
+    if (animate > 0 && changed && this.dims && this.n && positions.length === this.n * dims)
+      return morphDims(this, positions, dims, animate);
+    // a new layout while the points travel: they go on towards the new one
+    if (this.anim && !animate && !changed && positions.length === this.positions.length) {
+      this.anim.to = positions;
+      this.#afterMove(jump, settle, positions);
+      return;
+    }
     this.#setDims(dims);
     if (animate > 0 && !changed && this.positions.length === positions.length) {
       this.anim = {
@@ -205,7 +242,7 @@ export class MapView {
   setHover(i) {
     if (i === this.hover) return;
     this.hover = i;
-    this.redraw();
+    this.redraw(false);
   }
 
   clear() {
@@ -294,6 +331,7 @@ export class MapView {
       ay = v.cy + dy;
     const scale = Math.max(this.fitScale * 0.2, Math.min(this.fitScale * 200, v.scale * factor));
     this.view = { cx: ax - dx * (v.scale / scale), cy: ay - dy * (v.scale / scale), scale };
+    this.#moving();
     this.redraw();
   }
 
@@ -314,6 +352,7 @@ export class MapView {
     }
     const v = this.view;
     this.view = { cx: v.cx - dx / v.scale, cy: v.cy + dy / v.scale, scale: v.scale };
+    this.#moving();
     this.redraw();
   }
 
@@ -333,9 +372,13 @@ export class MapView {
   /** Every point's screen position in 3-D (CSS px, size, depth), and a grid index of them. */
   project3() {
     if (!this.screenDirty && this.screen) return this.screen;
+    // while points travel: where they go, seen by the camera where it goes (what pick finds)
     const n = this.n,
-      p = this.positions;
+      p = this.anim?.to ?? this.positions;
+    const camera = this.camera;
+    if (this.anim?.camera) this.camera = this.anim.camera.to;
     const { mvp, pxPerWorld } = this.camera3();
+    this.camera = camera;
     const out = this.screen && this.screen.length === n * 4 ? this.screen : new Float32Array(n * 4);
     const world = this.worldSize();
     const w2 = this.width / 2,
@@ -385,8 +428,10 @@ export class MapView {
         y = s[4 * i + 1];
       return Number.isFinite(x) && Number.isFinite(y) ? { x, y } : null;
     }
-    const x = this.positions[2 * i],
-      y = this.positions[2 * i + 1];
+    // while points travel, where they go: what pick() finds there (its index is of the end)
+    const p = this.anim?.to ?? this.positions;
+    const x = p[2 * i],
+      y = p[2 * i + 1];
     if (!Number.isFinite(x) || !Number.isFinite(y)) return null;
     return this.toScreen(x, y);
   }
@@ -442,7 +487,10 @@ export class MapView {
     this.redraw();
   }
 
-  redraw() {
+  /** A frame soon; full: false when only the hovered point changed (the kept picture of a
+   *  large map still holds). */
+  redraw(full = true) {
+    if (full) this.stale = true;
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
@@ -460,6 +508,7 @@ export class MapView {
       const e = t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2; // ease in-out
       const p = this.positions;
       for (let k = 0; k < p.length; k++) p[k] = a.from[k] + (a.to[k] - a.from[k]) * e;
+      if (a.camera) stepCamera(this, a.camera, e);
       if (t >= 1) {
         this.positions = a.to;
         this.anim = null;
@@ -469,6 +518,7 @@ export class MapView {
       gl.bufferData(gl.ARRAY_BUFFER, this.positions, gl.DYNAMIC_DRAW);
       this.screenDirty = true;
       if (this.anim) this.redraw();
+      else a.done?.();
     }
     if (this.target) {
       const v = this.view,
@@ -491,9 +541,36 @@ export class MapView {
     }
   }
 
+  /** The person is moving a 2-D map: frames move the kept picture until SETTLE_MS after. */
+  #moving() {
+    this.movingUntil = performance.now() + SETTLE_MS;
+    this.movedSinceDraw = true; // a slow frame must not end the move before the next one
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => this.redraw(), SETTLE_MS + 10);
+  }
+
   #draw() {
     this.#step();
-    drawFrame(this);
+    const cacheable = this.dims === 2 && this.n >= CACHE_MIN && !this.anim && !this.target;
+    if (!cacheable) {
+      if (this.cache.at) this.cache.release();
+      this.stats.full++;
+      drawFrame(this);
+      return;
+    }
+    const moving = this.cache.at && (this.movedSinceDraw || performance.now() < this.movingUntil);
+    this.movedSinceDraw = false;
+    if (!moving && (this.stale || !this.cache.at)) {
+      // the kept picture without the hovered point, which goes on top of it every frame
+      const hover = this.hover;
+      this.hover = -1;
+      this.cache.capture(this, () => drawFrame(this));
+      this.hover = hover;
+      this.stale = false;
+      this.stats.full++;
+    }
+    this.cache.show(this);
+    if (this.hover >= 0 && !moving) drawFrame(this, { points: false });
   }
 
   // ---- input ----

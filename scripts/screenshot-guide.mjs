@@ -5,6 +5,7 @@
 //   docs/tooltip.png  the tooltip of one sound, cropped
 //   docs/phone.png    three 390 × 844 phone screens side by side: a tapped sound, the menu, the
 //                     panels sheet
+//   docs/transition.png  UMAP, a switch to PCA caught halfway, PCA
 // usage: node scripts/screenshot-guide.mjs [out-dir]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -159,7 +160,23 @@ try {
     fs.writeFileSync(path.join(outDir, 'phone.png'), png);
     await close();
   }
-  for (const f of ['colour.png', 'tooltip.png', 'phone.png'])
+  // a layout switch caught halfway: UMAP → PCA, the points on their way
+  {
+    const { page, close } = await open({ viewport: { width: 1280, height: 720 } });
+    await page.mouse.move(2, 715);
+    const first = await page.screenshot();
+    await page.selectOption('#projection', 'pca');
+    await page.waitForFunction(() => window.sonomap.transitioning, null, { timeout: 10000 });
+    await page.waitForTimeout(170);
+    const mid = await page.screenshot();
+    await page.waitForFunction(() => !window.sonomap.transitioning, null, { timeout: 10000 });
+    await page.waitForTimeout(200);
+    const last = await page.screenshot();
+    const png = await compose(page, [first, mid, last], { gap: 16, scale: 0.34 });
+    fs.writeFileSync(path.join(outDir, 'transition.png'), png);
+    await close();
+  }
+  for (const f of ['colour.png', 'tooltip.png', 'phone.png', 'transition.png'])
     console.log(`wrote ${path.join(outDir, f)} (${fs.statSync(path.join(outDir, f)).size} bytes)`);
 } finally {
   server.kill();

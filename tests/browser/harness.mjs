@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { unzipSync } from 'fflate';
 import { chromium } from 'playwright-core';
 
 export const CHROMIUM_ARGS = [
@@ -95,4 +96,27 @@ export function copySite(name = 'site') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sonomap-${name}-`));
   fs.cpSync('dist', dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}demo`) });
   return dir;
+}
+
+/** Clicks Export (as a download, not a folder picker), unzips the one .zip it gives into `dir`
+ *  (without the zip's top folder) and returns the file names. */
+export async function exportToFolder(page, dir) {
+  await page.evaluate(() => {
+    window.showDirectoryPicker = undefined;
+  });
+  const download = page.waitForEvent('download', { timeout: 60000 });
+  await page.click('#export');
+  const d = await download;
+  fs.mkdirSync(dir, { recursive: true });
+  const zip = path.join(dir, '..', `${path.basename(dir)}.zip`);
+  await d.saveAs(zip);
+  const names = [];
+  for (const [name, bytes] of Object.entries(unzipSync(fs.readFileSync(zip)))) {
+    const rel = name.split('/').slice(1).join('/') || name;
+    if (!rel || name.endsWith('/')) continue;
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), bytes);
+    names.push(rel);
+  }
+  return names.sort();
 }

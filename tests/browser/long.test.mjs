@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { copySite, launch, openPage, serve, waitStatus } from './harness.mjs';
+import { copySite, exportToFolder, launch, openPage, serve, waitStatus } from './harness.mjs';
 
 const ROOT = process.cwd();
 const OUTDIR = path.join(ROOT, 'tests/out');
@@ -116,18 +116,9 @@ test('long recording: path drawn, cursor follows playback, click plays from ther
   assert.equal((await sonomap(page, () => window.sonomap.playhead)).playing, false, 'Escape stops');
 
   // Export, then open the folder with ?dataset=: the same path.
-  await page.evaluate(() => {
-    window.showDirectoryPicker = undefined;
-  });
-  const downloads = [];
-  page.on('download', (d) => downloads.push(d));
-  await page.click('#export');
-  await waitStatus(page, /exported to|export failed/, 30000);
-  for (let t = 0; t < 50 && downloads.length < 7; t++) await page.waitForTimeout(100);
   const exp = path.join(site, 'exported');
-  fs.mkdirSync(exp, { recursive: true });
-  for (const d of downloads)
-    await d.saveAs(path.join(exp, d.suggestedFilename().replace(/^[^-]+-/, '')));
+  await exportToFolder(page, exp);
+  await waitStatus(page, /exported to|export failed/, 30000);
   assert.equal(JSON.parse(fs.readFileSync(path.join(exp, 'config.json'), 'utf8')).mode, 'long');
   await page.goto(`${server.url}?dataset=exported/`);
   await waitStatus(page, /^(Mapped|Could not)/, 30000);

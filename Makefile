@@ -109,7 +109,7 @@ $(BUILD)/fixtures/.ok: $(wildcard tests/fixtures/*.sh tests/fixtures/*.py)
 
 test: setup
 	@$(MAKE) --no-print-directory lint
-	@$(MAKE) --no-print-directory wasm web native fixtures
+	@$(MAKE) --no-print-directory wasm web native fixtures fuzz-build
 	@bash scripts/run-tests.sh
 
 # Format and lint rules are the tools' (biome.jsonc); `node_modules/.bin/biome check --write

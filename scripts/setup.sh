@@ -14,6 +14,7 @@ APT_PACKAGES=(
   sonic-pi-samples                 # CC0 samples: the demo map and real FLAC files for tests
   python3-numpy                    # independent reference computations in tests
   clang-format                     # make lint: the C format (.clang-format)
+  clang libclang-rt-dev            # make fuzz: libFuzzer with ASan + UBSan (tests/fuzz/)
 )
 
 need=()

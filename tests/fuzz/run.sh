@@ -6,7 +6,8 @@
 # (analyze-<mode>, decode-<codec>, model-tflite, model-smnn) and js-<parser> (the Node
 # mutation loop, tests/fuzz/js-fuzz.mjs). Seed corpora are made here from build/fixtures (run
 # `make fixtures` first) and tests/fuzz/smnn_seeds.py; what libFuzzer adds is kept in
-# build/fuzz/corpus/ between runs; crashes go to build/fuzz/crashes/TARGET/.
+# build/fuzz/corpus/ between runs; crashes go to build/fuzz/crashes/TARGET/. FUZZ_SEED fixes
+# the random seed (scripts/run-tests.sh uses 1; default: a new one each run).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 secs="${1:-60}"; shift || true
@@ -31,7 +32,7 @@ seeds() {
       [ -f ../shared/models/yamnet.tflite ] && cp ../shared/models/yamnet.tflite "$d/"
       printf 'TFL3' >"$d/magic.tflite"; return ;;
   esac
-  find "$FX/decode" "$FX/cli-broken" "$FX/bad" -maxdepth 2 -type f -size -65k -regextype egrep \
+  find "$FX/decode" "$FX/cli-broken" "$FX/bad" -maxdepth 1 -type f -size -33k -regextype egrep \
     -regex "$pat" 2>/dev/null | sort | while read -r f; do
     cp "$f" "$d/$(echo "$f" | tr / _)"
   done
@@ -41,7 +42,7 @@ summary=(); results=()
 for t in "${targets[@]}"; do
   case $t in
     js-*)
-      out=$(nice -n 10 node tests/fuzz/js-fuzz.mjs --seconds "$secs" "${t#js-}" 2>&1)
+      out=$(nice -n 10 node tests/fuzz/js-fuzz.mjs --seconds "$secs" --seed "${FUZZ_SEED:-$RANDOM}" "${t#js-}" 2>&1)
       rc=$?
       echo "$out" | tail -n 3
       line=$(echo "$out" | grep "^js-" | tail -n 1)
@@ -54,10 +55,11 @@ for t in "${targets[@]}"; do
       corpus=$B/corpus/$t crashes=$B/crashes/$t
       mkdir -p "$corpus" "$crashes"
       before=$(ls "$crashes" | wc -l)
+      maxlen=65536; [[ $t == analyze-* ]] && maxlen=32768; [[ $t == model-* ]] && maxlen=8388608
       log=$B/logs/$t.log; mkdir -p "$B/logs"
       ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
         nice -n 10 "$bin" -max_total_time="$secs" -rss_limit_mb=2560 -malloc_limit_mb=2560 \
-        -timeout=30 -print_final_stats=1 -artifact_prefix="$crashes/" "$corpus" "$B/seeds/$t" \
+        -timeout=30 -max_len=$maxlen -seed="${FUZZ_SEED:-0}" -print_final_stats=1 -artifact_prefix="$crashes/" "$corpus" "$B/seeds/$t" \
         >"$log" 2>&1
       rc=$?
       execs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log" | tail -n 1)

@@ -143,7 +143,7 @@ const labelSeeds = () =>
 function npyRaw(descr, shape, data, major = 1) {
   const pre = major === 1 ? 10 : 12;
   let h = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  h += ' '.repeat((64 - ((pre + h.length + 1) % 64)) % 64) + '\n';
+  h += `${' '.repeat((64 - ((pre + h.length + 1) % 64)) % 64)}\n`;
   const out = new Uint8Array(pre + h.length + data.length);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, major, 0]);
   const dv = new DataView(out.buffer);

@@ -7,7 +7,8 @@
 # mutation loop, tests/fuzz/js-fuzz.mjs). Seed corpora are made here from build/fixtures (run
 # `make fixtures` first) and tests/fuzz/smnn_seeds.py; what libFuzzer adds is kept in
 # build/fuzz/corpus/ between runs; crashes go to build/fuzz/crashes/TARGET/. FUZZ_SEED fixes
-# the random seed (scripts/run-tests.sh uses 1; default: a new one each run).
+# the random seed (scripts/run-tests.sh uses 1; default: a new one each run); FUZZ_QUICK=1
+# takes a few small seeds and a fresh corpus (scripts/run-tests.sh: the whole run in ~2 min).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 secs="${1:-60}"; shift || true
@@ -29,11 +30,14 @@ seeds() {
     model-smnn) /usr/bin/python3 tests/fuzz/smnn_seeds.py "$d"; return ;;
     model-tflite)
       # the only .tflite at hand is YAMNet (CI has it in ../shared/models)
-      [ -f ../shared/models/yamnet.tflite ] && cp ../shared/models/yamnet.tflite "$d/"
+      [ -f ../shared/models/yamnet.tflite ] && [ "${FUZZ_QUICK:-0}" != 1 ] &&
+        cp ../shared/models/yamnet.tflite "$d/"
       printf 'TFL3' >"$d/magic.tflite"; return ;;
   esac
-  find "$FX/decode" "$FX/cli-broken" "$FX/bad" -maxdepth 1 -type f -size -33k -regextype egrep \
-    -regex "$pat" 2>/dev/null | sort | while read -r f; do
+  local size=-33k keep=100000 every=1
+  [ "${FUZZ_QUICK:-0}" = 1 ] && size=-9k keep=16 every=5
+  find "$FX/decode" "$FX/cli-broken" "$FX/bad" -maxdepth 1 -type f -size $size -regextype egrep \
+    -regex "$pat" 2>/dev/null | sort | awk -v e=$every '(NR - 1) % e == 0' | head -n $keep | while read -r f; do
     cp "$f" "$d/$(echo "$f" | tr / _)"
   done
 }
@@ -53,6 +57,8 @@ for t in "${targets[@]}"; do
       [ -x "$bin" ] || { echo "run.sh: $bin missing (make fuzz-build)"; results+=("fuzz-$t: 0 passed, 1 failed"); continue; }
       seeds "$t"
       corpus=$B/corpus/$t crashes=$B/crashes/$t
+      # FUZZ_QUICK=1 (make test): a few small seeds, a fresh corpus, so the run stays short
+      [ "${FUZZ_QUICK:-0}" = 1 ] && { corpus=$B/quick/$t; rm -rf "$corpus"; }
       mkdir -p "$corpus" "$crashes"
       before=$(ls "$crashes" | grep -vc '^slow-unit-')
       maxlen=65536; [[ $t == analyze-* ]] && maxlen=32768; [[ $t == model-* ]] && maxlen=8388608

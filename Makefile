@@ -110,7 +110,7 @@ $(BUILD)/fixtures/.ok: $(wildcard tests/fixtures/*.sh tests/fixtures/*.py)
 
 test: setup
 	@$(MAKE) --no-print-directory lint
-	@$(MAKE) --no-print-directory wasm web native fixtures
+	@$(MAKE) --no-print-directory wasm web native fixtures fuzz-build
 	@bash scripts/run-tests.sh
 
 # Format and lint rules are the tools' (biome.jsonc); `node_modules/.bin/biome check --write
@@ -202,3 +202,45 @@ bench-e2e: build
 .PHONY: bench-view
 bench-view: build
 	node scripts/bench-view.mjs
+# --- fuzzing (tests/fuzz/, README "Reliability"): libFuzzer targets built with clang under
+# ASan + UBSan (clang's UBSan also checks float-to-int conversions), the JS parsers' seeded
+# mutation loop, and the generated bad-input corpus.
+#   make fuzz FUZZ_SECONDS=N   every target N seconds (default 60), one after the other
+#   make fuzz-build            the libFuzzer binaries only (build/fuzz/bin/)
+#   make bad-corpus            build/fixtures/bad/ and its expected outcomes
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined \
+  -fno-omit-frame-pointer
+FUZZ_CFLAGS := $(COMMON) $(NATIVE_DEFS) -O1 -g $(FUZZ_SAN)
+FUZZ_OBJ := $(patsubst %.c,$(BUILD)/fuzz/%.o,$(ENGINE_SRC) $(KISS_SRC))
+FUZZ_MODES := clip:0 whole:1 long:2 onset:3 blend:4
+FUZZ_CODECS := wav aiff flac vorbis
+FUZZ_BINS := $(foreach m,$(FUZZ_MODES),$(BUILD)/fuzz/bin/analyze-$(firstword $(subst :, ,$(m)))) \
+  $(foreach c,$(FUZZ_CODECS),$(BUILD)/fuzz/bin/decode-$(c)) $(BUILD)/fuzz/bin/model
+
+.PHONY: fuzz fuzz-build bad-corpus
+fuzz-build: $(FUZZ_BINS)
+
+$(BUILD)/fuzz/wasm/output/sprite.o: FUZZ_CFLAGS += -fno-sanitize=shift
+
+$(BUILD)/fuzz/%.o: %.c $(ENGINE_HDR) | $(KISS)/.ok
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(BUILD)/fuzz/bin/analyze-%: tests/fuzz/fuzz_analyze.c $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
+	  -DFUZZ_MODE=$(lastword $(subst :, ,$(filter $*:%,$(FUZZ_MODES)))) $< $(FUZZ_OBJ) -o $@ $(NATIVE_LIBS)
+
+$(BUILD)/fuzz/bin/decode-%: tests/fuzz/fuzz_decode.c $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -DFUZZ_CODEC=dec_codec_$* $< $(FUZZ_OBJ) -o $@ $(NATIVE_LIBS)
+
+$(BUILD)/fuzz/bin/model: tests/fuzz/fuzz_model.c $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJ) -o $@ $(NATIVE_LIBS)
+
+fuzz: setup
+	@$(MAKE) --no-print-directory fuzz-build fixtures wasm
+	@bash tests/fuzz/run.sh $(FUZZ_SECONDS)

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Runs the test suites named as arguments (default: native node browser) and prints one closing
+# Runs the test suites named as arguments (default: native node browser fuzz) and prints one closing
 # line "total: N passed, M failed". Exits non-zero when any test failed or a suite could not run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-suites=("$@"); [ ${#suites[@]} -gt 0 ] || suites=(native node browser)
+suites=("$@"); [ ${#suites[@]} -gt 0 ] || suites=(native node browser fuzz)
 log=build/test-logs; rm -rf "$log"; mkdir -p "$log"
 pass=0; fail=0; broken=0
 
@@ -27,6 +27,11 @@ for s in "${suites[@]}"; do
         fi
       done
       read -r p f < <(count_native "$log/native.txt") ;;
+    fuzz)  # a short run of every fuzz target (tests/fuzz/run.sh; `make fuzz` runs them longer)
+      echo "== tests/fuzz/run.sh ${SM_FUZZ_SECONDS:-3}"
+      FUZZ_QUICK=1 FUZZ_SEED=${FUZZ_SEED:-1} bash tests/fuzz/run.sh "${SM_FUZZ_SECONDS:-3}" 2>&1 | tee "$log/fuzz.txt"
+      read -r p f < <(count_native "$log/fuzz.txt")
+      [ "$p" -gt 0 ] || f=$((f + 1)) ;;
     node|browser)
       files=$(ls tests/$s/*.test.mjs 2>/dev/null)
       [ -n "$files" ] || { echo "== no $s tests"; continue; }

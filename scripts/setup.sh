@@ -15,6 +15,7 @@ APT_PACKAGES=(
   python3-numpy                    # independent reference computations in tests
   python3-distributed              # the Dask recipe for sharded analysis (scripts/dask/), tested
   clang-format                     # make lint: the C format (.clang-format)
+  clang libclang-rt-dev            # make fuzz: libFuzzer with ASan + UBSan (tests/fuzz/)
 )
 
 need=()

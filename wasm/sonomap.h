@@ -81,7 +81,8 @@ typedef struct sm_analysis sm_analysis;
 
 /* Decode an encoded file (WAV, AIFF/AIFC, FLAC, Ogg Vorbis), down-mix, resample to 16 kHz,
  * segment (mode: enum sm_mode) and compute features. Never returns NULL except when out of memory;
- * check sm_analysis_error(). */
+ * check sm_analysis_error(). Samples that are NaN, infinite or beyond +-1e6 (float formats hold
+ * [-1, 1]) fail the analysis with a reason naming the first one. */
 SM_API sm_analysis *sm_analyze_file(const uint8_t *bytes, size_t len, int mode);
 /* Same, for PCM decoded elsewhere (interleaved float32, any rate and channel count). */
 SM_API sm_analysis *sm_analyze_pcm(const float *interleaved, size_t frames, int channels,

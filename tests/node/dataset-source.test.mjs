@@ -135,3 +135,29 @@ test('names off the folder are refused; a sprite sheet too small is described', 
   );
   assert.match(spriteProblem('s.png', 1, 1, 7, 3, null), /too small/);
 });
+
+test('a zip whose headers claim sizes it cannot hold is refused before anything is allocated', async () => {
+  const { zipSync } = await import('fflate');
+  const good = zipSync(
+    { 'map/projections.json': new TextEncoder().encode('{"idx":[0]}'.repeat(20)) },
+    { level: 6 },
+  );
+  // the central directory entry (PK\1\2): compressed size at +20, uncompressed at +24
+  const lie = (at, value) => {
+    const z = good.slice();
+    const dv = new DataView(z.buffer);
+    for (let i = 0; i + 4 <= z.length; i++)
+      if (dv.getUint32(i, true) === 0x02014b50) dv.setUint32(i + at, value, true);
+    return z;
+  };
+  assert.equal(zipSource(good, 'good.zip').files.size, 1);
+  for (const [name, z] of [
+    ['1.3 GB from a few bytes', lie(24, 1311525164)],
+    ['compressed past the end', lie(20, 1229836332)],
+  ])
+    assert.throws(
+      () => zipSource(z, 'bad.zip'),
+      { message: /bad\.zip .*the zip is damaged/ },
+      name,
+    );
+});

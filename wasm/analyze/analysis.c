@@ -25,6 +25,7 @@
 #define ANALYSIS_MAX_CHANNELS 65535
 #define ANALYSIS_RESERVE_MAX (1u << 22) /* samples reserved up front from a header's claim */
 #define ANALYSIS_MAX_SAMPLES (1u << 30) /* longest 16 kHz signal: 18.6 h, 4 GiB */
+#define ANALYSIS_MAX_AMPLITUDE 1e6f     /* larger |sample| values are refused */
 #define PATCH (SM_PATCH_FRAMES * SM_NMEL)
 
 typedef struct {
@@ -162,6 +163,15 @@ static int ingest_block(sm_analysis *a, ingest *g, const float *x, size_t frames
         uint64_t at = g->frames_in + i;
         fail(a, "%s sample at %.6f s (frame %llu, channel %d)", isnan(f[c]) ? "NaN" : "infinite",
              (double)at / rate, (unsigned long long)at, c + 1);
+        return -1;
+      }
+      /* float formats hold [-1, 1] (some tools write the 16-bit range); far larger values
+       * are garbage whose squares overflow the features' float sums to Inf and NaN */
+      if (fabsf(f[c]) > ANALYSIS_MAX_AMPLITUDE) {
+        uint64_t at = g->frames_in + i;
+        fail(a, "sample value %.3g at %.6f s (frame %llu, channel %d) is out of range (|x| > %g)",
+             (double)f[c], (double)at / rate, (unsigned long long)at, c + 1,
+             (double)ANALYSIS_MAX_AMPLITUDE);
         return -1;
       }
       s += f[c];

@@ -3,6 +3,7 @@
 #include "vorbis.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,6 +165,160 @@ static long vet_comment_header(const uint8_t *buf, size_t len, size_t max) {
   return ok;
 }
 
+/* ---- the setup header's codebooks, walked here before stb_vorbis reads them ----
+ * stb_vorbis computes a lookup-type-1 codebook's value count with floating point
+ * (lookup1_values) and converts results far beyond int range to int (undefined behaviour:
+ * dimensions 516 with 81 entries gives 2^516), and multiplies entries by dimensions in int for
+ * lookup type 2. The codebooks are read here with the same arithmetic, and a setup header whose
+ * numbers leave int range, or whose codebooks run past the packet, is refused. */
+
+typedef struct vb_reader {
+  const uint8_t *p;
+  size_t bits, at; /* size and position in bits */
+} vb_reader;
+
+/* n (0..32) bits, least significant first; 0 with at past bits at the end. */
+static uint32_t vb_get(vb_reader *r, int n) {
+  uint32_t v = 0;
+  for (int k = 0; k < n; k++, r->at++)
+    if (r->at < r->bits)
+      v |= (uint32_t)(r->p[r->at >> 3] >> (r->at & 7) & 1) << k;
+  return v;
+}
+
+static int vb_ilog(uint32_t n) {
+  int b = 0;
+  for (; n; n >>= 1)
+    b++;
+  return b;
+}
+
+/* stb_vorbis's lookup1_values computed without leaving int range: its value, or -1 (stb
+ * refuses the codebook), or -2 (a step stb would convert to int is out of int range). */
+static long vb_lookup1_values(int entries, int dim) {
+  double r0 = floor(exp((float)log((float)entries) / dim));
+  if (!(r0 >= 0 && r0 <= INT_MAX))
+    return -2;
+  int r = (int)r0;
+  double p = floor(pow((float)r + 1, dim));
+  if (!(p >= 0 && p <= INT_MAX))
+    return -2;
+  if ((int)p <= entries)
+    ++r;
+  if (pow((float)r + 1, dim) <= entries)
+    return -1;
+  p = floor(pow((float)r, dim));
+  if (!(p >= 0 && p <= INT_MAX))
+    return -2;
+  if ((int)p > entries)
+    return -1;
+  return r;
+}
+
+/* Checks the codebooks of the setup packet p[0..n). 1 when stb_vorbis may read them; 0 with
+ * the reason in m->err otherwise. */
+static int vet_codebooks(const uint8_t *p, size_t n, dec_msgs *m) {
+  if (n < 8 || memcmp(p, "\x05vorbis", 7) != 0) {
+    dec_msg_set(m->err, "Ogg Vorbis: invalid setup header (no setup packet)");
+    return 0;
+  }
+  vb_reader r = {p + 7, (n - 7) * 8, 0};
+  int count = (int)vb_get(&r, 8) + 1;
+  const char *why = NULL;
+  int i;
+  for (i = 0; i < count && !why; i++) {
+    if (vb_get(&r, 24) != 0x564342) {
+      why = "bad sync pattern";
+      break;
+    }
+    int dim = (int)vb_get(&r, 16), entries = (int)vb_get(&r, 24);
+    int ordered = (int)vb_get(&r, 1);
+    int sparse = ordered ? 0 : (int)vb_get(&r, 1);
+    if (dim == 0 && entries != 0) {
+      why = "zero dimensions";
+      break;
+    }
+    if (ordered) {
+      int entry = 0, length = (int)vb_get(&r, 5) + 1;
+      while (entry < entries && r.at <= r.bits) {
+        int k = (int)vb_get(&r, vb_ilog((uint32_t)(entries - entry)));
+        if (length >= 32 || k > entries - entry) {
+          why = "codeword lengths out of range";
+          break;
+        }
+        entry += k;
+        length++;
+      }
+    } else {
+      for (int j = 0; j < entries && r.at <= r.bits; j++)
+        if (!sparse || vb_get(&r, 1))
+          if (vb_get(&r, 5) + 1 == 32) {
+            why = "codeword lengths out of range";
+            break;
+          }
+    }
+    if (why)
+      break;
+    int type = (int)vb_get(&r, 4);
+    if (type > 2) {
+      why = "unknown lookup type";
+      break;
+    }
+    if (type > 0) {
+      vb_get(&r, 32); /* minimum */
+      vb_get(&r, 32); /* delta */
+      int value_bits = (int)vb_get(&r, 4) + 1;
+      vb_get(&r, 1); /* sequence_p */
+      int64_t values = type == 1 ? vb_lookup1_values(entries, dim) : (int64_t)entries * dim;
+      if (values < 0 || values > INT_MAX) {
+        why = "lookup values out of range";
+        break;
+      }
+      if ((uint64_t)values * (uint64_t)value_bits > r.bits - (r.at < r.bits ? r.at : r.bits)) {
+        why = "lookup values run past the end of the packet";
+        break;
+      }
+      r.at += (size_t)values * (size_t)value_bits;
+    }
+    if (r.at > r.bits) {
+      why = "runs past the end of the packet";
+      break;
+    }
+  }
+  if (!why)
+    return 1;
+  dec_msg_set(m->err, "Ogg Vorbis: invalid setup header (codebook %d: %s)", i, why);
+  return 0;
+}
+
+/* Copies the third packet (the setup header) and vets its codebooks; 0 with m->err set when
+ * it is refused or not whole in the buffer. */
+static int vet_setup_header(const uint8_t *buf, size_t len, dec_msgs *m) {
+  ogg_walk w;
+  memset(&w, 0, sizeof w);
+  w.b = buf;
+  w.len = len;
+  long n = -1;
+  if (ow_page(&w, 0) && ow_packet(&w, NULL) >= 0 && ow_packet(&w, NULL) >= 0) {
+    ogg_walk start = w;
+    n = ow_packet(&w, NULL);
+    w = start;
+  }
+  if (n < 0) {
+    dec_msg_set(m->err, "Ogg Vorbis: setup header missing or cut short (truncated file?)");
+    return 0;
+  }
+  uint8_t *p = malloc((size_t)n + 1);
+  if (!p) {
+    dec_msg_set(m->err, "Ogg Vorbis: out of memory");
+    return 0;
+  }
+  ow_packet(&w, p);
+  int ok = vet_codebooks(p, (size_t)n, m);
+  free(p);
+  return ok;
+}
+
 static const char *stb_reason(int e) {
   switch (e) {
   case VORBIS_outofmem: return "setup needs more memory than allowed";
@@ -281,6 +436,10 @@ static void *vorbis_open(const uint8_t *buf, size_t len, dec_stream_info *info, 
   long comments = vet_comment_header(buf, len, VORBIS_MAX_ARENA / 4);
   if (comments < 0) {
     dec_msg_set(m->err, "Ogg Vorbis: missing, cut or malformed comment header");
+    vorbis_close(s);
+    return NULL;
+  }
+  if (!vet_setup_header(buf, len, m)) {
     vorbis_close(s);
     return NULL;
   }

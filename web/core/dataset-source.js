@@ -56,12 +56,35 @@ export function filesSource(files, label = 'saved map') {
   return { label, files: map, get: async (name) => map.get(name) ?? null };
 }
 
+/** The most a zip may unpack to (all entries together). */
+export const ZIP_MAX_BYTES = 2 ** 31;
+
 /** A .zip of a dataset folder: its files at the top, or inside one folder. Throws when the bytes
  *  are not a zip. */
 export function zipSource(bytes, label = 'the zip') {
   let entries;
+  let total = 0;
+  // Sizes come from the zip's headers: checked before anything is allocated by them (deflate
+  // cannot grow data more than about 1032 times; a stored entry is as long as it says).
+  const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const filter = (f) => {
+    if (f.name.endsWith('/')) return false;
+    const lies =
+      f.size > u8.length ||
+      (f.compression === 0 ? f.originalSize !== f.size : f.originalSize > f.size * 1100 + 4096);
+    if (lies)
+      throw new Error(
+        `an entry claims ${f.originalSize} bytes from ${f.size} in a file of ${u8.length}: the zip is damaged`,
+      );
+    total += f.originalSize;
+    if (total > ZIP_MAX_BYTES)
+      throw new Error(
+        `it unpacks to more than ${ZIP_MAX_BYTES / 2 ** 30} GiB, more than a page can open`,
+      );
+    return true;
+  };
   try {
-    entries = unzipSync(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
+    entries = unzipSync(u8, { filter });
   } catch (e) {
     throw new Error(`${label} is not a zip file that can be read (${e.message})`);
   }

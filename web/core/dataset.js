@@ -157,21 +157,32 @@ function rows(arr, n, dims) {
   return out;
 }
 
+// Values read from a dataset's JSON are of whatever type the file says: these keep the
+// model's types (strings, finite numbers, arrays) whatever it holds.
+const str = (v, d) => (typeof v === 'string' ? v : Number.isFinite(v) ? String(v) : d);
+const num = (v, d) => (Number.isFinite(v) ? v : d);
+const arr = (v) => (Array.isArray(v) ? v : []);
+const obj = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
+
 /** (config, projections) → model. Accepts sonomap datasets and scatter-sounds ones (which have
  *  only idx, metadata, projections, spherical). Throws with a reason when it cannot be read. */
 export function parseDataset(config, proj) {
   if (!proj || (!Array.isArray(proj.projections) && !proj.layouts))
     throw new Error('projections.json has neither "projections" nor "layouts"');
-  const md = proj.metadata ?? {};
-  const n = (proj.idx ?? md.filenames ?? proj.projections).length;
+  const md = obj(proj.metadata);
+  const list = proj.idx ?? md.filenames ?? proj.projections;
+  if (!Array.isArray(list))
+    throw new Error('projections.json does not list its sounds ("idx" is not an array)');
+  const n = list.length;
   const layouts = {};
-  const src = proj.layouts ?? {};
-  for (const [name, r] of Object.entries(src))
-    layouts[name] = flat(r, n, name.endsWith('3d') ? 3 : 2, name);
+  for (const [name, r] of Object.entries(obj(proj.layouts)))
+    if (name !== '__proto__') layouts[name] = flat(r, n, name.endsWith('3d') ? 3 : 2, name);
   if (!Object.keys(layouts).length) {
+    if (!Array.isArray(proj.projections))
+      throw new Error('projections.json has no layout with rows ("layouts" is empty)');
     layouts['projection-3d'] = flat(proj.projections, n, 3, 'projections');
     layouts['projection-2d'] = flat(
-      proj.projections.map((r) => [r[0], r[1]]),
+      proj.projections.map((r) => [r?.[0], r?.[1]]),
       n,
       2,
       'projections',
@@ -179,64 +190,62 @@ export function parseDataset(config, proj) {
     if (Array.isArray(proj.spherical) && proj.spherical.length === n)
       layouts['spherical-3d'] = flat(proj.spherical, n, 3, 'spherical');
   }
-  const names = md.labelnames ?? [];
-  const at = (arr, i, d) => (Array.isArray(arr) && arr[i] !== undefined ? arr[i] : d);
+  const names = arr(md.labelnames);
+  const at = (a, i, d) => (Array.isArray(a) && a[i] !== undefined ? a[i] : d);
   const items = [];
   for (let i = 0; i < n; i++) {
     const li = at(md.labels, i, -1);
     items.push({
-      file: at(md.filenames, i, `clip ${i + 1}`),
-      label: li >= 0 && names[li] !== undefined ? String(names[li]) : '',
-      tags: at(md.tags, i, []),
-      cluster: at(md.cluster, i, -1),
-      predicted: li >= 0 && names[li] !== undefined ? null : predictedAt(md, i),
-      start: at(md.start, i, 0),
-      length: at(md.length, i, 0.96),
+      file: str(at(md.filenames, i, null), `clip ${i + 1}`),
+      label: Number.isInteger(li) && li >= 0 && names[li] != null ? str(names[li], '') : '',
+      tags: arr(at(md.tags, i, [])),
+      cluster: num(at(md.cluster, i, -1), -1),
+      predicted: Number.isInteger(li) && li >= 0 && names[li] != null ? null : predictedAt(md, i),
+      start: num(at(md.start, i, 0), 0),
+      length: num(at(md.length, i, 0.96), 0.96),
       // scatter-sounds clips are 1 s each, back to back, when no positions are given
-      clipStart: at(md.clip_start, i, i * 1.0),
-      clipDuration: at(md.clip_duration, i, 1.0),
-      descriptors: [
-        at(md.s_centroid, i, 0),
-        at(md.s_rolloff, i, 0),
-        at(md.s_bandwidth, i, 0),
-        at(md.rms, i, 0),
-        at(md.zcr, i, 0),
-        at(md.duration, i, 0),
-      ],
+      clipStart: num(at(md.clip_start, i, i * 1.0), i * 1.0),
+      clipDuration: num(at(md.clip_duration, i, 1.0), 1.0),
+      descriptors: [md.s_centroid, md.s_rolloff, md.s_bandwidth, md.rms, md.zcr, md.duration].map(
+        (col) => num(at(col, i, 0), 0),
+      ),
     });
   }
-  const sprite =
-    typeof config?.sprite === 'string' ? { file: config.sprite } : (config?.sprite ?? {});
-  const audio = typeof config?.audio === 'string' ? { file: config.audio } : (config?.audio ?? {});
+  const cfg = obj(config);
+  const sprite = typeof cfg.sprite === 'string' ? { file: cfg.sprite } : obj(cfg.sprite);
+  const audio = typeof cfg.audio === 'string' ? { file: cfg.audio } : obj(cfg.audio);
+  const spriteFile = str(sprite.file, null),
+    audioFile = str(audio.file, null);
+  const cols = num(sprite.cols, 0);
   return {
-    name: config?.name ?? 'dataset',
+    name: str(cfg.name, 'dataset'),
     items,
     layouts,
     mainLayout:
-      config?.mainLayout && layouts[config.mainLayout]
-        ? config.mainLayout
+      typeof cfg.mainLayout === 'string' && Object.hasOwn(layouts, cfg.mainLayout)
+        ? cfg.mainLayout
         : Object.keys(layouts)[0],
-    labelnames: names,
+    labelnames: names.map((l) => str(l, '')),
     // Files named by the config, else the names such folders commonly use, tried in order.
     sprite: {
-      file: sprite.file ?? 'sprite.png',
-      files: sprite.file ? [sprite.file] : SPRITE_NAMES,
+      file: spriteFile ?? 'sprite.png',
+      files: spriteFile ? [spriteFile] : SPRITE_NAMES,
       // several sheets: [{file, cols, count}] and where each point's tile is in them
-      sheets: Array.isArray(sprite.sheets) && sprite.sheets.length > 1 ? sprite.sheets : null,
-      sheetOf: md.sprite_sheet ?? null,
-      cellOf: md.sprite_cell ?? null,
-      tile: sprite.tile ?? null,
-      cols: sprite.cols ?? Math.ceil(Math.sqrt(n)),
+      sheets: sheetList(sprite.sheets),
+      sheetOf: Array.isArray(md.sprite_sheet) ? md.sprite_sheet : null,
+      cellOf: Array.isArray(md.sprite_cell) ? md.sprite_cell : null,
+      tile: num(sprite.tile, null),
+      cols: Number.isInteger(cols) && cols > 0 ? cols : Math.ceil(Math.sqrt(n)),
       count: n,
     },
     audio: {
-      file: audio.file ?? 'audio.flac',
-      files: audio.file ? [audio.file] : AUDIO_NAMES,
-      rate: audio.rate ?? 16000,
+      file: audioFile ?? 'audio.flac',
+      files: audioFile ? [audioFile] : AUDIO_NAMES,
+      rate: num(audio.rate, 0) > 0 ? audio.rate : 16000,
     },
-    quality: config?.quality ?? null,
-    prediction: config?.prediction ?? null,
-    failed: config?.failed ?? [],
+    quality: cfg.quality && typeof cfg.quality === 'object' ? cfg.quality : null,
+    prediction: cfg.prediction && typeof cfg.prediction === 'object' ? cfg.prediction : null,
+    failed: arr(cfg.failed),
   };
 }
 
@@ -259,4 +268,20 @@ function flat(r, n, dims, name) {
       out[i * dims + k] = Number.isFinite(v) ? v : 0;
     }
   return out;
+}
+
+/** config.json's sprite.sheets when it lists two or more well-formed sheets ({file: a name,
+ *  cols > 0, count ≥ 0}), else null (one sheet). */
+function sheetList(sheets) {
+  if (!Array.isArray(sheets) || sheets.length < 2) return null;
+  const ok = sheets.every(
+    (sh) =>
+      sh &&
+      typeof sh.file === 'string' &&
+      Number.isInteger(sh.cols) &&
+      sh.cols > 0 &&
+      Number.isInteger(sh.count) &&
+      sh.count >= 0,
+  );
+  return ok ? sheets : null;
 }

@@ -25,6 +25,7 @@ export function npyDecode(bytes, name = '.npy file') {
     throw new Error(`${name}: not a .npy file`);
   const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
   const major = u8[6];
+  if (major !== 1 && u8.length < 12) throw new Error(`${name}: header runs past the end`);
   const hlen = major === 1 ? dv.getUint16(8, true) : dv.getUint32(8, true);
   const hstart = major === 1 ? 10 : 12;
   if (hstart + hlen > u8.length) throw new Error(`${name}: header runs past the end`);

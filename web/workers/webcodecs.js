@@ -212,6 +212,7 @@ export function demuxOggOpus(b) {
     head && head.length >= 19 && String.fromCharCode(...head.subarray(0, 8)) === 'OpusHead';
   if (!isHead) return null;
   const channels = head[9];
+  if (channels < 1) return null; // an OpusHead of 0 channels: nothing WebCodecs can configure
   const preSkip = head[10] | (head[11] << 8);
   const audio = packets.slice(2).filter((p) => p.length > 0); // after OpusHead and OpusTags
   if (!audio.length) return null;

@@ -229,7 +229,8 @@ console.log(
     ` — workers ${Math.abs(wSlope) < 256 ? 'flat' : 'GROWING'}`,
 );
 console.log(
-  `peak per worker: ${fmt(soak.peakWorker)} wasm; renderer RSS peak ${fmt(soak.peakRss)}\n`,
+  `peak per worker: ${fmt(soak.peakWorker)} wasm; renderer RSS peak ${fmt(soak.peakRss)}; ` +
+    `the map kept (after GC): page JS heap ${fmt(soak.kept.heap)}, ${(soak.kept.heap / N / 1024).toFixed(1)} KB per sound\n`,
 );
 
 const many = await run(tinyFiles(Number(args.many)));

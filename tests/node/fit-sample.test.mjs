@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { mapItems } from '../../web/cli/dataset-writer.mjs';
 import { arrayRows, fitSampleLayout, sampleRows } from '../../web/cli/fit-sample.mjs';
 import { loadEngine } from '../../web/core/engine.js';
 import { npyDecode, npyEncode } from '../../web/core/npy.js';
@@ -151,10 +152,40 @@ test('project --fit-sample: a sample fit, the rest placed; n >= rows is the full
   assert.equal(r.code, 0, r.err);
   assert.deepEqual(layout('big'), layout('full'), 'n >= rows: the full fit');
   for (const bad of ['0', '-3', '2.5', 'many', ''])
-    for (const cmd of [['project', npy, '--out', path.join(tmp, 'bad')]]) {
+    for (const cmd of [
+      ['project', npy, '--out', path.join(tmp, 'bad')],
+      ['analyze', tmp, '--out', path.join(tmp, 'bad')],
+      ['merge', tmp, '--out', path.join(tmp, 'bad')],
+    ]) {
       r = run([...cmd, `--fit-sample=${bad}`]);
       assert.equal(r.code, 2, `--fit-sample ${bad}`);
       assert.match(r.err, /--fit-sample must be a whole number/);
     }
   assert.ok(!fs.existsSync(path.join(tmp, 'bad')));
+});
+
+test('analyze / merge mapping with fitSample: projections placed, PCA and clusters on all rows', async () => {
+  const n = 700;
+  const d = 32;
+  const X = clusters(n, d, 4, 2, 12);
+  const items = Array.from({ length: n }, (_, i) => ({
+    features: X.subarray(i * d, (i + 1) * d),
+    label: `c${i % 4}`,
+  }));
+  const logs = [];
+  const opts = { projection: 'umap', dims: 2, seed: 4, clusters: 'auto', feature: 'embedding' };
+  const r = await mapItems(engine, items, { ...opts, fitSample: 200, log: (t) => logs.push(t) });
+  assert.deepEqual(r.fit, { method: 'sample', rows: n, sample: 200, placed: 500 });
+  for (const key of ['umap-2d', 'umap-3d', 'pca-2d', 'pca-3d'])
+    assert.ok(r.layouts[key].every(Number.isFinite), key);
+  assert.equal(r.quality.fittedSample, 200);
+  assert.ok(r.quality.labelAccuracy > 0.9, `sample's label accuracy ${r.quality.labelAccuracy}`);
+  assert.ok(
+    items.every((it) => it.cluster >= 0 && it.cluster < 4),
+    'every row clustered',
+  );
+  assert.ok(logs.some((t) => /fitted on 200 of 700 points/.test(t)));
+  const full = await mapItems(engine, items, { ...opts, fitSample: 700, log: () => {} });
+  assert.equal(full.fit, null, 'n >= rows: the full fit');
+  assert.equal(full.quality.fittedSample, undefined);
 });

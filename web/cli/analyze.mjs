@@ -20,6 +20,7 @@ import { analysisBatch, DEFAULT_MODEL, modelName } from '../core/policy.js';
 import { intOpt, numOpt, oneOf, UsageError } from './args.mjs';
 import { writeDataset } from './dataset-writer.mjs';
 import { collectFiles, progress } from './files.mjs';
+import { FIT_SAMPLE_USAGE, fitSampleOpt } from './fit-sample.mjs';
 import { parseShard, shardOf, writePart } from './parts.mjs';
 
 /** Features made without a model: asking for them skips loading one. */
@@ -34,6 +35,7 @@ export const ANALYZE_OPTIONS = {
   seed: { type: 'string' },
   labels: { type: 'string' },
   clusters: { type: 'string' },
+  'fit-sample': { type: 'string' },
   jobs: { type: 'string' },
   'clip-seconds': { type: 'string' },
   tile: { type: 'string' },
@@ -86,7 +88,7 @@ options:
                               a hash of each one's path relative to the inputs' common folder;
                               --out gets a part folder that \`sonomap merge\` joins with the
                               others into one dataset (the same as one run over all files)
-  --quiet                     no progress lines
+${FIT_SAMPLE_USAGE}  --quiet                     no progress lines
   -h, --help                  this help
 `;
 
@@ -119,6 +121,7 @@ export function analyzeSettings(values, positionals) {
     audioFormat: oneOf('audio', values.audio ?? 'flac', ['flac', 'wav']),
     labels: labels ?? null,
     clusters: clusters === 'auto' ? 'auto' : intOpt('clusters', clusters, 0, 1000),
+    fitSample: fitSampleOpt(values),
     name: values.name ?? null,
     shard: values.shard === undefined ? null : parseShard(values.shard),
     quiet: !!values.quiet,

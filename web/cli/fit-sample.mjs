@@ -4,7 +4,21 @@
 // from a reader, so a matrix larger than wasm memory (a million rows x 1024 is 4 GB) is never
 // held whole: only the sample and one block are.
 
+import { intOpt } from './args.mjs';
+
 const BLOCK = 4096; // rows placed per call
+
+/** The help line of --fit-sample, shared by project, analyze and merge. */
+export const FIT_SAMPLE_USAGE = `  --fit-sample <n>            fit UMAP / t-SNE on n rows drawn with the seed, then place every
+                              other row by its nearest fitted rows and a few epochs of
+                              refinement (maps of 10^5 to 10^6 rows); n >= rows: the full fit
+`;
+
+/** --fit-sample checked: null when not given, else a whole number >= 1 (UsageError). */
+export function fitSampleOpt(values) {
+  const v = values['fit-sample'];
+  return v === undefined ? null : intOpt('fit-sample', v, 1, 2 ** 31 - 1);
+}
 
 /** A seeded stream of 32-bit integers (mulberry32). */
 function rng(seed) {
@@ -37,7 +51,8 @@ export function arrayRows(X, n, d) {
 /**
  * The layout of every row of `src` ({n, d, read(start, count) → Float32Array}) by a map fitted
  * on `size` sampled rows. opts: the createMap options (projection, dims, seed...), epochs
- * (refinement, -1: the engine's), onStage(text) for progress. → {layout (n x dims, NaN rows for
+ * (refinement, -1: the engine's), onStage(text) for progress, onMap(map, sample) called with the
+ * fitted map before the rest is placed (its quality, its clusters). → {layout (n x dims, NaN rows for
  * non-finite ones), sample (Int32Array), excluded (row numbers), fitSeconds, placeSeconds}.
  */
 export function fitSampleLayout(engine, src, size, opts = {}) {
@@ -67,6 +82,7 @@ export function fitSampleLayout(engine, src, size, opts = {}) {
     for (let s = 0; s < ns; s++)
       layout.set(Ys.subarray(s * dims, (s + 1) * dims), sample[s] * dims);
     fitSeconds = (performance.now() - t0) / 1000;
+    opts.onMap?.(m, sample);
     t1.t = performance.now();
     say(`placing the other ${n - ns} rows`);
     // every row not in the sample, block by block, numbered 0.. in row order (their seeds)

@@ -10,6 +10,7 @@ import { loadEngine } from '../core/engine.js';
 import { intOpt, oneOf, UsageError } from './args.mjs';
 import { writeDataset } from './dataset-writer.mjs';
 import { progress } from './files.mjs';
+import { FIT_SAMPLE_USAGE, fitSampleOpt } from './fit-sample.mjs';
 import { readParts } from './parts.mjs';
 
 export const MERGE_OPTIONS = {
@@ -18,6 +19,7 @@ export const MERGE_OPTIONS = {
   dims: { type: 'string' },
   seed: { type: 'string' },
   clusters: { type: 'string' },
+  'fit-sample': { type: 'string' },
   tile: { type: 'string' },
   sprite: { type: 'string' },
   'sheet-size': { type: 'string' },
@@ -45,7 +47,7 @@ options:
   --grid-sprite               also write grid-sprite.png: the tiles laid out by the grid layout
   --audio flac|wav            spriteclip format (default flac)
   --name <text>               dataset name (default: the output folder's name)
-  --quiet                     no progress lines
+${FIT_SAMPLE_USAGE}  --quiet                     no progress lines
   -h, --help                  this help
 `;
 
@@ -60,6 +62,7 @@ export function mergeSettings(values, positionals) {
     dims: intOpt('dims', values.dims ?? 2, 2, 3),
     seed: intOpt('seed', values.seed ?? 42, 0, 2 ** 32 - 1),
     clusters: clusters === 'auto' ? 'auto' : intOpt('clusters', clusters, 0, 1000),
+    fitSample: fitSampleOpt(values),
     tile: values.tile === undefined ? null : intOpt('tile', values.tile, 8, 512),
     spriteFormat: oneOf('sprite', values.sprite ?? 'png', ['png', 'jpg']),
     sheetSize: intOpt('sheet-size', values['sheet-size'] ?? 4096, 256, 16384),

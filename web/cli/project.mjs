@@ -8,7 +8,7 @@ import { loadEngine } from '../core/engine.js';
 import { npyEncode } from '../core/npy.js';
 import { intOpt, oneOf, UsageError } from './args.mjs';
 import { progress } from './files.mjs';
-import { fitSampleLayout } from './fit-sample.mjs';
+import { FIT_SAMPLE_USAGE, fitSampleLayout, fitSampleOpt } from './fit-sample.mjs';
 import { openNpyRows } from './npy-rows.mjs';
 
 export const PROJECT_OPTIONS = {
@@ -33,10 +33,7 @@ options:
   --seed <n>                  0 to 4294967295 (default 42)
   --files <files.txt>         one name per row: also writes config.json, projections.json and
                               files.txt, a dataset folder the page opens (no sprites, no sound)
-  --fit-sample <n>            fit the projection on n rows drawn with the seed, then place every
-                              other row by its nearest fitted rows and a few epochs of
-                              refinement (for maps of 10^5 to 10^6 rows; the .npy is read block
-                              by block). n >= N: the full fit
+${FIT_SAMPLE_USAGE}                              (the .npy is then read block by block)
   --quiet                     no progress lines
   -h, --help                  this help
 `;
@@ -54,10 +51,7 @@ export function projectSettings(values, positionals) {
     dims: intOpt('dims', values.dims ?? 2, 2, 3),
     seed: intOpt('seed', values.seed ?? 42, 0, 2 ** 32 - 1),
     files: values.files ?? null,
-    fitSample:
-      values['fit-sample'] === undefined
-        ? null
-        : intOpt('fit-sample', values['fit-sample'], 1, 2 ** 31 - 1),
+    fitSample: fitSampleOpt(values),
     quiet: !!values.quiet,
   };
 }

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "check.h"
+#include "project/knn.h"
 #include "project/quality.h"
+#include "project/vec.h"
 #include "project_data.h"
 #include "sonomap.h"
 
@@ -154,7 +156,31 @@ static void test_bad_calls(void) {
   free(X);
 }
 
+/* prj_knn_query against a plain scan: the same neighbours in the same order, bit for bit. */
+static void test_knn_query(void) {
+  enum { NR = 600, NQ = 77, DQ = 37, K = 9 };
+  float *R = make_clusters(NR, DQ, 5, 1.0, 21, NULL), *Q = make_clusters(NQ, DQ, 5, 1.0, 22, NULL);
+  int idx[NQ * K], bidx[K];
+  float d2[NQ * K], bd2[K];
+  prj_knn_ref ref;
+  CHECK(prj_knn_ref_init(&ref, R, NR, DQ) == 0, "reference");
+  CHECK(prj_knn_query(&ref, Q, NQ, K, idx, d2) == 0, "query");
+  int same = 1;
+  for (int q = 0; q < NQ; q++) {
+    int cnt = 0;
+    for (int r = 0; r < NR; r++)
+      prj_heap_push(bd2, bidx, &cnt, K, prj_l2sq(Q + (size_t)q * DQ, R + (size_t)r * DQ, DQ), r);
+    prj_heap_sort(bd2, bidx, K);
+    same &= !memcmp(bidx, idx + q * K, sizeof bidx) && !memcmp(bd2, d2 + q * K, sizeof bd2);
+  }
+  CHECK(same, "query = plain scan");
+  CHECK(prj_knn_query(&ref, Q, NQ, NR + 1, idx, d2) == -1, "k > rows refused");
+  prj_knn_ref_free(&ref);
+  free(R), free(Q);
+}
+
 int main(void) {
+  test_knn_query();
   test_clusters(SM_PROJ_UMAP, SM_METRIC_EUCLIDEAN);
   test_clusters(SM_PROJ_UMAP, SM_METRIC_COSINE);
   test_clusters(SM_PROJ_TSNE, SM_METRIC_EUCLIDEAN);

@@ -15,11 +15,47 @@
 
 static inline float clip(float v) { return v > CLIP ? CLIP : (v < -CLIP ? -CLIP : v); }
 
+/* Due edges are taken four at a time, as in umap.c: their attractions all read y before any
+ * moves it, then their negative samples (about five per edge), four at a time against the same
+ * y, their pushes summed and applied together. */
+static void group(const prj_place_ctx *c, const int *nb, const int *grp, int ng, float *y,
+                  prj_rng *rng, int nneg, float alpha) {
+  const int dims = c->dims, ns = c->ref->n;
+  const float a = (float)c->a, b = (float)c->b, two_ab = 2.0f * a * b, two_b = 2.0f * b;
+  float d2[4] = {0, 0, 0, 0}, dv[4][3] = {{0}}, g[4], mv[3] = {0, 0, 0};
+  for (int s = 0; s < ng; s++) {
+    const float *o = c->Y + (size_t)nb[grp[s]] * dims;
+    for (int q = 0; q < dims; q++)
+      dv[s][q] = y[q] - o[q], d2[s] += dv[s][q] * dv[s][q];
+  }
+  prj_umap_att4(d2, a, b, two_ab, g);
+  for (int s = 0; s < ng; s++)
+    if (d2[s] > 0.0f)
+      for (int q = 0; q < dims; q++)
+        mv[q] += clip(g[s] * dv[s][q]) * alpha;
+  for (int q = 0; q < dims; q++)
+    y[q] += mv[q], mv[q] = 0.0f;
+  for (int s0 = 0; s0 < nneg; s0 += 4) {
+    float n2[4] = {0, 0, 0, 0}, nv[4][3] = {{0}}, gr[4];
+    int cnt = nneg - s0 < 4 ? nneg - s0 : 4;
+    for (int l = 0; l < cnt; l++) {
+      const float *p = c->Y + (size_t)prj_rng_below(rng, (uint32_t)ns) * dims;
+      for (int q = 0; q < dims; q++)
+        nv[l][q] = y[q] - p[q], n2[l] += nv[l][q] * nv[l][q];
+    }
+    prj_umap_rep4(n2, a, b, two_b, gr);
+    for (int l = 0; l < cnt; l++)
+      if (n2[l] > 0.0f) /* else the point itself, or one at the same place */
+        for (int q = 0; q < dims; q++)
+          mv[q] += clip(gr[l] * nv[l][q]);
+  }
+  for (int q = 0; q < dims; q++)
+    y[q] += mv[q] * alpha;
+}
+
 /* The refinement of one new point y against its neighbours nb (positions in Y). */
 static void refine(const prj_place_ctx *c, const int *nb, const float *w, int k, float *y,
                    prj_rng *rng, double *eps, double *next, double *next_neg) {
-  const int dims = c->dims, ns = c->ref->n;
-  const float a = (float)c->a, b = (float)c->b, two_ab = 2.0f * a * b, two_b = 2.0f * b;
   float wmax = 0.0f;
   for (int j = 0; j < k; j++)
     wmax = w[j] > wmax ? w[j] : wmax;
@@ -32,33 +68,20 @@ static void refine(const prj_place_ctx *c, const int *nb, const float *w, int k,
   }
   for (int ep = 0; ep < c->epochs; ep++) {
     const float alpha = ALPHA0 * (1.0f - (float)ep / (float)c->epochs);
+    int grp[4], ng = 0, nneg = 0;
     for (int j = 0; j < k; j++) {
       if (next[j] > ep)
         continue;
-      const float *o = c->Y + (size_t)nb[j] * dims;
-      float dv[3] = {0, 0, 0}, d2[4] = {0, 0, 0, 0}, g[4];
-      for (int q = 0; q < dims; q++)
-        dv[q] = y[q] - o[q], d2[0] += dv[q] * dv[q];
-      prj_umap_att4(d2, a, b, two_ab, g);
-      if (d2[0] > 0.0f)
-        for (int q = 0; q < dims; q++)
-          y[q] += clip(g[0] * dv[q]) * alpha;
       next[j] += eps[j];
       const double eps_neg = eps[j] / NEG_RATE;
-      int nneg = (int)((ep - next_neg[j]) / eps_neg);
-      next_neg[j] += nneg * eps_neg;
-      for (int s = 0; s < nneg; s++) {
-        const float *p = c->Y + (size_t)prj_rng_below(rng, (uint32_t)ns) * dims;
-        float nv[3] = {0, 0, 0}, n2[4] = {0, 0, 0, 0}, gr[4];
-        for (int q = 0; q < dims; q++)
-          nv[q] = y[q] - p[q], n2[0] += nv[q] * nv[q];
-        if (!(n2[0] > 0.0f))
-          continue; /* the point itself, or one at the same place */
-        prj_umap_rep4(n2, a, b, two_b, gr);
-        for (int q = 0; q < dims; q++)
-          y[q] += clip(gr[0] * nv[q]) * alpha;
-      }
+      int nn = (int)((ep - next_neg[j]) / eps_neg);
+      next_neg[j] += nn * eps_neg;
+      grp[ng++] = j, nneg += nn;
+      if (ng == 4)
+        group(c, nb, grp, ng, y, rng, nneg, alpha), ng = 0, nneg = 0;
     }
+    if (ng)
+      group(c, nb, grp, ng, y, rng, nneg, alpha);
   }
 }
 

@@ -153,7 +153,7 @@ bench-map: build native
 
 # Maps of many rows: the full UMAP fit of 10^5 x 1024 against --fit-sample (10^4 fitted, the
 # rest placed), and fit-sample at 10^6 x 1024 (scripts/bench-fit-sample.mjs). Not in `make
-# bench`: about 25 minutes on a busy 2-core machine.
+# bench`: about 15 minutes on a busy 2-core machine.
 .PHONY: bench-fit-sample
 bench-fit-sample: build
 	node scripts/bench-fit-sample.mjs --million

@@ -151,6 +151,13 @@ bench-nn: build native
 bench-map: build native
 	node scripts/bench-map.mjs
 
+# Maps of many rows: the full UMAP fit of 10^5 x 1024 against --fit-sample (10^4 fitted, the
+# rest placed), and fit-sample at 10^6 x 1024 (scripts/bench-fit-sample.mjs). Not in `make
+# bench`: about 15 minutes on a busy 2-core machine.
+.PHONY: bench-fit-sample
+bench-fit-sample: build
+	node scripts/bench-fit-sample.mjs --million
+
 # C formatting (.clang-format) of the engine, the native tests and tools, the C benchmarks.
 CLANG_FORMAT ?= clang-format
 LINT_C_SRC = $(shell find wasm tests/native scripts/native scripts/bench -name '*.[ch]' | sort)

@@ -200,6 +200,18 @@ SM_API int sm_map_quality(const sm_map *m, int k, int queries, double *trust, do
 /* 1-NN label accuracy in the current layout; labels: n, < 0 for unlabelled rows. NaN when
  * fewer than two mapped rows are labelled. */
 SM_API double sm_map_label_accuracy(const sm_map *m, const int *labels, int queries);
+/* Places n more rows X (n x d, d as the rows the map was made of) in the map's current layout
+ * without moving it: maps of many rows fitted on a sample, the rest placed block by block (the
+ * whole input need never be in memory at once). Each row goes through the map's own
+ * standardization, PCA and metric; UMAP / t-SNE maps then start it at the weighted mean of its
+ * n_neighbors nearest mapped rows (exact search, UMAP's fuzzy strengths) and refine it for
+ * `epochs` epochs of SGD that move only it (attraction to those neighbours, negative samples
+ * from the mapped rows; t-SNE maps with the Student-t kernel; epochs < 0: 100, 0: the mean
+ * only), as umap-learn's transform. PCA maps project it on their axes. first: the number of
+ * X's first row among all rows placed (each row has its own seeded stream, so any split into
+ * blocks gives the same places). out: n x dims, NaN for rows holding NaN / Inf. Finishes the
+ * setup first (sm_map_prepare). Returns 0, or -1 (sm_map_error). */
+SM_API int sm_map_place(sm_map *m, const float *X, int n, int d, int first, int epochs, float *out);
 SM_API void sm_map_free(sm_map *m);
 /* Trustworthiness and continuity at k of any layout Y (n x dims) against rows X (n x d) as
  * given (euclidean, no preprocessing), over up to `queries` rows sampled with `seed` (<= 0:

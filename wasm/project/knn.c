@@ -125,3 +125,84 @@ done:
   free(cnt), free(nrm), free(xt), free(qb), free(dots);
   return rc;
 }
+
+int prj_knn_ref_init(prj_knn_ref *r, const float *X, int n, int d) {
+  memset(r, 0, sizeof *r);
+  if (!X || n < 1 || d < 1)
+    return -1;
+  const int nb = (n + RB - 1) / RB;
+  r->X = X, r->n = n, r->d = d;
+  r->nrm = malloc(sizeof(float) * n);
+  r->xt = malloc(sizeof(float) * (size_t)nb * RB * d);
+  if (!r->nrm || !r->xt) {
+    prj_knn_ref_free(r);
+    return -1;
+  }
+  for (int i = 0; i < n; i++)
+    r->nrm[i] = prj_dot(X + (size_t)i * d, X + (size_t)i * d, d);
+  for (int b = 0; b < nb; b++) {
+    float *t = r->xt + (size_t)b * RB * d;
+    for (int j = 0; j < RB; j++) {
+      int i = b * RB + j;
+      for (int c = 0; c < d; c++)
+        t[(size_t)c * RB + j] = i < n ? X[(size_t)i * d + c] : 0.0f;
+    }
+  }
+  return 0;
+}
+
+void prj_knn_ref_free(prj_knn_ref *r) {
+  free(r->xt), free(r->nrm);
+  r->xt = NULL, r->nrm = NULL;
+}
+
+/* The same two passes as prj_knn_exact, queries against the reference rows: QB queries at a
+ * time over each reference block, so the block stays in cache while they pass. */
+int prj_knn_query(const prj_knn_ref *ref, const float *Q, int nq, int k, int *idx, float *d2) {
+  const int n = ref->n, d = ref->d, nb = (n + RB - 1) / RB;
+  if (!Q || nq < 0 || k < 1 || k > n)
+    return -1;
+  int *cnt = calloc((size_t)nq + 1, sizeof(int));
+  float *nqs = malloc(sizeof(float) * ((size_t)nq + 1));
+  float *qb = malloc(sizeof(float) * QB * (size_t)d);
+  float *dots = malloc(sizeof(float) * 4 * RB);
+  int rc = -1;
+  if (!cnt || !nqs || !qb || !dots)
+    goto done;
+  for (int q = 0; q < nq; q++)
+    nqs[q] = prj_dot(Q + (size_t)q * d, Q + (size_t)q * d, d);
+  const float tol = (float)(8.0 * (d + 2) * 5.9604644775390625e-8);
+  for (int q0 = 0; q0 < nq; q0 += QB) {
+    int q1 = q0 + QB < nq ? q0 + QB : nq;
+    memset(qb, 0, sizeof(float) * QB * (size_t)d); /* the block's queries, zero-padded to 4s */
+    memcpy(qb, Q + (size_t)q0 * d, sizeof(float) * (size_t)(q1 - q0) * d);
+    for (int b = 0; b < nb; b++) {
+      int r0 = b * RB, r1 = r0 + RB < n ? r0 + RB : n;
+      int m = (r1 - r0 + 7) & ~7;
+      for (int g = q0; g < q1; g += 4) {
+        int gn = q1 - g < 4 ? q1 - g : 4;
+        prj_dot_4xt(qb + (size_t)(g - q0) * d, d, ref->xt + (size_t)b * RB * d, RB, m, dots);
+        for (int j = 0; j < gn; j++) {
+          int q = g + j;
+          const float *xq = Q + (size_t)q * d, *dq = dots + j * m;
+          float *hd = d2 + (size_t)q * k;
+          int *hi = idx + (size_t)q * k;
+          for (int r = r0; r < r1; r++) {
+            if (cnt[q] == k) {
+              float nr = ref->nrm[r], approx = (nqs[q] + nr) - 2.0f * dq[r - r0];
+              if (approx - tol * (nqs[q] + nr) > hd[0])
+                continue;
+            }
+            prj_heap_push(hd, hi, &cnt[q], k, prj_l2sq(xq, ref->X + (size_t)r * d, d), r);
+          }
+        }
+      }
+    }
+  }
+  for (int q = 0; q < nq; q++)
+    prj_heap_sort(d2 + (size_t)q * k, idx + (size_t)q * k, k);
+  rc = 0;
+done:
+  free(cnt), free(nqs), free(qb), free(dots);
+  return rc;
+}

@@ -8,6 +8,20 @@
  * Requires n >= 2 and 1 <= k <= n - 1. Returns 0, or -1 when out of memory. */
 int prj_knn_exact(const float *X, int n, int d, int k, int *idx, float *d2);
 
+/* The rows new queries are searched among (prj_knn_query): kept transposed in blocks with
+ * their squared norms, built once for many query blocks. X is borrowed, not copied. */
+typedef struct prj_knn_ref {
+  const float *X;
+  int n, d;
+  float *xt, *nrm;
+} prj_knn_ref;
+/* 0, or -1 when out of memory (n >= 1, d >= 1). */
+int prj_knn_ref_init(prj_knn_ref *r, const float *X, int n, int d);
+void prj_knn_ref_free(prj_knn_ref *r);
+/* idx, d2: nq x k, row q = the k nearest reference rows of query row q (Q: nq x d), ascending
+ * by (distance, index), exact as prj_knn_exact. 1 <= k <= r->n. 0, or -1 when out of memory. */
+int prj_knn_query(const prj_knn_ref *r, const float *Q, int nq, int k, int *idx, float *d2);
+
 /* A bounded max-heap of (distance, index) pairs: the worst kept pair is at the root. */
 static inline int prj_heap_worse(float da, int ia, float db, int ib) {
   return da > db || (da == db && ia > ib);

@@ -11,6 +11,7 @@
 #include "project/pca.h"
 #include "project/quality.h"
 #include "project/rng.h"
+#include "project/transform.h"
 #include "project/tsne.h"
 #include "project/umap.h"
 #include "sonomap.h"
@@ -46,6 +47,15 @@ struct sm_map {
   int prep_total, prep_done;
   int total, done;
   int *clusters, nclusters;
+  /* what sm_map_place needs to bring new rows to the fitted ones */
+  int d;                /* input values per row */
+  float *shift, *scale; /* d, the standardization (NULL: none) */
+  prj_pca fpca;         /* the PCA preprocessing (fpca.axes NULL: none) */
+  prj_pca lpca;         /* PCA projection: the layout axes (lpca.axes NULL: none) */
+  float lscale;         /* and their scale */
+  double a, b;          /* UMAP's kernel */
+  double mean_dist;     /* mean neighbour distance of the graph */
+  prj_knn_ref ref;      /* the mapped rows as a search reference (ref.xt NULL: not built) */
   char err[160];
 };
 
@@ -83,7 +93,8 @@ static void publish(sm_map *m) {
 }
 
 /* top `dims` principal components of F (zero-padded when df < dims) */
-static int pca_layout(const sm_map *m, float *Y, double *var0, char *err, size_t errlen) {
+static int pca_layout(const sm_map *m, float *Y, double *var0, prj_pca *keep, char *err,
+                      size_t errlen) {
   int k = m->df < m->dims ? m->df : m->dims;
   prj_pca p;
   if (prj_pca_fit(m->F, m->nk, m->df, k, m->o.seed, &p, err, errlen))
@@ -100,7 +111,10 @@ static int pca_layout(const sm_map *m, float *Y, double *var0, char *err, size_t
       Y[(size_t)r * m->dims + c] = c < k ? T[(size_t)r * k + c] : 0.0f;
   *var0 = p.var[0];
   free(T);
-  prj_pca_free(&p);
+  if (keep)
+    *keep = p;
+  else
+    prj_pca_free(&p);
   return 0;
 }
 
@@ -119,9 +133,11 @@ static int setup_projection(sm_map *m, char *err, size_t errlen) {
     m->total = 1;
     return 0;
   }
-  if (pca_layout(m, m->fixed, &m->var0, err, errlen))
+  if (pca_layout(m, m->fixed, &m->var0, o->projection == SM_PROJ_PCA ? &m->lpca : NULL, err,
+                 errlen))
     return -1;
   float s = m->var0 > 0 ? (float)(1.0 / sqrt(m->var0)) : 1.0f; /* first axis: unit deviation */
+  m->lscale = s;
   for (size_t i = 0; i < nd; i++)
     m->fixed[i] *= s;
   if (o->projection == SM_PROJ_PCA) {
@@ -190,11 +206,17 @@ static int prepare_chunk(sm_map *m) {
   size_t nd = (size_t)m->nk * m->dims;
   char *err = m->err;
   size_t errlen = sizeof m->err;
+  double dsum = 0.0;
+  for (size_t e = 0; e < (size_t)m->nk * k; e++)
+    dsum += o->metric == SM_METRIC_COSINE ? 0.5 * d2[e] : sqrt(d2[e]);
+  m->mean_dist = dsum / ((double)m->nk * k);
+  m->a = 1.0, m->b = 1.0; /* t-SNE's Student-t kernel */
   if (o->projection == SM_PROJ_UMAP) {
     for (size_t e = 0; e < (size_t)m->nk * k; e++)
       d2[e] = o->metric == SM_METRIC_COSINE ? 0.5f * d2[e] : sqrtf(d2[e]);
     double a, b;
     prj_umap_find_ab(o->spread, o->min_dist, &a, &b);
+    m->a = a, m->b = b;
     m->umap = prj_umap_new(m->kidx, d2, m->nk, k, m->fixed, m->dims, m->total, a, b, o->seed, err,
                            errlen);
   } else {
@@ -397,7 +419,7 @@ static int feature_rows(sm_map *m, const prj_view *view, char *err, size_t errle
   m->df = m->o.pca_dims;
   m->F = malloc(sizeof(float) * (size_t)m->nk * m->df);
   int bad = !m->F || prj_pca_transform_view(&p, view, m->nk, m->F);
-  prj_pca_free(&p);
+  m->fpca = p; /* kept for sm_map_place */
   return bad ? ROWS_OOM : ROWS_OK;
 }
 
@@ -449,7 +471,7 @@ sm_map *sm_map_new_with(const float *X, int n, int d, const sm_map_options *opt,
     goto oom;
   prj_view view = {X, d, m->nk < n ? m->kept : NULL, shift, scale};
   int rows = feature_rows(m, &view, err, errlen);
-  free(shift), free(scale);
+  m->d = d, m->shift = shift, m->scale = scale; /* kept for sm_map_place */
   if (rows == ROWS_OOM)
     goto oom;
   if (rows == ROWS_FAILED) {
@@ -598,5 +620,97 @@ void sm_map_free(sm_map *m) {
   free(m->kidx), free(m->kd2);
   prj_nnd_free(m->nnd);
   free(m->clusters);
+  free(m->shift), free(m->scale);
+  prj_pca_free(&m->fpca);
+  prj_pca_free(&m->lpca);
+  prj_knn_ref_free(&m->ref);
   free(m);
+}
+
+/* Cosine metric: n rows of F (n x df) to unit length (zero rows stay zero). */
+static void normalize(float *F, int n, int df) {
+  for (int r = 0; r < n; r++) {
+    float *f = F + (size_t)r * df;
+    double s = 0.0;
+    for (int j = 0; j < df; j++)
+      s += (double)f[j] * f[j];
+    if (s > 0)
+      for (int j = 0; j < df; j++)
+        f[j] = (float)(f[j] / sqrt(s));
+  }
+}
+
+int sm_map_place(sm_map *m, const float *X, int n, int d, int first, int epochs, float *out) {
+  if (!m)
+    return -1;
+  if (n < 0 || (n > 0 && (!X || !out)) || first < 0) {
+    snprintf(m->err, sizeof m->err, "place: bad arguments (n=%d, first=%d)", n, first);
+    return -1;
+  }
+  if (d != m->d) {
+    snprintf(m->err, sizeof m->err, "place: rows have %d values, the map's %d", d, m->d);
+    return -1;
+  }
+  int r;
+  while ((r = sm_map_prepare(m)) > 0) {
+  }
+  if (r < 0 || n == 0)
+    return r < 0 ? -1 : 0;
+  const int df = m->df, dims = m->dims;
+  float *F = malloc(sizeof(float) * (size_t)n * df);
+  if (!F)
+    goto oom;
+  /* the rows as the fitted ones were made: standardized, PCA-reduced, normalized */
+  prj_view view = {X, d, NULL, m->shift, m->scale};
+  if (m->fpca.axes) {
+    if (prj_pca_transform_view(&m->fpca, &view, n, F))
+      goto oom;
+  } else {
+    for (int i = 0; i < n; i++)
+      for (int j = 0; j < d; j++) {
+        float x = X[(size_t)i * d + j];
+        F[(size_t)i * d + j] = m->shift ? x * m->scale[j] - m->shift[j] : x;
+      }
+  }
+  if (m->o.metric == SM_METRIC_COSINE)
+    normalize(F, n, df);
+  if (m->lpca.axes) { /* PCA projection: the fitted axes, exactly */
+    int kk = m->lpca.k;
+    float *T = malloc(sizeof(float) * (size_t)n * kk);
+    if (!T || prj_pca_transform(&m->lpca, F, n, T)) {
+      free(T);
+      goto oom;
+    }
+    for (int i = 0; i < n; i++) {
+      int fin = 1;
+      for (int j = 0; j < df && fin; j++)
+        fin = isfinite(F[(size_t)i * df + j]);
+      for (int c = 0; c < dims; c++)
+        out[(size_t)i * dims + c] = !fin ? NAN : c < kk ? T[(size_t)i * kk + c] * m->lscale : 0.0f;
+    }
+    free(T);
+    free(F);
+    return 0;
+  }
+  if (!m->ref.xt && prj_knn_ref_init(&m->ref, m->F, m->nk, df))
+    goto oom;
+  int k = m->o.n_neighbors < m->nk ? m->o.n_neighbors : m->nk;
+  prj_place_ctx c = {&m->ref,
+                     current(m),
+                     dims,
+                     k,
+                     m->o.metric != SM_METRIC_COSINE,
+                     m->a,
+                     m->b,
+                     (m->umap || m->tsne) ? (epochs < 0 ? 100 : epochs) : 0,
+                     m->mean_dist,
+                     m->o.seed};
+  if (prj_place(&c, F, n, first, out))
+    goto oom;
+  free(F);
+  return 0;
+oom:
+  free(F);
+  snprintf(m->err, sizeof m->err, "place: out of memory (%d rows)", n);
+  return -1;
 }

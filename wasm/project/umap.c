@@ -52,8 +52,7 @@ static int cmp_dedge(const void *pa, const void *pb) {
   return a->dir - b->dir;
 }
 
-/* membership strengths of one point's k neighbours (umap-learn smooth_knn_dist) */
-static void smooth_knn(const float *dist, int k, double mean_all, float *w) {
+void prj_umap_smooth_knn(const float *dist, int k, double mean_all, float *w) {
   double target = log2((double)k + 1.0);
   double rho = 0.0;
   for (int j = 0; j < k; j++)
@@ -123,7 +122,7 @@ prj_umap *prj_umap_new(const int *knn_idx, const float *knn_dist, int n, int k, 
     mean_all += knn_dist[e];
   mean_all /= (double)nd;
   for (int i = 0; i < n; i++) {
-    smooth_knn(knn_dist + (size_t)i * k, k, mean_all, wk);
+    prj_umap_smooth_knn(knn_dist + (size_t)i * k, k, mean_all, wk);
     for (int j = 0; j < k; j++) {
       int t = knn_idx[(size_t)i * k + j];
       dedge *e = &de[(size_t)i * k + j];

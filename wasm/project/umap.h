@@ -38,6 +38,12 @@ const float *prj_umap_embedding(const prj_umap *u); /* n x dims */
 int prj_umap_graph(const prj_umap *u, const int **head, const int **tail, const float **w);
 void prj_umap_free(prj_umap *u);
 
+/* Membership strengths w (k) of one point's k neighbours at ascending distances dist
+ * (umap-learn's smooth_knn_dist: rho = nearest non-zero distance, sigma by bisection so that
+ * the strengths sum to log2(k + 1); mean_all: the mean distance of the whole graph, the floor
+ * of sigma when rho is 0). */
+void prj_umap_smooth_knn(const float *dist, int k, double mean_all, float *w);
+
 /* Fit a, b of 1 / (1 + a x^(2b)) to the min_dist / spread target curve (least squares,
  * Levenberg-Marquardt, as umap-learn's find_ab_params). min_dist 0.1, spread 1 gives
  * a = 1.577, b = 0.895. */

@@ -20,6 +20,7 @@ import { analysisBatch, DEFAULT_MODEL, modelName } from '../core/policy.js';
 import { intOpt, numOpt, oneOf, UsageError } from './args.mjs';
 import { writeDataset } from './dataset-writer.mjs';
 import { collectFiles, progress } from './files.mjs';
+import { FIT_SAMPLE_USAGE } from './fit-sample.mjs';
 import { OUTPUT_OPTIONS, outputSettings } from './output-options.mjs';
 import { parseShard, shardOf, writePart } from './parts.mjs';
 
@@ -78,7 +79,7 @@ options:
                               a hash of each one's path relative to the inputs' common folder;
                               --out gets a part folder that \`sonomap merge\` joins with the
                               others into one dataset (the same as one run over all files)
-  --quiet                     no progress lines
+${FIT_SAMPLE_USAGE}  --quiet                     no progress lines
   -h, --help                  this help
 `;
 

@@ -7,6 +7,7 @@ import { buildDataset } from '../core/dataset.js';
 import { featureBlocks, joinSpriteclip, standardize } from '../core/features.js';
 import { npyEncode } from '../core/npy.js';
 import { clusterCount, GRID_MAX, gridAllowed, QUALITY_K, qualityQueries } from '../core/policy.js';
+import { arrayRows, fitSampleLayout } from './fit-sample.mjs';
 import { defaultTile, encodeGridSheet, encodeSheets } from './sprites.mjs';
 
 /** ok: per analysed file {items, audio} in input order; failed: [{file, reason}]; s: the
@@ -22,6 +23,7 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
     dims,
     seed,
     clusters: s.clusters,
+    fitSample: s.fitSample,
     feature,
     log: pr.log,
     quiet: s.quiet,
@@ -83,6 +85,7 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
   const D = items[0].features.length;
   const emb = new Float32Array(items.length * D);
   items.forEach((it, i) => emb.set(it.features, i * D));
+  if (model.fit) ds.config.fit = model.fit;
   fs.writeFileSync(path.join(out, 'config.json'), `${JSON.stringify(ds.config, null, 1)}\n`);
   fs.writeFileSync(path.join(out, 'projections.json'), `${JSON.stringify(ds.projections)}\n`);
   for (const sh of sprites.sheets) fs.writeFileSync(path.join(out, sh.file), sh.bytes);
@@ -105,7 +108,7 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
 export async function mapItems(
   engine,
   items,
-  { projection, dims, seed, clusters, feature, log, quiet },
+  { projection, dims, seed, clusters, fitSample = null, feature, log, quiet },
 ) {
   const n = items.length;
   const d = items[0].features.length;
@@ -123,35 +126,65 @@ export async function mapItems(
     [projection, 5 - dims],
   ];
   if (projection !== 'pca') wanted.push(['pca', 2], ['pca', 3]);
+  // --fit-sample: UMAP / t-SNE fitted on a sample, the rest placed; the quality figures are the
+  // fitted sample's, the clusters come from the (full) PCA map, on the same preprocessed rows.
+  const sampled = fitSample !== null && fitSample < n && projection !== 'pca';
+  const kc = clusterCount(clusters, n, labelNames.length);
+  const measure = (m, rows, lab) => {
+    const kk = Math.min(QUALITY_K, rows - 2);
+    quality = { layout: `${projection}-${dims}d` };
+    if (kk >= 1) Object.assign(quality, m.quality(kk, qualityQueries(rows)));
+    if (labelNames.length > 1) quality.labelAccuracy = m.labelAccuracy(lab, qualityQueries(rows));
+    if (sampled) quality.fittedSample = rows; // the figures are the fitted sample's
+  };
+  const cluster = (m) => {
+    const c = m.cluster(kc, spherical);
+    items.forEach((it, i) => {
+      it.cluster = c[i];
+    });
+  };
+  let fit = null;
   for (const [proj, k] of wanted) {
     const t0 = Date.now();
-    const m = engine.createMap(X, n, d, { projection: proj, dims: k, seed, standardize: false });
+    const main = proj === projection && k === dims;
+    const opts = { projection: proj, dims: k, seed, standardize: false };
+    if (sampled && proj !== 'pca') {
+      const r = fitSampleLayout(engine, arrayRows(X, n, d), fitSample, {
+        ...opts,
+        onMap: (m, sample) => {
+          if (main)
+            measure(
+              m,
+              sample.length,
+              Int32Array.from(sample, (i) => labels[i]),
+            );
+        },
+      });
+      if (r.excluded.length) throw new Error(`${r.excluded.length} rows have non-finite features`);
+      layouts[`${proj}-${k}d`] = r.layout;
+      fit = { method: 'sample', rows: n, sample: r.sample.length, placed: n - r.sample.length };
+      if (!quiet)
+        log(
+          `${proj} ${k}-D fitted on ${r.sample.length} of ${n} points, the rest placed, in ` +
+            `${((Date.now() - t0) / 1000).toFixed(1)} s`,
+        );
+      continue;
+    }
+    const m = engine.createMap(X, n, d, opts);
     try {
       if (m.excluded.length) throw new Error(`${m.excluded.length} rows have non-finite features`);
       const total = m.totalSteps;
       let left = total;
       while (left > 0) left = m.step(Math.max(1, Math.ceil(total / 20)));
       layouts[`${proj}-${k}d`] = m.layout();
-      if (proj === projection && k === dims) {
-        const kk = Math.min(QUALITY_K, n - 2);
-        quality = { layout: `${proj}-${k}d` };
-        if (kk >= 1) Object.assign(quality, m.quality(kk, qualityQueries(n)));
-        if (labelNames.length > 1)
-          quality.labelAccuracy = m.labelAccuracy(labels, qualityQueries(n));
-        const kc = clusterCount(clusters, n, labelNames.length);
-        if (kc) {
-          const c = m.cluster(kc, spherical);
-          items.forEach((it, i) => {
-            it.cluster = c[i];
-          });
-          quality.clusters = kc;
-        }
-      }
+      if (main) measure(m, n, labels);
+      if (kc && (sampled ? proj === 'pca' && k === 2 : main)) cluster(m);
     } finally {
       m.free();
     }
     if (!quiet) log(`${proj} ${k}-D of ${n} points in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
+  if (quality && kc) quality.clusters = kc;
   // The grid layout: the 2-D map assigned to the cells of a square grid (as AudioNotebooks'
   // grid spritesheets), for maps up to GRID_MAX points.
   const flat = layouts[`${projection}-2d`];
@@ -175,12 +208,12 @@ export async function mapItems(
     quality.continuity = r(quality.continuity);
     if (quality.labelAccuracy !== undefined) quality.labelAccuracy = r(quality.labelAccuracy);
     log(
-      `map quality (${quality.layout}, k = ${quality.k}): trustworthiness ${quality.trustworthiness}, ` +
+      `map quality (${quality.layout}${quality.fittedSample ? `, its ${quality.fittedSample} fitted rows` : ''}, k = ${quality.k}): trustworthiness ${quality.trustworthiness}, ` +
         `continuity ${quality.continuity}` +
         (quality.labelAccuracy !== undefined
           ? `, 1-NN label accuracy ${quality.labelAccuracy}`
           : ''),
     );
   }
-  return { layouts, quality };
+  return { layouts, quality, fit };
 }

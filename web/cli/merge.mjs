@@ -10,6 +10,7 @@ import { loadEngine } from '../core/engine.js';
 import { UsageError } from './args.mjs';
 import { writeDataset } from './dataset-writer.mjs';
 import { progress } from './files.mjs';
+import { FIT_SAMPLE_USAGE } from './fit-sample.mjs';
 import { OUTPUT_OPTIONS, outputSettings } from './output-options.mjs';
 import { readParts } from './parts.mjs';
 
@@ -37,7 +38,7 @@ options:
   --grid-sprite               also write grid-sprite.png: the tiles laid out by the grid layout
   --audio flac|wav            spriteclip format (default flac)
   --name <text>               dataset name (default: the output folder's name)
-  --quiet                     no progress lines
+${FIT_SAMPLE_USAGE}  --quiet                     no progress lines
   -h, --help                  this help
 `;
 

@@ -5,9 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildDataset } from '../core/dataset.js';
 import { loadEngine } from '../core/engine.js';
-import { npyDecode, npyEncode } from '../core/npy.js';
+import { npyEncode } from '../core/npy.js';
 import { intOpt, oneOf, UsageError } from './args.mjs';
 import { progress } from './files.mjs';
+import { FIT_SAMPLE_USAGE, fitSampleLayout, fitSampleOpt } from './fit-sample.mjs';
+import { openNpyRows } from './npy-rows.mjs';
 
 export const PROJECT_OPTIONS = {
   out: { type: 'string' },
@@ -15,6 +17,7 @@ export const PROJECT_OPTIONS = {
   dims: { type: 'string' },
   seed: { type: 'string' },
   files: { type: 'string' },
+  'fit-sample': { type: 'string' },
   quiet: { type: 'boolean' },
 };
 
@@ -30,6 +33,7 @@ options:
   --seed <n>                  0 to 4294967295 (default 42)
   --files <files.txt>         one name per row: also writes config.json, projections.json and
                               files.txt, a dataset folder the page opens (no sprites, no sound)
+${FIT_SAMPLE_USAGE}                              (the .npy is then read block by block)
   --quiet                     no progress lines
   -h, --help                  this help
 `;
@@ -47,6 +51,7 @@ export function projectSettings(values, positionals) {
     dims: intOpt('dims', values.dims ?? 2, 2, 3),
     seed: intOpt('seed', values.seed ?? 42, 0, 2 ** 32 - 1),
     files: values.files ?? null,
+    fitSample: fitSampleOpt(values),
     quiet: !!values.quiet,
   };
 }
@@ -54,32 +59,50 @@ export function projectSettings(values, positionals) {
 /** Runs project; resolves the exit status. ctx: {version, wasmUrl}. */
 export async function project(s, ctx) {
   const { file, projection, dims, seed } = s;
-  const { data, shape } = npyDecode(fs.readFileSync(file), file);
-  if (shape.length !== 2)
-    throw new Error(`${file}: expected a 2-D array (N x D), got shape (${shape})`);
-  const [n, d] = shape;
+  const src = openNpyRows(file);
+  const { n, d } = src;
   let names = null;
-  if (s.files) {
-    names = fs
-      .readFileSync(s.files, 'utf8')
-      .split(/\r?\n/)
-      .filter((l) => l.length);
-    if (names.length !== n) throw new Error(`${s.files} has ${names.length} names for ${n} rows`);
+  try {
+    if (s.files) {
+      names = fs
+        .readFileSync(s.files, 'utf8')
+        .split(/\r?\n/)
+        .filter((l) => l.length);
+      if (names.length !== n) throw new Error(`${s.files} has ${names.length} names for ${n} rows`);
+    }
+  } catch (e) {
+    src.close();
+    throw e;
   }
   const engine = await loadEngine(fs.readFileSync(ctx.wasmUrl));
   const pr = progress(s.quiet);
-  const m = engine.createMap(data, n, d, { projection, dims, seed });
   let layout;
+  let excluded;
+  let fit = { method: 'full', rows: n };
   try {
-    let left = m.totalSteps;
-    while (left > 0) left = m.step(Math.max(1, Math.ceil(m.totalSteps / 20)));
-    layout = m.layout();
-    if (m.excluded.length) {
-      const some = m.excluded.slice(0, 10).join(', ') + (m.excluded.length > 10 ? ', …' : '');
-      pr.log(`${file}: rows ${some} have non-finite values and were left out`);
+    if (s.fitSample !== null && s.fitSample < n) {
+      const r = fitSampleLayout(engine, src, s.fitSample, {
+        projection,
+        dims,
+        seed,
+        onStage: (t) => pr.log(t),
+      });
+      layout = r.layout;
+      excluded = r.excluded;
+      fit = { method: 'sample', rows: n, sample: r.sample.length, placed: n - r.sample.length };
+      pr.log(
+        `fitted on ${r.sample.length} rows in ${r.fitSeconds.toFixed(1)} s, placed ` +
+          `${n - r.sample.length} in ${r.placeSeconds.toFixed(1)} s`,
+      );
+    } else {
+      ({ layout, excluded } = fullLayout(engine, src.read(0, n), n, d, { projection, dims, seed }));
     }
   } finally {
-    m.free();
+    src.close();
+  }
+  if (excluded.length) {
+    const some = excluded.slice(0, 10).join(', ') + (excluded.length > 10 ? ', …' : '');
+    pr.log(`${file}: rows ${some} have non-finite values and were left out`);
   }
   const out = path.resolve(s.out);
   fs.mkdirSync(out, { recursive: true });
@@ -105,11 +128,24 @@ export async function project(s, ctx) {
     ds.config.sprite = null;
     ds.config.audio = null;
     ds.config.embeddings = null; // the rows stay in the .npy given; the page looks for none
+    ds.config.fit = fit; // full, or fitted on a sample with the rest placed
     fs.writeFileSync(path.join(out, 'config.json'), `${JSON.stringify(ds.config, null, 1)}\n`);
     fs.writeFileSync(path.join(out, 'projections.json'), `${JSON.stringify(ds.projections)}\n`);
     fs.writeFileSync(path.join(out, 'files.txt'), ds.filesTxt);
   }
-  const nan = m.excluded.length ? `, ${m.excluded.length} rows NaN` : '';
+  const nan = excluded.length ? `, ${excluded.length} rows NaN` : '';
   pr.log(`wrote ${path.join(out, 'layout.npy')} (${n} x ${dims}${nan})`);
   return 0;
+}
+
+/** The whole matrix mapped at once → {layout, excluded}. */
+function fullLayout(engine, X, n, d, opts) {
+  const m = engine.createMap(X, n, d, opts);
+  try {
+    let left = m.totalSteps;
+    while (left > 0) left = m.step(Math.max(1, Math.ceil(m.totalSteps / 20)));
+    return { layout: m.layout(), excluded: m.excluded };
+  } finally {
+    m.free();
+  }
 }

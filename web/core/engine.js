@@ -304,6 +304,23 @@ export class Engine {
       layout() {
         return eng.f32(x.sm_map_layout(m), n * dims);
       },
+      /** Places more rows (Float32Array, rows x d, as the map's rows) in the current layout
+       *  without moving it → Float32Array(rows x dims), NaN for rows with NaN/Inf. first: the
+       *  number of the block's first row among all rows placed (each row's seed: any blocks give
+       *  the same places); epochs: refinement epochs (-1: the engine's 100, 0: none). */
+      place(rowsX, rows, first = 0, epochs = -1) {
+        if (rowsX.length !== rows * d)
+          throw new Error(`place: ${rowsX.length} values for ${rows} rows of ${d}`);
+        const px = eng.copyIn(rowsX);
+        const po = eng.alloc(rows * dims * 4);
+        try {
+          check(x.sm_map_place(m, px, rows, d, first, epochs, po));
+          return eng.f32(po, rows * dims);
+        } finally {
+          eng.free(px);
+          eng.free(po);
+        }
+      },
       /** k-means (spherical: cosine) on the preprocessed rows → Int32Array(n), -1 for excluded. */
       cluster(kk, spherical = false) {
         check(x.sm_map_cluster(m, kk, spherical ? 1 : 0));

@@ -17,8 +17,9 @@ export function npyEncode(data, shape) {
   return out;
 }
 
-/** → {data: Float32Array, shape}. Throws with a reason for anything it cannot read. */
-export function npyDecode(bytes, name = '.npy file') {
+/** The header of a .npy file from its first bytes (a few KB suffice): {shape, size (bytes per
+ *  value, 4 or 8), offset (where the values start)}. Throws with a reason. */
+export function npyHeader(bytes, name = '.npy file') {
   const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
   if (u8.length < 10 || magic.some((m, i) => u8[i] !== m))
@@ -42,11 +43,18 @@ export function npyDecode(bytes, name = '.npy file') {
     .map(Number);
   if (shape.some((s) => !Number.isInteger(s) || s < 0))
     throw new Error(`${name}: bad shape (${shapeM[1]})`);
-  const n = shape.reduce((a, b) => a * b, 1);
   const sizes = { '<f4': 4, '<f8': 8, '|f4': 4, '=f4': 4, '=f8': 8 };
   const size = sizes[descr];
   if (!size) throw new Error(`${name}: dtype ${descr} is not supported (float32 or float64)`);
-  const off = hstart + hlen;
+  return { shape, size, offset: hstart + hlen };
+}
+
+/** → {data: Float32Array, shape}. Throws with a reason for anything it cannot read. */
+export function npyDecode(bytes, name = '.npy file') {
+  const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const { shape, size, offset: off } = npyHeader(u8, name);
+  const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
+  const n = shape.reduce((a, b) => a * b, 1);
   if (off + n * size > u8.length)
     throw new Error(`${name}: data shorter than its shape (${shape}) says`);
   const data = new Float32Array(n);

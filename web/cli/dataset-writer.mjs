@@ -2,12 +2,16 @@
 // the inputs) laid out in 2-D and 3-D, clustered, drawn into a sprite sheet and a spriteclip, and
 // written as a dataset folder (README "The dataset folder").
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { buildDataset } from '../core/dataset.js';
 import { featureBlocks, joinSpriteclip, standardize } from '../core/features.js';
 import { npyEncode } from '../core/npy.js';
 import { clusterCount, GRID_MAX, gridAllowed, QUALITY_K, qualityQueries } from '../core/policy.js';
+import { runMapTask, runMapTasksInWorkers } from './map-tasks.mjs';
 import { defaultTile, encodeGridSheet, encodeSheets } from './sprites.mjs';
+
+const cpuCount = () => Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
 
 /** ok: per analysed file {items, audio} in input order; failed: [{file, reason}]; s: the
  *  settings (out, projection, dims, seed, clusters, tile, sheetSize, gridSprite, spriteFormat,
@@ -17,7 +21,9 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
   const nFiles = ok.length;
   const audio = joinSpriteclip(ok);
   const { projection, dims, seed } = s;
-  const model = await mapItems(engine, items, {
+  // The layouts run in worker threads while this thread draws the sprite sheets and encodes the
+  // spriteclip (neither needs them); the grid sheet waits for the grid layout.
+  const mapping = mapItems(engine, items, {
     projection,
     dims,
     seed,
@@ -25,12 +31,17 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
     feature,
     log: pr.log,
     quiet: s.quiet,
+    pool: { jobs: s.jobs ?? cpuCount(), entryUrl: ctx.entryUrl, wasmUrl: ctx.wasmUrl },
   });
+  mapping.catch(() => {}); // awaited below, after the sprites
 
   // Sprite sheets (split past the texture limit) and the spriteclip.
   const side = s.sheetSize ?? 4096;
   const tile = s.tile ?? defaultTile(items.length, side);
   const sprites = encodeSheets(engine, items, { tile, side, format: s.spriteFormat });
+  const clip =
+    s.audioFormat === 'flac' ? engine.flacEncode(audio, 16000) : engine.wavEncode(audio, 16000);
+  const model = await mapping;
   const gridSheet =
     s.gridSprite && model.layouts['grid-2d']
       ? encodeGridSheet(engine, items, model.layouts['grid-2d'], {
@@ -41,8 +52,6 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
       : null;
   if (s.gridSprite && !gridSheet)
     pr.log(`no grid sprite sheet: the grid layout is made for maps up to ${GRID_MAX} points`);
-  const clip =
-    s.audioFormat === 'flac' ? engine.flacEncode(audio, 16000) : engine.wavEncode(audio, 16000);
   const audioFile = `audio.${s.audioFormat}`;
 
   const out = path.resolve(s.out);
@@ -101,11 +110,13 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
 }
 
 /** Map the items' features: the chosen projection in 2-D and 3-D, plus PCA; k-means clusters
- *  (stored on the items) and the quality figures of the main layout. */
+ *  (stored on the items), the quality figures of the main layout and the grid layout. With
+ *  pool ({jobs, entryUrl, wasmUrl}, jobs > 1) the layouts run side by side in worker threads,
+ *  else one after another in this engine: the same bytes either way. */
 export async function mapItems(
   engine,
   items,
-  { projection, dims, seed, clusters, feature, log, quiet },
+  { projection, dims, seed, clusters, feature, log, quiet, pool },
 ) {
   const n = items.length;
   const d = items[0].features.length;
@@ -116,60 +127,75 @@ export async function mapItems(
   const spherical = feature === 'embedding' || feature === 'embedding+timbre';
   const labelNames = [...new Set(items.map((it) => it.label).filter(Boolean))].sort();
   const labels = Int32Array.from(items, (it) => (it.label ? labelNames.indexOf(it.label) : -1));
-  const layouts = {};
-  let quality = null;
+  // The grid layout: the 2-D map assigned to the cells of a square grid (as AudioNotebooks'
+  // grid spritesheets), for maps up to GRID_MAX points; made right after the 2-D layout.
+  const cols = Math.ceil(Math.sqrt(n));
+  const grid = gridAllowed(n) ? { cols, rows: Math.ceil(n / cols) } : null;
   const wanted = [
     [projection, dims],
     [projection, 5 - dims],
   ];
   if (projection !== 'pca') wanted.push(['pca', 2], ['pca', 3]);
-  for (const [proj, k] of wanted) {
-    const t0 = Date.now();
-    const m = engine.createMap(X, n, d, { projection: proj, dims: k, seed, standardize: false });
-    try {
-      if (m.excluded.length) throw new Error(`${m.excluded.length} rows have non-finite features`);
-      const total = m.totalSteps;
-      let left = total;
-      while (left > 0) left = m.step(Math.max(1, Math.ceil(total / 20)));
-      layouts[`${proj}-${k}d`] = m.layout();
-      if (proj === projection && k === dims) {
-        const kk = Math.min(QUALITY_K, n - 2);
-        quality = { layout: `${proj}-${k}d` };
-        if (kk >= 1) Object.assign(quality, m.quality(kk, qualityQueries(n)));
-        if (labelNames.length > 1)
-          quality.labelAccuracy = m.labelAccuracy(labels, qualityQueries(n));
-        const kc = clusterCount(clusters, n, labelNames.length);
-        if (kc) {
-          const c = m.cluster(kc, spherical);
-          items.forEach((it, i) => {
-            it.cluster = c[i];
-          });
-          quality.clusters = kc;
-        }
-      }
-    } finally {
-      m.free();
+  const tasks = wanted.map(([proj, k], i) => ({
+    proj,
+    k,
+    seed,
+    main:
+      i === 0
+        ? {
+            qualityK: Math.min(QUALITY_K, n - 2),
+            queries: qualityQueries(n),
+            labels,
+            labelCount: labelNames.length,
+            clusters: clusterCount(clusters, n, labelNames.length),
+            spherical,
+          }
+        : null,
+    grid: proj === projection && k === 2 ? grid : null,
+  }));
+  const report = (r) => {
+    if (quiet) return;
+    log(`${r.key.replace(/-(\d)d$/, ' $1-D')} of ${n} points in ${r.seconds.toFixed(1)} s`);
+    if (r.grid)
+      log(`grid ${grid.cols} x ${grid.rows} of ${n} points in ${r.gridSeconds.toFixed(1)} s`);
+  };
+  let results;
+  if (pool && pool.jobs > 1) {
+    results = await runMapTasksInWorkers(tasks, X, n, d, pool, report);
+  } else {
+    results = [];
+    for (const t of tasks) {
+      results.push(runMapTask(engine, X, n, d, t));
+      report(results.at(-1));
     }
-    if (!quiet) log(`${proj} ${k}-D of ${n} points in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
-  // The grid layout: the 2-D map assigned to the cells of a square grid (as AudioNotebooks'
-  // grid spritesheets), for maps up to GRID_MAX points.
-  const flat = layouts[`${projection}-2d`];
-  if (flat && gridAllowed(n)) {
-    const t0 = Date.now();
-    const cols = Math.ceil(Math.sqrt(n));
-    const rows = Math.ceil(n / cols);
-    const cell = engine.gridAssign(flat, n, cols, rows);
-    const grid = new Float32Array(2 * n);
+  const layouts = {};
+  for (const r of results) layouts[r.key] = r.layout;
+  let quality = null;
+  const main = results[0];
+  quality = { layout: main.key };
+  if (tasks[0].main.qualityK >= 1) {
+    const { trustworthiness, continuity, k } = main.quality;
+    Object.assign(quality, { trustworthiness, continuity, k });
+  }
+  if (main.quality.labelAccuracy !== undefined) quality.labelAccuracy = main.quality.labelAccuracy;
+  if (main.clusters) {
+    items.forEach((it, i) => {
+      it.cluster = main.clusters[i];
+    });
+    quality.clusters = tasks[0].main.clusters;
+  }
+  const withGrid = results.find((r) => r.grid);
+  if (withGrid) {
+    const cell = withGrid.grid;
+    const xy = new Float32Array(2 * n);
     for (let i = 0; i < n; i++) {
-      grid[2 * i] = cell[i] % cols;
-      grid[2 * i + 1] = Math.floor(cell[i] / cols);
+      xy[2 * i] = cell[i] % cols;
+      xy[2 * i + 1] = Math.floor(cell[i] / cols);
     }
-    layouts['grid-2d'] = grid;
-    if (!quiet)
-      log(`grid ${cols} x ${rows} of ${n} points in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    layouts['grid-2d'] = xy;
   }
-  if (quality && quality.trustworthiness !== undefined) {
+  if (quality.trustworthiness !== undefined) {
     const r = (v) => Math.round(v * 1000) / 1000;
     quality.trustworthiness = r(quality.trustworthiness);
     quality.continuity = r(quality.continuity);

@@ -21,8 +21,8 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
   const nFiles = ok.length;
   const audio = joinSpriteclip(ok);
   const { projection, dims, seed } = s;
-  // The layouts run in worker threads while this thread draws the sprite sheets and encodes the
-  // spriteclip (neither needs them); the grid sheet waits for the grid layout.
+  // The layouts run in worker threads while this thread draws the sprite sheets (compressed in
+  // Node's thread pool) and encodes the spriteclip; the grid sheet waits for the grid layout.
   const mapping = mapItems(engine, items, {
     projection,
     dims,
@@ -38,13 +38,14 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
   // Sprite sheets (split past the texture limit) and the spriteclip.
   const side = s.sheetSize ?? 4096;
   const tile = s.tile ?? defaultTile(items.length, side);
-  const sprites = encodeSheets(engine, items, { tile, side, format: s.spriteFormat });
+  const drawing = encodeSheets(engine, items, { tile, side, format: s.spriteFormat });
   const clip =
     s.audioFormat === 'flac' ? engine.flacEncode(audio, 16000) : engine.wavEncode(audio, 16000);
+  const sprites = await drawing;
   const model = await mapping;
   const gridSheet =
     s.gridSprite && model.layouts['grid-2d']
-      ? encodeGridSheet(engine, items, model.layouts['grid-2d'], {
+      ? await encodeGridSheet(engine, items, model.layouts['grid-2d'], {
           tile,
           side,
           format: s.spriteFormat,

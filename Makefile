@@ -143,7 +143,7 @@ demo: build
 	@node scripts/make-demo.mjs
 	node scripts/serve.mjs $(DIST) $(PORT) --open-path "/?dataset=demo/"
 
-bench: bench-nn bench-map bench-model bench-e2e bench-cli bench-latency
+bench: bench-nn bench-map bench-model bench-e2e bench-cli bench-decode bench-latency
 
 bench-nn: build native
 	node scripts/bench-nn.mjs
@@ -204,3 +204,9 @@ bench-e2e: build
 .PHONY: bench-cli
 bench-cli: build
 	node scripts/bench-cli.mjs
+
+# Decoding in Chromium: decodeAudioData against the engine's decode + resample on the page's
+# worker pool, and the whole map against decodeAudioData (scripts/bench-decode.mjs).
+.PHONY: bench-decode
+bench-decode: build
+	node scripts/bench-decode.mjs

@@ -83,6 +83,9 @@ typedef struct sm_analysis sm_analysis;
  * segment (mode: enum sm_mode) and compute features. Never returns NULL except when out of memory;
  * check sm_analysis_error(). */
 SM_API sm_analysis *sm_analyze_file(const uint8_t *bytes, size_t len, int mode);
+/* Only the first half of sm_analyze_file: decode, down-mix and resample to 16 kHz (the signal
+ * through sm_analysis_audio, no segments); what benchmarks time against a browser's decoder. */
+SM_API sm_analysis *sm_decode_file(const uint8_t *bytes, size_t len);
 /* Same, for PCM decoded elsewhere (interleaved float32, any rate and channel count). */
 SM_API sm_analysis *sm_analyze_pcm(const float *interleaved, size_t frames, int channels,
                                    double rate, int mode);

@@ -23,7 +23,7 @@ const { values: args } = parseArgs({
 });
 const COUNT = Number(args.count);
 const SECONDS = Number(args.seconds);
-const CACHE = path.resolve(`build/bench-decode/${COUNT}x${SECONDS}s`);
+const CACHE = path.resolve(`build/bench-decode/v2-${COUNT}x${SECONDS}s`);
 
 /** COUNT different stereo files per format (cached between runs): tones, a sweep and noise. */
 function makeFiles() {
@@ -36,7 +36,7 @@ function makeFiles() {
       execFileSync('sox', [
         ...['-n', '-r', '44100', '-c', '2', '-b', '16', `${base}.wav`],
         ...['synth', String(SECONDS), 'sine', `${f}-${4 * f}`, 'pinknoise', 'sine', `${2 * f}`],
-        ...['remix', '1,2v0.3', '2,3v0.3', 'gain', '-3'],
+        ...['remix', '1,2v0.3', '2,3v0.3', 'gain', '-6'],
       ]);
     }
     if (!fs.existsSync(`${base}.ogg`))

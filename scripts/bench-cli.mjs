@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { mapItems } from '../web/cli/dataset-writer.mjs';
+import { TaskPool } from '../web/cli/map-tasks.mjs';
 import { loadEngine } from '../web/core/engine.js';
 import { realClips } from './bench/real-clips.mjs';
 
@@ -77,8 +78,9 @@ function readItems(dir) {
   return { items, n, feature: config.features ?? config.feature ?? 'embedding' };
 }
 
-async function tail(engine, items, feature, pool) {
+async function tail(engine, items, feature, jobs) {
   const t0 = performance.now();
+  const pool = jobs > 1 ? new TaskPool({ jobs, entryUrl, wasmUrl }) : null;
   const model = await mapItems(engine, items, {
     projection: 'umap',
     dims: 2,
@@ -89,6 +91,7 @@ async function tail(engine, items, feature, pool) {
     quiet: true,
     pool,
   });
+  pool?.close();
   return { seconds: (performance.now() - t0) / 1000, model };
 }
 
@@ -110,11 +113,10 @@ try {
 
   const { items, n, feature } = readItems(out);
   const engine = await loadEngine(fs.readFileSync(wasmUrl));
-  const pool = { jobs: CORES, entryUrl, wasmUrl };
   const runs = [];
   for (const pass of ['cold', 'warm']) {
-    const seq = await tail(engine, items, feature, null);
-    const par = await tail(engine, items, feature, pool);
+    const seq = await tail(engine, items, feature, 1);
+    const par = await tail(engine, items, feature, CORES);
     runs.push({ pass, seq, par });
   }
   console.log(`\nlayouts, quality, clusters and grid of ${n} points (${feature}), this process:`);

@@ -8,7 +8,7 @@ import { buildDataset } from '../core/dataset.js';
 import { featureBlocks, joinSpriteclip, standardize } from '../core/features.js';
 import { npyEncode } from '../core/npy.js';
 import { clusterCount, GRID_MAX, gridAllowed, QUALITY_K, qualityQueries } from '../core/policy.js';
-import { runMapTask, runMapTasksInWorkers } from './map-tasks.mjs';
+import { encodeAudio, runMapTask, runMapTasksInWorkers, TaskPool } from './map-tasks.mjs';
 import { defaultTile, encodeGridSheet, encodeSheets } from './sprites.mjs';
 
 const cpuCount = () => Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
@@ -21,99 +21,107 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
   const nFiles = ok.length;
   const audio = joinSpriteclip(ok);
   const { projection, dims, seed } = s;
-  // The layouts run in worker threads while this thread draws the sprite sheets (compressed in
-  // Node's thread pool) and encodes the spriteclip; the grid sheet waits for the grid layout.
-  const mapping = mapItems(engine, items, {
-    projection,
-    dims,
-    seed,
-    clusters: s.clusters,
-    feature,
-    log: pr.log,
-    quiet: s.quiet,
-    pool: { jobs: s.jobs ?? cpuCount(), entryUrl: ctx.entryUrl, wasmUrl: ctx.wasmUrl },
-  });
-  mapping.catch(() => {}); // awaited below, after the sprites
+  // The layouts and the spriteclip's encoding run in worker threads while this thread draws the
+  // sprite sheets (compressed in Node's thread pool); the grid sheet waits for the grid layout.
+  const jobs = s.jobs ?? cpuCount();
+  const pool =
+    jobs > 1 ? new TaskPool({ jobs, entryUrl: ctx.entryUrl, wasmUrl: ctx.wasmUrl }) : null;
+  const samples = audio.length;
+  try {
+    const encoding = encodeAudio(engine, pool, audio, s.audioFormat);
+    const mapping = mapItems(engine, items, {
+      projection,
+      dims,
+      seed,
+      clusters: s.clusters,
+      feature,
+      log: pr.log,
+      quiet: s.quiet,
+      pool,
+    });
+    mapping.catch(() => {}); // awaited below, after the sprites
+    encoding.catch(() => {});
 
-  // Sprite sheets (split past the texture limit) and the spriteclip.
-  const side = s.sheetSize ?? 4096;
-  const tile = s.tile ?? defaultTile(items.length, side);
-  const drawing = encodeSheets(engine, items, { tile, side, format: s.spriteFormat });
-  const clip =
-    s.audioFormat === 'flac' ? engine.flacEncode(audio, 16000) : engine.wavEncode(audio, 16000);
-  const sprites = await drawing;
-  const model = await mapping;
-  const gridSheet =
-    s.gridSprite && model.layouts['grid-2d']
-      ? await encodeGridSheet(engine, items, model.layouts['grid-2d'], {
-          tile,
-          side,
-          format: s.spriteFormat,
-        })
-      : null;
-  if (s.gridSprite && !gridSheet)
-    pr.log(`no grid sprite sheet: the grid layout is made for maps up to ${GRID_MAX} points`);
-  const audioFile = `audio.${s.audioFormat}`;
+    // Sprite sheets (split past the texture limit) and the spriteclip.
+    const side = s.sheetSize ?? 4096;
+    const tile = s.tile ?? defaultTile(items.length, side);
+    const sprites = await encodeSheets(engine, items, { tile, side, format: s.spriteFormat });
+    const model = await mapping;
+    const clip = await encoding;
+    const gridSheet =
+      s.gridSprite && model.layouts['grid-2d']
+        ? await encodeGridSheet(engine, items, model.layouts['grid-2d'], {
+            tile,
+            side,
+            format: s.spriteFormat,
+          })
+        : null;
+    if (s.gridSprite && !gridSheet)
+      pr.log(`no grid sprite sheet: the grid layout is made for maps up to ${GRID_MAX} points`);
+    const audioFile = `audio.${s.audioFormat}`;
 
-  const out = path.resolve(s.out);
-  fs.mkdirSync(out, { recursive: true });
-  // A folder written before with other formats must not keep the stale files.
-  for (const f of fs.readdirSync(out))
-    if (/^(audio\.(wav|flac)|(grid-)?sprite(-\d+)?\.(png|jpg))$/.test(f))
-      fs.rmSync(path.join(out, f), { force: true });
-  const ds = buildDataset({
-    name: s.name ?? path.basename(out),
-    generator: `sonomap ${ctx.version}`,
-    items,
-    layouts: model.layouts,
-    mainLayout: `${projection}-${dims}d`,
-    mode: s.mode,
-    features: feature,
-    projection,
-    seed,
-    failed,
-    model: modelInfo,
-    quality: model.quality,
-    sprite: {
-      file: sprites.sheets[0].file,
-      tile,
-      cols: sprites.sheets[0].cols,
-      sheets: sprites.sheets.map(({ file, cols, count }) => ({ file, cols, count })),
-      sheetOf: sprites.sheetOf,
-      cellOf: sprites.cellOf,
-    },
-    gridSprite: gridSheet && {
-      file: gridSheet.file,
-      tile: gridSheet.tile,
-      cols: gridSheet.cols,
-      rows: gridSheet.rows,
-    },
-    audio: { file: audioFile, rate: 16000, samples: audio.length },
-  });
-  const D = items[0].features.length;
-  const emb = new Float32Array(items.length * D);
-  items.forEach((it, i) => emb.set(it.features, i * D));
-  fs.writeFileSync(path.join(out, 'config.json'), `${JSON.stringify(ds.config, null, 1)}\n`);
-  fs.writeFileSync(path.join(out, 'projections.json'), `${JSON.stringify(ds.projections)}\n`);
-  for (const sh of sprites.sheets) fs.writeFileSync(path.join(out, sh.file), sh.bytes);
-  if (gridSheet) fs.writeFileSync(path.join(out, gridSheet.file), gridSheet.bytes);
-  fs.writeFileSync(path.join(out, audioFile), clip);
-  fs.writeFileSync(path.join(out, 'embeddings.npy'), npyEncode(emb, [items.length, D]));
-  fs.writeFileSync(path.join(out, 'files.txt'), ds.filesTxt);
-  fs.writeFileSync(path.join(out, 'labels.tsv'), ds.labelsTsv);
-  fs.writeFileSync(path.join(out, 'audio-sprites.json'), `${JSON.stringify(ds.audioSprites)}\n`);
-  const unit = s.mode === 'long' ? 'segments' : 'sounds';
-  pr.log(
-    `wrote ${out}: ${items.length} ${unit} from ${nFiles} files` +
-      (failed.length ? ` · ${failed.length} failed` : ''),
-  );
-  return 0;
+    const out = path.resolve(s.out);
+    fs.mkdirSync(out, { recursive: true });
+    // A folder written before with other formats must not keep the stale files.
+    for (const f of fs.readdirSync(out))
+      if (/^(audio\.(wav|flac)|(grid-)?sprite(-\d+)?\.(png|jpg))$/.test(f))
+        fs.rmSync(path.join(out, f), { force: true });
+    const ds = buildDataset({
+      name: s.name ?? path.basename(out),
+      generator: `sonomap ${ctx.version}`,
+      items,
+      layouts: model.layouts,
+      mainLayout: `${projection}-${dims}d`,
+      mode: s.mode,
+      features: feature,
+      projection,
+      seed,
+      failed,
+      model: modelInfo,
+      quality: model.quality,
+      sprite: {
+        file: sprites.sheets[0].file,
+        tile,
+        cols: sprites.sheets[0].cols,
+        sheets: sprites.sheets.map(({ file, cols, count }) => ({ file, cols, count })),
+        sheetOf: sprites.sheetOf,
+        cellOf: sprites.cellOf,
+      },
+      gridSprite: gridSheet && {
+        file: gridSheet.file,
+        tile: gridSheet.tile,
+        cols: gridSheet.cols,
+        rows: gridSheet.rows,
+      },
+      audio: { file: audioFile, rate: 16000, samples },
+    });
+    const D = items[0].features.length;
+    const emb = new Float32Array(items.length * D);
+    items.forEach((it, i) => emb.set(it.features, i * D));
+    fs.writeFileSync(path.join(out, 'config.json'), `${JSON.stringify(ds.config, null, 1)}\n`);
+    fs.writeFileSync(path.join(out, 'projections.json'), `${JSON.stringify(ds.projections)}\n`);
+    for (const sh of sprites.sheets) fs.writeFileSync(path.join(out, sh.file), sh.bytes);
+    if (gridSheet) fs.writeFileSync(path.join(out, gridSheet.file), gridSheet.bytes);
+    fs.writeFileSync(path.join(out, audioFile), clip);
+    fs.writeFileSync(path.join(out, 'embeddings.npy'), npyEncode(emb, [items.length, D]));
+    fs.writeFileSync(path.join(out, 'files.txt'), ds.filesTxt);
+    fs.writeFileSync(path.join(out, 'labels.tsv'), ds.labelsTsv);
+    fs.writeFileSync(path.join(out, 'audio-sprites.json'), `${JSON.stringify(ds.audioSprites)}\n`);
+    const unit = s.mode === 'long' ? 'segments' : 'sounds';
+    pr.log(
+      `wrote ${out}: ${items.length} ${unit} from ${nFiles} files` +
+        (failed.length ? ` · ${failed.length} failed` : ''),
+    );
+    return 0;
+  } finally {
+    pool?.close();
+  }
 }
 
 /** Map the items' features: the chosen projection in 2-D and 3-D, plus PCA; k-means clusters
- *  (stored on the items), the quality figures of the main layout and the grid layout. With
- *  pool ({jobs, entryUrl, wasmUrl}, jobs > 1) the layouts run side by side in worker threads,
- *  else one after another in this engine: the same bytes either way. */
+ *  (stored on the items), the quality figures of the main layout and the grid layout. With a
+ *  pool (map-tasks.mjs TaskPool) the layouts run side by side in its worker threads, else one
+ *  after another in this engine: the same bytes either way. */
 export async function mapItems(
   engine,
   items,
@@ -161,7 +169,7 @@ export async function mapItems(
       log(`grid ${grid.cols} x ${grid.rows} of ${n} points in ${r.gridSeconds.toFixed(1)} s`);
   };
   let results;
-  if (pool && pool.jobs > 1) {
+  if (pool) {
     results = await runMapTasksInWorkers(tasks, X, n, d, pool, report);
   } else {
     results = [];

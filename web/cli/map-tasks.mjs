@@ -2,7 +2,8 @@
 // with the main one's quality figures and clusters, and the grid after the 2-D one), run either
 // in this thread's engine or side by side in worker threads (each with its own engine, the
 // feature matrix shared). A task gives the same bytes wherever it runs: same rows, same seed,
-// same engine build. Worker message in: {task, X, n, d}; out: {result} | {error}.
+// same engine build. The spriteclip's encoding runs on the same pool. Worker message in:
+// {task, X, n, d} or {encode, audio, rate}; out: {result} | {error}.
 import fs from 'node:fs';
 import { parentPort, Worker } from 'node:worker_threads';
 import { loadEngine } from '../core/engine.js';
@@ -40,66 +41,106 @@ export function runMapTask(engine, X, n, d, task) {
   return out;
 }
 
-/** Runs the tasks on a pool of at most `jobs` worker threads (the entry script dispatches to
- *  runMapWorker when workerData.sonomapMapWorker is set); onDone(result) as each one ends.
+/** A pool of at most `jobs` worker threads (the entry script dispatches to runMapWorker when
+ *  workerData.sonomapMapWorker is set), started as tasks come: run(msg, transfer) queues a
+ *  message ({task, X, n, d} for a layout, {encode: 'flac'|'wav', audio, rate} for a spriteclip)
+ *  and resolves its result; close() ends the threads. A failed task rejects its own promise. */
+export class TaskPool {
+  constructor({ jobs, entryUrl, wasmUrl }) {
+    this.jobs = Math.max(1, jobs);
+    this.entryUrl = entryUrl;
+    this.wasm = wasmUrl.href ?? String(wasmUrl);
+    this.queue = [];
+    this.idle = [];
+    this.workers = [];
+  }
+
+  run(msg, transfer = []) {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ msg, transfer, resolve, reject });
+      this.pump();
+    });
+  }
+
+  pump() {
+    while (this.queue.length) {
+      let w = this.idle.pop();
+      if (!w && this.workers.length < this.jobs) w = this.spawn();
+      if (!w) return;
+      const job = this.queue.shift();
+      w.job = job;
+      w.postMessage(job.msg, job.transfer);
+    }
+  }
+
+  spawn() {
+    const w = new Worker(this.entryUrl, {
+      workerData: { sonomapMapWorker: true, wasm: this.wasm },
+    });
+    this.workers.push(w);
+    const done = (fn) => {
+      const job = w.job;
+      w.job = null;
+      if (job) fn(job);
+    };
+    w.on('message', (msg) => {
+      done((job) => (msg.error ? job.reject(new Error(msg.error)) : job.resolve(msg.result)));
+      this.idle.push(w);
+      this.pump();
+    });
+    w.on('error', (e) => {
+      done((job) => job.reject(e));
+      this.workers = this.workers.filter((x) => x !== w);
+      this.pump();
+    });
+    return w;
+  }
+
+  close() {
+    for (const w of this.workers) w.terminate();
+    this.workers = [];
+    this.idle = [];
+  }
+}
+
+/** The layout tasks on the pool, the feature matrix shared; onDone(result) as each one ends.
  *  Resolves the results in the order of the tasks; rejects with the first failure. */
-export function runMapTasksInWorkers(tasks, X, n, d, { jobs, entryUrl, wasmUrl }, onDone) {
+export function runMapTasksInWorkers(tasks, X, n, d, pool, onDone) {
   const shared = new Float32Array(new SharedArrayBuffer(X.byteLength));
   shared.set(X);
-  const results = new Array(tasks.length);
-  const count = Math.max(1, Math.min(jobs, tasks.length));
-  return new Promise((resolve, reject) => {
-    let next = 0;
-    let alive = count;
-    let failed = false;
-    const workers = [];
-    const stopAll = () => {
-      for (const w of workers) w.terminate();
-    };
-    for (let w = 0; w < count; w++) {
-      const worker = new Worker(entryUrl, {
-        workerData: { sonomapMapWorker: true, wasm: wasmUrl.href ?? String(wasmUrl) },
-      });
-      workers.push(worker);
-      let current = -1;
-      const feed = () => {
-        if (failed) return;
-        if (next >= tasks.length) {
-          worker.terminate();
-          if (--alive === 0) resolve(results);
-          return;
-        }
-        current = next++;
-        worker.postMessage({ task: tasks[current], X: shared, n, d });
-      };
-      worker.on('message', (msg) => {
-        if (msg.error) {
-          failed = true;
-          stopAll();
-          reject(new Error(msg.error));
-          return;
-        }
-        results[current] = msg.result;
-        onDone?.(msg.result);
-        feed();
-      });
-      worker.on('error', (e) => {
-        if (failed) return;
-        failed = true;
-        stopAll();
-        reject(e);
-      });
-      feed();
-    }
-  });
+  return Promise.all(
+    tasks.map((task) =>
+      pool.run({ task, X: shared, n, d }).then((r) => {
+        onDone?.(r);
+        return r;
+      }),
+    ),
+  );
+}
+
+/** The spriteclip's file bytes (FLAC or WAV, 16 kHz) made on the pool, or here without one. */
+export function encodeAudio(engine, pool, audio, format) {
+  if (!pool) return Promise.resolve(encodeWith(engine, audio, format));
+  const own = audio.byteOffset === 0 && audio.byteLength === audio.buffer.byteLength;
+  const a = own ? audio : audio.slice();
+  return pool.run({ encode: format, audio: a, rate: 16000 }, [a.buffer]);
+}
+
+function encodeWith(engine, audio, format) {
+  return format === 'flac' ? engine.flacEncode(audio, 16000) : engine.wavEncode(audio, 16000);
 }
 
 /** The body of one map worker thread: its own engine, one task per message. */
 export async function runMapWorker(wasm) {
   const engine = await loadEngine(fs.readFileSync(new URL(wasm)));
-  parentPort.on('message', ({ task, X, n, d }) => {
+  parentPort.on('message', ({ task, X, n, d, encode, audio }) => {
     let result;
     try {
+      if (encode) {
+        result = encodeWith(engine, audio, encode);
+        parentPort.postMessage({ result }, [result.buffer]);
+        return;
+      }
       result = runMapTask(engine, X, n, d, task);
     } catch (e) {
       parentPort.postMessage({ error: e.message });

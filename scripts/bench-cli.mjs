@@ -6,7 +6,10 @@
 // Last, the grid on the first n points of the map, n doubling: time per point should stay about
 // flat (the quality figures already sample a fixed number of queries, core/policy.js).
 //
-//   node scripts/bench-cli.mjs [--count 1000] [--keep]
+// --baseline <dist>: the same whole command with another build's CLI (e.g. one built from an
+// earlier commit) in the same run, after this one: its tail against this one's.
+//
+//   node scripts/bench-cli.mjs [--count 1000] [--keep] [--baseline <dist>]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,7 +21,11 @@ import { loadEngine } from '../web/core/engine.js';
 import { realClips } from './bench/real-clips.mjs';
 
 const { values: args } = parseArgs({
-  options: { count: { type: 'string', default: '1000' }, keep: { type: 'boolean' } },
+  options: {
+    count: { type: 'string', default: '1000' },
+    keep: { type: 'boolean' },
+    baseline: { type: 'string' },
+  },
   strict: true,
 });
 const COUNT = Number(args.count);
@@ -28,12 +35,12 @@ const entryUrl = new URL(`file://${DIST}/sonomap.mjs`);
 const wasmUrl = new URL(`file://${DIST}/sonomap.wasm`);
 
 /** The whole command, cold: seconds to the last "analysed" line and to the exit. */
-function wholeCommand(files, out) {
+function wholeCommand(files, out, dist = DIST) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     let analysed = null;
     let buf = '';
-    const p = spawn(process.execPath, [`${DIST}/sonomap.mjs`, 'analyze', ...files, '--out', out], {
+    const p = spawn(process.execPath, [`${dist}/sonomap.mjs`, 'analyze', ...files, '--out', out], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     p.stderr.on('data', (chunk) => {
@@ -110,6 +117,17 @@ try {
     `\nwhole command, cold: ${whole.total.toFixed(1)} s — analysis ${whole.analysis.toFixed(1)} s, ` +
       `tail ${t.toFixed(1)} s (tail / analysis ${(t / whole.analysis).toFixed(2)})`,
   );
+
+  if (args.baseline) {
+    const base = await wholeCommand(files, `${out}-baseline`, path.resolve(args.baseline));
+    fs.rmSync(`${out}-baseline`, { recursive: true, force: true });
+    const bt = base.total - base.analysis;
+    console.log(
+      `baseline ${args.baseline}, cold: ${base.total.toFixed(1)} s — analysis ${base.analysis.toFixed(1)} s, ` +
+        `tail ${bt.toFixed(1)} s (tail / analysis ${(bt / base.analysis).toFixed(2)}); ` +
+        `this build's tail is ${(bt / t).toFixed(2)}x faster`,
+    );
+  }
 
   const { items, n, feature } = readItems(out);
   const engine = await loadEngine(fs.readFileSync(wasmUrl));

@@ -33,7 +33,8 @@ function makeFiles() {
     const base = path.join(CACHE, `clip-${String(i).padStart(3, '0')}`);
     if (!fs.existsSync(`${base}.wav`)) {
       const f = 110 + 17 * i;
-      execFileSync('sox', ['-V1',
+      execFileSync('sox', [
+        '-V1',
         ...['-n', '-r', '44100', '-c', '2', '-b', '16', `${base}.wav`],
         ...['synth', String(SECONDS), 'sine', `${f}-${4 * f}`, 'pinknoise', 'sine', `${2 * f}`],
         ...['remix', '1,2v0.3', '2,3v0.3', 'gain', '-6'],

@@ -143,7 +143,7 @@ demo: build
 	@node scripts/make-demo.mjs
 	node scripts/serve.mjs $(DIST) $(PORT) --open-path "/?dataset=demo/"
 
-bench: bench-nn bench-map bench-model bench-e2e bench-latency bench-view
+bench: bench-nn bench-map bench-model bench-e2e bench-cli bench-decode bench-latency bench-view
 
 bench-nn: build native
 	node scripts/bench-nn.mjs
@@ -204,6 +204,19 @@ bench-memory: build
 .PHONY: bench-e2e
 bench-e2e: build
 	node scripts/bench-e2e.mjs
+
+# The CLI on 1,000 real clips, cold: analysis against the tail (layouts, grid, sprites, files),
+# and the layouts one after another against side by side on the worker pool
+# (scripts/bench-cli.mjs).
+.PHONY: bench-cli
+bench-cli: build
+	node scripts/bench-cli.mjs
+
+# Decoding in Chromium: decodeAudioData against the engine's decode + resample on the page's
+# worker pool, and the whole map against decodeAudioData (scripts/bench-decode.mjs).
+.PHONY: bench-decode
+bench-decode: build
+	node scripts/bench-decode.mjs
 
 # Frame times of pan, zoom and hover on maps of 10k and 100k points in Chromium (cold and warm).
 .PHONY: bench-view

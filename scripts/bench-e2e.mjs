@@ -12,50 +12,17 @@
 // Clips: Sonic Pi's samples, Wesnoth's and Tux Paint's sounds (Debian packages, installed by
 // scripts/model/setup.sh or apt-get), at most 2 MB each, in a fixed order.
 import fs from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { launch, openPage, serve } from '../tests/browser/harness.mjs';
 import { loadEngine } from '../web/core/engine.js';
 import { DEFAULT_MODEL } from '../web/core/policy.js';
+import { realClips, SOURCES } from './bench/real-clips.mjs';
 
 const { values: args } = parseArgs({
   options: { count: { type: 'string', default: '1000' } },
   strict: true,
 });
 const COUNT = Number(args.count);
-const SOURCES = [
-  '/usr/share/sonic-pi/samples',
-  '/usr/share/games/wesnoth/1.16/data/core/sounds',
-  '/usr/share/games/wesnoth/1.16/sounds',
-  '/usr/share/tuxpaint/stamps',
-  '/usr/share/tuxpaint/sounds',
-];
-const AUDIO = /\.(wav|flac|ogg|aiff?)$/i;
-
-function walk(dir, out) {
-  let names;
-  try {
-    names = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const d of names.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const p = path.join(dir, d.name);
-    if (d.isDirectory()) walk(p, out);
-    else if (AUDIO.test(d.name) && fs.statSync(p).size <= 2 << 20) out.push(p);
-  }
-  return out;
-}
-
-/** COUNT clips taken round-robin from the sources, so every kind of sound is in the map. */
-function clips() {
-  const lists = SOURCES.map((s) => walk(s, []));
-  const out = [];
-  for (let i = 0; out.length < COUNT && lists.some((l) => i < l.length); i++)
-    for (const l of lists) if (i < l.length && out.length < COUNT) out.push(l[i]);
-  return out;
-}
-
 async function pageRun(files) {
   const server = await serve('dist');
   const browser = await launch();
@@ -127,7 +94,7 @@ async function nodeShares(files) {
   return Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, v / sum]));
 }
 
-const files = clips();
+const files = realClips(COUNT);
 console.log(
   `bench-e2e: ${files.length} clips (${SOURCES.length} sources), default model ${DEFAULT_MODEL.name}`,
 );

@@ -414,6 +414,17 @@ static void test_files(void) {
       CHECK_NEAR(d0[SM_DESC_CENTROID], 2000, 60, "wav centroid");
       CHECK(d4[SM_DESC_RMS] < 0.05 * d0[SM_DESC_RMS], "last window is mostly silence");
     }
+    /* Decode only (sm_decode_file): the same 16 kHz signal, no segments; errors still named. */
+    sm_analysis *o = sm_decode_file(flac, nf);
+    CHECK(o && !sm_analysis_error(o) && sm_analysis_segments(o) == 0, "decode only: no segments");
+    CHECK(sm_analysis_audio_length(o) == n && sm_analysis_audio(o) &&
+              memcmp(sm_analysis_audio(o), sm_analysis_audio(p), n * sizeof(float)) == 0,
+          "decode only: the same 16 kHz signal");
+    CHECK_NEAR(sm_analysis_duration(o), frames / 44100.0, 1e-9, "decode only: duration");
+    sm_analysis_free(o);
+    o = sm_decode_file(wav, 30);
+    CHECK(o && sm_analysis_error(o) && sm_analysis_audio_length(o) == 0, "decode only: a reason");
+    sm_analysis_free(o);
     sm_analysis_free(p);
     sm_analysis_free(a);
     sm_analysis_free(b);

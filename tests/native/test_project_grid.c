@@ -144,8 +144,8 @@ static void test_gaussian_split(prj_rng *r) {
   free(g), free(ce), free(cs);
 }
 
-/* blob and uniform clouds on grids just large enough, below the public exact size so that the
- * optimum is known, the approximation forced: hybrid near the optimum, better than the pure
+/* blob and uniform clouds on grids just large enough, small enough that the optimum is known,
+ * the approximation forced: hybrid near the optimum, better than the pure
  * split (leaves of one cell, no windows) */
 static void test_hybrid_near_optimum(prj_rng *r) {
   for (int kind = 0; kind < 2; kind++) {

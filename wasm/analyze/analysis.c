@@ -475,19 +475,17 @@ sm_analysis *sm_analyze_pcm(const float *x, size_t frames, int channels, double 
   return a;
 }
 
-sm_analysis *sm_analyze_file(const uint8_t *bytes, size_t len, int mode) {
-  sm_analysis *a = new_analysis(mode, "");
-  if (!a || a->error[0])
-    return a;
+/* decode, down-mix and resample the file into a->audio; the reason in a->error on failure */
+static void decode_into(sm_analysis *a, const uint8_t *bytes, size_t len) {
   if (!bytes || len == 0) {
     fail(a, "empty file");
-    return a;
+    return;
   }
   char err[256] = "";
   dec_decoder *d = dec_decoder_open(bytes, len, err, sizeof err);
   if (!d) {
     fail(a, "%s", err[0] ? err : "not a supported audio file");
-    return a;
+    return;
   }
   snprintf(a->format, sizeof a->format, "%s", dec_decoder_format(d));
   a->source_rate = dec_decoder_rate(d);
@@ -524,10 +522,24 @@ sm_analysis *sm_analyze_file(const uint8_t *bytes, size_t len, int mode) {
   free(block);
   ingest_close(&g);
   dec_decoder_close(d);
+}
+
+sm_analysis *sm_analyze_file(const uint8_t *bytes, size_t len, int mode) {
+  sm_analysis *a = new_analysis(mode, "");
+  if (!a || a->error[0])
+    return a;
+  decode_into(a, bytes, len);
   if (!a->error[0]) {
     trim(a);
     features(a, mode);
   }
+  return a;
+}
+
+sm_analysis *sm_decode_file(const uint8_t *bytes, size_t len) {
+  sm_analysis *a = new_analysis(SM_MODE_CLIP, "");
+  if (a && !a->error[0])
+    decode_into(a, bytes, len);
   return a;
 }
 

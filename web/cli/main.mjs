@@ -1,11 +1,13 @@
 // main.mjs — `node dist/sonomap.mjs analyze|project|merge|site|similar ...`: the same wasm engine as the page, run
 // under Node, writing a dataset folder of static files (README "Command line"). This module
 // only dispatches: each subcommand lives in its own module with its options and usage. It is
-// also the analysis worker threads' script (they run analyze-worker.mjs).
+// also the analysis worker threads' script (they run analyze-worker.mjs) and the map worker
+// threads' (map-tasks.mjs).
 import { isMainThread, workerData } from 'node:worker_threads';
 import { ANALYZE_OPTIONS, ANALYZE_USAGE, analyze, analyzeSettings } from './analyze.mjs';
 import { runAnalysisWorker } from './analyze-worker.mjs';
 import { readArgs, UsageError } from './args.mjs';
+import { runMapWorker } from './map-tasks.mjs';
 import { MERGE_OPTIONS, MERGE_USAGE, merge, mergeSettings } from './merge.mjs';
 import { PROJECT_OPTIONS, PROJECT_USAGE, project, projectSettings } from './project.mjs';
 import { SIMILAR_OPTIONS, SIMILAR_USAGE, similar, similarSettings } from './similar.mjs';
@@ -105,6 +107,8 @@ export async function main(argv) {
 
 if (!isMainThread && workerData?.sonomapWorker) {
   await runAnalysisWorker(ctx.wasmUrl, workerData.model);
+} else if (!isMainThread && workerData?.sonomapMapWorker) {
+  await runMapWorker(workerData.wasm);
 } else if (isMainThread) {
   main(process.argv.slice(2)).then(
     (code) => {

@@ -1,7 +1,16 @@
 // sprites.mjs — the CLI's sprite sheets: every clip's log-mel tile at one size, in as many sheets
 // as the browser's texture limit needs (each sheet at most --sheet-size px a side) rather than
 // smaller tiles; and, on request, a grid sprite sheet: the tiles laid out by the map's grid
-// assignment, one tile per cell (as AudioNotebooks' grid sheets), for use elsewhere.
+// assignment, one tile per cell (as AudioNotebooks' grid sheets), for use elsewhere. PNG sheets
+// are deflated in Node's thread pool (png-node.mjs), JPEG ones by the engine.
+import { encodeTileSheet } from './png-node.mjs';
+
+/** {cols, bytes: Promise<Uint8Array>} of a sheet of n tiles. */
+function encodeSheet(engine, tiles, n, tile, ext) {
+  if (ext === 'png') return encodeTileSheet(tiles, n, tile);
+  const sheet = engine.spriteEncode(tiles, n, tile, 90);
+  return { cols: sheet.cols, bytes: Promise.resolve(sheet.bytes) };
+}
 
 /** The default tile: as large as fits one sheet of `side` px, between 32 and 128 px (past
  *  that, sheets are split instead of tiles shrunk). */
@@ -9,10 +18,11 @@ export function defaultTile(n, side) {
   return Math.max(32, Math.min(128, Math.floor(side / Math.ceil(Math.sqrt(Math.max(1, n))))));
 }
 
-/** Encodes the items' tiles into sheets of at most `side` px a side. Returns {tile, sheets:
+/** Encodes the items' tiles into sheets of at most `side` px a side. Resolves {tile, sheets:
  *  [{file, cols, count, bytes}], sheetOf: Int32Array, cellOf: Int32Array} (point i is cell
- *  cellOf[i] of sheet sheetOf[i], row by row). Tiles are made one sheet at a time. */
-export function encodeSheets(engine, items, { tile, side, format }) {
+ *  cellOf[i] of sheet sheetOf[i], row by row). Tiles are made one sheet at a time, on this
+ *  thread before the call returns; the PNG compression goes on after it. */
+export async function encodeSheets(engine, items, { tile, side, format }) {
   const ext = format === 'jpg' ? 'jpg' : 'png';
   const perRow = Math.max(1, Math.floor(side / tile));
   const perSheet = perRow * perRow;
@@ -30,7 +40,7 @@ export function encodeSheets(engine, items, { tile, side, format }) {
       sheetOf[i] = s;
       cellOf[i] = i - a;
     }
-    const sheet = engine.spriteEncode(tiles, b - a, tile, ext === 'jpg' ? 90 : 0);
+    const sheet = encodeSheet(engine, tiles, b - a, tile, ext);
     sheets.push({
       file: count === 1 ? `sprite.${ext}` : `sprite-${s}.${ext}`,
       cols: sheet.cols,
@@ -38,13 +48,14 @@ export function encodeSheets(engine, items, { tile, side, format }) {
       bytes: sheet.bytes,
     });
   }
+  for (const sh of sheets) sh.bytes = await sh.bytes;
   return { tile, sheets, sheetOf, cellOf };
 }
 
 /** The grid sprite sheet: grid = Float32Array(2n) of integer (col, row) cells of a cols x rows
  *  grid (the grid-2d layout); empty cells stay transparent. Tiles shrink only as far as the
- *  sheet must to stay within `side` px. Returns {file, tile, cols, rows, bytes}. */
-export function encodeGridSheet(engine, items, grid, { tile, side, format }) {
+ *  sheet must to stay within `side` px. Resolves {file, tile, cols, rows, bytes}. */
+export async function encodeGridSheet(engine, items, grid, { tile, side, format }) {
   const n = items.length;
   let cols = 0;
   let rows = 0;
@@ -62,6 +73,6 @@ export function encodeGridSheet(engine, items, grid, { tile, side, format }) {
     tiles.set(engine.logmelTile(items[i].logmel, t), c * t * t * 4);
   }
   const ext = format === 'jpg' ? 'jpg' : 'png';
-  const sheet = engine.spriteEncode(tiles, cells, t, ext === 'jpg' ? 90 : 0);
-  return { file: `grid-sprite.${ext}`, tile: t, cols, rows, bytes: sheet.bytes };
+  const sheet = encodeSheet(engine, tiles, cells, t, ext);
+  return { file: `grid-sprite.${ext}`, tile: t, cols, rows, bytes: await sheet.bytes };
 }

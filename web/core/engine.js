@@ -153,6 +153,32 @@ export class Engine {
     }
   }
 
+  /** Only decode, down-mix and resample an encoded file to 16 kHz (no features), for
+   *  benchmarks: {error, format, sourceRate, channels, duration, samples}. */
+  decodeFile(bytes) {
+    const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    const p = this.copyIn(u8);
+    const x = this.x;
+    try {
+      const a = x.sm_decode_file(p, u8.length);
+      if (!a) throw new Error('out of wasm memory decoding');
+      try {
+        return {
+          error: this.str(x.sm_analysis_error(a)),
+          format: this.str(x.sm_analysis_format(a)),
+          sourceRate: x.sm_analysis_source_rate(a),
+          channels: x.sm_analysis_source_channels(a),
+          duration: x.sm_analysis_duration(a),
+          samples: Number(x.sm_analysis_audio_length(a)),
+        };
+      } finally {
+        x.sm_analysis_free(a);
+      }
+    } finally {
+      this.free(p);
+    }
+  }
+
   /** Analyse an encoded file of `size` bytes that `fill(view)` writes straight into the wasm
    *  memory (a Uint8Array of that size; it may be async), so a large file is held once, not
    *  twice. Returns what analyzeFile returns. */

@@ -13,6 +13,8 @@
 //   {type: 'audio', bytes: ArrayBuffer}          decode a dataset's spriteclip to 16 kHz mono
 //   {type: 'wav', audio: Float32Array, rate}     encode a WAV (export)
 //   {type: 'sprite', tiles, n, tile, quality}    encode a sprite sheet (export)
+//   {type: 'decode', bytes: ArrayBuffer}         only decode + resample to 16 kHz (benchmark)
+//        → {samples, duration, sourceRate, channels}
 // Answers {id, ok: true, result} or {id, ok: false, error, needsBrowserDecode}.
 import { loadEngine } from '../core/engine.js';
 import { embedSegments, fileItems, needsModel, withoutModel } from '../core/features.js';
@@ -142,6 +144,11 @@ async function handle(m) {
     }
     case 'wav':
       return { result: { bytes: engine.wavEncode(m.audio, m.rate) } };
+    case 'decode': {
+      const { error, samples, duration, sourceRate, channels } = engine.decodeFile(m.bytes);
+      if (error) return { error };
+      return { result: { samples, duration, sourceRate, channels } };
+    }
     case 'sprite': {
       const { bytes, cols } = engine.spriteEncode(m.tiles, m.n, m.tile, m.quality);
       return { result: { bytes, cols } };

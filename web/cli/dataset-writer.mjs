@@ -142,14 +142,7 @@ export async function mapItems(
       log,
       quiet,
     });
-  const d = items[0].features.length;
-  const raw = new Float32Array(n * d);
-  items.forEach((it, i) => raw.set(it.features, i * d));
-  // Scaled the way the page scales them, so a folder gives the same map in both.
-  const X = standardize(raw, n, d, featureBlocks(d, feature));
-  const spherical = feature === 'embedding' || feature === 'embedding+timbre';
-  const labelNames = [...new Set(items.map((it) => it.label).filter(Boolean))].sort();
-  const labels = Int32Array.from(items, (it) => (it.label ? labelNames.indexOf(it.label) : -1));
+  const { d, X, spherical, labelNames, labels } = mapInputs(items, feature);
   // The grid layout: the 2-D map assigned to the cells of a square grid (as AudioNotebooks'
   // grid spritesheets), for maps up to GRID_MAX points; made right after the 2-D layout.
   const cols = Math.ceil(Math.sqrt(n));
@@ -234,6 +227,21 @@ export async function mapItems(
   return { layouts, quality, fit: null };
 }
 
+/** What every layout of the items starts from: their feature rows scaled the way the page
+ *  scales them (so a folder gives the same map in both), whether the metric is cosine, and the
+ *  label of each row (-1 unlabelled) among the sorted label names. */
+function mapInputs(items, feature) {
+  const n = items.length;
+  const d = items[0].features.length;
+  const raw = new Float32Array(n * d);
+  items.forEach((it, i) => raw.set(it.features, i * d));
+  const X = standardize(raw, n, d, featureBlocks(d, feature));
+  const spherical = feature === 'embedding' || feature === 'embedding+timbre';
+  const labelNames = [...new Set(items.map((it) => it.label).filter(Boolean))].sort();
+  const labels = Int32Array.from(items, (it) => (it.label ? labelNames.indexOf(it.label) : -1));
+  return { d, X, spherical, labelNames, labels };
+}
+
 /** mapItems with --fit-sample: UMAP / t-SNE fitted on a sample and the other rows placed, one
  *  layout after another in this thread (placing streams the rows block by block). */
 async function mapItemsSampled(
@@ -242,14 +250,7 @@ async function mapItemsSampled(
   { projection, dims, seed, clusters, fitSample = null, feature, log, quiet },
 ) {
   const n = items.length;
-  const d = items[0].features.length;
-  const raw = new Float32Array(n * d);
-  items.forEach((it, i) => raw.set(it.features, i * d));
-  // Scaled the way the page scales them, so a folder gives the same map in both.
-  const X = standardize(raw, n, d, featureBlocks(d, feature));
-  const spherical = feature === 'embedding' || feature === 'embedding+timbre';
-  const labelNames = [...new Set(items.map((it) => it.label).filter(Boolean))].sort();
-  const labels = Int32Array.from(items, (it) => (it.label ? labelNames.indexOf(it.label) : -1));
+  const { d, X, spherical, labelNames, labels } = mapInputs(items, feature);
   const layouts = {};
   let quality = null;
   const wanted = [

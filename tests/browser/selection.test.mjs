@@ -309,36 +309,6 @@ test('lasso, box-add, the Selection panel, zip and CSV, space, Escape, volume, l
   await page.locator('#selection-clear').click();
   assert.deepEqual(await S(page, () => window.sonomap.selection), []);
 
-  // volume: the slider sets the master gain, and is kept for the next visit
-  assert.equal(await page.locator('input[aria-label="Volume"]').count(), 1);
-  // (the gain glides to the volume in audio time, which a loaded machine's fake audio device
-  // may hardly advance: the test waits until the gain reaches the volume or has clearly moved
-  // towards it)
-  const approaches = async (target) => {
-    const g0 = await S(page, () => window.sonomap.gain);
-    await page
-      .waitForFunction(
-        ([t, g]) => {
-          const d = Math.abs(window.sonomap.gain - t);
-          return d < 0.005 || d < Math.abs(g - t) - 0.03;
-        },
-        [target, g0],
-        { timeout: 30000 },
-      )
-      .catch(async (e) => {
-        const st = await S(page, () => [window.sonomap.gain, window.sonomap.audioState]);
-        throw new Error(
-          `gain ${st[0]} (from ${g0}) towards ${target}, audio ${st[1]}: ${e.message}`,
-        );
-      });
-  };
-  await page.locator('#volume').fill('0.25');
-  assert.equal(await S(page, () => window.sonomap.volume), 0.25);
-  await approaches(0.25);
-  await page.locator('#volume').fill('0.6');
-  assert.equal(await S(page, () => window.sonomap.volume), 0.6);
-  await approaches(0.6);
-
   // the loop cap: with 2, a third loop stops the oldest
   await page.locator('#max-loops').fill('2');
   await page.locator('#max-loops').press('Tab');
@@ -370,6 +340,36 @@ test('lasso, box-add, the Selection panel, zip and CSV, space, Escape, volume, l
   const loops = await S(page, () => window.sonomap.loops);
   assert.equal(loops.length, 2, 'two loops play');
   assert.deepEqual(loops, looped.slice(1), 'the oldest stopped');
+
+  // volume: the slider sets the master gain, and is kept for the next visit
+  assert.equal(await page.locator('input[aria-label="Volume"]').count(), 1);
+  // (checked while two loops sound: the gain glides to the volume in audio time, and a silent
+  // page's audio clock may stand still; the test waits until the gain reaches the volume or has
+  // clearly moved towards it)
+  const approaches = async (target) => {
+    const g0 = await S(page, () => window.sonomap.gain);
+    await page
+      .waitForFunction(
+        ([t, g]) => {
+          const d = Math.abs(window.sonomap.gain - t);
+          return d < 0.005 || d < Math.abs(g - t) - 0.03;
+        },
+        [target, g0],
+        { timeout: 30000 },
+      )
+      .catch(async (e) => {
+        const st = await S(page, () => [window.sonomap.gain, window.sonomap.audioState]);
+        throw new Error(
+          `gain ${st[0]} (from ${g0}) towards ${target}, audio ${st[1]}: ${e.message}`,
+        );
+      });
+  };
+  await page.locator('#volume').fill('0.25');
+  assert.equal(await S(page, () => window.sonomap.volume), 0.25);
+  await approaches(0.25);
+  await page.locator('#volume').fill('0.6');
+  assert.equal(await S(page, () => window.sonomap.volume), 0.6);
+  await approaches(0.6);
   await page.screenshot({ path: path.join(OUTDIR, 'sound-controls.png') });
 
   // 3-D: the lasso takes the points whose projected positions are inside the drawn path

@@ -7,39 +7,21 @@
 //                     panels sheet
 //   docs/transition.png  UMAP, a switch to PCA caught halfway, PCA
 // usage: node scripts/screenshot-guide.mjs [out-dir]
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../tests/browser/harness.mjs';
+import { launch, serve } from '../tests/browser/harness.mjs';
 
 const outDir = process.argv[2] ?? 'docs';
 if (!fs.existsSync('dist/demo/config.json')) {
   console.error('screenshot-guide: run `node scripts/make-demo.mjs` first');
   process.exit(1);
 }
-const server = spawn(process.execPath, ['scripts/serve.mjs', 'dist', '0'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const url = await new Promise((resolve, reject) => {
-  let buf = '';
-  server.stdout.on('data', (d) => {
-    buf += d;
-    const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(buf);
-    if (m) resolve(m[1]);
-  });
-  server.on('exit', (c) => reject(new Error(`serve.mjs exited with ${c}`)));
-});
+const server = await serve('dist');
+const url = server.url;
 
 async function open(options) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sonomap-guide-'));
-  const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
-    headless: false,
-    args: CHROMIUM_ARGS,
-    ...options,
-  });
+  const browser = await launch(options);
+  const ctx = browser.context;
   const page = await ctx.newPage();
   await page.goto(`${url}?dataset=demo/`);
   await page.waitForFunction(
@@ -50,10 +32,7 @@ async function open(options) {
   await page.waitForTimeout(900);
   return {
     page,
-    close: async () => {
-      await ctx.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+    close: () => browser.close(),
   };
 }
 
@@ -179,5 +158,5 @@ try {
   for (const f of ['colour.png', 'tooltip.png', 'phone.png', 'transition.png'])
     console.log(`wrote ${path.join(outDir, f)} (${fs.statSync(path.join(outDir, f)).size} bytes)`);
 } finally {
-  server.kill();
+  server.close();
 }

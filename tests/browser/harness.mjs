@@ -1,10 +1,12 @@
 // harness.mjs — what the browser tests share: scripts/serve.mjs on a free port, Debian's
 // Chromium through playwright-core (headless, no sandbox, no GPU, no background traffic), and
 // pages that record their errors and requests.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { unzipSync } from 'fflate';
 import { chromium } from 'playwright-core';
 
@@ -119,4 +121,31 @@ export async function exportToFolder(page, dir) {
     names.push(rel);
   }
   return names.sort();
+}
+
+/** One test file's site and browser: before its tests, a copy of dist/ (copySite(name)) served
+ *  and a fresh Chromium (launch(options)); after them, all closed and removed. Returns the
+ *  session, whose fields are set once `before` has run: {url, root (the site's folder),
+ *  context}. */
+export function siteSession(name, options = {}) {
+  const session = { url: null, root: null, context: null };
+  let server = null;
+  let browser = null;
+  before(async () => {
+    assert.ok(fs.existsSync('dist/index.html'), 'dist/ is built (make)');
+    assert.ok(fs.existsSync('dist/sonomap.wasm'), 'dist/sonomap.wasm is built (make)');
+    assert.ok(fs.existsSync('build/fixtures/browser'), 'fixtures are made (make fixtures)');
+    fs.mkdirSync('tests/out', { recursive: true });
+    session.root = copySite(name);
+    server = await serve(session.root);
+    session.url = server.url;
+    browser = await launch(options);
+    session.context = browser.context;
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
+    if (session.root) fs.rmSync(session.root, { recursive: true, force: true });
+  });
+  return session;
 }

@@ -11,9 +11,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { unzipSync } from 'fflate';
-import { copySite, launch, openPage as open, serve, waitStatus as wait } from './harness.mjs';
+import { copySite, openPage as open, serve, siteSession, waitStatus as wait } from './harness.mjs';
 
 const ROOT = process.cwd();
 const DIST = path.join(ROOT, 'dist');
@@ -31,32 +31,15 @@ function listFiles(dir) {
   return out.sort();
 }
 
-let server, browser, chromium, tmpRoot;
+// The site is a copy of dist/ so the dataset the CLI writes can sit inside it.
+const session = siteSession('site', { acceptDownloads: true });
 
-before(async () => {
-  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), 'dist/ is built (make)');
-  assert.ok(fs.existsSync(path.join(DIST, 'sonomap.wasm')), 'dist/sonomap.wasm is built (make)');
-  assert.ok(fs.existsSync(FIX), 'fixtures are made (make fixtures)');
-  fs.mkdirSync(OUTDIR, { recursive: true });
-  // The site is a copy of dist/ so the dataset the CLI writes can sit inside it.
-  tmpRoot = copySite('site');
-  server = await serve(tmpRoot);
-  chromium = await launch({ acceptDownloads: true });
-  browser = chromium.context;
-});
-
-after(async () => {
-  await chromium?.close();
-  server?.close();
-  if (tmpRoot) fs.rmSync(tmpRoot, { recursive: true, force: true });
-});
-
-const openPage = (url) => open(browser, url);
+const openPage = (url) => open(session.context, url);
 const status = (page) => page.locator('#status').textContent();
 const waitStatus = (page, re, timeout = 180000) => wait(page, re, timeout);
 
 function assertLocal(requests) {
-  const origin = new URL(server.url).origin;
+  const origin = new URL(session.url).origin;
   const foreign = requests.filter((u) => !u.startsWith(`${origin}/`) && !/^(data|blob):/.test(u));
   assert.deepEqual(foreign, [], 'no request leaves the local server');
   assert.ok(
@@ -141,7 +124,7 @@ test('files and folders dropped through the pickers become a map you can hear', 
   const all = listFiles(FIX);
   const good = all.filter((f) => !BROKEN.some((b) => f.endsWith(b)));
   assert.equal(all.length - good.length, 2);
-  const { page, errors, requests } = await openPage(server.url);
+  const { page, errors, requests } = await openPage(session.url);
   assert.match(await status(page), /Drop sounds/);
   // fingerprint features (no model): searching matches file names only
   await page.selectOption('#features', 'fingerprint');
@@ -213,9 +196,9 @@ test('files and folders dropped through the pickers become a map you can hear', 
     await status(page),
     /^Mapped 48 sounds · 2 failed · exported to your downloads \(browser\.zip\)$/,
   );
-  const zipFile = path.join(tmpRoot, 'browser.zip');
+  const zipFile = path.join(session.root, 'browser.zip');
   await (await download).saveAs(zipFile);
-  const exp = path.join(tmpRoot, 'exported');
+  const exp = path.join(session.root, 'exported');
   fs.mkdirSync(exp, { recursive: true });
   for (const [name, bytes] of Object.entries(unzipSync(fs.readFileSync(zipFile))))
     fs.writeFileSync(path.join(exp, name.replace(/^browser\//, '')), bytes);
@@ -235,7 +218,7 @@ test('files and folders dropped through the pickers become a map you can hear', 
     fs.readFileSync(path.join(exp, 'files.txt'), 'utf8').trim().split('\n').length,
     good.length,
   );
-  await page.goto(`${server.url}?dataset=exported/`);
+  await page.goto(`${session.url}?dataset=exported/`);
   assert.equal(
     await waitStatus(page, /^(Mapped|Could not)/, 30000),
     `Mapped ${good.length} sounds · 2 failed · loaded from exported/`,
@@ -263,7 +246,7 @@ test('files dropped on the page (drag and drop) are mapped', async () => {
     name: path.basename(p),
     b64: fs.readFileSync(path.join(FIX, p)).toString('base64'),
   }));
-  const { page, errors, requests } = await openPage(server.url);
+  const { page, errors, requests } = await openPage(session.url);
   const overlay = await page.evaluate((list) => {
     const dt = new DataTransfer();
     for (const f of list) {
@@ -300,7 +283,7 @@ test('files dropped on the page (drag and drop) are mapped', async () => {
 });
 
 test('one sound, then two, are mapped (fewer rows than any neighbourhood)', async () => {
-  const { page, errors } = await openPage(server.url);
+  const { page, errors } = await openPage(session.url);
   for (const picks of [['tones/sine-440.wav'], ['tones/sine-440.wav', 'noise/white-0.5.flac']]) {
     await page.setInputFiles(
       '#file-input',
@@ -334,7 +317,7 @@ test('one sound, then two, are mapped (fewer rows than any neighbourhood)', asyn
 test('a dataset folder written by the CLI opens with ?dataset=, a missing one says so', async () => {
   const cli = path.join(DIST, 'sonomap.mjs');
   assert.ok(fs.existsSync(cli), 'dist/sonomap.mjs is built');
-  const out = path.join(tmpRoot, 'ds');
+  const out = path.join(session.root, 'ds');
   const r = spawnSync(
     process.execPath,
     [cli, 'analyze', FIX, '--out', out, '--labels', 'folder', '--quiet'],
@@ -345,7 +328,7 @@ test('a dataset folder written by the CLI opens with ?dataset=, a missing one sa
   const n = config.count;
   assert.ok(n >= 30, `the CLI mapped most files (${n})`);
 
-  const { page, errors, requests } = await openPage(`${server.url}?dataset=ds/`);
+  const { page, errors, requests } = await openPage(`${session.url}?dataset=ds/`);
   const text = await waitStatus(page, /^(Mapped|Could not)/, 60000);
   const failed = (config.failed || []).length;
   assert.match(
@@ -361,7 +344,7 @@ test('a dataset folder written by the CLI opens with ?dataset=, a missing one sa
   // A folder that is not there: a clear message and the drop card (config.json may be missing,
   // as in some scatter-sounds folders; projections.json may not). The browser itself logs the
   // 404s as console errors; nothing else may be logged.
-  const missing = await openPage(`${server.url}?dataset=nowhere/`);
+  const missing = await openPage(`${session.url}?dataset=nowhere/`);
   const msg = await waitStatus(missing.page, /^(Mapped|Could not)/, 30000);
   assert.match(
     msg,
@@ -382,7 +365,7 @@ test('a YAMNet .tflite dropped with the sounds maps them by embeddings and tags 
   skip: !fs.existsSync(MODEL) && `${MODEL} is absent`,
 }, async () => {
   const sounds = [...listFiles(path.join(FIX, 'tones')), ...listFiles(path.join(FIX, 'noise'))];
-  const { page, errors, requests } = await openPage(server.url);
+  const { page, errors, requests } = await openPage(session.url);
   await page.setInputFiles('#file-input', [...sounds, MODEL]);
   const text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/);
   assert.equal(text, `Mapped ${sounds.length} sounds · yamnet.tflite embeddings`);
@@ -405,7 +388,7 @@ test('a YAMNet .tflite dropped with the sounds maps them by embeddings and tags 
 
 test('by default the shipped sonomap-s maps the sounds by embeddings and tags them', async () => {
   const sounds = [...listFiles(path.join(FIX, 'tones')), ...listFiles(path.join(FIX, 'noise'))];
-  const { page, errors, requests } = await openPage(server.url);
+  const { page, errors, requests } = await openPage(session.url);
   assert.equal(await page.locator('#mode').inputValue(), 'whole', 'whole clip is the default');
   assert.equal(await page.locator('#features').inputValue(), 'embedding');
   await page.setInputFiles('#file-input', sounds);
@@ -436,10 +419,10 @@ test('by default the shipped sonomap-s maps the sounds by embeddings and tags th
 });
 
 test('a broken dropped model is reported and the shipped model maps the sounds', async () => {
-  const bad = path.join(tmpRoot, 'broken-model.tflite');
+  const bad = path.join(session.root, 'broken-model.tflite');
   fs.writeFileSync(bad, Buffer.concat([Buffer.from('TFL3'), Buffer.alloc(5000, 7)]));
   const sounds = listFiles(path.join(FIX, 'tones'));
-  const { page, errors } = await openPage(server.url);
+  const { page, errors } = await openPage(session.url);
   await page.setInputFiles('#file-input', [...sounds, bad]);
   const text = await waitStatus(page, /^(Mapped|No sounds|Could not|The )/);
   assert.equal(text, `Mapped ${sounds.length} sounds · 1 failed · sonomap-s embeddings`);
@@ -463,7 +446,7 @@ test('the features and window selectors: timbre in the onset window, embedding+t
     ['timbre', 'onset', ''],
     ['embedding+timbre', 'blend', ' · sonomap-s embeddings'],
   ]) {
-    const { page, errors } = await openPage(server.url);
+    const { page, errors } = await openPage(session.url);
     await page.selectOption('#features', features);
     await page.selectOption('#mode', mode);
     await page.setInputFiles('#file-input', sounds);

@@ -17,32 +17,16 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { unzipSync } from 'fflate';
-import { copySite, launch, openPage as open, serve, waitStatus } from './harness.mjs';
+import { launch, openPage as open, siteSession, waitStatus } from './harness.mjs';
 
 const ROOT = process.cwd();
 const DIST = path.join(ROOT, 'dist');
 const FIX = path.join(ROOT, 'build/fixtures/browser');
 const OUTDIR = path.join(ROOT, 'tests/out');
 
-let server, browser, chromium, tmpRoot;
-
-before(async () => {
-  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), 'dist/ is built (make)');
-  assert.ok(fs.existsSync(FIX), 'fixtures are made (make fixtures)');
-  fs.mkdirSync(OUTDIR, { recursive: true });
-  tmpRoot = copySite('selection');
-  server = await serve(tmpRoot);
-  chromium = await launch({ acceptDownloads: true });
-  browser = chromium.context;
-});
-
-after(async () => {
-  await chromium?.close();
-  server?.close();
-  if (tmpRoot) fs.rmSync(tmpRoot, { recursive: true, force: true });
-});
+const session = siteSession('selection', { acceptDownloads: true });
 
 const S = (page, expr, arg) => page.evaluate(expr, arg);
 const sorted = (a) => [...a].sort((x, y) => x - y);
@@ -144,7 +128,7 @@ async function visiblePoints(page) {
 }
 
 test('lasso, box-add, the Selection panel, zip and CSV, space, Escape, volume, loop cap', async () => {
-  const { page, errors } = await open(browser, server.url);
+  const { page, errors } = await open(session.context, session.url);
   await page.selectOption('#features', 'fingerprint');
   await page.setInputFiles('#folder-input', FIX);
   assert.match(await waitStatus(page, /^(Mapped|No sounds|Could not|The )/), /^Mapped 48 sounds/);
@@ -405,7 +389,7 @@ test('names with markup and formulas are text in the panel and guarded in the CS
   ];
   const src = ['tones/sine-220.wav', 'tones/sine-880.wav', 'clicks/click-8.wav'];
   names.forEach((n, k) => fs.copyFileSync(path.join(FIX, src[k]), path.join(dir, n)));
-  const { page, errors } = await open(browser, server.url);
+  const { page, errors } = await open(session.context, session.url);
   await page.selectOption('#features', 'fingerprint');
   await page.setInputFiles(
     '#file-input',
@@ -444,14 +428,14 @@ test('names with markup and formulas are text in the panel and guarded in the CS
 });
 
 test('a dataset folder: the zip holds each clip cut from the spriteclip, and says so', async () => {
-  const out = path.join(tmpRoot, 'tones-ds');
+  const out = path.join(session.root, 'tones-ds');
   const r = spawnSync(
     process.execPath,
     [path.join(DIST, 'sonomap.mjs'), 'analyze', path.join(FIX, 'tones'), '--out', out, '--quiet'],
     { encoding: 'utf8', timeout: 240000 },
   );
   assert.equal(r.status, 0, `the CLI made a dataset: ${r.stderr}`);
-  const { page, errors } = await open(browser, `${server.url}?dataset=tones-ds/`);
+  const { page, errors } = await open(session.context, `${session.url}?dataset=tones-ds/`);
   assert.match(await waitStatus(page, /^(Mapped|Could not)/, 60000), /^Mapped 8 sounds/);
   const box = await page.locator('#map').boundingBox();
   const bar = await page.locator('.topbar').boundingBox(); // the map runs under the top bar
@@ -498,7 +482,7 @@ test('a dataset folder: the zip holds each clip cut from the spriteclip, and say
 test('touch: with the lasso tool a finger draws the lasso', async () => {
   const touch = await launch({ hasTouch: true, viewport: { width: 1100, height: 760 } });
   try {
-    const { page, errors } = await open(touch.context, server.url);
+    const { page, errors } = await open(touch.context, session.url);
     await page.selectOption('#features', 'fingerprint');
     await page.setInputFiles('#folder-input', path.join(FIX, 'tones'));
     assert.match(await waitStatus(page, /^(Mapped|No sounds|Could not|The )/), /^Mapped 8 sounds/);

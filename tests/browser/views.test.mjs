@@ -12,33 +12,17 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { copySite, launch, openPage as open, serve, waitStatus } from './harness.mjs';
+import { test } from 'node:test';
+import { openPage as open, siteSession, waitStatus } from './harness.mjs';
 
 const ROOT = process.cwd();
 const DIST = path.join(ROOT, 'dist');
 const FIX = path.join(ROOT, 'build/fixtures/browser');
 const OUTDIR = path.join(ROOT, 'tests/out');
 
-let server, browser, chromium, tmpRoot;
+const session = siteSession('views');
 
-before(async () => {
-  assert.ok(fs.existsSync(path.join(DIST, 'index.html')), 'dist/ is built (make)');
-  assert.ok(fs.existsSync(FIX), 'fixtures are made (make fixtures)');
-  fs.mkdirSync(OUTDIR, { recursive: true });
-  tmpRoot = copySite('views');
-  server = await serve(tmpRoot);
-  chromium = await launch();
-  browser = chromium.context;
-});
-
-after(async () => {
-  await chromium?.close();
-  server?.close();
-  if (tmpRoot) fs.rmSync(tmpRoot, { recursive: true, force: true });
-});
-
-const openPage = (url) => open(browser, url);
+const openPage = (url) => open(session.context, url);
 const status = (page) => page.locator('#status').textContent();
 const S = (page, expr, arg) => page.evaluate(expr, arg);
 
@@ -94,7 +78,7 @@ function isLattice(layout) {
 }
 
 test('quality figures, colour by cluster and distance, grid, box select and a 3-D map', async () => {
-  const { page, errors } = await openPage(server.url);
+  const { page, errors } = await openPage(session.url);
   // fingerprint features: no model, so no tags (colour by top tag is disabled below)
   await page.selectOption('#features', 'fingerprint');
   await page.setInputFiles('#folder-input', FIX);
@@ -328,8 +312,8 @@ test('quality figures, colour by cluster and distance, grid, box select and a 3-
 });
 
 test('a dataset folder from the CLI shows its stored 3-D layout when 3-D is chosen', async () => {
-  const out = path.join(tmpRoot, 'ds3');
-  const sounds = path.join(tmpRoot, 'few');
+  const out = path.join(session.root, 'ds3');
+  const sounds = path.join(session.root, 'few');
   for (const sub of ['tones', 'noise', 'clicks'])
     fs.cpSync(path.join(FIX, sub), path.join(sounds, sub), { recursive: true });
   const r = spawnSync(
@@ -350,7 +334,7 @@ test('a dataset folder from the CLI shows its stored 3-D layout when 3-D is chos
   const proj = JSON.parse(fs.readFileSync(path.join(out, 'projections.json'), 'utf8'));
   assert.ok(proj.layouts['umap-3d'], 'the CLI wrote a 3-D layout');
   const n = proj.layouts['umap-3d'].length;
-  const { page, errors } = await openPage(`${server.url}?dataset=ds3/`);
+  const { page, errors } = await openPage(`${session.url}?dataset=ds3/`);
   assert.match(
     await waitStatus(page, /^(Mapped|Could not)/, 60000),
     new RegExp(`^Mapped ${n} sounds · loaded from ds3/`),
@@ -409,7 +393,7 @@ const SCALE_N = Number(process.env.SONOMAP_SCALE_N || 20000);
 const SCALE_D = Number(process.env.SONOMAP_SCALE_D || 64);
 
 test(`scale: ${SCALE_N} synthetic rows × ${SCALE_D} mapped through the projection worker, the page stays responsive`, async () => {
-  const { page, errors } = await openPage(server.url);
+  const { page, errors } = await openPage(session.url);
   const n = SCALE_N,
     d = SCALE_D,
     groups = 12;

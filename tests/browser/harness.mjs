@@ -149,3 +149,16 @@ export function siteSession(name, options = {}) {
   });
   return session;
 }
+
+/** Indices of the points whose centres lie on the bare map (no panel or bar drawn over them). */
+export function visiblePoints(page) {
+  return page.evaluate(() => {
+    const s = window.sonomap,
+      out = [];
+    for (let i = 0; i < s.count; i++) {
+      const p = s.screenPoint(i);
+      if (p && document.elementFromPoint(p.x, p.y)?.id === 'map') out.push(i);
+    }
+    return out;
+  });
+}

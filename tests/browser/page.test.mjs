@@ -13,7 +13,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { unzipSync } from 'fflate';
-import { copySite, openPage as open, serve, siteSession, waitStatus as wait } from './harness.mjs';
+import {
+  copySite,
+  openPage as open,
+  serve,
+  siteSession,
+  visiblePoints,
+  waitStatus as wait,
+} from './harness.mjs';
 
 const ROOT = process.cwd();
 const DIST = path.join(ROOT, 'dist');
@@ -50,14 +57,7 @@ function assertLocal(requests) {
 
 /** Index of a point whose centre is on the canvas itself (not under a panel), or -1. */
 async function visiblePoint(page) {
-  return page.evaluate(() => {
-    const s = window.sonomap;
-    for (let i = 0; i < s.count; i++) {
-      const p = s.screenPoint(i);
-      if (p && document.elementFromPoint(p.x, p.y)?.id === 'map') return i;
-    }
-    return -1;
-  });
+  return (await visiblePoints(page))[0] ?? -1;
 }
 
 async function hoverPlays(page) {

@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { copySite, launch, openPage, serve, waitStatus } from './harness.mjs';
+import { copySite, launch, openPage, serve, visiblePoints, waitStatus } from './harness.mjs';
 
 const ROOT = process.cwd();
 const FIX = path.join(ROOT, 'build/fixtures/browser');
@@ -59,19 +59,6 @@ async function openMap(context) {
   await waitStatus(opened.page, /^Mapped/, 60000);
   await opened.page.waitForTimeout(500); // the map settles into its fitted view
   return opened;
-}
-
-/** Indices of points whose centres lie on the bare map (nothing drawn over them). */
-function onMap(page) {
-  return S(page, () => {
-    const s = window.sonomap,
-      out = [];
-    for (let i = 0; i < s.count; i++) {
-      const p = s.screenPoint(i);
-      if (p && document.elementFromPoint(p.x, p.y)?.id === 'map') out.push(i);
-    }
-    return out;
-  });
 }
 
 /** The share of pixels (of every 4th, in each direction) that differ by more than 40 in some
@@ -199,7 +186,7 @@ test('1280 × 720: the top bar fits, descriptor colours, class toggles, only, th
     assert.equal(await page.locator('#search-count').textContent(), `0 of ${count}`);
     await page.fill('#search', '');
     // hovering a hidden point neither plays nor shows it
-    const seen = await onMap(page);
+    const seen = await visiblePoints(page);
     const hidden = seen.filter((i) => items[i].label === 'noise');
     const shown = seen.filter((i) => items[i].label !== 'noise');
     assert.ok(hidden.length && shown.length, 'points of both kinds on the map');
@@ -394,7 +381,7 @@ test('a phone: the map fills the screen, menu and sheet open and close, tap, lon
     );
 
     // a tap plays the point under it and shows its card
-    const seen = await onMap(page);
+    const seen = await visiblePoints(page);
     assert.ok(seen.length > 5);
     const i = seen[Math.floor(seen.length / 2)];
     const p = await S(page, (k) => window.sonomap.screenPoint(k), i);
@@ -453,7 +440,7 @@ test('a phone: the map fills the screen, menu and sheet open and close, tap, lon
     assert.ok(z1 > z0 * 1.8, `pinching out zooms in (${z0.toFixed(2)} → ${z1.toFixed(2)})`);
 
     // two fingers pan
-    const k = (await onMap(page))[0];
+    const k = (await visiblePoints(page))[0];
     const a = await S(page, (n) => window.sonomap.screenPoint(n), k);
     await touch(cdp, 'touchStart', [
       { x: cx - 50, y: cy, id: 1 },

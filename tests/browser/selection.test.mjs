@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { unzipSync } from 'fflate';
-import { launch, openPage as open, siteSession, waitStatus } from './harness.mjs';
+import { launch, openPage as open, siteSession, visiblePoints, waitStatus } from './harness.mjs';
 
 const ROOT = process.cwd();
 const DIST = path.join(ROOT, 'dist');
@@ -113,18 +113,6 @@ function parseCsv(text) {
   }
   assert.equal(cell, '', 'the CSV ends with CRLF');
   return rows;
-}
-
-async function visiblePoints(page) {
-  return S(page, () => {
-    const s = window.sonomap,
-      out = [];
-    for (let i = 0; i < s.count; i++) {
-      const p = s.screenPoint(i);
-      if (p && document.elementFromPoint(p.x, p.y)?.id === 'map') out.push(i);
-    }
-    return out;
-  });
 }
 
 test('lasso, box-add, the Selection panel, zip and CSV, space, Escape, volume, loop cap', async () => {

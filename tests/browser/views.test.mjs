@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { openPage as open, siteSession, waitStatus } from './harness.mjs';
+import { openPage as open, siteSession, visiblePoints, waitStatus } from './harness.mjs';
 
 const ROOT = process.cwd();
 const DIST = path.join(ROOT, 'dist');
@@ -25,19 +25,6 @@ const session = siteSession('views');
 const openPage = (url) => open(session.context, url);
 const status = (page) => page.locator('#status').textContent();
 const S = (page, expr, arg) => page.evaluate(expr, arg);
-
-/** Points whose centres are on the canvas (not under a panel). */
-async function visiblePoints(page) {
-  return S(page, () => {
-    const s = window.sonomap,
-      out = [];
-    for (let i = 0; i < s.count; i++) {
-      const p = s.screenPoint(i);
-      if (p && document.elementFromPoint(p.x, p.y)?.id === 'map') out.push(i);
-    }
-    return out;
-  });
-}
 
 async function hoverPlays(page) {
   // the frontmost point under its own centre: hover there and that point must play

@@ -9,6 +9,8 @@
 # build/fuzz/corpus/ between runs; crashes go to build/fuzz/crashes/TARGET/. FUZZ_SEED fixes
 # the random seed (scripts/run-tests.sh uses 1; default: a new one each run); FUZZ_QUICK=1
 # takes a few small seeds and a fresh corpus (scripts/run-tests.sh: the whole run in ~2 min).
+# FUZZ_TIMEOUT: seconds (wall clock) before libFuzzer calls one input a hang (default 30;
+# raise it for long runs sharing a busy machine, where a niced fuzzer may wait its turn).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 secs="${1:-60}"; shift || true
@@ -65,7 +67,7 @@ for t in "${targets[@]}"; do
       log=$B/logs/$t.log; mkdir -p "$B/logs"
       ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
         nice -n 10 "$bin" -max_total_time="$secs" -rss_limit_mb=2560 -malloc_limit_mb=2560 \
-        -timeout=30 -max_len=$maxlen -seed="${FUZZ_SEED:-0}" -print_final_stats=1 -artifact_prefix="$crashes/" "$corpus" "$B/seeds/$t" \
+        -timeout="${FUZZ_TIMEOUT:-30}" -max_len=$maxlen -seed="${FUZZ_SEED:-0}" -print_final_stats=1 -artifact_prefix="$crashes/" "$corpus" "$B/seeds/$t" \
         >"$log" 2>&1
       rc=$?
       execs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log" | tail -n 1)

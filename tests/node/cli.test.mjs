@@ -338,6 +338,56 @@ test('project: vectors computed elsewhere → layout.npy and a dataset without s
   assert.equal(proj.metadata.filenames[5], 'song-5.mp3');
 });
 
+test('project --iterations: the epochs / iterations the engine runs, checked', () => {
+  const n = 80,
+    d = 12;
+  const X = new Float32Array(n * d);
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < d; k++) X[i * d + k] = (i % 4) * 3 + Math.cos(i * 3.7 + k * 0.9);
+  const npy = path.join(tmp, 'iters.npy');
+  fs.writeFileSync(npy, npyEncode(X, [n, d]));
+  for (const projection of ['umap', 'tsne']) {
+    const out = path.join(tmp, `iters-${projection}`);
+    const r = run([
+      'project',
+      npy,
+      '--out',
+      out,
+      '--projection',
+      projection,
+      '--iterations',
+      '7',
+      '--seed',
+      '3',
+      '--quiet',
+    ]);
+    assert.equal(r.code, 0, r.err);
+    const got = npyDecode(fs.readFileSync(path.join(out, 'layout.npy'))).data;
+    // the same map in process: 7 steps of it, and the engine's default count differs
+    const layoutOf = (iterations) => {
+      const m = engine.createMap(X, n, d, { projection, dims: 2, seed: 3, iterations });
+      try {
+        assert.equal(m.totalSteps, iterations || (projection === 'umap' ? 500 : 1000));
+        while (m.step(1000) > 0);
+        return m.layout();
+      } finally {
+        m.free();
+      }
+    };
+    assert.deepEqual(Array.from(got), Array.from(layoutOf(7)), `${projection}: 7 iterations`);
+    assert.notDeepEqual(Array.from(got), Array.from(layoutOf(0)), `${projection}: not the default`);
+  }
+  for (const bad of ['0', '100001', '2.5', 'many']) {
+    const r = run(['project', npy, '--out', path.join(tmp, 'iters-bad'), '--iterations', bad]);
+    assert.equal(r.code, 2, bad);
+    assert.match(
+      r.err,
+      new RegExp(`--iterations must be a whole number from 1 to 100000, not '${bad}'`),
+    );
+  }
+  assert.ok(!fs.existsSync(path.join(tmp, 'iters-bad')));
+});
+
 test('project: rows with NaN are left out, reported, and kept in place as NaN', () => {
   const n = 40,
     d = 8;

@@ -16,6 +16,7 @@ export const PROJECT_OPTIONS = {
   projection: { type: 'string' },
   dims: { type: 'string' },
   seed: { type: 'string' },
+  iterations: { type: 'string' },
   files: { type: 'string' },
   'fit-sample': { type: 'string' },
   quiet: { type: 'boolean' },
@@ -31,6 +32,8 @@ options:
   --projection umap|tsne|pca  (default umap)
   --dims 2|3                  (default 2)
   --seed <n>                  0 to 4294967295 (default 42)
+  --iterations <n>            UMAP epochs or t-SNE iterations, 1 to 100000 (default: UMAP 500
+                              up to 10,000 rows and 200 above, as umap-learn; t-SNE 1000)
   --files <files.txt>         one name per row: also writes config.json, projections.json and
                               files.txt, a dataset folder the page opens (no sprites, no sound)
 ${FIT_SAMPLE_USAGE}                              (the .npy is then read block by block)
@@ -50,6 +53,8 @@ export function projectSettings(values, positionals) {
     projection: oneOf('projection', values.projection ?? 'umap', ['umap', 'tsne', 'pca']),
     dims: intOpt('dims', values.dims ?? 2, 2, 3),
     seed: intOpt('seed', values.seed ?? 42, 0, 2 ** 32 - 1),
+    iterations:
+      values.iterations === undefined ? 0 : intOpt('iterations', values.iterations, 1, 100000),
     files: values.files ?? null,
     fitSample: fitSampleOpt(values),
     quiet: !!values.quiet,
@@ -58,7 +63,7 @@ export function projectSettings(values, positionals) {
 
 /** Runs project; resolves the exit status. ctx: {version, wasmUrl}. */
 export async function project(s, ctx) {
-  const { file, projection, dims, seed } = s;
+  const { file, projection, dims, seed, iterations } = s;
   const src = openNpyRows(file);
   const { n, d } = src;
   let names = null;
@@ -85,6 +90,7 @@ export async function project(s, ctx) {
         projection,
         dims,
         seed,
+        iterations,
         onStage: (t) => pr.log(t),
       });
       layout = r.layout;
@@ -95,7 +101,12 @@ export async function project(s, ctx) {
           `${n - r.sample.length} in ${r.placeSeconds.toFixed(1)} s`,
       );
     } else {
-      ({ layout, excluded } = fullLayout(engine, src.read(0, n), n, d, { projection, dims, seed }));
+      ({ layout, excluded } = fullLayout(engine, src.read(0, n), n, d, {
+        projection,
+        dims,
+        seed,
+        iterations,
+      }));
     }
   } finally {
     src.close();

@@ -5,7 +5,8 @@
 //        blocks: [{start, end, weight, scale: 'column'|'global'}] how columns are standardised
 //        (default: every column to zero mean, unit variance). A new 'map' supersedes the last.
 //        labels: Int32Array(n) (< 0 unlabelled) for the 1-NN label accuracy; quality: false
-//        skips the quality figures.
+//        skips the quality figures; iterations: UMAP epochs / t-SNE iterations (default: the
+//        engine's).
 //   {type: 'cancel', id}
 //   {type: 'cluster', id, k, spherical}   k-means on the last finished map's preprocessed rows
 //   {type: 'grid', id, xy: Float32Array(n*2), n, cols, rows}   grid assignment (sm_grid_assign)
@@ -67,7 +68,13 @@ async function runMap(m) {
   // projection asked for cannot be made.
   for (const p of [projection, 'pca']) {
     try {
-      map = engine.createMap(X, n, d, { projection: p, dims, seed, standardize: false });
+      map = engine.createMap(X, n, d, {
+        projection: p,
+        dims,
+        seed,
+        standardize: false,
+        iterations: m.iterations,
+      });
       // the PCA layout at once, then the neighbour search and the graph in chunks
       const excluded = map.excluded || [];
       let left = map.prepareTotal;

@@ -1,19 +1,25 @@
 // decode-node.mjs — what the engine leaves to a browser, decoded in Node for the CLI: MPEG audio
 // (mpg123-decoder) and Ogg Opus (ogg-opus-decoder), both wasm builds from npm, so the CLI reads
-// what the page reads. One decoder of each kind per worker thread, made on first use.
-import { MPEGDecoder } from 'mpg123-decoder';
-import { OggOpusDecoder } from 'ogg-opus-decoder';
+// what the page reads. One decoder of each kind per worker thread, made on first use. Both are
+// imported on first use too: ogg-opus-decoder brings 4 MB of code and data, and a command that
+// meets no MP3 or Opus file (project, merge, site, most analyses) should not pay for them at
+// start-up (the bundle evaluates a dynamic import only when it runs).
 
 const made = new Map();
 
-async function decoderOf(kind) {
-  if (!made.has(kind)) {
-    const d = kind === 'browser-mpeg' ? new MPEGDecoder() : new OggOpusDecoder();
+function decoderOf(kind) {
+  if (!made.has(kind))
     made.set(
       kind,
-      d.ready.then(() => d),
+      (async () => {
+        const d =
+          kind === 'browser-mpeg'
+            ? new (await import('mpg123-decoder')).MPEGDecoder()
+            : new (await import('ogg-opus-decoder')).OggOpusDecoder();
+        await d.ready;
+        return d;
+      })(),
     );
-  }
   return made.get(kind);
 }
 

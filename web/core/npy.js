@@ -49,6 +49,8 @@ export function npyHeader(bytes, name = '.npy file') {
   return { shape, size, offset: hstart + hlen };
 }
 
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 /** → {data: Float32Array, shape}. Throws with a reason for anything it cannot read. */
 export function npyDecode(bytes, name = '.npy file') {
   const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
@@ -58,6 +60,11 @@ export function npyDecode(bytes, name = '.npy file') {
   if (off + n * size > u8.length)
     throw new Error(`${name}: data shorter than its shape (${shape}) says`);
   const data = new Float32Array(n);
+  if (size === 4 && LITTLE_ENDIAN) {
+    // the bytes as they are (a copy: the caller may keep or transfer the result)
+    new Uint8Array(data.buffer).set(u8.subarray(off, off + n * 4));
+    return { data, shape };
+  }
   for (let i = 0; i < n; i++)
     data[i] = size === 4 ? dv.getFloat32(off + i * 4, true) : dv.getFloat64(off + i * 8, true);
   return { data, shape };

@@ -4,10 +4,13 @@
 // D = 128, 1024), first under Node, then in headless Chromium (Debian's /usr/bin/chromium via
 // playwright-core), each side in the same runtime. Prints time ratios with trustworthiness
 // beside them (both layouts rated by sonomap's engine on the same rows), and the 100k x 1024 ->
-// 2-D UMAP time in Chromium. The measurement is scripts/bench/map-core.mjs. Timing-based: never
-// part of `make test`.
+// 2-D UMAP time in Chromium. The measurement is scripts/bench/map-core.mjs. These in-process
+// figures are warm (an untimed map first, so V8 has optimised the code); then the cold, whole
+// command (scripts/bench/cold.mjs): a fresh process or browser profile per run, from its start to
+// the written layout, with the peer scripted the same way; the summary gives both ratios side by
+// side. Timing-based: never part of `make test`.
 //   node scripts/bench-map.mjs [--quick] [--no-node] [--no-browser] [--no-peers] [--peers-50k]
-//                              [--no-big] [--tsne-js] [--only umap|tsne]
+//                              [--no-big] [--tsne-js] [--only umap|tsne] [--no-cold] [--cold-runs N]
 //   --quick: N = 2k and 10k at D = 128, t-SNE 200 iterations, no 100k run.
 //   --only umap / --only tsne: one of the two projections (the 100k run is UMAP).
 //   --peers-50k: also run umap-js at N = 50k (several minutes per run on a 2-core machine).
@@ -18,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInChromium } from './bench/chromium.mjs';
+import { runColdBench } from './bench/cold.mjs';
 import { runMapBench } from './bench/map-core.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -69,10 +73,25 @@ async function browserRun(big) {
   });
 }
 
-function summary(results) {
+function summary(results, cold) {
   console.log(
     `\nsummary (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, ${os.cpus()[0]?.model || '?'}):`,
   );
+  if (cold.length) {
+    console.log(
+      '  peer time / sonomap time, warm (in-process, after a warm-up) and cold (whole command):',
+    );
+    for (const c of cold) {
+      const warm = results
+        .find((r) => r.label.startsWith(c.runtime))
+        ?.rows.find((x) => x.algo === c.algo && x.n === c.n && x.d === c.d && x.peer === c.peer);
+      console.log(
+        `  ${c.runtime.padEnd(9)} ${c.algo.padEnd(4)} ${String(c.n).padStart(6)} x ${String(c.d).padEnd(4)} vs ${c.peer.padEnd(13)}` +
+          ` warm ${warm ? `${warm.ratio.toFixed(1)}x` : '  -  '}  cold ${c.ratio.toFixed(1)}x` +
+          ` (${c.ours.toFixed(2)} s vs ${c.peerTime.toFixed(2)} s)`,
+      );
+    }
+  }
   for (const r of results)
     for (const x of r.rows) {
       const head = `  ${r.label.padEnd(30)} ${x.algo.padEnd(4)} ${String(x.n).padStart(6)} x ${String(x.d).padEnd(4)}`;
@@ -93,7 +112,17 @@ async function main() {
   if (!has('--no-node')) results.push(await nodeRun());
   if (!has('--no-browser'))
     results.push(await browserRun(!opts.quick && !has('--no-big') && opts.only !== 'tsne'));
-  summary(results);
+  const cold =
+    has('--no-cold') || !opts.peers
+      ? []
+      : await runColdBench({
+          root: ROOT,
+          runs: args.includes('--cold-runs') ? Number(args[args.indexOf('--cold-runs') + 1]) : 3,
+          node: !has('--no-node'),
+          chromium: !has('--no-browser'),
+          only: opts.only,
+        });
+  summary(results, cold);
 }
 
 main().catch((e) => {

@@ -51,58 +51,100 @@ static inline float prj_powf(float x, float b) {
  * out = d2 > 0 ? c / ((0.001 + d2) (a d2^b + 1)) : 0, bit-identical on both builds. */
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>
+/* The constants of the four-lane functions, as vectors. Written as constants, clang keeps each
+ * one a v128.const inside the loops that use them, and V8 builds every v128.const anew where it
+ * stands (an immediate moved through a general register, then widened: about four instructions)
+ * on every pass: about ninety instructions per pass of UMAP's negative-sample loop. Read through
+ * volatile once per epoch (prj_pow4_k_live), they are values the compiler cannot fold back, kept
+ * in locals or spilled once: the same arithmetic, the same bits, fewer instructions. The
+ * one-call wrappers below take the folded table (prj_pow4_k_fixed), as before. */
+typedef struct {
+  v128_t tiny, mant, one, l0, l1, l2, l3, l4, l5, bias, lo, hi, half, e0, e1, e2, e3, e4, magic,
+      eps, zero;
+} prj_pow4_k;
+#define PRJ_POW4_F                                                                                 \
+  {                                                                                                \
+    1e-30f, 1.0f, PRJ_L0, PRJ_L1, PRJ_L2, PRJ_L3, PRJ_L4, PRJ_L5, -126.0f, 126.0f, 0.5f, PRJ_E0,   \
+        PRJ_E1, PRJ_E2, PRJ_E3, PRJ_E4, 12582912.0f, 0.001f, 0.0f                                  \
+  }
+#define PRJ_POW4_I                                                                                 \
+  { 0x007fffff, 127 }
+#define PRJ_POW4_K_FROM(f, i)                                                                      \
+  {                                                                                                \
+    wasm_f32x4_splat((f)[0]), wasm_i32x4_splat((i)[0]), wasm_f32x4_splat((f)[1]),                  \
+        wasm_f32x4_splat((f)[2]), wasm_f32x4_splat((f)[3]), wasm_f32x4_splat((f)[4]),              \
+        wasm_f32x4_splat((f)[5]), wasm_f32x4_splat((f)[6]), wasm_f32x4_splat((f)[7]),              \
+        wasm_i32x4_splat((i)[1]), wasm_f32x4_splat((f)[8]), wasm_f32x4_splat((f)[9]),              \
+        wasm_f32x4_splat((f)[10]), wasm_f32x4_splat((f)[11]), wasm_f32x4_splat((f)[12]),           \
+        wasm_f32x4_splat((f)[13]), wasm_f32x4_splat((f)[14]), wasm_f32x4_splat((f)[15]),           \
+        wasm_f32x4_splat((f)[16]), wasm_f32x4_splat((f)[17]), wasm_f32x4_splat((f)[18])            \
+  }
+static inline prj_pow4_k prj_pow4_k_fixed(void) {
+  static const float f[] = PRJ_POW4_F;
+  static const int32_t i[] = PRJ_POW4_I;
+  prj_pow4_k k = PRJ_POW4_K_FROM(f, i);
+  return k;
+}
+static inline prj_pow4_k prj_pow4_k_live(void) {
+  static const volatile float f[] = PRJ_POW4_F;
+  static const volatile int32_t i[] = PRJ_POW4_I;
+  prj_pow4_k k = PRJ_POW4_K_FROM(f, i);
+  return k;
+}
+
 /* x^b in four lanes, the same steps as prj_powf */
-static inline v128_t prj_pow4v(v128_t x, float b) {
-  v128_t bits = wasm_f32x4_pmax(x, wasm_f32x4_splat(1e-30f));
-  v128_t e = wasm_i32x4_sub(wasm_u32x4_shr(bits, 23), wasm_i32x4_splat(127));
-  v128_t m =
-      wasm_v128_or(wasm_v128_and(bits, wasm_i32x4_splat(0x007fffff)), wasm_i32x4_splat(0x3f800000));
-  v128_t t = wasm_f32x4_sub(m, wasm_f32x4_splat(1.0f));
-  v128_t p = wasm_f32x4_add(wasm_f32x4_splat(PRJ_L4), wasm_f32x4_mul(t, wasm_f32x4_splat(PRJ_L5)));
-  p = wasm_f32x4_add(wasm_f32x4_splat(PRJ_L3), wasm_f32x4_mul(t, p));
-  p = wasm_f32x4_add(wasm_f32x4_splat(PRJ_L2), wasm_f32x4_mul(t, p));
-  p = wasm_f32x4_add(wasm_f32x4_splat(PRJ_L1), wasm_f32x4_mul(t, p));
-  p = wasm_f32x4_add(wasm_f32x4_splat(PRJ_L0), wasm_f32x4_mul(t, p));
+static inline v128_t prj_pow4v(v128_t x, float b, const prj_pow4_k *k) {
+  v128_t bits = wasm_f32x4_pmax(x, k->tiny);
+  v128_t e = wasm_i32x4_sub(wasm_u32x4_shr(bits, 23), k->bias);
+  v128_t m = wasm_v128_or(wasm_v128_and(bits, k->mant), k->one);
+  v128_t t = wasm_f32x4_sub(m, k->one);
+  v128_t p = wasm_f32x4_add(k->l4, wasm_f32x4_mul(t, k->l5));
+  p = wasm_f32x4_add(k->l3, wasm_f32x4_mul(t, p));
+  p = wasm_f32x4_add(k->l2, wasm_f32x4_mul(t, p));
+  p = wasm_f32x4_add(k->l1, wasm_f32x4_mul(t, p));
+  p = wasm_f32x4_add(k->l0, wasm_f32x4_mul(t, p));
   v128_t y = wasm_f32x4_mul(wasm_f32x4_splat(b), wasm_f32x4_add(wasm_f32x4_convert_i32x4(e), p));
-  y = wasm_f32x4_pmax(y, wasm_f32x4_splat(-126.0f));
-  y = wasm_f32x4_pmin(y, wasm_f32x4_splat(126.0f));
-  v128_t fi = wasm_f32x4_floor(wasm_f32x4_add(y, wasm_f32x4_splat(0.5f)));
+  y = wasm_f32x4_pmax(y, k->lo);
+  y = wasm_f32x4_pmin(y, k->hi);
+  v128_t fi = wasm_f32x4_floor(wasm_f32x4_add(y, k->half));
   v128_t f = wasm_f32x4_sub(y, fi);
-  v128_t q = wasm_f32x4_add(wasm_f32x4_splat(PRJ_E3), wasm_f32x4_mul(f, wasm_f32x4_splat(PRJ_E4)));
-  q = wasm_f32x4_add(wasm_f32x4_splat(PRJ_E2), wasm_f32x4_mul(f, q));
-  q = wasm_f32x4_add(wasm_f32x4_splat(PRJ_E1), wasm_f32x4_mul(f, q));
-  q = wasm_f32x4_add(wasm_f32x4_splat(PRJ_E0), wasm_f32x4_mul(f, q));
+  v128_t q = wasm_f32x4_add(k->e3, wasm_f32x4_mul(f, k->e4));
+  q = wasm_f32x4_add(k->e2, wasm_f32x4_mul(f, q));
+  q = wasm_f32x4_add(k->e1, wasm_f32x4_mul(f, q));
+  q = wasm_f32x4_add(k->e0, wasm_f32x4_mul(f, q));
   /* 2^fi from the bits of fi + 1.5 * 2^23 (exact: fi is a whole number of magnitude <= 126,
    * its low bits are fi; the shift drops the rest), cheaper than a float-to-int conversion */
-  v128_t fib = wasm_f32x4_add(fi, wasm_f32x4_splat(12582912.0f));
-  v128_t sc = wasm_i32x4_shl(wasm_i32x4_add(fib, wasm_i32x4_splat(127)), 23);
+  v128_t fib = wasm_f32x4_add(fi, k->magic);
+  v128_t sc = wasm_i32x4_shl(wasm_i32x4_add(fib, k->bias), 23);
   return wasm_f32x4_mul(q, sc);
 }
 
-static inline v128_t prj_umap_rep4v(v128_t x, float a, float b, float c) {
-  v128_t pos = wasm_f32x4_gt(x, wasm_f32x4_splat(0.0f));
-  v128_t one = wasm_f32x4_splat(1.0f);
-  v128_t pw = prj_pow4v(x, b);
-  v128_t den = wasm_f32x4_mul(wasm_f32x4_add(wasm_f32x4_splat(0.001f), x),
-                              wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(a), pw), one));
+/* UMAP's repulsive gradient coefficient for four squared distances at once:
+ * out = d2 > 0 ? c / ((0.001 + d2) (a d2^b + 1)) : 0, bit-identical on both builds. */
+static inline v128_t prj_umap_rep4v(v128_t x, float a, float b, float c, const prj_pow4_k *k) {
+  v128_t pos = wasm_f32x4_gt(x, k->zero);
+  v128_t pw = prj_pow4v(x, b, k);
+  v128_t den = wasm_f32x4_mul(wasm_f32x4_add(k->eps, x),
+                              wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(a), pw), k->one));
   v128_t g = wasm_f32x4_div(wasm_f32x4_splat(c), den);
   return wasm_v128_and(g, pos);
 }
 static inline void prj_umap_rep4(const float d2[4], float a, float b, float c, float out[4]) {
-  wasm_v128_store(out, prj_umap_rep4v(wasm_v128_load(d2), a, b, c));
+  prj_pow4_k k = prj_pow4_k_fixed();
+  wasm_v128_store(out, prj_umap_rep4v(wasm_v128_load(d2), a, b, c, &k));
 }
 /* UMAP's attractive gradient coefficient for four squared distances at once:
  * out = d2 > 0 ? (-c (d2^b / d2)) / (a d2^b + 1) : 0 (c = 2ab), bit-identical on both builds. */
-static inline v128_t prj_umap_att4v(v128_t x, float a, float b, float c) {
-  v128_t pos = wasm_f32x4_gt(x, wasm_f32x4_splat(0.0f));
-  v128_t pw = prj_pow4v(x, b);
-  v128_t g = wasm_f32x4_div(
-      wasm_f32x4_mul(wasm_f32x4_splat(-c), wasm_f32x4_div(pw, x)),
-      wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(a), pw), wasm_f32x4_splat(1.0f)));
+static inline v128_t prj_umap_att4v(v128_t x, float a, float b, float c, const prj_pow4_k *k) {
+  v128_t pos = wasm_f32x4_gt(x, k->zero);
+  v128_t pw = prj_pow4v(x, b, k);
+  v128_t g = wasm_f32x4_div(wasm_f32x4_mul(wasm_f32x4_splat(-c), wasm_f32x4_div(pw, x)),
+                            wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(a), pw), k->one));
   return wasm_v128_and(g, pos);
 }
 static inline void prj_umap_att4(const float d2[4], float a, float b, float c, float out[4]) {
-  wasm_v128_store(out, prj_umap_att4v(wasm_v128_load(d2), a, b, c));
+  prj_pow4_k k = prj_pow4_k_fixed();
+  wasm_v128_store(out, prj_umap_att4v(wasm_v128_load(d2), a, b, c, &k));
 }
 #else
 static inline void prj_umap_att4(const float d2[4], float a, float b, float c, float out[4]) {

@@ -263,6 +263,11 @@ typedef struct {
   uint32_t n;
   float a, b, two_ab, two_gb, alpha;
   double ep;
+#ifdef __wasm_simd128__
+  prj_pow4_k k;            /* fastmath.h's constants, read at run time (see prj_pow4_k) */
+  v128_t clip_lo, clip_hi; /* -CLIP, CLIP, the same way */
+  v128_t n_live;           /* n in four lanes, read in the loop (see there) */
+#endif
 } epoch_ctx;
 
 static inline __attribute__((always_inline)) void group_dims(const epoch_ctx *x, const long *grp,
@@ -285,8 +290,8 @@ static inline __attribute__((always_inline)) void group_dims(const epoch_ctx *x,
     v128_t dy = wasm_f32x4_sub(wasm_i32x4_shuffle(h01, h23, 1, 3, 5, 7),
                                wasm_i32x4_shuffle(t01, t23, 1, 3, 5, 7));
     v128_t dd = wasm_f32x4_add(wasm_f32x4_mul(dx, dx), wasm_f32x4_mul(dy, dy));
-    v128_t g = prj_umap_att4v(dd, x->a, x->b, x->two_ab);
-    const v128_t lo = wasm_f32x4_splat(-CLIP), hi = wasm_f32x4_splat(CLIP);
+    v128_t g = prj_umap_att4v(dd, x->a, x->b, x->two_ab, &x->k);
+    const v128_t lo = x->clip_lo, hi = x->clip_hi;
     const v128_t al = wasm_f32x4_splat(x->alpha);
     v128_t gx = wasm_f32x4_mul(wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_mul(g, dx), lo), hi), al);
     v128_t gy = wasm_f32x4_mul(wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_mul(g, dy), lo), hi), al);
@@ -342,11 +347,10 @@ static inline __attribute__((always_inline)) void group_dims(const epoch_ctx *x,
   }
 #ifdef __wasm_simd128__
   if (dims == 2) { /* the same arithmetic as the loop below, in lanes */
-    const v128_t lo = wasm_f32x4_splat(-CLIP), hi = wasm_f32x4_splat(CLIP);
+    const v128_t lo = x->clip_lo, hi = x->clip_hi;
     const v128_t cx = wasm_f32x4_make(cur[0][0], cur[1][0], cur[2][0], cur[3][0]);
     const v128_t cy = wasm_f32x4_make(cur[0][1], cur[1][1], cur[2][1], cur[3][1]);
     const v128_t nn = wasm_i32x4_make(nneg[0], nneg[1], nneg[2], nneg[3]);
-    const v128_t nv = wasm_i32x4_splat((int32_t)x->n);
     v128_t s0 = wasm_v128_load(x->lanes[0]), s1 = wasm_v128_load(x->lanes[1]);
     v128_t s2 = wasm_v128_load(x->lanes[2]), s3 = wasm_v128_load(x->lanes[3]);
     v128_t ax = wasm_f32x4_splat(0.0f), ay = ax;
@@ -357,22 +361,28 @@ static inline __attribute__((always_inline)) void group_dims(const epoch_ctx *x,
       s1 = wasm_v128_xor(s1, s2), s0 = wasm_v128_xor(s0, s3);
       s2 = wasm_v128_xor(s2, t);
       s3 = wasm_v128_or(wasm_i32x4_shl(s3, 11), wasm_u32x4_shr(s3, 21));
+      /* n in four lanes, loaded here through volatile: as a splat, or hoisted out of the loop,
+       * its widening to 64 bits no longer pairs with r's and clang emits i64x2.mul (about ten
+       * x64 instructions in V8, twice) instead of extmul (one or two) */
+      const v128_t nv = *(const volatile v128_t *)&x->n_live;
       v128_t idv = wasm_i32x4_shuffle(wasm_u64x2_extmul_low_u32x4(r, nv),
                                       wasm_u64x2_extmul_high_u32x4(r, nv), 1, 3, 5, 7);
-      idv = wasm_i32x4_shl(idv, 1); /* float offset of the point */
-      v128_t p01 = wasm_v128_load64_zero(Y + wasm_i32x4_extract_lane(idv, 0));
-      p01 = wasm_v128_load64_lane(Y + wasm_i32x4_extract_lane(idv, 1), p01, 1);
-      v128_t p23 = wasm_v128_load64_zero(Y + wasm_i32x4_extract_lane(idv, 2));
-      p23 = wasm_v128_load64_lane(Y + wasm_i32x4_extract_lane(idv, 3), p23, 1);
+      idv = wasm_i32x4_shl(idv, 3); /* byte offset of the point (no scaling per lane) */
+      const char *yb = (const char *)Y;
+      v128_t p01 = wasm_v128_load64_zero(yb + wasm_i32x4_extract_lane(idv, 0));
+      p01 = wasm_v128_load64_lane(yb + wasm_i32x4_extract_lane(idv, 1), p01, 1);
+      v128_t p23 = wasm_v128_load64_zero(yb + wasm_i32x4_extract_lane(idv, 2));
+      p23 = wasm_v128_load64_lane(yb + wasm_i32x4_extract_lane(idv, 3), p23, 1);
       v128_t dx = wasm_f32x4_sub(cx, wasm_i32x4_shuffle(p01, p23, 0, 2, 4, 6));
       v128_t dy = wasm_f32x4_sub(cy, wasm_i32x4_shuffle(p01, p23, 1, 3, 5, 7));
       v128_t d2v = wasm_f32x4_add(wasm_f32x4_mul(dx, dx), wasm_f32x4_mul(dy, dy));
-      v128_t g = prj_umap_rep4v(d2v, x->a, x->b, x->two_gb);
+      v128_t g = prj_umap_rep4v(d2v, x->a, x->b, x->two_gb, &x->k);
       v128_t gx = wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_mul(g, dx), lo), hi);
       v128_t gy = wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_mul(g, dy), lo), hi);
       v128_t live = wasm_i32x4_gt(nn, wasm_i32x4_splat(j));
-      ax = wasm_v128_bitselect(wasm_f32x4_add(ax, gx), ax, live);
-      ay = wasm_v128_bitselect(wasm_f32x4_add(ay, gy), ay, live);
+      /* lanes past their count add +0: the same sums (ax starts at +0 and is never -0) */
+      ax = wasm_f32x4_add(ax, wasm_v128_and(gx, live));
+      ay = wasm_f32x4_add(ay, wasm_v128_and(gy, live));
     }
     wasm_v128_store(x->lanes[0], s0), wasm_v128_store(x->lanes[1], s1);
     wasm_v128_store(x->lanes[2], s2), wasm_v128_store(x->lanes[3], s3);
@@ -414,15 +424,26 @@ static inline __attribute__((always_inline)) void group_dims(const epoch_ctx *x,
 
 /* One epoch for a fixed dims (the compiler specialises it per value). */
 static inline __attribute__((always_inline)) void epoch_dims(prj_umap *u, int ep, const int dims) {
-  epoch_ctx x = {u->head,        u->tail,
-                 u->next,        u->next_neg,
-                 u->eps,         u->eps_neg,
-                 u->Y,           u->lanes,
-                 (uint32_t)u->n, (float)u->a,
-                 (float)u->b,    0.0f,
-                 0.0f,           (float)(1.0 - (double)ep / u->n_epochs),
-                 (double)ep};
+  epoch_ctx x = {.head = u->head,
+                 .tail = u->tail,
+                 .next = u->next,
+                 .next_neg = u->next_neg,
+                 .eps = u->eps,
+                 .eps_neg = u->eps_neg,
+                 .Y = u->Y,
+                 .lanes = u->lanes,
+                 .n = (uint32_t)u->n,
+                 .a = (float)u->a,
+                 .b = (float)u->b,
+                 .alpha = (float)(1.0 - (double)ep / u->n_epochs),
+                 .ep = (double)ep};
   x.two_ab = 2.0f * x.a * x.b, x.two_gb = 2.0f * GAMMA * x.b;
+#ifdef __wasm_simd128__
+  x.k = prj_pow4_k_live();
+  static const volatile float clip[2] = {-CLIP, CLIP};
+  x.clip_lo = wasm_f32x4_splat(clip[0]), x.clip_hi = wasm_f32x4_splat(clip[1]);
+  x.n_live = wasm_i32x4_splat((int32_t)u->n);
+#endif
   const double *next = u->next;
   const long ne = u->ne;
   long grp[4];

@@ -273,6 +273,42 @@ typedef struct {
 #endif
 } epoch_ctx;
 
+#ifdef __wasm_simd128__
+/* One round of lanes_draw in lanes (lanes past their edge's count draw too; the result is
+ * unused there): the byte offsets in Y of four 2-D points. */
+static inline __attribute__((always_inline)) v128_t neg_draw(v128_t *s0, v128_t *s1, v128_t *s2,
+                                                             v128_t *s3, const epoch_ctx *x) {
+  v128_t r = wasm_i32x4_add(*s0, *s3), t = wasm_i32x4_shl(*s1, 9);
+  *s2 = wasm_v128_xor(*s2, *s0), *s3 = wasm_v128_xor(*s3, *s1);
+  *s1 = wasm_v128_xor(*s1, *s2), *s0 = wasm_v128_xor(*s0, *s3);
+  *s2 = wasm_v128_xor(*s2, t);
+  *s3 = wasm_v128_or(wasm_i32x4_shl(*s3, 11), wasm_u32x4_shr(*s3, 21));
+  /* n in four lanes, loaded here through volatile: as a splat, or hoisted out of the loop, its
+   * widening to 64 bits no longer pairs with r's and clang emits i64x2.mul (about ten x64
+   * instructions in V8, twice) instead of extmul (one or two) */
+  const v128_t nv = *(const volatile v128_t *)&x->n_live;
+  v128_t idv = wasm_i32x4_shuffle(wasm_u64x2_extmul_low_u32x4(r, nv),
+                                  wasm_u64x2_extmul_high_u32x4(r, nv), 1, 3, 5, 7);
+  return wasm_i32x4_shl(idv, 3); /* byte offset of the point (no scaling per lane) */
+}
+
+/* The clipped repulsive pushes on four heads at (cx, cy) from the points at byte offsets idv. */
+static inline __attribute__((always_inline)) void
+neg_push(const epoch_ctx *x, v128_t idv, v128_t cx, v128_t cy, v128_t *gx, v128_t *gy) {
+  const char *yb = (const char *)x->Y;
+  v128_t p01 = wasm_v128_load64_zero(yb + wasm_i32x4_extract_lane(idv, 0));
+  p01 = wasm_v128_load64_lane(yb + wasm_i32x4_extract_lane(idv, 1), p01, 1);
+  v128_t p23 = wasm_v128_load64_zero(yb + wasm_i32x4_extract_lane(idv, 2));
+  p23 = wasm_v128_load64_lane(yb + wasm_i32x4_extract_lane(idv, 3), p23, 1);
+  v128_t dx = wasm_f32x4_sub(cx, wasm_i32x4_shuffle(p01, p23, 0, 2, 4, 6));
+  v128_t dy = wasm_f32x4_sub(cy, wasm_i32x4_shuffle(p01, p23, 1, 3, 5, 7));
+  v128_t d2v = wasm_f32x4_add(wasm_f32x4_mul(dx, dx), wasm_f32x4_mul(dy, dy));
+  v128_t g = prj_umap_rep4v(d2v, x->a, x->b, x->two_gb, &x->k);
+  *gx = wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_mul(g, dx), x->clip_lo), x->clip_hi);
+  *gy = wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_mul(g, dy), x->clip_lo), x->clip_hi);
+}
+#endif
+
 static inline __attribute__((always_inline)) void group_dims(const epoch_ctx *x, const int *grp,
                                                              int ng, const int dims) {
   float *Y = x->Y;
@@ -350,42 +386,36 @@ static inline __attribute__((always_inline)) void group_dims(const epoch_ctx *x,
   }
 #ifdef __wasm_simd128__
   if (dims == 2) { /* the same arithmetic as the loop below, in lanes */
-    const v128_t lo = x->clip_lo, hi = x->clip_hi;
     const v128_t cx = wasm_f32x4_make(cur[0][0], cur[1][0], cur[2][0], cur[3][0]);
     const v128_t cy = wasm_f32x4_make(cur[0][1], cur[1][1], cur[2][1], cur[3][1]);
     const v128_t nn = wasm_i32x4_make(nneg[0], nneg[1], nneg[2], nneg[3]);
     v128_t s0 = wasm_v128_load(x->lanes[0]), s1 = wasm_v128_load(x->lanes[1]);
     v128_t s2 = wasm_v128_load(x->lanes[2]), s3 = wasm_v128_load(x->lanes[3]);
     v128_t ax = wasm_f32x4_splat(0.0f), ay = ax;
-    for (int j = 0; j < maxn; j++) {
-      /* lanes_draw in lanes (lanes past their edge's count draw too; result unused) */
-      v128_t r = wasm_i32x4_add(s0, s3), t = wasm_i32x4_shl(s1, 9);
-      s2 = wasm_v128_xor(s2, s0), s3 = wasm_v128_xor(s3, s1);
-      s1 = wasm_v128_xor(s1, s2), s0 = wasm_v128_xor(s0, s3);
-      s2 = wasm_v128_xor(s2, t);
-      s3 = wasm_v128_or(wasm_i32x4_shl(s3, 11), wasm_u32x4_shr(s3, 21));
-      /* n in four lanes, loaded here through volatile: as a splat, or hoisted out of the loop,
-       * its widening to 64 bits no longer pairs with r's and clang emits i64x2.mul (about ten
-       * x64 instructions in V8, twice) instead of extmul (one or two) */
-      const v128_t nv = *(const volatile v128_t *)&x->n_live;
-      v128_t idv = wasm_i32x4_shuffle(wasm_u64x2_extmul_low_u32x4(r, nv),
-                                      wasm_u64x2_extmul_high_u32x4(r, nv), 1, 3, 5, 7);
-      idv = wasm_i32x4_shl(idv, 3); /* byte offset of the point (no scaling per lane) */
-      const char *yb = (const char *)Y;
-      v128_t p01 = wasm_v128_load64_zero(yb + wasm_i32x4_extract_lane(idv, 0));
-      p01 = wasm_v128_load64_lane(yb + wasm_i32x4_extract_lane(idv, 1), p01, 1);
-      v128_t p23 = wasm_v128_load64_zero(yb + wasm_i32x4_extract_lane(idv, 2));
-      p23 = wasm_v128_load64_lane(yb + wasm_i32x4_extract_lane(idv, 3), p23, 1);
-      v128_t dx = wasm_f32x4_sub(cx, wasm_i32x4_shuffle(p01, p23, 0, 2, 4, 6));
-      v128_t dy = wasm_f32x4_sub(cy, wasm_i32x4_shuffle(p01, p23, 1, 3, 5, 7));
-      v128_t d2v = wasm_f32x4_add(wasm_f32x4_mul(dx, dx), wasm_f32x4_mul(dy, dy));
-      v128_t g = prj_umap_rep4v(d2v, x->a, x->b, x->two_gb, &x->k);
-      v128_t gx = wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_mul(g, dx), lo), hi);
-      v128_t gy = wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_mul(g, dy), lo), hi);
-      v128_t live = wasm_i32x4_gt(nn, wasm_i32x4_splat(j));
+    /* two draws per pass: each sample is a long chain of dependent steps (the power's two
+     * polynomials, a division), and two independent chains side by side keep the core busy
+     * where one leaves it waiting; the sums are taken in the same order as one at a time */
+    int j = 0;
+    for (; j + 2 <= maxn; j += 2) {
+      v128_t i0 = neg_draw(&s0, &s1, &s2, &s3, x);
+      v128_t i1 = neg_draw(&s0, &s1, &s2, &s3, x);
+      v128_t gx0, gy0, gx1, gy1;
+      neg_push(x, i0, cx, cy, &gx0, &gy0);
+      neg_push(x, i1, cx, cy, &gx1, &gy1);
+      v128_t live0 = wasm_i32x4_gt(nn, wasm_i32x4_splat(j));
+      v128_t live1 = wasm_i32x4_gt(nn, wasm_i32x4_splat(j + 1));
       /* lanes past their count add +0: the same sums (ax starts at +0 and is never -0) */
-      ax = wasm_f32x4_add(ax, wasm_v128_and(gx, live));
-      ay = wasm_f32x4_add(ay, wasm_v128_and(gy, live));
+      ax = wasm_f32x4_add(ax, wasm_v128_and(gx0, live0));
+      ay = wasm_f32x4_add(ay, wasm_v128_and(gy0, live0));
+      ax = wasm_f32x4_add(ax, wasm_v128_and(gx1, live1));
+      ay = wasm_f32x4_add(ay, wasm_v128_and(gy1, live1));
+    }
+    if (j < maxn) {
+      v128_t i0 = neg_draw(&s0, &s1, &s2, &s3, x), gx0, gy0;
+      neg_push(x, i0, cx, cy, &gx0, &gy0);
+      v128_t live0 = wasm_i32x4_gt(nn, wasm_i32x4_splat(j));
+      ax = wasm_f32x4_add(ax, wasm_v128_and(gx0, live0));
+      ay = wasm_f32x4_add(ay, wasm_v128_and(gy0, live0));
     }
     wasm_v128_store(x->lanes[0], s0), wasm_v128_store(x->lanes[1], s1);
     wasm_v128_store(x->lanes[2], s2), wasm_v128_store(x->lanes[3], s3);

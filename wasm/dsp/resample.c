@@ -213,6 +213,31 @@ static float dot(const float *a, const float *b, int n) {
 #endif
 }
 
+/* Two dot products at once, each summed exactly as dot() sums it (the same bits): one dot is a
+ * chain of dependent adds whose latency, not the multiplies, sets the pace; two side by side
+ * keep four chains in flight. */
+static void dot2(const float *a0, const float *b0, const float *a1, const float *b1, int n,
+                 float *y0, float *y1) {
+#ifdef __wasm_simd128__
+  v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, t0 = s0, t1 = s0;
+  for (int i = 0; i < n; i += 8) {
+    s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(a0 + i), wasm_v128_load(b0 + i)));
+    t0 = wasm_f32x4_add(t0, wasm_f32x4_mul(wasm_v128_load(a1 + i), wasm_v128_load(b1 + i)));
+    s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load(a0 + i + 4), wasm_v128_load(b0 + i + 4)));
+    t1 = wasm_f32x4_add(t1, wasm_f32x4_mul(wasm_v128_load(a1 + i + 4), wasm_v128_load(b1 + i + 4)));
+  }
+  s0 = wasm_f32x4_add(s0, s1);
+  t0 = wasm_f32x4_add(t0, t1);
+  *y0 = (wasm_f32x4_extract_lane(s0, 0) + wasm_f32x4_extract_lane(s0, 1)) +
+        (wasm_f32x4_extract_lane(s0, 2) + wasm_f32x4_extract_lane(s0, 3));
+  *y1 = (wasm_f32x4_extract_lane(t0, 0) + wasm_f32x4_extract_lane(t0, 1)) +
+        (wasm_f32x4_extract_lane(t0, 2) + wasm_f32x4_extract_lane(t0, 3));
+#else
+  *y0 = dot(a0, b0, n);
+  *y1 = dot(a1, b1, n);
+#endif
+}
+
 /* Integer part of output k's input position and, for the table, row and interpolation weight. */
 static void position(const dsp_resampler *r, uint64_t k, int64_t *n0, size_t *row, float *w) {
   if (r->rational) {
@@ -255,10 +280,30 @@ static size_t produce(dsp_resampler *r, float *out, uint64_t limit) {
       break;
     const float *x = r->buf + (s - r->buf_start);
     const float *c = r->table + row * (size_t)K;
-    float y = dot(c, x, K);
-    if (!r->exact && w != 0.0f)
-      y += w * (dot(c + K, x, K) - y);
-    out[o++] = y;
+    if (!r->exact && w != 0.0f) { /* between two rows of the table: both at once */
+      float y, y1;
+      dot2(c, x, c + K, x, K, &y, &y1);
+      out[o++] = y + w * (y1 - y);
+      r->k_next++;
+      continue;
+    }
+    /* the next output too, when it is a single row and its taps are buffered */
+    int64_t n1;
+    size_t row1;
+    float w1;
+    if (r->k_next + 1 < limit) {
+      position(r, r->k_next + 1, &n1, &row1, &w1);
+      int64_t s1 = n1 - r->H + 1;
+      if ((r->exact || w1 == 0.0f) && s1 >= r->buf_start &&
+          s1 + K <= r->buf_start + (int64_t)r->buf_len) {
+        dot2(c, x, r->table + row1 * (size_t)K, r->buf + (s1 - r->buf_start), K, &out[o],
+             &out[o + 1]);
+        o += 2;
+        r->k_next += 2;
+        continue;
+      }
+    }
+    out[o++] = dot(c, x, K);
     r->k_next++;
   }
   /* Drop history that no later output needs. */

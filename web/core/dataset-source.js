@@ -8,6 +8,7 @@ import { unzipSync } from 'fflate';
 import { parseDataset } from './dataset.js';
 import { inFolder } from './fetch-dataset.js';
 import { npyDecode } from './npy.js';
+import { checkCellIndex } from './sprite-cells.js';
 
 /** A name a dataset gives for one of its files: refused when it points anywhere else than the
  *  folder itself (a URL with a scheme, //host, an absolute path or ..). */
@@ -208,8 +209,26 @@ export async function readDataset(source, { embeddings = true } = {}) {
     if (b) raw.set(f, b);
   }
   if (audio) raw.set(audio.name, audio.blob);
+  const cells = model.sprite.cells && (await readCells(model.sprite.cells, n, get, raw));
   const names = [...new Set([...raw.keys(), ...Object.values(named)])];
-  return { config, model, raw, names, sprite, audio, X, d };
+  return { config, model, raw, names, sprite, audio, X, d, cells };
+}
+
+/** Streamed sheets (sprite-cells.js): their names checked (a name off the folder refuses the
+ *  dataset) and the index read. → {index: Int32Array(2n) or null, problem: '' or why the
+ *  sounds are drawn as points}; the sheets themselves are fetched when zoomed in. */
+async function readCells(cells, n, get, raw) {
+  const name = checkName(cells.index, 'the sprite index');
+  for (const sh of cells.sheets) checkName(sh.file, 'a sprite sheet');
+  const blob = await get(name).catch(() => null);
+  if (!blob) return { index: null, problem: `${name} is missing` };
+  raw.set(name, blob);
+  try {
+    const { data, shape } = npyDecode(new Uint8Array(await blob.arrayBuffer()), name);
+    return { index: checkCellIndex(data, shape, cells.sheets, n, name), problem: '' };
+  } catch (e) {
+    return { index: null, problem: e.message };
+  }
 }
 
 /** The problem with a sprite sheet of w x h px for n tiles (cols per row, tile px, null: from

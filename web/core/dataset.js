@@ -3,6 +3,8 @@
 // ({idx, metadata, projections, spherical}) and adds 2-D/3-D layouts, clusters, tags and where
 // each clip plays in the spriteclip.
 
+import { cellsConfig } from './sprite-cells.js';
+
 export const FORMAT = 'sonomap-dataset';
 export const VERSION = 1;
 
@@ -59,15 +61,17 @@ export function buildDataset(m) {
     seed: m.seed ?? 42,
     mainLayout: main,
     layouts: Object.keys(layouts),
-    sprite: m.sprite
-      ? {
-          file: m.sprite.file,
-          tile: m.sprite.tile,
-          cols: m.sprite.cols,
-          count: n,
-          ...(m.sprite.sheets?.length > 1 ? { sheets: m.sprite.sheets } : {}),
-        }
-      : null,
+    sprite: m.sprite?.cells
+      ? { tile: m.sprite.tile, count: n, cells: m.sprite.cells }
+      : m.sprite
+        ? {
+            file: m.sprite.file,
+            tile: m.sprite.tile,
+            cols: m.sprite.cols,
+            count: n,
+            ...(m.sprite.sheets?.length > 1 ? { sheets: m.sprite.sheets } : {}),
+          }
+        : null,
     gridSprite: m.gridSprite ?? null,
     audio: m.audio ? { file: m.audio.file, rate: m.audio.rate, samples: m.audio.samples } : null,
     files: 'files.txt',
@@ -214,6 +218,7 @@ export function parseDataset(config, proj) {
   const cfg = obj(config);
   const sprite = typeof cfg.sprite === 'string' ? { file: cfg.sprite } : obj(cfg.sprite);
   const audio = typeof cfg.audio === 'string' ? { file: cfg.audio } : obj(cfg.audio);
+  const cells = cellsConfig(sprite.cells);
   const spriteFile = str(sprite.file, null),
     audioFile = str(audio.file, null);
   const cols = num(sprite.cols, 0);
@@ -229,7 +234,9 @@ export function parseDataset(config, proj) {
     // Files named by the config, else the names such folders commonly use, tried in order.
     sprite: {
       file: spriteFile ?? 'sprite.png',
-      files: spriteFile ? [spriteFile] : SPRITE_NAMES,
+      files: spriteFile ? [spriteFile] : cells ? [] : SPRITE_NAMES,
+      // big maps: small sheets grouped by position, streamed (sprite-cells.js)
+      cells,
       // several sheets: [{file, cols, count}] and where each point's tile is in them
       sheets: sheetList(sprite.sheets),
       sheetOf: Array.isArray(md.sprite_sheet) ? md.sprite_sheet : null,

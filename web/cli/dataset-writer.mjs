@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildDataset } from '../core/dataset.js';
+import { BIG_MAP_ROWS } from '../core/dataset-columns.js';
 import { featureBlocks, joinSpriteclip, standardize } from '../core/features.js';
 import { npyEncode } from '../core/npy.js';
 import { clusterCount, GRID_MAX, gridAllowed, QUALITY_K, qualityQueries } from '../core/policy.js';
-import { CELLS_MIN_ROWS } from '../core/sprite-cells.js';
 import { arrayRows, fitSampleLayout } from './fit-sample.mjs';
 import { encodeAudio, runMapTask, runMapTasksInWorkers, TaskPool } from './map-tasks.mjs';
 import { CELLS_DIR, CELLS_INDEX, writeCellSheets } from './sprite-cells.mjs';
@@ -50,7 +50,7 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
     // grouped by position instead (sprite-cells.mjs), written once the 2-D layout is there.
     const side = s.sheetSize ?? 4096;
     const cells =
-      s.spriteCells === 'on' || (s.spriteCells !== 'off' && items.length >= CELLS_MIN_ROWS);
+      s.spriteCells === 'on' || (s.spriteCells !== 'off' && items.length >= BIG_MAP_ROWS);
     const tile = s.tile ?? (cells ? 32 : defaultTile(items.length, side));
     const sprites = cells
       ? null
@@ -76,6 +76,8 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
       if (
         /^(audio\.(wav|flac)|(grid-)?sprite(-\d+)?\.(png|jpg))$/.test(f) ||
         f === CELLS_DIR ||
+        f === 'columns.npy' ||
+        /^layout-.+\.npy$/.test(f) ||
         f === CELLS_INDEX
       )
         fs.rmSync(path.join(out, f), { recursive: true, force: true });
@@ -138,6 +140,9 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
     if (model.fit) ds.config.fit = model.fit;
     fs.writeFileSync(path.join(out, 'config.json'), `${JSON.stringify(ds.config, null, 1)}\n`);
     fs.writeFileSync(path.join(out, 'projections.json'), `${JSON.stringify(ds.projections)}\n`);
+    // big maps: layouts and numeric columns as .npy (core/dataset-columns.js)
+    for (const [f, a] of Object.entries(ds.binary))
+      fs.writeFileSync(path.join(out, f), npyEncode(a.data, a.shape));
     for (const sh of sprites?.sheets ?? []) fs.writeFileSync(path.join(out, sh.file), sh.bytes);
     if (gridSheet) fs.writeFileSync(path.join(out, gridSheet.file), gridSheet.bytes);
     fs.writeFileSync(path.join(out, audioFile), clip);

@@ -3,6 +3,7 @@
 // ({idx, metadata, projections, spherical}) and adds 2-D/3-D layouts, clusters, tags and where
 // each clip plays in the spriteclip.
 
+import { BIG_MAP_ROWS, compactParts, splitColumns } from './dataset-columns.js';
 import { cellsConfig } from './sprite-cells.js';
 
 export const FORMAT = 'sonomap-dataset';
@@ -34,19 +35,24 @@ export function audioSprites(items, audioFile) {
   return { resources: [audioFile], spritemap, src: [audioFile], sprite };
 }
 
-/** model → {config, projections, filesTxt, labelsTsv, audioSprites}. */
+/** model → {config, projections, filesTxt, labelsTsv, audioSprites, binary}. Maps of
+ *  BIG_MAP_ROWS rows or more (or m.compact) are in the compact form (dataset-columns.js):
+ *  binary holds the .npy files to write ({file: {data, shape}}), else it is empty. */
 export function buildDataset(m) {
   const n = m.items.length;
+  const compact = m.compact ?? n >= BIG_MAP_ROWS;
   const labelnames = [...new Set(m.items.map((it) => it.label).filter(Boolean))].sort();
   const labelIndex = new Map(labelnames.map((l, i) => [l, i]));
   const layouts = {};
-  for (const [name, arr] of Object.entries(m.layouts)) {
-    const dims = name.endsWith('3d') ? 3 : 2;
-    layouts[name] = rows(arr, n, dims);
-  }
-  const main = m.mainLayout ?? Object.keys(layouts)[0];
+  if (!compact)
+    for (const [name, arr] of Object.entries(m.layouts)) {
+      const dims = name.endsWith('3d') ? 3 : 2;
+      layouts[name] = rows(arr, n, dims);
+    }
+  const main = m.mainLayout ?? Object.keys(m.layouts)[0];
   const mainDims = main?.endsWith('3d') ? 3 : 2;
-  const projections = main ? layouts[main].map((r) => (mainDims === 3 ? r : [r[0], r[1], 0])) : [];
+  const projections =
+    main && !compact ? layouts[main].map((r) => (mainDims === 3 ? r : [r[0], r[1], 0])) : [];
   const col = (k) => m.items.map((it) => round(it.descriptors[k], 4));
   const config = {
     format: FORMAT,
@@ -60,7 +66,7 @@ export function buildDataset(m) {
     projection: m.projection ?? 'umap',
     seed: m.seed ?? 42,
     mainLayout: main,
-    layouts: Object.keys(layouts),
+    layouts: Object.keys(m.layouts),
     sprite: m.sprite?.cells
       ? { tile: m.sprite.tile, count: n, cells: m.sprite.cells }
       : m.sprite
@@ -90,42 +96,61 @@ export function buildDataset(m) {
       tested: m.prediction.tested,
       accuracy: round(m.prediction.accuracy, 4),
     };
-  const proj = {
-    idx: m.items.map((_, i) => i),
-    metadata: {
-      labels: m.items.map((it) => (it.label ? labelIndex.get(it.label) : -1)),
-      labelnames,
-      filenames: m.items.map((it) => it.file),
-      s_centroid: col(0),
-      s_rolloff: col(1),
-      s_bandwidth: col(2),
-      rms: col(3),
-      zcr: col(4),
-      duration: col(5),
-      start: m.items.map((it) => round(it.start, 4)),
-      length: m.items.map((it) => round(it.length, 4)),
-      clip_start: m.items.map((it) => round(it.clipStart, 5)),
-      clip_duration: m.items.map((it) => round(it.clipDuration, 5)),
-      tags: m.items.map((it) => it.tags ?? []),
-      cluster: m.items.map((it) => it.cluster ?? -1),
-      // the atlas mapping: point i is cell sprite_cell[i] (row by row) of sheet sprite_sheet[i]
-      ...(m.sprite?.sheetOf
-        ? { sprite_sheet: Array.from(m.sprite.sheetOf), sprite_cell: Array.from(m.sprite.cellOf) }
-        : {}),
-      ...(predicted && {
-        predicted: m.items.map((it) => (it.predicted ? it.predicted.label : null)),
-        predicted_confidence: m.items.map((it) =>
-          it.predicted ? round(it.predicted.confidence, 4) : null,
-        ),
-      }),
-    },
-    projections,
-    spherical: projections.map((r) => {
-      const l = Math.hypot(...r) || 1;
-      return r.map((v) => round(v / l));
-    }),
-    layouts,
-  };
+  const parts = compact ? compactParts(m, m.layouts, labelIndex) : null;
+  if (parts) Object.assign(config, parts.config);
+  const proj = compact
+    ? {
+        count: n,
+        metadata: {
+          labelnames,
+          ...parts.metadata,
+          ...(predicted && {
+            predicted: m.items.map((it) => (it.predicted ? it.predicted.label : null)),
+            predicted_confidence: m.items.map((it) =>
+              it.predicted ? round(it.predicted.confidence, 4) : null,
+            ),
+          }),
+        },
+      }
+    : {
+        idx: m.items.map((_, i) => i),
+        metadata: {
+          labels: m.items.map((it) => (it.label ? labelIndex.get(it.label) : -1)),
+          labelnames,
+          filenames: m.items.map((it) => it.file),
+          s_centroid: col(0),
+          s_rolloff: col(1),
+          s_bandwidth: col(2),
+          rms: col(3),
+          zcr: col(4),
+          duration: col(5),
+          start: m.items.map((it) => round(it.start, 4)),
+          length: m.items.map((it) => round(it.length, 4)),
+          clip_start: m.items.map((it) => round(it.clipStart, 5)),
+          clip_duration: m.items.map((it) => round(it.clipDuration, 5)),
+          tags: m.items.map((it) => it.tags ?? []),
+          cluster: m.items.map((it) => it.cluster ?? -1),
+          // the atlas mapping: point i is cell sprite_cell[i] (row by row) of sheet sprite_sheet[i]
+          ...(m.sprite?.sheetOf
+            ? {
+                sprite_sheet: Array.from(m.sprite.sheetOf),
+                sprite_cell: Array.from(m.sprite.cellOf),
+              }
+            : {}),
+          ...(predicted && {
+            predicted: m.items.map((it) => (it.predicted ? it.predicted.label : null)),
+            predicted_confidence: m.items.map((it) =>
+              it.predicted ? round(it.predicted.confidence, 4) : null,
+            ),
+          }),
+        },
+        projections,
+        spherical: projections.map((r) => {
+          const l = Math.hypot(...r) || 1;
+          return r.map((v) => round(v / l));
+        }),
+        layouts,
+      };
   const filesTxt = m.items.map((it) => it.file).join('\n') + (n ? '\n' : '');
   const tsvSafe = (s) => String(s).replace(/[\t\n\r]/g, ' ');
   const labelsTsv = `file\tlabel\tcluster\ttags\tpredicted\tconfidence\n${m.items
@@ -148,6 +173,7 @@ export function buildDataset(m) {
     filesTxt,
     labelsTsv,
     audioSprites: m.audio ? audioSprites(m.items, m.audio.file) : null,
+    binary: parts?.binary ?? {},
   };
 }
 
@@ -170,7 +196,8 @@ const obj = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
 
 /** (config, projections) → model. Accepts sonomap datasets and scatter-sounds ones (which have
  *  only idx, metadata, projections, spherical). Throws with a reason when it cannot be read. */
-export function parseDataset(config, proj) {
+export function parseDataset(config, proj, bin = null) {
+  if (bin) return parseCompact(config, proj, bin);
   if (!proj || (!Array.isArray(proj.projections) && !proj.layouts))
     throw new Error('projections.json has neither "projections" nor "layouts"');
   const md = obj(proj.metadata);
@@ -194,8 +221,35 @@ export function parseDataset(config, proj) {
     if (Array.isArray(proj.spherical) && proj.spherical.length === n)
       layouts['spherical-3d'] = flat(proj.spherical, n, 3, 'spherical');
   }
+  return modelOf(config, md, n, layouts);
+}
+
+/** The compact form (dataset-columns.js): bin = {n, layouts: {name: Float32Array}, columns:
+ *  {file, names} of the matrix or null, data (the matrix) or null, filenames: [n names]}. */
+function parseCompact(config, proj, bin) {
+  const { n } = bin;
+  const layouts = {};
+  for (const [name, a] of Object.entries(bin.layouts)) {
+    const dims = name.endsWith('3d') ? 3 : 2;
+    if (a.length !== n * dims)
+      throw new Error(`layout '${name}' has ${a.length / dims} rows, expected ${n}`);
+    layouts[name] = a;
+  }
+  if (!Object.keys(layouts).length) throw new Error('config.json names no layout file');
+  // projections.json's own columns (labels changed on the page) win over the matrix's
+  const md = {
+    ...(bin.data ? splitColumns(bin.data, n, bin.columns.names) : {}),
+    ...(bin.filenames ? { filenames: bin.filenames } : {}),
+    ...obj(proj?.metadata),
+  };
+  return modelOf(config, md, n, layouts);
+}
+
+/** The model of n rows from their metadata columns (arrays or typed arrays) and layouts. */
+function modelOf(config, md, n, layouts) {
   const names = arr(md.labelnames);
-  const at = (a, i, d) => (Array.isArray(a) && a[i] !== undefined ? a[i] : d);
+  const at = (a, i, d) =>
+    (Array.isArray(a) || ArrayBuffer.isView(a)) && a[i] !== undefined ? a[i] : d;
   const items = [];
   for (let i = 0; i < n; i++) {
     const li = at(md.labels, i, -1);

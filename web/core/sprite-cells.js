@@ -5,9 +5,6 @@
 // ({layout, index, sheets: [{file, cols, count, box}]}) and the index (a float32 .npy, N x 2:
 // sheet, cell) says where each row's tile is. Shared by the CLI's writer and the page.
 
-/** Maps of this many rows or more get streamed sheets from the CLI (`--sprite-cells auto`) and
- *  open in points mode on the page. */
-export const CELLS_MIN_ROWS = 50000;
 /** The most px a streamed sheet has a side (its tiles are at most (side / tile)² ). */
 export const CELL_SHEET_SIDE = 512;
 

@@ -3,10 +3,10 @@
 // names the file when something is wrong). The files read are kept with the model
 // (model.sourceFiles), so export and saving write the same bytes again.
 
+import { BIG_MAP_ROWS } from '../core/dataset-columns.js';
 import { httpSource, readDataset, spriteProblem, zipSource } from '../core/dataset-source.js';
 import { datasetBase, fetchSprite } from '../core/fetch-dataset.js';
 import { SPRITECLIP_RATE } from '../core/policy.js';
-import { CELLS_MIN_ROWS } from '../core/sprite-cells.js';
 import { timePaths } from '../core/timepath.js';
 import { placeholderSprite } from '../view/atlas.js';
 import { labelColors } from '../view/legend.js';
@@ -58,7 +58,7 @@ async function spriteFrom(found, model, n, notes, raw, cells) {
     if (cells?.problem) notes.push(`${cells.problem} (drawn as points)`);
     return { ...placeholderSprite(n), points: true };
   }
-  if (!found && n >= CELLS_MIN_ROWS) return { ...placeholderSprite(n), points: true };
+  if (!found && n >= BIG_MAP_ROWS) return { ...placeholderSprite(n), points: true };
   if (model.sprite.sheets) {
     // several sheets, drawn into one atlas (fetch-dataset.js)
     try {

@@ -248,26 +248,46 @@ function parseCompact(config, proj, bin) {
 /** The model of n rows from their metadata columns (arrays or typed arrays) and layouts. */
 function modelOf(config, md, n, layouts) {
   const names = arr(md.labelnames);
-  const at = (a, i, d) =>
-    (Array.isArray(a) || ArrayBuffer.isView(a)) && a[i] !== undefined ? a[i] : d;
-  const items = [];
+  // each column once: a reader of row i (its value, or the default when it has none)
+  const col = (a, d) =>
+    Array.isArray(a) || ArrayBuffer.isView(a) ? (i) => (a[i] !== undefined ? a[i] : d(i)) : d;
+  const zero = () => 0;
+  const filenames = col(md.filenames, () => null);
+  const labels = col(md.labels, () => -1);
+  const tags = col(md.tags, () => []);
+  const cluster = col(md.cluster, () => -1);
+  const start = col(md.start, zero);
+  const length = col(md.length, () => 0.96);
+  // scatter-sounds clips are 1 s each, back to back, when no positions are given
+  const clipStart = col(md.clip_start, (i) => i * 1.0);
+  const clipDuration = col(md.clip_duration, () => 1.0);
+  const desc = [md.s_centroid, md.s_rolloff, md.s_bandwidth, md.rms, md.zcr, md.duration].map((c) =>
+    col(c, zero),
+  );
+  const hasPredicted = Array.isArray(md.predicted);
+  const items = new Array(n);
   for (let i = 0; i < n; i++) {
-    const li = at(md.labels, i, -1);
-    items.push({
-      file: str(at(md.filenames, i, null), `clip ${i + 1}`),
-      label: Number.isInteger(li) && li >= 0 && names[li] != null ? str(names[li], '') : '',
-      tags: arr(at(md.tags, i, [])),
-      cluster: num(at(md.cluster, i, -1), -1),
-      predicted: Number.isInteger(li) && li >= 0 && names[li] != null ? null : predictedAt(md, i),
-      start: num(at(md.start, i, 0), 0),
-      length: num(at(md.length, i, 0.96), 0.96),
-      // scatter-sounds clips are 1 s each, back to back, when no positions are given
-      clipStart: num(at(md.clip_start, i, i * 1.0), i * 1.0),
-      clipDuration: num(at(md.clip_duration, i, 1.0), 1.0),
-      descriptors: [md.s_centroid, md.s_rolloff, md.s_bandwidth, md.rms, md.zcr, md.duration].map(
-        (col) => num(at(col, i, 0), 0),
-      ),
-    });
+    const li = labels(i);
+    const labelled = Number.isInteger(li) && li >= 0 && names[li] != null;
+    items[i] = {
+      file: str(filenames(i), `clip ${i + 1}`),
+      label: labelled ? str(names[li], '') : '',
+      tags: arr(tags(i)),
+      cluster: num(cluster(i), -1),
+      predicted: labelled || !hasPredicted ? null : predictedAt(md, i),
+      start: num(start(i), 0),
+      length: num(length(i), 0.96),
+      clipStart: num(clipStart(i), i * 1.0),
+      clipDuration: num(clipDuration(i), 1.0),
+      descriptors: [
+        num(desc[0](i), 0),
+        num(desc[1](i), 0),
+        num(desc[2](i), 0),
+        num(desc[3](i), 0),
+        num(desc[4](i), 0),
+        num(desc[5](i), 0),
+      ],
+    };
   }
   const cfg = obj(config);
   const sprite = typeof cfg.sprite === 'string' ? { file: cfg.sprite } : obj(cfg.sprite);

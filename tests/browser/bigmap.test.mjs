@@ -166,3 +166,30 @@ test('a 100,000-row map: points, the sheets of what is on screen, points again',
   );
   await page.close();
 });
+
+test('<sono-map> opens the same compact 100,000-row folder', async () => {
+  fs.writeFileSync(
+    path.join(session.root, 'embed-big.html'),
+    '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">' +
+      '<script type="module" src="sono-map.js"></script><sono-map src="big/" height="400px"></sono-map>',
+  );
+  const { page, errors } = await openPage(session.context, `${session.url}embed-big.html`);
+  await page.waitForFunction(
+    () => document.querySelector('sono-map')?.sonomap?.state === 'ready',
+    null,
+    { timeout: 60000 },
+  );
+  const s = await page.evaluate(() => {
+    const m = document.querySelector('sono-map').sonomap;
+    return { count: m.count, first: m.items[0], last: m.items.at(-1), dims: m.dims };
+  });
+  assert.equal(s.count, N);
+  assert.equal(s.first.file, 'blob-0/row-0.wav');
+  assert.equal(s.last.file, `blob-${(N - 1) % 24}/row-${N - 1}.wav`);
+  assert.equal(s.dims, 2);
+  assert.deepEqual(
+    errors.filter((e) => !/404|Failed to load resource/.test(e)),
+    [],
+  );
+  await page.close();
+});

@@ -4,6 +4,7 @@
 // files named in config.json: each layout (`layoutFiles: {name: file}`) and the numeric
 // metadata columns in one matrix (`columns: {file, names}`); the file names are files.txt's
 // lines. projections.json keeps what is not per-row numbers (label names, tags, predictions).
+import { npyDecode } from './npy.js';
 
 /** Maps with this many rows or more are written in the compact form, get streamed sprite
  *  sheets from the CLI (`--sprite-cells auto`) and open in points mode on the page. */
@@ -81,6 +82,54 @@ export function compactConfig(cfg) {
       ? { file: c.file, names: c.names }
       : null;
   return { layouts, columns };
+}
+
+/** A folder in the compact form: its layouts, columns and file names read (get(name) → Blob
+ *  or null; raw: a Map the Blobs read are added to; checkName(name, what) refuses names off
+ *  the folder), each checked against the first layout's rows; → parseDataset's bin. Throws
+ *  naming the file. */
+export async function readCompact(compact, config, get, raw, checkName = (name) => name) {
+  const npy = async (name, what) => {
+    checkName(name, what);
+    const blob = await get(name);
+    if (!blob) throw new Error(`${name} is missing (config.json names it)`);
+    raw.set(name, blob);
+    return npyDecode(new Uint8Array(await blob.arrayBuffer()), name);
+  };
+  const layouts = {};
+  let n = -1;
+  for (const [key, file] of Object.entries(compact.layouts)) {
+    const { data, shape } = await npy(file, `the layout ${key}`);
+    const dims = key.endsWith('3d') ? 3 : 2;
+    if (shape.length !== 2 || shape[1] !== dims)
+      throw new Error(`${file} is ${shape.join(' x ')}, expected N x ${dims} (layout ${key})`);
+    if (n >= 0 && shape[0] !== n)
+      throw new Error(`${file} has ${shape[0]} rows but the other layouts have ${n}`);
+    n = shape[0];
+    layouts[key] = data;
+  }
+  if (n < 0) throw new Error('config.json names no layout file (layoutFiles is empty)');
+  let data = null;
+  if (compact.columns) {
+    const c = await npy(compact.columns.file, 'the columns');
+    if (c.shape[0] !== n || c.shape[1] !== compact.columns.names.length)
+      throw new Error(
+        `${compact.columns.file} is ${c.shape.join(' x ')}, expected ${n} x ${compact.columns.names.length}`,
+      );
+    data = c.data;
+  }
+  let filenames = null;
+  if (typeof config.files === 'string') {
+    const name = checkName(config.files, 'the file list');
+    const txt = await get(name);
+    if (!txt) throw new Error(`${name} is missing (config.json names it)`);
+    raw.set(name, txt);
+    filenames = (await txt.text()).split('\n');
+    while (filenames.length && filenames.at(-1).trim() === '') filenames.pop();
+    if (filenames.length !== n)
+      throw new Error(`${name} lists ${filenames.length} files but the layouts have ${n} rows`);
+  }
+  return { n, layouts, columns: compact.columns, data, filenames };
 }
 
 /** The matrix of columns (data: n x names.length) as {name: Float32Array(n)}. */

@@ -6,7 +6,7 @@
 // another site come back as errors naming the file.
 import { unzipSync } from 'fflate';
 import { parseDataset } from './dataset.js';
-import { compactConfig } from './dataset-columns.js';
+import { compactConfig, readCompact } from './dataset-columns.js';
 import { inFolder } from './fetch-dataset.js';
 import { npyDecode } from './npy.js';
 import { checkCellIndex } from './sprite-cells.js';
@@ -143,7 +143,7 @@ export async function readDataset(source, { embeddings = true } = {}) {
     throw new Error('config.json is not an object');
   const proj = await json('projections.json', true);
   const compact = compactConfig(config);
-  const bin = compact && (await readCompact(compact, config, get, raw));
+  const bin = compact && (await readCompact(compact, config, get, raw, checkName));
   let model;
   try {
     model = parseDataset(config, proj, bin);
@@ -215,53 +215,6 @@ export async function readDataset(source, { embeddings = true } = {}) {
   const cells = model.sprite.cells && (await readCells(model.sprite.cells, n, get, raw));
   const names = [...new Set([...raw.keys(), ...Object.values(named)])];
   return { config, model, raw, names, sprite, audio, X, d, cells };
-}
-
-/** A folder in the compact form (dataset-columns.js): its layouts, columns and file names
- *  read, each checked against the first layout's rows; → parseDataset's bin. Throws naming
- *  the file. */
-async function readCompact(compact, config, get, raw) {
-  const npy = async (name, what) => {
-    checkName(name, what);
-    const blob = await get(name);
-    if (!blob) throw new Error(`${name} is missing (config.json names it)`);
-    raw.set(name, blob);
-    return npyDecode(new Uint8Array(await blob.arrayBuffer()), name);
-  };
-  const layouts = {};
-  let n = -1;
-  for (const [key, file] of Object.entries(compact.layouts)) {
-    const { data, shape } = await npy(file, `the layout ${key}`);
-    const dims = key.endsWith('3d') ? 3 : 2;
-    if (shape.length !== 2 || shape[1] !== dims)
-      throw new Error(`${file} is ${shape.join(' x ')}, expected N x ${dims} (layout ${key})`);
-    if (n >= 0 && shape[0] !== n)
-      throw new Error(`${file} has ${shape[0]} rows but the other layouts have ${n}`);
-    n = shape[0];
-    layouts[key] = data;
-  }
-  if (n < 0) throw new Error('config.json names no layout file (layoutFiles is empty)');
-  let data = null;
-  if (compact.columns) {
-    const c = await npy(compact.columns.file, 'the columns');
-    if (c.shape[0] !== n || c.shape[1] !== compact.columns.names.length)
-      throw new Error(
-        `${compact.columns.file} is ${c.shape.join(' x ')}, expected ${n} x ${compact.columns.names.length}`,
-      );
-    data = c.data;
-  }
-  let filenames = null;
-  if (typeof config.files === 'string') {
-    const name = checkName(config.files, 'the file list');
-    const txt = await get(name);
-    if (!txt) throw new Error(`${name} is missing (config.json names it)`);
-    raw.set(name, txt);
-    filenames = (await txt.text()).split('\n');
-    while (filenames.length && filenames.at(-1).trim() === '') filenames.pop();
-    if (filenames.length !== n)
-      throw new Error(`${name} lists ${filenames.length} files but the layouts have ${n} rows`);
-  }
-  return { n, layouts, columns: compact.columns, data, filenames };
 }
 
 /** Streamed sheets (sprite-cells.js): their names checked (a name off the folder refuses the

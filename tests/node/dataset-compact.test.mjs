@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
+import { checkDataset } from '../../web/cli/site.mjs';
 import { buildDataset } from '../../web/core/dataset.js';
 import { BIG_MAP_ROWS } from '../../web/core/dataset-columns.js';
 import { filesSource, readDataset } from '../../web/core/dataset-source.js';
@@ -138,6 +139,8 @@ test(`project --files: the compact form from ${BIG_MAP_ROWS} rows on, JSON below
     assert.equal(ds.model.items.length, n);
     assert.equal(ds.model.items[n - 1].file, `f${n - 1}.wav`);
     assert.equal(ds.model.layouts['pca-2d'].length, 2 * n);
+    // `site` takes the folder in either form
+    assert.deepEqual(checkDataset(out), { name: `out-${n}`, count: n });
   }
   fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -14,7 +14,9 @@
 // The maps are synthetic feature rows (16-d, 20 clusters) laid out by PCA through
 // window.sonomap.mapFeatures, each point with its own made-up tile in a sprite sheet of the
 // page's size (12 px tiles at 100k). Timing-based: never part of `make test`.
-//   node scripts/bench-view.mjs [--sizes 10000,100000] [--steps 90]
+// --bigmap n instead: opening a map of n rows with streamed sheets in the compact form against
+// the same map as per-row JSON (the peer), and the frame cost of dragging it.
+//   node scripts/bench-view.mjs [--sizes 10000,100000] [--steps 90] [--bigmap 1000000]
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch, openPage, serve, waitStatus } from '../tests/browser/harness.mjs';
@@ -185,6 +187,84 @@ async function mapOf(page, n) {
   }, n);
   await waitStatus(page, /^Mapped/, 600000);
   return res;
+}
+
+/** --bigmap n: opening a dataset folder of n rows (tests/fixtures/bigmap.mjs, streamed sheets)
+ *  in the compact form big maps are written in and, as the peer, the same map as per-row JSON:
+ *  the time until it is shown and the longest main-thread task of each; then the main thread's
+ *  time per frame while the compact one is dragged. */
+async function benchBigMap(n) {
+  const fs = await import('node:fs');
+  const { makeBigMap } = await import('../tests/fixtures/bigmap.mjs');
+  const { buildDataset } = await import('../web/core/dataset.js');
+  const { filesSource, readDataset } = await import('../web/core/dataset-source.js');
+  const { copySite } = await import('../tests/browser/harness.mjs');
+  const site = copySite('bench-bigmap');
+  const compact = path.join(site, 'compact');
+  await makeBigMap(compact, { n, tile: 16 });
+  // the peer: the same folder with projections.json in the JSON form
+  const json = path.join(site, 'json');
+  fs.cpSync(compact, json, { recursive: true });
+  const files = new Map(
+    fs
+      .readdirSync(json)
+      .filter((f) => f.endsWith('.json') || f.endsWith('.npy') || f.endsWith('.txt'))
+      .map((f) => [f, new Blob([fs.readFileSync(path.join(json, f))])]),
+  );
+  const { model, config } = await readDataset(filesSource(files));
+  const ds = buildDataset({ ...model, compact: false });
+  for (const k of ['layoutFiles', 'columns']) delete config[k];
+  fs.writeFileSync(path.join(json, 'config.json'), JSON.stringify(config));
+  fs.writeFileSync(path.join(json, 'projections.json'), JSON.stringify(ds.projections));
+  const srv = await serve(site);
+  const b = await launch({ viewport: { width: 1280, height: 800 } });
+  const out = {};
+  try {
+    for (const form of ['json', 'compact']) {
+      const page = await b.context.newPage();
+      await page.addInitScript(() => {
+        window.__long = [];
+        new PerformanceObserver((l) => {
+          for (const e of l.getEntries()) window.__long.push(e.duration);
+        }).observe({ type: 'longtask' });
+      });
+      const t0 = Date.now();
+      await page.goto(`${srv.url}?dataset=${form}/`);
+      await page.waitForFunction((k) => window.sonomap.count === k && !window.sonomap.busy, n, {
+        timeout: 600000,
+        polling: 100,
+      });
+      const ms = Date.now() - t0;
+      const longest = await page.evaluate(() => Math.max(0, ...window.__long));
+      out[form] = { ms, longest };
+      if (form === 'compact') {
+        await page.waitForTimeout(500);
+        const pan = await drive(page, 'pan', STEPS);
+        out.pan = quantile(pan.draw, 0.5);
+      }
+      await page.close();
+    }
+  } finally {
+    await b.close();
+    srv.close();
+    fs.rmSync(site, { recursive: true, force: true });
+  }
+  const r = (a, c) => (a / c).toFixed(1);
+  console.log(`| rows | form | shown after (ms) | longest main-thread task (ms) |`);
+  console.log('| ---: | --- | ---: | ---: |');
+  for (const f of ['json', 'compact'])
+    console.log(
+      `| ${n} | ${f === 'json' ? 'per-row JSON (peer)' : 'compact (.npy)'} | ${out[f].ms} | ${Math.round(out[f].longest)} |`,
+    );
+  console.log(
+    `compact vs JSON: shown ${r(out.json.ms, out.compact.ms)}x sooner, longest task ${r(out.json.longest, out.compact.longest)}x shorter; ` +
+      `dragging the compact map: ${fmt(out.pan)} ms of main thread per drawn frame (median)`,
+  );
+}
+
+if (args.includes('--bigmap')) {
+  await benchBigMap(Number(opt('--bigmap', '1000000')));
+  process.exit(0);
 }
 
 const server = await serve('dist');

@@ -73,6 +73,9 @@ options:
   --sheet-size <px>           largest sprite sheet side, 256 to 16384 (default 4096, what every
                               WebGL2 browser takes): more tiles go to more sheets
   --grid-sprite               also write grid-sprite.png: the tiles laid out by the grid layout
+  --sprite-cells auto|on|off  small sheets grouped by position on the map, streamed by the page
+                              when zoomed in (sprite-cells/, sprite-index.npy; auto: from 50,000
+                              sounds on)
   --audio flac|wav            spriteclip format, 16 kHz mono 16-bit (default flac)
   --name <text>               dataset name (default: the output folder's name)
   --shard <i>/<n>             analyse only shard i (0 to n-1) of n: a fixed 1/n of the files, by

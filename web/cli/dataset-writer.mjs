@@ -5,11 +5,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildDataset } from '../core/dataset.js';
+import { BIG_MAP_ROWS } from '../core/dataset-columns.js';
 import { featureBlocks, joinSpriteclip, standardize } from '../core/features.js';
 import { npyEncode } from '../core/npy.js';
 import { clusterCount, GRID_MAX, gridAllowed, QUALITY_K, qualityQueries } from '../core/policy.js';
 import { arrayRows, fitSampleLayout } from './fit-sample.mjs';
 import { encodeAudio, runMapTask, runMapTasksInWorkers, TaskPool } from './map-tasks.mjs';
+import { CELLS_DIR, CELLS_INDEX, writeCellSheets } from './sprite-cells.mjs';
 import { defaultTile, encodeGridSheet, encodeSheets } from './sprites.mjs';
 
 const cpuCount = () => Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
@@ -44,10 +46,15 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
     mapping.catch(() => {}); // awaited below, after the sprites
     encoding.catch(() => {});
 
-    // Sprite sheets (split past the texture limit) and the spriteclip.
+    // Sprite sheets (split past the texture limit) and the spriteclip; big maps get small sheets
+    // grouped by position instead (sprite-cells.mjs), written once the 2-D layout is there.
     const side = s.sheetSize ?? 4096;
-    const tile = s.tile ?? defaultTile(items.length, side);
-    const sprites = await encodeSheets(engine, items, { tile, side, format: s.spriteFormat });
+    const cells =
+      s.spriteCells === 'on' || (s.spriteCells !== 'off' && items.length >= BIG_MAP_ROWS);
+    const tile = s.tile ?? (cells ? 32 : defaultTile(items.length, side));
+    const sprites = cells
+      ? null
+      : await encodeSheets(engine, items, { tile, side, format: s.spriteFormat });
     const model = await mapping;
     const clip = await encoding;
     const gridSheet =
@@ -66,8 +73,36 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
     fs.mkdirSync(out, { recursive: true });
     // A folder written before with other formats must not keep the stale files.
     for (const f of fs.readdirSync(out))
-      if (/^(audio\.(wav|flac)|(grid-)?sprite(-\d+)?\.(png|jpg))$/.test(f))
-        fs.rmSync(path.join(out, f), { force: true });
+      if (
+        /^(audio\.(wav|flac)|(grid-)?sprite(-\d+)?\.(png|jpg))$/.test(f) ||
+        f === CELLS_DIR ||
+        f === 'columns.npy' ||
+        /^layout-.+\.npy$/.test(f) ||
+        f === CELLS_INDEX
+      )
+        fs.rmSync(path.join(out, f), { recursive: true, force: true });
+    const ext = s.spriteFormat === 'jpg' ? 'jpg' : 'png';
+    const flat = `${projection}-2d`;
+    const cellSheets =
+      cells &&
+      (await writeCellSheets(
+        out,
+        model.layouts[flat],
+        items.length,
+        (i) => engine.logmelTile(items[i].logmel, tile),
+        {
+          tile,
+          layout: flat,
+          ext,
+          encode:
+            ext === 'jpg'
+              ? (tiles, count, t) => {
+                  const sh = engine.spriteEncode(tiles, count, t, 90);
+                  return { cols: sh.cols, bytes: sh.bytes };
+                }
+              : null,
+        },
+      ));
     const ds = buildDataset({
       name: s.name ?? path.basename(out),
       generator: `sonomap ${ctx.version}`,
@@ -81,14 +116,16 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
       failed,
       model: modelInfo,
       quality: model.quality,
-      sprite: {
-        file: sprites.sheets[0].file,
-        tile,
-        cols: sprites.sheets[0].cols,
-        sheets: sprites.sheets.map(({ file, cols, count }) => ({ file, cols, count })),
-        sheetOf: sprites.sheetOf,
-        cellOf: sprites.cellOf,
-      },
+      sprite: cellSheets
+        ? { tile, cells: cellSheets }
+        : {
+            file: sprites.sheets[0].file,
+            tile,
+            cols: sprites.sheets[0].cols,
+            sheets: sprites.sheets.map(({ file, cols, count }) => ({ file, cols, count })),
+            sheetOf: sprites.sheetOf,
+            cellOf: sprites.cellOf,
+          },
       gridSprite: gridSheet && {
         file: gridSheet.file,
         tile: gridSheet.tile,
@@ -103,7 +140,10 @@ export async function writeDataset(engine, ok, failed, s, { feature, modelInfo, 
     if (model.fit) ds.config.fit = model.fit;
     fs.writeFileSync(path.join(out, 'config.json'), `${JSON.stringify(ds.config, null, 1)}\n`);
     fs.writeFileSync(path.join(out, 'projections.json'), `${JSON.stringify(ds.projections)}\n`);
-    for (const sh of sprites.sheets) fs.writeFileSync(path.join(out, sh.file), sh.bytes);
+    // big maps: layouts and numeric columns as .npy (core/dataset-columns.js)
+    for (const [f, a] of Object.entries(ds.binary))
+      fs.writeFileSync(path.join(out, f), npyEncode(a.data, a.shape));
+    for (const sh of sprites?.sheets ?? []) fs.writeFileSync(path.join(out, sh.file), sh.bytes);
     if (gridSheet) fs.writeFileSync(path.join(out, gridSheet.file), gridSheet.bytes);
     fs.writeFileSync(path.join(out, audioFile), clip);
     fs.writeFileSync(path.join(out, 'embeddings.npy'), npyEncode(emb, [items.length, D]));

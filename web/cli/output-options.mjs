@@ -14,6 +14,7 @@ export const OUTPUT_OPTIONS = {
   sprite: { type: 'string' },
   'sheet-size': { type: 'string' },
   'grid-sprite': { type: 'boolean' },
+  'sprite-cells': { type: 'string' },
   audio: { type: 'string' },
   name: { type: 'string' },
 };
@@ -31,6 +32,7 @@ export function outputSettings(values) {
     spriteFormat: oneOf('sprite', values.sprite ?? 'png', ['png', 'jpg']),
     sheetSize: intOpt('sheet-size', values['sheet-size'] ?? 4096, 256, 16384),
     gridSprite: !!values['grid-sprite'],
+    spriteCells: oneOf('sprite-cells', values['sprite-cells'] ?? 'auto', ['auto', 'on', 'off']),
     audioFormat: oneOf('audio', values.audio ?? 'flac', ['flac', 'wav']),
     name: values.name ?? null,
   };

@@ -142,6 +142,9 @@ export async function project(s, ctx) {
     ds.config.fit = fit; // full, or fitted on a sample with the rest placed
     fs.writeFileSync(path.join(out, 'config.json'), `${JSON.stringify(ds.config, null, 1)}\n`);
     fs.writeFileSync(path.join(out, 'projections.json'), `${JSON.stringify(ds.projections)}\n`);
+    // big maps: layouts and numeric columns as .npy (core/dataset-columns.js)
+    for (const [f, a] of Object.entries(ds.binary))
+      fs.writeFileSync(path.join(out, f), npyEncode(a.data, a.shape));
     fs.writeFileSync(path.join(out, 'files.txt'), ds.filesTxt);
   }
   const nan = excluded.length ? `, ${excluded.length} rows NaN` : '';

@@ -3,6 +3,7 @@
 // embeddings.npy, as the page's similar panel finds them), nearest first.
 import fs from 'node:fs';
 import path from 'node:path';
+import { compactConfig } from '../core/dataset-columns.js';
 import { nearestTo } from '../core/neighbors.js';
 import { npyDecode } from '../core/npy.js';
 import { intOpt, UsageError } from './args.mjs';
@@ -56,6 +57,20 @@ function readNames(dir, n) {
   const list = path.join(dir, 'files.txt');
   if (fs.existsSync(list)) files = fs.readFileSync(list, 'utf8').split(/\r?\n/).slice(0, n);
   else if (Array.isArray(md?.filenames)) files = md.filenames.map(String);
+  // a big map's compact form: the labels are a column of columns.npy (core/dataset-columns.js)
+  const cfgFile = path.join(dir, 'config.json');
+  let cfg = null;
+  try {
+    cfg = JSON.parse(fs.readFileSync(cfgFile, 'utf8'));
+  } catch {
+    cfg = null;
+  }
+  const cols = compactConfig(cfg)?.columns;
+  if (md && !md.labels && cols?.names.includes('labels') && !/^[\\/]|\.\./.test(cols.file)) {
+    const { data, shape } = npyDecode(fs.readFileSync(path.join(dir, cols.file)), cols.file);
+    const j = cols.names.indexOf('labels');
+    md.labels = Array.from({ length: shape[0] }, (_, i) => data[i * shape[1] + j]);
+  }
   if (Array.isArray(md?.labels) && Array.isArray(md.labelnames))
     labels = md.labels.map((l) => (l >= 0 ? String(md.labelnames[l] ?? '') : ''));
   files = Array.from({ length: n }, (_, i) => files?.[i] ?? `row ${i}`);

@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDataset } from '../core/dataset.js';
+import { compactConfig } from '../core/dataset-columns.js';
+import { npyHeader } from '../core/npy.js';
 import { UsageError } from './args.mjs';
 import { progress } from './files.mjs';
 
@@ -81,6 +83,27 @@ export function checkDataset(dir) {
     ? readJson(path.join(dir, 'config.json'), 'config.json')
     : {};
   const proj = readJson(path.join(dir, 'projections.json'), 'projections.json');
+  const compact = compactConfig(config);
+  if (compact) {
+    // a big map's compact form (core/dataset-columns.js): its .npy files there, rows from them
+    const files = [...Object.values(compact.layouts), compact.columns?.file].filter(Boolean);
+    if (!files.length) throw new Error('config.json names no layout file (layoutFiles is empty)');
+    let rows = -1;
+    for (const f of files) {
+      if (/^[a-z][a-z0-9+.-]*:|^[\\/]/i.test(f) || path.normalize(f).startsWith('..'))
+        throw new Error(`config.json names ${f}, outside the folder`);
+      if (!fs.existsSync(path.join(dir, f)))
+        throw new Error(`${f} (named in config.json) is missing`);
+      const { shape } = npyHeader(fs.readFileSync(path.join(dir, f)).subarray(0, 4096), f);
+      if (rows >= 0 && shape[0] !== rows) throw new Error(`${f} has ${shape[0]} rows, not ${rows}`);
+      rows = shape[0];
+    }
+    if (!rows) throw new Error('it has no sounds');
+    return {
+      name: typeof config.name === 'string' ? config.name : path.basename(dir),
+      count: rows,
+    };
+  }
   const model = parseDataset(config, proj);
   if (!model.items.length) throw new Error('it has no sounds');
   for (const f of [config.sprite?.file, config.audio?.file].filter(Boolean)) {

@@ -6,8 +6,10 @@
 // another site come back as errors naming the file.
 import { unzipSync } from 'fflate';
 import { parseDataset } from './dataset.js';
+import { compactConfig, readCompact } from './dataset-columns.js';
 import { inFolder } from './fetch-dataset.js';
 import { npyDecode } from './npy.js';
+import { checkCellIndex } from './sprite-cells.js';
 
 /** A name a dataset gives for one of its files: refused when it points anywhere else than the
  *  folder itself (a URL with a scheme, //host, an absolute path or ..). */
@@ -140,9 +142,11 @@ export async function readDataset(source, { embeddings = true } = {}) {
   if (typeof config !== 'object' || Array.isArray(config))
     throw new Error('config.json is not an object');
   const proj = await json('projections.json', true);
+  const compact = compactConfig(config);
+  const bin = compact && (await readCompact(compact, config, get, raw, checkName));
   let model;
   try {
-    model = parseDataset(config, proj);
+    model = parseDataset(config, proj, bin);
   } catch (e) {
     throw new Error(`projections.json: ${e.message.replace(/^projections\.json /, '')}`);
   }
@@ -160,7 +164,7 @@ export async function readDataset(source, { embeddings = true } = {}) {
     if (typeof config[k] === 'string') named[k] = checkName(config[k], what);
   if (Number.isInteger(config.count) && config.count !== n)
     throw new Error(`config.json says ${config.count} sounds but projections.json has ${n}`);
-  if (named.files) {
+  if (named.files && !bin?.filenames) {
     const txt = await get(named.files);
     if (!txt) throw new Error(`${named.files} is missing (config.json names it)`);
     raw.set(named.files, txt);
@@ -208,8 +212,26 @@ export async function readDataset(source, { embeddings = true } = {}) {
     if (b) raw.set(f, b);
   }
   if (audio) raw.set(audio.name, audio.blob);
+  const cells = model.sprite.cells && (await readCells(model.sprite.cells, n, get, raw));
   const names = [...new Set([...raw.keys(), ...Object.values(named)])];
-  return { config, model, raw, names, sprite, audio, X, d };
+  return { config, model, raw, names, sprite, audio, X, d, cells };
+}
+
+/** Streamed sheets (sprite-cells.js): their names checked (a name off the folder refuses the
+ *  dataset) and the index read. → {index: Int32Array(2n) or null, problem: '' or why the
+ *  sounds are drawn as points}; the sheets themselves are fetched when zoomed in. */
+async function readCells(cells, n, get, raw) {
+  const name = checkName(cells.index, 'the sprite index');
+  for (const sh of cells.sheets) checkName(sh.file, 'a sprite sheet');
+  const blob = await get(name).catch(() => null);
+  if (!blob) return { index: null, problem: `${name} is missing` };
+  raw.set(name, blob);
+  try {
+    const { data, shape } = npyDecode(new Uint8Array(await blob.arrayBuffer()), name);
+    return { index: checkCellIndex(data, shape, cells.sheets, n, name), problem: '' };
+  } catch (e) {
+    return { index: null, problem: e.message };
+  }
 }
 
 /** The problem with a sprite sheet of w x h px for n tiles (cols per row, tile px, null: from

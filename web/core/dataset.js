@@ -3,6 +3,9 @@
 // ({idx, metadata, projections, spherical}) and adds 2-D/3-D layouts, clusters, tags and where
 // each clip plays in the spriteclip.
 
+import { BIG_MAP_ROWS, compactParts, splitColumns } from './dataset-columns.js';
+import { cellsConfig } from './sprite-cells.js';
+
 export const FORMAT = 'sonomap-dataset';
 export const VERSION = 1;
 
@@ -32,19 +35,24 @@ export function audioSprites(items, audioFile) {
   return { resources: [audioFile], spritemap, src: [audioFile], sprite };
 }
 
-/** model → {config, projections, filesTxt, labelsTsv, audioSprites}. */
+/** model → {config, projections, filesTxt, labelsTsv, audioSprites, binary}. Maps of
+ *  BIG_MAP_ROWS rows or more (or m.compact) are in the compact form (dataset-columns.js):
+ *  binary holds the .npy files to write ({file: {data, shape}}), else it is empty. */
 export function buildDataset(m) {
   const n = m.items.length;
+  const compact = m.compact ?? n >= BIG_MAP_ROWS;
   const labelnames = [...new Set(m.items.map((it) => it.label).filter(Boolean))].sort();
   const labelIndex = new Map(labelnames.map((l, i) => [l, i]));
   const layouts = {};
-  for (const [name, arr] of Object.entries(m.layouts)) {
-    const dims = name.endsWith('3d') ? 3 : 2;
-    layouts[name] = rows(arr, n, dims);
-  }
-  const main = m.mainLayout ?? Object.keys(layouts)[0];
+  if (!compact)
+    for (const [name, arr] of Object.entries(m.layouts)) {
+      const dims = name.endsWith('3d') ? 3 : 2;
+      layouts[name] = rows(arr, n, dims);
+    }
+  const main = m.mainLayout ?? Object.keys(m.layouts)[0];
   const mainDims = main?.endsWith('3d') ? 3 : 2;
-  const projections = main ? layouts[main].map((r) => (mainDims === 3 ? r : [r[0], r[1], 0])) : [];
+  const projections =
+    main && !compact ? layouts[main].map((r) => (mainDims === 3 ? r : [r[0], r[1], 0])) : [];
   const col = (k) => m.items.map((it) => round(it.descriptors[k], 4));
   const config = {
     format: FORMAT,
@@ -58,16 +66,18 @@ export function buildDataset(m) {
     projection: m.projection ?? 'umap',
     seed: m.seed ?? 42,
     mainLayout: main,
-    layouts: Object.keys(layouts),
-    sprite: m.sprite
-      ? {
-          file: m.sprite.file,
-          tile: m.sprite.tile,
-          cols: m.sprite.cols,
-          count: n,
-          ...(m.sprite.sheets?.length > 1 ? { sheets: m.sprite.sheets } : {}),
-        }
-      : null,
+    layouts: Object.keys(m.layouts),
+    sprite: m.sprite?.cells
+      ? { tile: m.sprite.tile, count: n, cells: m.sprite.cells }
+      : m.sprite
+        ? {
+            file: m.sprite.file,
+            tile: m.sprite.tile,
+            cols: m.sprite.cols,
+            count: n,
+            ...(m.sprite.sheets?.length > 1 ? { sheets: m.sprite.sheets } : {}),
+          }
+        : null,
     gridSprite: m.gridSprite ?? null,
     audio: m.audio ? { file: m.audio.file, rate: m.audio.rate, samples: m.audio.samples } : null,
     files: 'files.txt',
@@ -86,42 +96,61 @@ export function buildDataset(m) {
       tested: m.prediction.tested,
       accuracy: round(m.prediction.accuracy, 4),
     };
-  const proj = {
-    idx: m.items.map((_, i) => i),
-    metadata: {
-      labels: m.items.map((it) => (it.label ? labelIndex.get(it.label) : -1)),
-      labelnames,
-      filenames: m.items.map((it) => it.file),
-      s_centroid: col(0),
-      s_rolloff: col(1),
-      s_bandwidth: col(2),
-      rms: col(3),
-      zcr: col(4),
-      duration: col(5),
-      start: m.items.map((it) => round(it.start, 4)),
-      length: m.items.map((it) => round(it.length, 4)),
-      clip_start: m.items.map((it) => round(it.clipStart, 5)),
-      clip_duration: m.items.map((it) => round(it.clipDuration, 5)),
-      tags: m.items.map((it) => it.tags ?? []),
-      cluster: m.items.map((it) => it.cluster ?? -1),
-      // the atlas mapping: point i is cell sprite_cell[i] (row by row) of sheet sprite_sheet[i]
-      ...(m.sprite?.sheetOf
-        ? { sprite_sheet: Array.from(m.sprite.sheetOf), sprite_cell: Array.from(m.sprite.cellOf) }
-        : {}),
-      ...(predicted && {
-        predicted: m.items.map((it) => (it.predicted ? it.predicted.label : null)),
-        predicted_confidence: m.items.map((it) =>
-          it.predicted ? round(it.predicted.confidence, 4) : null,
-        ),
-      }),
-    },
-    projections,
-    spherical: projections.map((r) => {
-      const l = Math.hypot(...r) || 1;
-      return r.map((v) => round(v / l));
-    }),
-    layouts,
-  };
+  const parts = compact ? compactParts(m, m.layouts, labelIndex) : null;
+  if (parts) Object.assign(config, parts.config);
+  const proj = compact
+    ? {
+        count: n,
+        metadata: {
+          labelnames,
+          ...parts.metadata,
+          ...(predicted && {
+            predicted: m.items.map((it) => (it.predicted ? it.predicted.label : null)),
+            predicted_confidence: m.items.map((it) =>
+              it.predicted ? round(it.predicted.confidence, 4) : null,
+            ),
+          }),
+        },
+      }
+    : {
+        idx: m.items.map((_, i) => i),
+        metadata: {
+          labels: m.items.map((it) => (it.label ? labelIndex.get(it.label) : -1)),
+          labelnames,
+          filenames: m.items.map((it) => it.file),
+          s_centroid: col(0),
+          s_rolloff: col(1),
+          s_bandwidth: col(2),
+          rms: col(3),
+          zcr: col(4),
+          duration: col(5),
+          start: m.items.map((it) => round(it.start, 4)),
+          length: m.items.map((it) => round(it.length, 4)),
+          clip_start: m.items.map((it) => round(it.clipStart, 5)),
+          clip_duration: m.items.map((it) => round(it.clipDuration, 5)),
+          tags: m.items.map((it) => it.tags ?? []),
+          cluster: m.items.map((it) => it.cluster ?? -1),
+          // the atlas mapping: point i is cell sprite_cell[i] (row by row) of sheet sprite_sheet[i]
+          ...(m.sprite?.sheetOf
+            ? {
+                sprite_sheet: Array.from(m.sprite.sheetOf),
+                sprite_cell: Array.from(m.sprite.cellOf),
+              }
+            : {}),
+          ...(predicted && {
+            predicted: m.items.map((it) => (it.predicted ? it.predicted.label : null)),
+            predicted_confidence: m.items.map((it) =>
+              it.predicted ? round(it.predicted.confidence, 4) : null,
+            ),
+          }),
+        },
+        projections,
+        spherical: projections.map((r) => {
+          const l = Math.hypot(...r) || 1;
+          return r.map((v) => round(v / l));
+        }),
+        layouts,
+      };
   const filesTxt = m.items.map((it) => it.file).join('\n') + (n ? '\n' : '');
   const tsvSafe = (s) => String(s).replace(/[\t\n\r]/g, ' ');
   const labelsTsv = `file\tlabel\tcluster\ttags\tpredicted\tconfidence\n${m.items
@@ -144,6 +173,7 @@ export function buildDataset(m) {
     filesTxt,
     labelsTsv,
     audioSprites: m.audio ? audioSprites(m.items, m.audio.file) : null,
+    binary: parts?.binary ?? {},
   };
 }
 
@@ -166,7 +196,8 @@ const obj = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
 
 /** (config, projections) → model. Accepts sonomap datasets and scatter-sounds ones (which have
  *  only idx, metadata, projections, spherical). Throws with a reason when it cannot be read. */
-export function parseDataset(config, proj) {
+export function parseDataset(config, proj, bin = null) {
+  if (bin) return parseCompact(config, proj, bin);
   if (!proj || (!Array.isArray(proj.projections) && !proj.layouts))
     throw new Error('projections.json has neither "projections" nor "layouts"');
   const md = obj(proj.metadata);
@@ -190,30 +221,78 @@ export function parseDataset(config, proj) {
     if (Array.isArray(proj.spherical) && proj.spherical.length === n)
       layouts['spherical-3d'] = flat(proj.spherical, n, 3, 'spherical');
   }
+  return modelOf(config, md, n, layouts);
+}
+
+/** The compact form (dataset-columns.js): bin = {n, layouts: {name: Float32Array}, columns:
+ *  {file, names} of the matrix or null, data (the matrix) or null, filenames: [n names]}. */
+function parseCompact(config, proj, bin) {
+  const { n } = bin;
+  const layouts = {};
+  for (const [name, a] of Object.entries(bin.layouts)) {
+    const dims = name.endsWith('3d') ? 3 : 2;
+    if (a.length !== n * dims)
+      throw new Error(`layout '${name}' has ${a.length / dims} rows, expected ${n}`);
+    layouts[name] = a;
+  }
+  if (!Object.keys(layouts).length) throw new Error('config.json names no layout file');
+  // projections.json's own columns (labels changed on the page) win over the matrix's
+  const md = {
+    ...(bin.data ? splitColumns(bin.data, n, bin.columns.names) : {}),
+    ...(bin.filenames ? { filenames: bin.filenames } : {}),
+    ...obj(proj?.metadata),
+  };
+  return modelOf(config, md, n, layouts);
+}
+
+/** The model of n rows from their metadata columns (arrays or typed arrays) and layouts. */
+function modelOf(config, md, n, layouts) {
   const names = arr(md.labelnames);
-  const at = (a, i, d) => (Array.isArray(a) && a[i] !== undefined ? a[i] : d);
-  const items = [];
+  // each column once: a reader of row i (its value, or the default when it has none)
+  const col = (a, d) =>
+    Array.isArray(a) || ArrayBuffer.isView(a) ? (i) => (a[i] !== undefined ? a[i] : d(i)) : d;
+  const zero = () => 0;
+  const filenames = col(md.filenames, () => null);
+  const labels = col(md.labels, () => -1);
+  const tags = col(md.tags, () => []);
+  const cluster = col(md.cluster, () => -1);
+  const start = col(md.start, zero);
+  const length = col(md.length, () => 0.96);
+  // scatter-sounds clips are 1 s each, back to back, when no positions are given
+  const clipStart = col(md.clip_start, (i) => i * 1.0);
+  const clipDuration = col(md.clip_duration, () => 1.0);
+  const desc = [md.s_centroid, md.s_rolloff, md.s_bandwidth, md.rms, md.zcr, md.duration].map((c) =>
+    col(c, zero),
+  );
+  const hasPredicted = Array.isArray(md.predicted);
+  const items = new Array(n);
   for (let i = 0; i < n; i++) {
-    const li = at(md.labels, i, -1);
-    items.push({
-      file: str(at(md.filenames, i, null), `clip ${i + 1}`),
-      label: Number.isInteger(li) && li >= 0 && names[li] != null ? str(names[li], '') : '',
-      tags: arr(at(md.tags, i, [])),
-      cluster: num(at(md.cluster, i, -1), -1),
-      predicted: Number.isInteger(li) && li >= 0 && names[li] != null ? null : predictedAt(md, i),
-      start: num(at(md.start, i, 0), 0),
-      length: num(at(md.length, i, 0.96), 0.96),
-      // scatter-sounds clips are 1 s each, back to back, when no positions are given
-      clipStart: num(at(md.clip_start, i, i * 1.0), i * 1.0),
-      clipDuration: num(at(md.clip_duration, i, 1.0), 1.0),
-      descriptors: [md.s_centroid, md.s_rolloff, md.s_bandwidth, md.rms, md.zcr, md.duration].map(
-        (col) => num(at(col, i, 0), 0),
-      ),
-    });
+    const li = labels(i);
+    const labelled = Number.isInteger(li) && li >= 0 && names[li] != null;
+    items[i] = {
+      file: str(filenames(i), `clip ${i + 1}`),
+      label: labelled ? str(names[li], '') : '',
+      tags: arr(tags(i)),
+      cluster: num(cluster(i), -1),
+      predicted: labelled || !hasPredicted ? null : predictedAt(md, i),
+      start: num(start(i), 0),
+      length: num(length(i), 0.96),
+      clipStart: num(clipStart(i), i * 1.0),
+      clipDuration: num(clipDuration(i), 1.0),
+      descriptors: [
+        num(desc[0](i), 0),
+        num(desc[1](i), 0),
+        num(desc[2](i), 0),
+        num(desc[3](i), 0),
+        num(desc[4](i), 0),
+        num(desc[5](i), 0),
+      ],
+    };
   }
   const cfg = obj(config);
   const sprite = typeof cfg.sprite === 'string' ? { file: cfg.sprite } : obj(cfg.sprite);
   const audio = typeof cfg.audio === 'string' ? { file: cfg.audio } : obj(cfg.audio);
+  const cells = cellsConfig(sprite.cells);
   const spriteFile = str(sprite.file, null),
     audioFile = str(audio.file, null);
   const cols = num(sprite.cols, 0);
@@ -229,7 +308,9 @@ export function parseDataset(config, proj) {
     // Files named by the config, else the names such folders commonly use, tried in order.
     sprite: {
       file: spriteFile ?? 'sprite.png',
-      files: spriteFile ? [spriteFile] : SPRITE_NAMES,
+      files: spriteFile ? [spriteFile] : cells ? [] : SPRITE_NAMES,
+      // big maps: small sheets grouped by position, streamed (sprite-cells.js)
+      cells,
       // several sheets: [{file, cols, count}] and where each point's tile is in them
       sheets: sheetList(sprite.sheets),
       sheetOf: Array.isArray(md.sprite_sheet) ? md.sprite_sheet : null,

@@ -16,6 +16,7 @@
 // positions), layoutName, colorBy, items, plays, lastPlayed, audioState, screenPoint(i)}; the
 // element fires 'sonomap-ready' when the map is drawn and 'sonomap-error' when it cannot be.
 import { parseDataset } from '../core/dataset.js';
+import { compactConfig, readCompact } from '../core/dataset-columns.js';
 import {
   datasetBase,
   fetchDatasetFiles,
@@ -139,7 +140,16 @@ export class SonoMap extends HTMLElement {
   async #load(src) {
     const base = datasetBase(src, document.baseURI);
     const [config, proj] = await fetchDatasetFiles(base);
-    const model = parseDataset(config, proj);
+    // big maps: layouts and columns as .npy files (core/dataset-columns.js); drawn as points
+    const compact = compactConfig(config);
+    const get = async (name) => {
+      const res = await fetch(inFolder(base, name));
+      if (res.status === 404) return null;
+      if (!res.ok) throw new Error(`${name} could not be read (HTTP ${res.status})`);
+      return res.blob();
+    };
+    const bin = compact && (await readCompact(compact, config, get, new Map()));
+    const model = parseDataset(config, proj, bin);
     const n = model.items.length;
     if (!n) throw new Error('it has no sounds');
     model.notes = [];

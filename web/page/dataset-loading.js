@@ -3,6 +3,7 @@
 // names the file when something is wrong). The files read are kept with the model
 // (model.sourceFiles), so export and saving write the same bytes again.
 
+import { BIG_MAP_ROWS } from '../core/dataset-columns.js';
 import { httpSource, readDataset, spriteProblem, zipSource } from '../core/dataset-source.js';
 import { datasetBase, fetchSprite } from '../core/fetch-dataset.js';
 import { SPRITECLIP_RATE } from '../core/policy.js';
@@ -19,6 +20,7 @@ import { reason } from './progress.js';
 import { showQuality } from './quality.js';
 import { wasmModule } from './services.js';
 import { refreshSimilar } from './similar.js';
+import { startSpriteStream } from './sprite-stream.js';
 import { state } from './state.js';
 
 export async function loadDataset(param) {
@@ -50,7 +52,13 @@ export async function loadZip(file) {
   return openSource(source, file.name);
 }
 
-async function spriteFrom(found, model, n, notes, raw) {
+async function spriteFrom(found, model, n, notes, raw, cells) {
+  if (model.sprite.cells) {
+    // streamed sheets (sprite-stream.js): points, tiles fetched when zoomed in
+    if (cells?.problem) notes.push(`${cells.problem} (drawn as points)`);
+    return { ...placeholderSprite(n), points: true };
+  }
+  if (!found && n >= BIG_MAP_ROWS) return { ...placeholderSprite(n), points: true };
   if (model.sprite.sheets) {
     // several sheets, drawn into one atlas (fetch-dataset.js)
     try {
@@ -113,7 +121,7 @@ export async function openSource(source, label, { savedId = null } = {}) {
     const { model, config } = ds;
     const n = model.items.length;
     const notes = [];
-    const sprite = await spriteFrom(ds.sprite, model, n, notes, ds.raw);
+    const sprite = await spriteFrom(ds.sprite, model, n, notes, ds.raw, ds.cells);
     if (run !== state.run) return false;
     const main = model.mainLayout;
     const dims = main.endsWith('3d') ? 3 : 2;
@@ -143,6 +151,14 @@ export async function openSource(source, label, { savedId = null } = {}) {
     for (const f of model.failed || []) progress.fail(f.file, f.reason);
     fillProjectionChoices(model.layouts, main);
     showLayout(model.layouts[main], true, dims);
+    if (model.sprite.cells && ds.cells?.index)
+      startSpriteStream({
+        cells: model.sprite.cells,
+        index: ds.cells.index,
+        source,
+        tile: model.sprite.tile || 32,
+        n,
+      });
     showQuality(state.model.loadedQuality?.layout === main ? state.model.loadedQuality : null);
     ui.exportBtn.disabled = false;
     // The spriteclip, decoded by the engine in a worker (16 kHz mono), else by the browser.

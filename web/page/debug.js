@@ -14,6 +14,7 @@ import { featureRows, refreshPredictions } from './predictions.js';
 import { saved } from './saved-maps.js';
 import { lassoOn, lastSelectionExport } from './selection-panel.js';
 import { openSimilar } from './similar.js';
+import { spriteStreamDebug } from './sprite-stream.js';
 import { state } from './state.js';
 import { timelineDebug } from './timeline.js';
 
@@ -88,6 +89,27 @@ export function installDebugHandle() {
     get layoutNow() {
       if (state.shown && view?.anim) return view.positions.slice();
       return state.shown && state.layout ? state.layout.slice() : new Float32Array(0);
+    },
+    /** The map's pixels in a CSS px rectangle of its canvas, as drawn by the next frame:
+     *  resolves RGBA values (w x h, row by row). */
+    mapPixels(x, y, w, h) {
+      return new Promise((resolve) => {
+        view.redraw();
+        requestAnimationFrame(() => {
+          const c = document.createElement('canvas');
+          c.width = w;
+          c.height = h;
+          const g = c.getContext('2d');
+          const k = view.dpr || 1;
+          g.drawImage(ui.canvas, x * k, y * k, w * k, h * k, 0, 0, w, h);
+          resolve(Array.from(g.getImageData(0, 0, w, h).data));
+        });
+      });
+    },
+    /** Streamed sprite sheets of a map of many rows (sprite-stream.js): {on, requested,
+     *  resident, failed, visible, tiles, tilesShown, checks}; pointsMode: drawn as points. */
+    get spriteStream() {
+      return { ...spriteStreamDebug(), pointsMode: !!view?.pointsMode };
     },
     get transitioning() {
       return !!view?.anim;

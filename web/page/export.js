@@ -37,6 +37,7 @@ const jsonBlob = (v) => new Blob([JSON.stringify(v)], { type: 'application/json'
 async function relabel(model, files) {
   const built = buildDataset({
     ...model,
+    compact: false, // labels as JSON (they win over a compact folder's columns)
     layouts: {},
     mainLayout: null,
     sprite: null,
@@ -93,6 +94,7 @@ export async function datasetFiles(model, { wasm, say = () => {} }) {
   );
   const { config, projections, filesTxt, labelsTsv, audioSprites } = buildDataset({
     ...model,
+    compact: false,
     created: new Date().toISOString(),
   });
   const n = model.items.length;

@@ -83,6 +83,11 @@
 //                  updates (answers so far), rms}
 //   .tilesDropped  {width, height, budget, n} when the sprite sheet is past the GPU's texture
 //                  budget and the map draws plain points (with a notice), else null
+//   .spriteStream  a map of many rows with streamed sheets: {on, pointsMode, requested (sheet
+//                  files asked for, in order), resident (held now), failed (reasons), visible
+//                  (points on screen at the last check, -1: too many to stream), pending, tiles,
+//                  tilesShown, drawn (points drawn as tiles, in order), tileSize, checks}
+//   .mapPixels(x, y, w, h) resolves the map canvas's RGBA in that CSS px rectangle, next frame
 //   .mapFeatures(X, n, d, {projection, dims, labels, features, tiles}) maps feature rows made
 //                  elsewhere (no audio, plain tiles) through the same projection worker; resolves
 //                  {ms, status} when the layout is shown. For tests of large maps.

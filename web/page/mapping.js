@@ -12,6 +12,7 @@ import { showQuality } from './quality.js';
 import { stopBoxPlay } from './selection.js';
 import { projector, wasmModule } from './services.js';
 import { closeSimilar } from './similar.js';
+import { stopSpriteStream } from './sprite-stream.js';
 import { resetState, state } from './state.js';
 import { hideTooltip } from './tooltip.js';
 
@@ -21,6 +22,7 @@ export function reset() {
   state.projector?.cancel();
   const run = resetState();
   stopBoxPlay();
+  stopSpriteStream();
   player.clear();
   view?.clear();
   legend.show(null);
@@ -180,6 +182,7 @@ export function showLayout(layout, final, dims = 2) {
       tileIndex: m.sprite.tileIndex || null,
       colors: null,
       paths: m.paths,
+      points: !!m.sprite.points,
     });
     state.shown = true;
     ui.colorPanel.hidden = false;

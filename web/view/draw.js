@@ -57,7 +57,7 @@ export function drawFrame(view, { points = true } = {}) {
       gl.bindVertexArray(view.lineVao);
       gl.drawElements(gl.LINES, view.lineCount, gl.UNSIGNED_INT, 0);
     }
-    dots = size < DOT_PX || view.tilesDropped; // far out, or no sprite sheet
+    dots = size < DOT_PX || view.tilesDropped || view.pointsMode; // far out, or no sprite sheet
     if (dots && points) {
       const d = view.dots;
       gl.useProgram(d.prog);
@@ -101,9 +101,35 @@ export function drawFrame(view, { points = true } = {}) {
   gl.uniform1i(p.u.u_atlas, 0);
   gl.bindVertexArray(view.vao);
   if ((three || !dots) && points) gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, view.n);
+  // points mode: the streamed tiles of what is on screen over the points (tile-layer.js)
+  const layer = !three && view.pointsMode && size >= DOT_PX ? view.layer : null;
+  if (layer?.texture && points) {
+    layer.sync(view);
+    if (layer.count) {
+      useAtlas(gl, p, layer.atlas());
+      gl.bindVertexArray(layer.vao);
+      gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, layer.count);
+    }
+  }
+  const fromLayer = layer?.texture ? layer.instanceOf.get(view.hover) : undefined;
   if (view.hover >= 0 && view.hover < view.n) {
-    // The hovered point again, on top and larger: point the instance attributes at it.
-    const i = view.hover;
+    // The hovered point again, on top and larger: point the instance attributes at it (in the
+    // streamed tiles' buffers when its tile is there).
+    let i = view.hover;
+    let buf = view.buf;
+    if (fromLayer !== undefined) {
+      i = fromLayer;
+      buf = layer.buf;
+      useAtlas(gl, p, layer.atlas());
+      gl.bindVertexArray(layer.vao);
+    } else if (layer?.texture) {
+      useAtlas(gl, p, {
+        cols: view.atlas.cols,
+        tileUV: [view.atlas.tile / view.atlas.width, view.atlas.tile / view.atlas.height],
+        texture: view.texture,
+      });
+      gl.bindVertexArray(view.vao);
+    }
     const at = (loc, buf, sz, type, norm, bytes) => {
       gl.bindBuffer(gl.ARRAY_BUFFER, buf);
       gl.vertexAttribPointer(loc, sz, type, norm, 0, i * bytes);
@@ -113,21 +139,29 @@ export function drawFrame(view, { points = true } = {}) {
       gl.disable(gl.DEPTH_TEST);
       size = view.screen ? view.screen[4 * i + 2] || size : size;
     }
-    at(0, view.buf.pos, d, gl.FLOAT, false, 4 * d);
-    at(1, view.buf.tile, 1, gl.FLOAT, false, 4);
-    at(2, view.buf.color, 4, gl.UNSIGNED_BYTE, true, 4);
-    at(3, view.buf.state, 1, gl.UNSIGNED_BYTE, false, 1);
+    at(0, buf.pos, d, gl.FLOAT, false, 4 * d);
+    at(1, buf.tile, 1, gl.FLOAT, false, 4);
+    at(2, buf.color, 4, gl.UNSIGNED_BYTE, true, 4);
+    at(3, buf.state, 1, gl.UNSIGNED_BYTE, false, 1);
     const grow = Math.max(1.6, Math.min(three ? 6 : 3, 72 / size));
     gl.uniform1f(p.u.u_grow, grow);
     if (three) gl.uniform2fv(p.u.u_clampPx, [3, 64 * grow]);
     gl.uniform1f(p.u.u_hover, 1);
     gl.uniform2fv(p.u.u_border, [1.5, 0.06]);
     gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, 1);
-    at(0, view.buf.pos, d, gl.FLOAT, false, 0);
-    at(1, view.buf.tile, 1, gl.FLOAT, false, 0);
-    at(2, view.buf.color, 4, gl.UNSIGNED_BYTE, true, 0);
-    at(3, view.buf.state, 1, gl.UNSIGNED_BYTE, false, 0);
+    at(0, buf.pos, d, gl.FLOAT, false, 0);
+    at(1, buf.tile, 1, gl.FLOAT, false, 0);
+    at(2, buf.color, 4, gl.UNSIGNED_BYTE, true, 0);
+    at(3, buf.state, 1, gl.UNSIGNED_BYTE, false, 0);
   }
   gl.disable(gl.DEPTH_TEST);
   gl.bindVertexArray(null);
+}
+
+/** Points the tile program at an atlas: {cols, tileUV, texture}. */
+function useAtlas(gl, p, a) {
+  gl.uniform1f(p.u.u_cols, a.cols);
+  gl.uniform2fv(p.u.u_tileUV, a.tileUV);
+  gl.activeTexture(gl.TEXTURE0);
+  gl.bindTexture(gl.TEXTURE_2D, a.texture);
 }

@@ -93,9 +93,20 @@ export class MapView {
   /** positions: Float32Array(n*dims); atlas: {source: canvas|image|ImageBitmap, tile, cols};
    *  tileIndex: tile of each point (default i); colors: Uint8Array(n*4) (alpha 0: none);
    *  paths: arrays of point indices to join in order. */
-  setPoints({ positions, dims = 2, atlas, tileIndex = null, colors = null, paths = null }) {
+  setPoints({
+    positions,
+    dims = 2,
+    atlas,
+    tileIndex = null,
+    colors = null,
+    paths = null,
+    points = false,
+  }) {
     const gl = this.gl;
     this.n = positions.length / dims;
+    // points: a map of many rows drawn as plain points, tiles streamed over them (tile-layer.js)
+    this.pointsMode = points;
+    this.layer?.clear();
     const n = this.n;
     // A sprite sheet past the texture budget cannot be drawn: plain points instead, and the
     // page is told (the 'sonomap-atlas' event on the canvas, detail {dropped, width, height, budget}).
@@ -155,6 +166,7 @@ export class MapView {
 
   setColors(colors) {
     const gl = this.gl;
+    this.colors = colors;
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.color);
     gl.bufferData(gl.ARRAY_BUFFER, colors || new Uint8Array(this.n * 4), gl.STATIC_DRAW);
     this.redraw();
@@ -309,6 +321,11 @@ export class MapView {
         Math.min(64, this.baseSize() * Math.sqrt(this.fitDist / this.camera.dist)),
       );
     const zoom = this.view.scale / (this.fitScale || this.view.scale || 1);
+    if (this.pointsMode) {
+      // many points: they grow as the map does, so zoomed in they become tiles again
+      const px = 0.6 * Math.sqrt((this.width * this.height) / Math.max(1, this.n)) * zoom;
+      return Math.max(3, Math.min(56, px));
+    }
     return this.baseSize() * Math.max(0.6, Math.min(4, Math.sqrt(zoom)));
   }
 
@@ -556,6 +573,7 @@ export class MapView {
       if (this.cache.at) this.cache.release();
       this.stats.full++;
       drawFrame(this);
+      this.onSettled?.();
       return;
     }
     const moving = this.cache.at && (this.movedSinceDraw || performance.now() < this.movingUntil);
@@ -571,6 +589,7 @@ export class MapView {
     }
     this.cache.show(this);
     if (this.hover >= 0 && !moving) drawFrame(this, { points: false });
+    if (!moving) this.onSettled?.();
   }
 
   // ---- input ----

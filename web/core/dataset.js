@@ -4,7 +4,7 @@
 // each clip plays in the spriteclip.
 
 import { BIG_MAP_ROWS, compactParts, splitColumns } from './dataset-columns.js';
-import { cellsConfig } from './sprite-cells.js';
+import { cellsConfig, isSheet } from './sprite-cells.js';
 
 export const FORMAT = 'sonomap-dataset';
 export const VERSION = 1;
@@ -355,14 +355,5 @@ function flat(r, n, dims, name) {
  *  cols > 0, count ≥ 0}), else null (one sheet). */
 function sheetList(sheets) {
   if (!Array.isArray(sheets) || sheets.length < 2) return null;
-  const ok = sheets.every(
-    (sh) =>
-      sh &&
-      typeof sh.file === 'string' &&
-      Number.isInteger(sh.cols) &&
-      sh.cols > 0 &&
-      Number.isInteger(sh.count) &&
-      sh.count >= 0,
-  );
-  return ok ? sheets : null;
+  return sheets.every(isSheet) ? sheets : null;
 }

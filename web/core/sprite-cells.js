@@ -64,22 +64,25 @@ export function cellIndex(groups, n) {
   return index;
 }
 
+/** A well-formed entry of a list of sprite sheets: {file: a name, cols > 0, count >= 0}. */
+export function isSheet(sh) {
+  return (
+    !!sh &&
+    typeof sh.file === 'string' &&
+    Number.isInteger(sh.cols) &&
+    sh.cols > 0 &&
+    Number.isInteger(sh.count) &&
+    sh.count >= 0
+  );
+}
+
 /** config.json's sprite.cells when well formed ({index: a name, sheets: [{file, cols > 0,
  *  count >= 0}, ...]}), else null. */
 export function cellsConfig(cells) {
   if (!cells || typeof cells !== 'object' || typeof cells.index !== 'string') return null;
   const sheets = cells.sheets;
   if (!Array.isArray(sheets) || !sheets.length) return null;
-  const ok = sheets.every(
-    (sh) =>
-      sh &&
-      typeof sh.file === 'string' &&
-      Number.isInteger(sh.cols) &&
-      sh.cols > 0 &&
-      Number.isInteger(sh.count) &&
-      sh.count >= 0,
-  );
-  return ok
+  return sheets.every(isSheet)
     ? { index: cells.index, layout: typeof cells.layout === 'string' ? cells.layout : null, sheets }
     : null;
 }

@@ -106,6 +106,35 @@ export function compile(gl, vs, fs) {
   return { prog, u };
 }
 
+/** The per-point buffers of the tile programs: pos (2 floats), tile (1 float), color (4 bytes),
+ *  state (1 byte). */
+export function tileBuffers(gl) {
+  return {
+    pos: gl.createBuffer(),
+    tile: gl.createBuffer(),
+    color: gl.createBuffer(),
+    state: gl.createBuffer(),
+  };
+}
+
+/** Binds buf's four attributes (locations 0-3, the layout of tile-attrs.glsl) to vao, one value
+ *  per instance when instanced (the tiles), per vertex otherwise (the dots). */
+export function tileAttrs(gl, vao, buf, instanced) {
+  gl.bindVertexArray(vao);
+  for (const [loc, b, size, type, norm] of [
+    [0, buf.pos, 2, gl.FLOAT, false],
+    [1, buf.tile, 1, gl.FLOAT, false],
+    [2, buf.color, 4, gl.UNSIGNED_BYTE, true],
+    [3, buf.state, 1, gl.UNSIGNED_BYTE, false],
+  ]) {
+    gl.bindBuffer(gl.ARRAY_BUFFER, b);
+    gl.enableVertexAttribArray(loc);
+    gl.vertexAttribPointer(loc, size, type, norm, 0, 0);
+    if (instanced) gl.vertexAttribDivisor(loc, 1);
+  }
+  gl.bindVertexArray(null);
+}
+
 /** The programs (points, points3, dots, lines, lines3), per-point buffers (buf.pos, .tile,
  *  .color, .state), vertex arrays (vao: instanced tiles, dotVao, lineVao), the path's index
  *  buffer, the atlas texture and the largest texture side of a WebGL2 context. */
@@ -120,35 +149,10 @@ export function setupGl(gl) {
   o.vao = gl.createVertexArray();
   o.dotVao = gl.createVertexArray();
   o.lineVao = gl.createVertexArray();
-  o.buf = {
-    pos: gl.createBuffer(),
-    tile: gl.createBuffer(),
-    color: gl.createBuffer(),
-    state: gl.createBuffer(),
-  };
+  o.buf = tileBuffers(gl);
   o.lineIdx = gl.createBuffer();
-  gl.bindVertexArray(o.vao);
-  const attr = (loc, buf, size, type, norm) => {
-    gl.bindBuffer(gl.ARRAY_BUFFER, buf);
-    gl.enableVertexAttribArray(loc);
-    gl.vertexAttribPointer(loc, size, type, norm, 0, 0);
-    gl.vertexAttribDivisor(loc, 1);
-  };
-  attr(0, o.buf.pos, 2, gl.FLOAT, false);
-  attr(1, o.buf.tile, 1, gl.FLOAT, false);
-  attr(2, o.buf.color, 4, gl.UNSIGNED_BYTE, true);
-  attr(3, o.buf.state, 1, gl.UNSIGNED_BYTE, false);
-  gl.bindVertexArray(o.dotVao);
-  for (const [loc, buf, size, type, norm] of [
-    [0, o.buf.pos, 2, gl.FLOAT, false],
-    [1, o.buf.tile, 1, gl.FLOAT, false],
-    [2, o.buf.color, 4, gl.UNSIGNED_BYTE, true],
-    [3, o.buf.state, 1, gl.UNSIGNED_BYTE, false],
-  ]) {
-    gl.bindBuffer(gl.ARRAY_BUFFER, buf);
-    gl.enableVertexAttribArray(loc);
-    gl.vertexAttribPointer(loc, size, type, norm, 0, 0);
-  }
+  tileAttrs(gl, o.vao, o.buf, true);
+  tileAttrs(gl, o.dotVao, o.buf, false);
   gl.bindVertexArray(o.lineVao);
   gl.bindBuffer(gl.ARRAY_BUFFER, o.buf.pos);
   gl.enableVertexAttribArray(0);

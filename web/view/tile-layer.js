@@ -4,6 +4,8 @@
 // bounded LRU: a sheet not needed now makes room for a new one. visibleRows says which points
 // are on screen, or that there are too many to stream.
 
+import { tileAttrs, tileBuffers } from './gl.js';
+
 /** The points of a 2-D view whose centres are on screen (Int32Array), or null when there are
  *  more than `limit` of them. */
 export function visibleRows(view, limit) {
@@ -46,24 +48,8 @@ export class TileLayer {
     this.count = 0; // points drawn as tiles
     this.instanceOf = new Map(); // point → its instance in the buffers
     this.vao = gl.createVertexArray();
-    this.buf = {
-      pos: gl.createBuffer(),
-      tile: gl.createBuffer(),
-      color: gl.createBuffer(),
-      state: gl.createBuffer(),
-    };
-    gl.bindVertexArray(this.vao);
-    const attr = (loc, buf, size, type, norm) => {
-      gl.bindBuffer(gl.ARRAY_BUFFER, buf);
-      gl.enableVertexAttribArray(loc);
-      gl.vertexAttribPointer(loc, size, type, norm, 0, 0);
-      gl.vertexAttribDivisor(loc, 1);
-    };
-    attr(0, this.buf.pos, 2, gl.FLOAT, false);
-    attr(1, this.buf.tile, 1, gl.FLOAT, false);
-    attr(2, this.buf.color, 4, gl.UNSIGNED_BYTE, true);
-    attr(3, this.buf.state, 1, gl.UNSIGNED_BYTE, false);
-    gl.bindVertexArray(null);
+    this.buf = tileBuffers(gl);
+    tileAttrs(gl, this.vao, this.buf, true);
   }
 
   has(id) {

@@ -1,7 +1,8 @@
 // js-fuzz.mjs — seeded mutation fuzzing of every parser of user files in JS: the page's MP3,
 // ADTS and Ogg Opus demuxers (web/workers/webcodecs.js), dataset JSON (web/core/dataset.js),
-// label CSV/TSV (web/core/labels.js), .npy (web/core/npy.js) and the zip import
-// (web/core/dataset-source.js). Each parser must return a
+// label CSV/TSV (web/core/labels.js), .npy (web/core/npy.js), the zip import
+// (web/core/dataset-source.js) and big maps' compact folders (dataset-columns.js, sprite-cells.js:
+// layouts, columns and the sprite index as .npy files named in config.json, read by readDataset). Each parser must return a
 // well-formed result or throw an Error with a message (never a TypeError, RangeError... from
 // inside it), within a second. Failing inputs go to build/fuzz/crashes/js-NAME/.
 //   node tests/fuzz/js-fuzz.mjs [--seconds N] [--seed S] [NAME...]   (default: all, 10 s each)
@@ -13,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import { buildDataset, parseDataset } from '../../web/core/dataset.js';
-import { zipSource } from '../../web/core/dataset-source.js';
+import { readDataset, zipSource } from '../../web/core/dataset-source.js';
 import { parseLabelCsv } from '../../web/core/labels.js';
 import { npyDecode, npyEncode } from '../../web/core/npy.js';
 import { demux, demuxAdts, demuxMp3, demuxOggOpus } from '../../web/workers/webcodecs.js';
@@ -169,6 +170,56 @@ const npySeeds = () => [
 ];
 
 /** Zips as Export writes them (a folder of dataset files) and at the top level. */
+/** A compact folder (big maps' form, written here for 6 rows) as a JSON tree the mutator edits:
+ *  {config, proj, files: {name: {shape, data: [numbers]}}, filesTxt}. */
+function compactSeeds() {
+  const n = 6;
+  const items = Array.from({ length: n }, (_, i) => ({
+    file: `c-${i}.wav`,
+    label: ['a', 'b', ''][i % 3],
+    cluster: i % 2,
+    start: 0,
+    length: 0.96,
+    clipStart: i,
+    clipDuration: 1,
+    descriptors: [900 + i, 1800, 400, 0.2, 0.04, 1],
+  }));
+  const ds = buildDataset({
+    name: 'compact',
+    compact: true,
+    items,
+    layouts: {
+      'umap-2d': Float32Array.from({ length: 2 * n }, (_, i) => i * 0.5),
+      'pca-3d': Float32Array.from({ length: 3 * n }, (_, i) => -i),
+    },
+    sprite: { file: 'sprite.png', tile: 32, cols: 3 },
+    audio: { file: 'audio.flac', rate: 16000, samples: 96000 },
+    created: '2026-01-01T00:00:00Z',
+  });
+  const files = {};
+  for (const [f, { data, shape }] of Object.entries(ds.binary))
+    files[f] = { shape, data: Array.from(data) };
+  const cells = {
+    ...ds.config,
+    sprite: {
+      tile: 32,
+      count: n,
+      cells: {
+        index: 'sprite-index.npy',
+        sheets: [{ file: 'sprite-cells/0.png', cols: 3, count: n }],
+      },
+    },
+  };
+  files['sprite-index.npy'] = {
+    shape: [n, 2],
+    data: Array.from({ length: 2 * n }, (_, i) => (i % 2 ? i >> 1 : 0)),
+  };
+  return [
+    { config: ds.config, proj: ds.projections, files, filesTxt: ds.filesTxt },
+    { config: cells, proj: ds.projections, files, filesTxt: ds.filesTxt },
+  ];
+}
+
 const zipSeeds = () => {
   const files = {
     'config.json': enc.encode(JSON.stringify({ format: 'sonomap-dataset', count: 2 })),
@@ -188,6 +239,34 @@ const zipSeeds = () => {
 };
 
 export const TARGETS = {
+  compact: {
+    json: true,
+    seeds: compactSeeds,
+    // big maps' folders as the page reads them: readDataset over the folder's files
+    run: async (v) => {
+      const blobs = new Map();
+      const text = (name, x) =>
+        blobs.set(name, new Blob([typeof x === 'string' ? x : JSON.stringify(x)]));
+      if (v?.config !== undefined) text('config.json', v.config);
+      if (v?.proj !== undefined) text('projections.json', v.proj);
+      if (typeof v?.filesTxt === 'string') text('files.txt', v.filesTxt);
+      for (const [name, f] of Object.entries(v?.files ?? {})) {
+        let bytes;
+        try {
+          bytes = npyEncode(Float32Array.from(f?.data ?? []), f?.shape ?? []);
+        } catch {
+          bytes = enc.encode(String(f?.data)); // not an array of numbers: the bytes of its text
+        }
+        blobs.set(name, new Blob([bytes]));
+      }
+      const r = await readDataset({ get: async (name) => blobs.get(name) ?? null });
+      checkDataset(r.model);
+      const idx = r.cells?.index;
+      if (idx && !(idx instanceof Int32Array && idx.length === 2 * r.model.items.length))
+        throw new Error('INVARIANT: sprite index');
+      return `ok:${r.model.items.length > 0}:${!!idx}:${!!r.cells?.problem}`;
+    },
+  },
   zip: {
     seeds: zipSeeds,
     // the zip import (dropping an exported .zip on the page): entries and the folder inside
@@ -240,14 +319,16 @@ export const TARGETS = {
   },
 };
 
-/** One run of a target on input: [outcome signature, failure or null]. */
-function once(t, input) {
+/** One run of a target on input: [outcome signature, failure or null] (a target's run may be
+ *  async: the compact folder's reader is). */
+async function once(t, input) {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   let sig,
     fail = null;
   try {
     sig = t.run(input);
+    if (sig instanceof Promise) sig = await sig;
   } catch (e) {
     if (
       !(e instanceof Error) ||
@@ -271,7 +352,7 @@ function once(t, input) {
   return [sig, fail];
 }
 
-export function fuzz(name, seconds, seed, log = console.log) {
+export async function fuzz(name, seconds, seed, log = console.log) {
   const t = TARGETS[name];
   const r = rng(seed ^ [...name].reduce((a, c) => a * 31 + c.charCodeAt(0), 7));
   const seeds = t.seeds();
@@ -281,7 +362,7 @@ export function fuzz(name, seconds, seed, log = console.log) {
   const dir = path.join('build/fuzz/crashes', `js-${name}`);
   let execs = 0;
   const end = performance.now() + seconds * 1000;
-  for (const s of seeds) outcomes.add(once(t, s)[0]);
+  for (const s of seeds) outcomes.add((await once(t, s))[0]);
   while (performance.now() < end) {
     for (let k = 0; k < 50; k++) {
       const base = pool[r() % pool.length];
@@ -290,7 +371,7 @@ export function fuzz(name, seconds, seed, log = console.log) {
         input = mutateJson(base, r);
         if (JSON.stringify(input ?? null).length > 1 << 20) continue;
       } else input = mutateBytes(base, r, pool.length > 1 ? pool : [], 1 << 20);
-      const [sig, fail] = once(t, input);
+      const [sig, fail] = await once(t, input);
       execs++;
       if (!outcomes.has(sig)) {
         outcomes.add(sig);
@@ -337,7 +418,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       console.error(`js-fuzz: unknown target ${n}`);
       process.exit(2);
     }
-    bad += fuzz(n, seconds, seed);
+    bad += await fuzz(n, seconds, seed);
   }
   process.exit(bad ? 1 : 0);
 }

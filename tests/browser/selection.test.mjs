@@ -347,8 +347,14 @@ test('lasso, box-add, the Selection panel, zip and CSV, space, Escape, volume, l
   // 3-D: the lasso takes the points whose projected positions are inside the drawn path
   await page.keyboard.press('Escape');
   await page.selectOption('#dims', '3');
+  // the 3-D map settled: laid out and its transition from 2-D over (the status line may still
+  // show the 2-D map's "Mapped" for a moment, and points move while they glide)
+  await page.waitForFunction(
+    () => window.sonomap.dims === 3 && !window.sonomap.busy && !window.sonomap.transitioning,
+    null,
+    { timeout: 60000 },
+  );
   assert.match(await waitStatus(page, /^(Mapped|The )/), /^Mapped 48 sounds/);
-  assert.equal(await S(page, () => window.sonomap.dims), 3);
   poly = shape(box, 0.45, 0.5, Math.min(box.width, box.height) * 0.22);
   await page.keyboard.down('Alt');
   await drawPath(page, poly);
